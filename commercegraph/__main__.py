@@ -1,0 +1,3 @@
+from commercegraph.cli import main
+
+raise SystemExit(main())

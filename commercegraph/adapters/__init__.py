@@ -1,0 +1,1 @@
+"""Ports (``base``), their implementations (one package per vendor) and the registry."""

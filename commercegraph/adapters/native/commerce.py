@@ -1,0 +1,278 @@
+"""Native commerce backend: catalog, orders and carts on the gateway's store."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commercegraph.adapters.base import (
+    CartLineRecord,
+    CartRecord,
+    CategoryRecord,
+    Money,
+    OrderLineRecord,
+    OrderQuery,
+    OrderRecord,
+    Page,
+    ProductRecord,
+    ProductSearch,
+)
+from commercegraph.config import Settings
+from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.services.pagination import decode_cursor, encode_cursor
+from commercegraph.store import models as m
+from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
+
+_PRODUCT_COLUMNS = (m.Product, m.Brand.name, m.Category.name)
+
+
+def _product_select() -> Select[Any]:
+    return (
+        select(*_PRODUCT_COLUMNS)
+        .outerjoin(m.Brand, m.Brand.id == m.Product.brand_id)
+        .outerjoin(m.Category, m.Category.id == m.Product.category_id)
+    )
+
+
+def _product_record(row: Any) -> ProductRecord:
+    p, brand, category = row
+    return ProductRecord(
+        id=p.id,
+        sku=p.sku,
+        name=p.name,
+        brand=brand,
+        category=category,
+        category_id=p.category_id,
+        tags=tuple(p.tags or ()),
+        rating=p.rating,
+        tier=p.tier,
+        floor_price=p.floor_price,
+        low_stock_threshold=p.low_stock_threshold,
+        released_at=p.released_at,
+        attributes=dict(p.attributes or {}),
+    )
+
+
+def _order_record(o: m.Order, lines: list[m.OrderLine]) -> OrderRecord:
+    return OrderRecord(
+        id=o.id,
+        customer_id=o.customer_id,
+        channel=o.channel,
+        placed_at=o.placed_at,
+        total=Money(o.total, o.currency),
+        subtotal=Money(o.subtotal, o.currency),
+        discount=Money(o.discount, o.currency),
+        fulfillment=o.fulfillment,
+        store_id=o.store_id,
+        status=o.status,
+        lines=tuple(
+            OrderLineRecord(line.sku, line.quantity, Money(line.unit_price, o.currency))
+            for line in lines
+        ),
+    )
+
+
+async def _lines_by_order(
+    session: AsyncSession, order_ids: Sequence[str]
+) -> dict[str, list[m.OrderLine]]:
+    by_order: dict[str, list[m.OrderLine]] = defaultdict(list)
+    if order_ids:
+        rows = await session.scalars(
+            select(m.OrderLine)
+            .where(m.OrderLine.order_id.in_(order_ids))
+            .order_by(m.OrderLine.id)
+        )
+        for line in rows:
+            by_order[line.order_id].append(line)
+    return by_order
+
+
+class NativeCommerce:
+    name = "native"
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.execute(_product_select().where(m.Product.id.in_(ids)))
+            found = {rec.id: rec for rec in map(_product_record, rows)}
+        return [found.get(i) for i in ids]
+
+    async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.execute(_product_select().where(m.Product.sku.in_(skus)))
+            found = {rec.sku: rec for rec in map(_product_record, rows)}
+        return [found.get(s) for s in skus]
+
+    async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
+        async with self.store.read() as session:
+            return [await self._search(session, s) for s in searches]
+
+    async def _search(self, session: AsyncSession, search: ProductSearch) -> Page[ProductRecord]:
+        conditions = []
+        if search.query:
+            words = search.query.lower().split()
+            conditions.extend(m.Product.name_search.contains(w, autoescape=True) for w in words)
+        if search.category:
+            wanted = search.category.lower()
+            conditions.append(
+                or_(m.Category.id == search.category, func.lower(m.Category.name) == wanted)
+            )
+        total = await session.scalar(
+            select(func.count())
+            .select_from(m.Product)
+            .outerjoin(m.Category, m.Category.id == m.Product.category_id)
+            .where(and_(True, *conditions))
+        )
+        stmt = _product_select().where(*conditions)
+        if search.after:
+            (after_id,) = decode_cursor(search.after, 1)
+            stmt = stmt.where(m.Product.id > str(after_id))
+        rows = (await session.execute(stmt.order_by(m.Product.id).limit(search.first + 1))).all()
+        items = [_product_record(r) for r in rows[: search.first]]
+        cursors = tuple(encode_cursor(p.id) for p in items)
+        return Page(
+            items=tuple(items),
+            has_next_page=len(rows) > search.first,
+            end_cursor=cursors[-1] if cursors else None,
+            total_count=total or 0,
+            cursors=cursors,
+        )
+
+    async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.scalars(select(m.Category).where(m.Category.id.in_(ids)))
+            found = {c.id: CategoryRecord(c.id, c.name, c.parent_id) for c in rows}
+        return [found.get(i) for i in ids]
+
+    async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
+        product_ids = {k[0] for k in keys}
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.ProductRelation)
+                .where(m.ProductRelation.product_id.in_(product_ids))
+                .order_by(m.ProductRelation.related_id)
+            )
+            related: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for r in rows:
+                related[(r.product_id, r.kind)].append(r.related_id)
+        return [related.get(k, []) for k in keys]
+
+    async def orders_by_id(self, ids: Sequence[str]) -> list[OrderRecord | None]:
+        async with self.store.read() as session:
+            orders = list(await session.scalars(select(m.Order).where(m.Order.id.in_(ids))))
+            lines = await _lines_by_order(session, [o.id for o in orders])
+            found = {o.id: _order_record(o, lines[o.id]) for o in orders}
+        return [found.get(i) for i in ids]
+
+    async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
+        async with self.store.read() as session:
+            return [await self._orders(session, q) for q in queries]
+
+    async def _orders(self, session: AsyncSession, q: OrderQuery) -> Page[OrderRecord]:
+        conditions = [m.Order.customer_id == q.customer_id]
+        if q.channel:
+            conditions.append(m.Order.channel == q.channel)
+        total = await session.scalar(select(func.count()).select_from(m.Order).where(*conditions))
+        stmt = select(m.Order).where(*conditions)
+        if q.after:
+            placed_iso, order_id = decode_cursor(q.after, 2)
+            try:
+                placed = datetime.fromisoformat(str(placed_iso))
+            except ValueError as exc:
+                raise BadUserInput("Malformed cursor", argument="after") from exc
+            if placed.tzinfo is None:
+                raise BadUserInput("Malformed cursor", argument="after")
+            stmt = stmt.where(
+                or_(
+                    m.Order.placed_at < placed,
+                    and_(m.Order.placed_at == placed, m.Order.id < str(order_id)),
+                )
+            )
+        stmt = stmt.order_by(m.Order.placed_at.desc(), m.Order.id.desc()).limit(q.first + 1)
+        orders = list(await session.scalars(stmt))
+        page = orders[: q.first]
+        lines = await _lines_by_order(session, [o.id for o in page])
+        cursors = tuple(encode_cursor(o.placed_at.isoformat(), o.id) for o in page)
+        return Page(
+            items=tuple(_order_record(o, lines[o.id]) for o in page),
+            has_next_page=len(orders) > q.first,
+            end_cursor=cursors[-1] if cursors else None,
+            total_count=total or 0,
+            cursors=cursors,
+        )
+
+    async def carts_by_id(self, ids: Sequence[str]) -> list[CartRecord | None]:
+        async with self.store.read() as session:
+            return await self._carts(session, ids)
+
+    async def _carts(self, session: AsyncSession, ids: Sequence[str]) -> list[CartRecord | None]:
+        carts = list(await session.scalars(select(m.Cart).where(m.Cart.id.in_(ids))))
+        lines: dict[str, list[CartLineRecord]] = defaultdict(list)
+        if carts:
+            rows = await session.scalars(
+                select(m.CartLine)
+                .where(m.CartLine.cart_id.in_([c.id for c in carts]))
+                .order_by(m.CartLine.id)
+            )
+            for line in rows:
+                lines[line.cart_id].append(CartLineRecord(line.sku, line.quantity, line.bundle_id))
+        found = {
+            c.id: CartRecord(c.id, c.customer_id, c.channel, c.currency, c.status, tuple(lines[c.id]))
+            for c in carts
+        }
+        return [found.get(i) for i in ids]
+
+    async def create_cart(self, customer_id: str | None, channel: str, currency: str) -> CartRecord:
+        now = utcnow()
+        cart = m.Cart(
+            id=f"cart_{uuid.uuid4().hex}",
+            customer_id=customer_id,
+            channel=channel,
+            currency=currency,
+            status="OPEN",
+            created_at=now,
+            updated_at=now,
+        )
+        async with self.store.write() as session:
+            session.add(cart)
+        return CartRecord(cart.id, customer_id, channel, currency, "OPEN", ())
+
+    async def set_cart_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
+    ) -> CartRecord:
+        async with self.store.write() as session:
+            cart = await session.get(m.Cart, cart_id, with_for_update=True)
+            if cart is None:
+                raise NotFound(f"Cart {cart_id!r} not found")
+            if cart.status != "OPEN":
+                raise BadUserInput(f"Cart {cart_id!r} is {cart.status.lower()}")
+            line = await session.scalar(
+                select(m.CartLine).where(
+                    m.CartLine.cart_id == cart_id,
+                    m.CartLine.sku == sku,
+                    m.CartLine.bundle_id.is_(None)
+                    if bundle_id is None
+                    else m.CartLine.bundle_id == bundle_id,
+                )
+            )
+            if line is None and quantity > 0:
+                session.add(m.CartLine(cart_id=cart_id, sku=sku, quantity=quantity, bundle_id=bundle_id))
+            elif line is not None:
+                line.quantity += quantity
+                if line.quantity <= 0:
+                    await session.delete(line)
+            cart.updated_at = utcnow()
+            await session.flush()
+            (record,) = await self._carts(session, [cart_id])
+        assert record is not None
+        return record

@@ -1,0 +1,100 @@
+"""Native customer backend (CRM): customers, identifiers, consent and interactions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, tuple_
+
+from commercegraph.adapters.base import (
+    ConsentRecord,
+    CustomerRecord,
+    IdentityRecord,
+    RecentViewsQuery,
+)
+from commercegraph.config import Settings
+from commercegraph.store import models as m
+from commercegraph.store.db import Store
+
+
+class NativeCustomer:
+    name = "native"
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+
+    async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.scalars(select(m.Customer).where(m.Customer.id.in_(ids)))
+            found = {
+                c.id: CustomerRecord(
+                    id=c.id,
+                    display_name=c.display_name,
+                    email=c.email,
+                    customer_group=c.customer_group,
+                    created_at=c.created_at,
+                    home_store_id=c.home_store_id,
+                    referred_by=c.referred_by,
+                )
+                for c in rows
+            }
+        return [found.get(i) for i in ids]
+
+    async def resolve_identifiers(self, identifiers: Sequence[tuple[str, str]]) -> list[str | None]:
+        async with self.store.read() as session:
+            rows = await session.execute(
+                select(
+                    m.CustomerIdentifier.kind,
+                    m.CustomerIdentifier.value,
+                    m.CustomerIdentifier.customer_id,
+                ).where(
+                    tuple_(m.CustomerIdentifier.kind, m.CustomerIdentifier.value).in_(
+                        set(identifiers)
+                    )
+                )
+            )
+            found = {(kind, value): cid for kind, value, cid in rows}
+        return [found.get(i) for i in identifiers]
+
+    async def identities(self, customer_ids: Sequence[str]) -> list[list[IdentityRecord]]:
+        found: dict[str, list[IdentityRecord]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.CustomerIdentifier)
+                .where(m.CustomerIdentifier.customer_id.in_(customer_ids))
+                .order_by(m.CustomerIdentifier.linked_at, m.CustomerIdentifier.kind)
+            )
+            for i in rows:
+                found[i.customer_id].append(IdentityRecord(i.kind, i.value, i.source, i.linked_at))
+        return [found.get(c, []) for c in customer_ids]
+
+    async def consents(self, customer_ids: Sequence[str]) -> list[ConsentRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.Consent).where(m.Consent.customer_id.in_(customer_ids))
+            )
+            found = {
+                c.customer_id: ConsentRecord(c.marketing_email, c.marketing_sms, c.personalization)
+                for c in rows
+            }
+        return [found.get(c) for c in customer_ids]
+
+    async def recently_viewed(self, queries: Sequence[RecentViewsQuery]) -> list[list[str]]:
+        results: list[list[str]] = []
+        async with self.store.read() as session:
+            for q in queries:
+                last_view = func.max(m.Event.occurred_at)
+                rows = await session.execute(
+                    select(m.Event.sku, last_view)
+                    .where(
+                        m.Event.customer_id == q.customer_id,
+                        m.Event.type == "product_viewed",
+                        m.Event.sku.is_not(None),
+                    )
+                    .group_by(m.Event.sku)
+                    .order_by(last_view.desc(), m.Event.sku)
+                    .limit(q.first)
+                )
+                results.append([sku for sku, _ in rows if sku is not None])
+        return results

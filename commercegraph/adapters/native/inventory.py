@@ -1,0 +1,57 @@
+"""Native inventory backend: locations and stock per sku × location."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from commercegraph.adapters.base import LocationRecord, StockRecord
+from commercegraph.config import Settings
+from commercegraph.store import models as m
+from commercegraph.store.db import Store
+
+
+def _location(loc: m.Location) -> LocationRecord:
+    return LocationRecord(
+        id=loc.id,
+        name=loc.name,
+        kind=loc.kind,
+        lat=loc.lat,
+        lon=loc.lon,
+        region=loc.region,
+        address=loc.address,
+        can_ship=loc.can_ship,
+        can_pickup=loc.can_pickup,
+    )
+
+
+class NativeInventory:
+    name = "native"
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+
+    async def locations(self) -> list[LocationRecord]:
+        async with self.store.read() as session:
+            rows = await session.scalars(select(m.Location).order_by(m.Location.id))
+            return [_location(loc) for loc in rows]
+
+    async def locations_by_id(self, ids: Sequence[str]) -> list[LocationRecord | None]:
+        async with self.store.read() as session:
+            rows = await session.scalars(select(m.Location).where(m.Location.id.in_(ids)))
+            found = {loc.id: _location(loc) for loc in rows}
+        return [found.get(i) for i in ids]
+
+    async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
+        found: dict[str, list[StockRecord]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.Stock).where(m.Stock.sku.in_(skus)).order_by(m.Stock.location_id)
+            )
+            for s in rows:
+                found[s.sku].append(
+                    StockRecord(s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock)
+                )
+        return [found.get(sku, []) for sku in skus]

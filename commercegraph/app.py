@@ -1,0 +1,103 @@
+"""The composition root: settings → store → adapters → loaders → schema → Starlette."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from commercegraph.adapters.registry import AdapterRegistry, build_registry
+from commercegraph.auth import Caller, authenticate
+from commercegraph.config import Settings
+from commercegraph.context import Context
+from commercegraph.errors import Unauthenticated
+from commercegraph.schema import build_schema
+from commercegraph.store.db import Store, create_engine
+from commercegraph.telemetry import OperationSpan, configure_logging
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, registry: AdapterRegistry, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.registry = registry
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        caller: Caller = request.scope["state"]["caller"]
+        return Context.build(caller, self.registry, self.settings)
+
+
+class GraphQLEndpoint:
+    """Authenticates the bearer token, then hands the request to Strawberry."""
+
+    def __init__(self, view: GraphQLView, settings: Settings) -> None:
+        self.view = view
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope)
+        try:
+            caller = authenticate(self.settings, request.headers.get("authorization"))
+        except Unauthenticated as exc:
+            body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["caller"] = caller
+        await self.view(scope, receive, send)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    registry: AdapterRegistry | None = None,
+) -> Starlette:
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
+    registry = registry or build_registry(settings, store)
+    schema = build_schema(production=settings.is_production, extensions=[OperationSpan])
+    view = GraphQLView(
+        registry,
+        settings,
+        schema=schema,
+        graphql_ide=None if settings.is_production else "graphiql",
+    )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            await store.ping()
+        except Exception as exc:  # any failure to reach the store means not ready
+            return JSONResponse({"status": "unavailable", "store": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ready", "adapters": registry.names})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await registry.aclose()
+        await store.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLEndpoint(view, settings), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.registry = registry
+    app.state.schema = schema
+    return app

@@ -1,0 +1,100 @@
+"""Bearer-token authentication: HS256 JWTs with ``sub`` (customer id) and ``scope``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from commercegraph.config import Settings
+from commercegraph.errors import Forbidden, Unauthenticated
+
+ALGORITHMS = ["HS256"]  # pinned: never taken from the token header
+CLOCK_SKEW_SECONDS = 30  # tolerated drift between issuer and gateway clocks
+SCOPES = frozenset({"customer", "staff"})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    customer_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+    subject: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return "staff" in self.scopes
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.scopes
+
+    def require_customer(self) -> str:
+        if self.customer_id is None or "customer" not in self.scopes:
+            if self.is_anonymous:
+                raise Unauthenticated("A customer token is required")
+            raise Forbidden("This field needs a customer token")
+        return self.customer_id
+
+    def require_staff(self) -> None:
+        if not self.is_staff:
+            if self.is_anonymous:
+                raise Unauthenticated("A staff token is required")
+            raise Forbidden("This field needs staff scope")
+
+    def can_see_customer(self, customer_id: str) -> bool:
+        return self.is_staff or ("customer" in self.scopes and self.customer_id == customer_id)
+
+    def require_customer_access(self, customer_id: str) -> None:
+        if not self.can_see_customer(customer_id):
+            if self.is_anonymous:
+                raise Unauthenticated("Sign in to see customer data")
+            raise Forbidden("You may not see another customer's data")
+
+
+ANONYMOUS = Caller()
+
+
+def issue_token(settings: Settings, *, subject: str, scope: str, ttl_seconds: int | None = None) -> str:
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    now = int(time.time())
+    claims = {
+        "sub": subject,
+        "scope": scope,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "nbf": now,
+        "exp": now + (ttl_seconds or settings.token_ttl_seconds),
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHMS[0])
+
+
+def authenticate(settings: Settings, authorization: str | None) -> Caller:
+    """The caller for an ``Authorization`` header; no header means anonymous."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Authorization must be 'Bearer <token>'")
+    try:
+        claims = jwt.decode(
+            token.strip(),
+            settings.jwt_secret,
+            algorithms=ALGORITHMS,
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            leeway=CLOCK_SKEW_SECONDS,
+            options={"require": ["exp", "sub", "iss", "aud"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("The token has expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthenticated(f"Invalid token: {exc}") from exc
+    scopes = frozenset(str(claims.get("scope", "")).split()) & SCOPES
+    if not scopes:
+        raise Unauthenticated("The token carries no known scope")
+    subject = str(claims["sub"])
+    customer_id = subject if "customer" in scopes else None
+    return Caller(customer_id=customer_id, scopes=scopes, subject=subject)

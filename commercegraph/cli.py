@@ -1,0 +1,152 @@
+"""The ``commercegraph`` command: serve, migrate, seed, token, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from commercegraph.config import Settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from commercegraph.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from commercegraph.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"migrated {settings.database_url}")
+    return 0
+
+
+async def _seed_async(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from commercegraph.demo import clear_demo, seed_demo
+    from commercegraph.store import models as m
+    from commercegraph.store.db import Store, create_engine
+
+    store = Store(create_engine(settings.database_url))
+    try:
+        async with store.read() as session:
+            existing = await session.scalar(select(func.count()).select_from(m.Product))
+        if existing:
+            if args.if_empty:
+                print(f"store already holds {existing} products; not seeding")
+                return 0
+            if not args.reset:
+                print("store is not empty: use --reset to replace its data", file=sys.stderr)
+                return 2
+            await clear_demo(store)
+        summary = await seed_demo(store, customers=args.customers, seed=args.seed)
+        print(json.dumps(summary.__dict__ if hasattr(summary, "__dict__") else _asdict(summary)))
+        return 0
+    finally:
+        await store.dispose()
+
+
+def _asdict(obj: object) -> dict[str, object]:
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(obj) if is_dataclass(obj) and not isinstance(obj, type) else {}
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    if args.customers < 0:
+        print("--customers must not be negative", file=sys.stderr)
+        return 2
+    return asyncio.run(_seed_async(settings, args))
+
+
+async def _customer_id(settings: Settings, who: str) -> str | None:
+    from commercegraph.adapters.native import NativeCustomer
+    from commercegraph.services.identity import normalise_identifier
+    from commercegraph.store.db import Store, create_engine
+
+    store = Store(create_engine(settings.database_url))
+    try:
+        crm = NativeCustomer(store, settings)
+        if "@" in who:
+            (found,) = await crm.resolve_identifiers([("EMAIL", normalise_identifier("EMAIL", who))])
+            return found
+        (record,) = await crm.customers_by_id([who])
+        return record.id if record else None
+    finally:
+        await store.dispose()
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.auth import issue_token
+
+    if settings.is_production:
+        print("refused: dev tokens are not issued when CG_ENV=production", file=sys.stderr)
+        return 2
+    if args.staff:
+        print(issue_token(settings, subject=args.subject or "staff", scope="staff", ttl_seconds=args.ttl))
+        return 0
+    customer_id = asyncio.run(_customer_id(settings, args.customer))
+    if customer_id is None:
+        print(f"no customer {args.customer!r} in {settings.database_url}", file=sys.stderr)
+        return 1
+    print(issue_token(settings, subject=customer_id, scope="customer", ttl_seconds=args.ttl))
+    return 0
+
+
+def _export_schema(_: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    Path(args.output).write_text(sdl, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="commercegraph", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve /graphql (GraphiQL in dev), /healthz, /readyz")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
+
+    sub.add_parser("migrate", help="apply the database migrations").set_defaults(handler=_migrate)
+
+    seed = sub.add_parser("seed", help="generate the demo retailer")
+    seed.add_argument("--customers", type=int, default=500)
+    seed.add_argument("--seed", type=int, default=42)
+    seed.add_argument("--reset", action="store_true", help="delete existing data first")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    seed.set_defaults(handler=_seed)
+
+    token = sub.add_parser("token", help="print a bearer token for local use (dev only)")
+    who = token.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", help="customer email or id")
+    who.add_argument("--staff", action="store_true")
+    token.add_argument("--subject", help="subject of a staff token")
+    token.add_argument("--ttl", type=int, default=None, help="lifetime in seconds")
+    token.set_defaults(handler=_token)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default="schema.graphql")
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(Settings(), args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

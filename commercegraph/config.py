@@ -1,0 +1,54 @@
+"""Settings, read once by the composition root (env prefix ``CG_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DOMAINS = ("commerce", "content", "customer", "pricing", "inventory", "wallet")
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    PRODUCTION = "production"
+
+
+class AdapterChoice(BaseModel):
+    """Which adapter serves each domain: ``CG_ADAPTERS__CONTENT=native``."""
+
+    commerce: str = "native"
+    content: str = "native"
+    customer: str = "native"
+    pricing: str = "native"
+    inventory: str = "native"
+    wallet: str = "native"
+
+    def for_domain(self, domain: str) -> str:
+        return str(getattr(self, domain))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CG_", env_nested_delimiter="__", extra="ignore", frozen=True
+    )
+
+    env: Environment = Environment.DEV
+    database_url: str = "sqlite+aiosqlite:///./commercegraph.db"
+    jwt_secret: str = Field(default="dev-secret-change-me-in-production-0123456789")
+    jwt_issuer: str = "commercegraph"
+    jwt_audience: str = "commercegraph"
+    token_ttl_seconds: int = 12 * 3600
+    adapters: AdapterChoice = AdapterChoice()
+    default_currency: str = "USD"
+    default_locale: str = "en-US"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_page_size: int = 100
+    pickup_radius_km: float = 25.0
+    db_pool_size: int = 10
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION

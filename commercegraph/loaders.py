@@ -1,0 +1,126 @@
+"""Per-request DataLoaders: every backend read in a request goes through one of these,
+so fields asked for by many objects become one batch call per backend per tick."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from commercegraph.adapters.base import LocationRecord
+from commercegraph.adapters.registry import AdapterRegistry
+
+
+def _loader(batch: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> DataLoader:
+    async def load(keys: list[Any]) -> Sequence[Any]:
+        return await batch(keys)
+
+    return DataLoader(load)
+
+
+class Loaders:
+    """Built lazily: a request pays only for the loaders its query touches."""
+
+    def __init__(self, registry: AdapterRegistry) -> None:
+        self.registry = registry
+
+    # commerce
+    @cached_property
+    def product_by_id(self) -> DataLoader:  # str -> ProductRecord | None
+        return _loader(self.registry.commerce.products_by_id)
+
+    @cached_property
+    def product_by_sku(self) -> DataLoader:  # str -> ProductRecord | None
+        return _loader(self.registry.commerce.products_by_sku)
+
+    @cached_property
+    def product_search(self) -> DataLoader:  # ProductSearch -> Page[ProductRecord]
+        return _loader(self.registry.commerce.search_products)
+
+    @cached_property
+    def category_by_id(self) -> DataLoader:  # str -> CategoryRecord | None
+        return _loader(self.registry.commerce.categories_by_id)
+
+    @cached_property
+    def related_products(self) -> DataLoader:  # (product id, kind) -> list[str]
+        return _loader(self.registry.commerce.related_products)
+
+    @cached_property
+    def order_by_id(self) -> DataLoader:  # str -> OrderRecord | None
+        return _loader(self.registry.commerce.orders_by_id)
+
+    @cached_property
+    def orders(self) -> DataLoader:  # OrderQuery -> Page[OrderRecord]
+        return _loader(self.registry.commerce.orders_for_customers)
+
+    @cached_property
+    def cart_by_id(self) -> DataLoader:  # str -> CartRecord | None
+        return _loader(self.registry.commerce.carts_by_id)
+
+    # content
+    @cached_property
+    def content(self) -> DataLoader:  # ContentKey -> ContentRecord | None
+        return _loader(self.registry.content.entries)
+
+    # customer
+    @cached_property
+    def customer_by_id(self) -> DataLoader:  # str -> CustomerRecord | None
+        return _loader(self.registry.customer.customers_by_id)
+
+    @cached_property
+    def customer_by_identifier(self) -> DataLoader:  # (kind, value) -> customer id | None
+        return _loader(self.registry.customer.resolve_identifiers)
+
+    @cached_property
+    def identities(self) -> DataLoader:  # customer id -> list[IdentityRecord]
+        return _loader(self.registry.customer.identities)
+
+    @cached_property
+    def consent(self) -> DataLoader:  # customer id -> ConsentRecord | None
+        return _loader(self.registry.customer.consents)
+
+    @cached_property
+    def recently_viewed(self) -> DataLoader:  # RecentViewsQuery -> list[sku]
+        return _loader(self.registry.customer.recently_viewed)
+
+    # pricing
+    @cached_property
+    def price_rows(self) -> DataLoader:  # (sku, currency) -> list[PriceRow]
+        return _loader(self.registry.pricing.price_rows)
+
+    # inventory
+    @cached_property
+    def stock(self) -> DataLoader:  # sku -> list[StockRecord]
+        return _loader(self.registry.inventory.stock)
+
+    @cached_property
+    def location_by_id(self) -> DataLoader:  # str -> LocationRecord | None
+        return _loader(self.registry.inventory.locations_by_id)
+
+    @cached_property
+    def all_locations(self) -> DataLoader:  # "*" -> list[LocationRecord]
+        async def load(keys: Sequence[str]) -> list[list[LocationRecord]]:
+            locations = await self.registry.inventory.locations()
+            return [locations for _ in keys]
+
+        return _loader(load)
+
+    # wallet
+    @cached_property
+    def wallet(self) -> DataLoader:  # customer id -> WalletRecord | None
+        return _loader(self.registry.wallet.wallets)
+
+    @cached_property
+    def loyalty(self) -> DataLoader:  # customer id -> LoyaltyRecord | None
+        return _loader(self.registry.wallet.loyalty_accounts)
+
+    @cached_property
+    def payment_methods(self) -> DataLoader:  # customer id -> list[PaymentMethodRecord]
+        return _loader(self.registry.wallet.payment_methods)
+
+    @cached_property
+    def wallet_transactions(self) -> DataLoader:  # TransactionQuery -> Page[...]
+        return _loader(self.registry.wallet.transactions)
+

@@ -1,0 +1,170 @@
+"""Catalog reads: products, prices, availability, content and stores."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from commercegraph.adapters.base import (
+    ContentKey,
+    ContentRecord,
+    LocationRecord,
+    Money,
+    Page,
+    PriceRow,
+    ProductRecord,
+    ProductSearch,
+    StockRecord,
+)
+from commercegraph.context import Context
+from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.ids import expect_global_id
+from commercegraph.services.geo import check_point, distance_km
+from commercegraph.services.inventory import AvailabilityResult, compute_availability
+from commercegraph.services.money import is_currency_code
+from commercegraph.services.pagination import check_first
+from commercegraph.services.pricing import select_base_price
+
+MAX_QUANTITY = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedRuleResult:
+    rule_id: str
+    name: str
+    effect: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPrice:
+    base: Money
+    final: Money
+    applied_rules: tuple[AppliedRuleResult, ...]
+    valid_until: datetime | None
+
+
+async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) -> ProductRecord:
+    if (id is None) == (sku is None):
+        raise BadUserInput("Give exactly one of `id` and `sku`")
+    if id is not None:
+        product: ProductRecord | None = await ctx.loaders.product_by_id.load(
+            expect_global_id(id, "Product")
+        )
+    else:
+        product = await ctx.loaders.product_by_sku.load(sku)
+    if product is None:
+        raise NotFound(f"No product with {'id' if id else 'sku'} {id or sku!r}")
+    return product
+
+
+async def search_products(
+    ctx: Context, query: str | None, category: str | None, first: int, after: str | None
+) -> Page[ProductRecord]:
+    check_first(first, ctx.settings.max_page_size)
+    if query is not None and len(query) > 200:
+        raise BadUserInput("`query` must be at most 200 characters", argument="query")
+    search = ProductSearch(query=query or None, category=category or None, first=first, after=after)
+    page: Page[ProductRecord] = await ctx.loaders.product_search.load(search)
+    return page
+
+
+def check_currency(ctx: Context, currency: str | None) -> str:
+    code = currency or ctx.settings.default_currency
+    if not is_currency_code(code):
+        raise BadUserInput(f"{code!r} is not an ISO 4217 currency code", argument="currency")
+    return code
+
+
+def check_quantity(quantity: int) -> int:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise BadUserInput(f"`quantity` must be between 1 and {MAX_QUANTITY}", argument="quantity")
+    return quantity
+
+
+async def caller_group(ctx: Context) -> str | None:
+    if ctx.caller.customer_id is None:
+        return None
+    customer = await ctx.loaders.customer_by_id.load(ctx.caller.customer_id)
+    return customer.customer_group if customer is not None else None
+
+
+async def unit_price(
+    ctx: Context,
+    product: ProductRecord,
+    *,
+    quantity: int,
+    channel: str,
+    currency: str | None,
+) -> UnitPrice:
+    check_quantity(quantity)
+    code = check_currency(ctx, currency)
+    rows: list[PriceRow]
+    rows, group = await asyncio.gather(
+        ctx.loaders.price_rows.load((product.sku, code)), caller_group(ctx)
+    )
+    row = select_base_price(rows, channel=channel, customer_group=group, quantity=quantity, now=ctx.now)
+    if row is None:
+        raise NotFound(f"No {code} price for {product.sku} on {channel}", backend="pricing")
+    base = Money(row.amount, code)
+    return UnitPrice(base=base, final=base, applied_rules=(), valid_until=row.valid_until)
+
+
+def check_near(near: tuple[float, float] | None, radius_km: float | None) -> None:
+    if near is not None:
+        check_point(*near)
+    if radius_km is not None and not 0 < radius_km <= 20_000:
+        raise BadUserInput("`radiusKm` must be between 0 and 20000", argument="radiusKm")
+
+
+async def availability(
+    ctx: Context,
+    product: ProductRecord,
+    *,
+    channel: str,
+    near: tuple[float, float] | None,
+    radius_km: float | None,
+) -> AvailabilityResult:
+    check_near(near, radius_km)
+    stock: list[StockRecord]
+    locations: list[LocationRecord]
+    stock, locations = await asyncio.gather(
+        ctx.loaders.stock.load(product.sku), ctx.loaders.all_locations.load("*")
+    )
+    return compute_availability(
+        stock,
+        locations,
+        channel=channel,
+        near=near,
+        radius_km=radius_km,
+        pickup_radius_km=ctx.settings.pickup_radius_km,
+    )
+
+
+async def content(ctx: Context, product: ProductRecord, locale: str | None) -> ContentRecord | None:
+    wanted = locale or ctx.settings.default_locale
+    if len(wanted) > 16 or not wanted.replace("-", "").replace("_", "").isalnum():
+        raise BadUserInput(f"{wanted!r} is not a locale", argument="locale")
+    entry: ContentRecord | None = await ctx.loaders.content.load(
+        ContentKey("product", product.id, wanted.replace("_", "-"))
+    )
+    return entry
+
+
+async def stores_near(
+    ctx: Context, near: tuple[float, float] | None, radius_km: float | None, first: int
+) -> list[tuple[LocationRecord, float | None]]:
+    check_first(first, ctx.settings.max_page_size)
+    check_near(near, radius_km)
+    locations: list[LocationRecord] = await ctx.loaders.all_locations.load("*")
+    stores = []
+    for loc in locations:
+        if loc.kind != "STORE":
+            continue
+        distance = distance_km(near[0], near[1], loc.lat, loc.lon) if near else None
+        if radius_km is not None and distance is not None and distance > radius_km:
+            continue
+        stores.append((loc, distance))
+    stores.sort(key=lambda s: (s[1] if s[1] is not None else 0.0, s[0].name))
+    return stores[:first]

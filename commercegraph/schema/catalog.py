@@ -1,0 +1,236 @@
+"""Catalog types: products, prices, availability, stores and content."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from commercegraph.adapters.base import ContentRecord, LocationRecord, Page, ProductRecord
+from commercegraph.context import Context
+from commercegraph.ids import expect_global_id, to_global_id
+from commercegraph.resolvers import catalog as resolve
+from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
+from commercegraph.services.pagination import check_first
+from commercegraph.schema.common import (
+    Channel,
+    FulfillmentMethod,
+    GeoPoint,
+    GeoPointInput,
+    Money,
+    Node,
+    PageInfo,
+)
+
+
+def _point(near: GeoPointInput | None) -> tuple[float, float] | None:
+    return (near.lat, near.lon) if near is not None else None
+
+
+@strawberry.type
+class AppliedRule:
+    rule_id: strawberry.ID
+    name: str
+    effect: str
+    amount: Money
+
+
+@strawberry.type
+class Price:
+    base: Money
+    final: Money
+    applied_rules: list[AppliedRule]
+    valid_until: datetime | None
+
+    @classmethod
+    def of(cls, price: resolve.UnitPrice) -> Price:
+        return cls(
+            base=Money.of(price.base),
+            final=Money.of(price.final),
+            applied_rules=[
+                AppliedRule(rule_id=strawberry.ID(r.rule_id), name=r.name, effect=r.effect, amount=Money.of(r.amount))
+                for r in price.applied_rules
+            ],
+            valid_until=price.valid_until,
+        )
+
+
+@strawberry.type
+class StockLevel:
+    available_to_promise: int
+    status: str = strawberry.field(description="IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
+
+
+@strawberry.type
+class Store(Node):
+    id: strawberry.ID
+    name: str
+    location: GeoPoint
+    capabilities: list[FulfillmentMethod]
+    region: str
+    address: str
+
+    @classmethod
+    def of(cls, loc: LocationRecord) -> Store:
+        capabilities = []
+        if loc.can_ship:
+            capabilities.append(FulfillmentMethod.SHIP)
+        if loc.can_pickup:
+            capabilities.append(FulfillmentMethod.PICKUP)
+        return cls(
+            id=strawberry.ID(to_global_id("Store", loc.id)),
+            name=loc.name,
+            location=GeoPoint(lat=loc.lat, lon=loc.lon),
+            capabilities=capabilities,
+            region=loc.region,
+            address=loc.address,
+        )
+
+
+@strawberry.type
+class StoreDistance:
+    store: Store
+    distance_km: float | None
+
+
+@strawberry.type
+class StoreStock:
+    store: Store
+    level: StockLevel
+    distance_km: float | None
+
+
+@strawberry.type
+class Availability:
+    online: StockLevel
+    pickup_eligible: bool = strawberry.field(
+        description="Some pickup store within range has the quantity today."
+    )
+    _stores: strawberry.Private[tuple[StoreAvailability, ...]]
+    _threshold: strawberry.Private[int]
+
+    @strawberry.field(description="Stores with stock; nearest first when `near` is given.")
+    def stores(self, info: Info[Context, None], first: int = 5) -> list[StoreStock]:
+        check_first(first, info.context.settings.max_page_size)
+        return [
+            StoreStock(
+                store=Store.of(s.location),
+                level=StockLevel(available_to_promise=s.atp, status=stock_status(s.atp, self._threshold)),
+                distance_km=round(s.distance_km, 3) if s.distance_km is not None else None,
+            )
+            for s in self._stores[:first]
+        ]
+
+    @classmethod
+    def of(cls, result: AvailabilityResult, threshold: int) -> Availability:
+        return cls(
+            online=StockLevel(
+                available_to_promise=result.online_atp,
+                status=stock_status(result.online_atp, threshold),
+            ),
+            pickup_eligible=result.pickup_eligible,
+            _stores=result.stores,
+            _threshold=threshold,
+        )
+
+
+@strawberry.type
+class Content:
+    title: str
+    body: str
+    images: list[str]
+    locale: str
+
+    @classmethod
+    def of(cls, entry: ContentRecord) -> Content:
+        return cls(title=entry.title, body=entry.body, images=list(entry.images), locale=entry.locale)
+
+
+@strawberry.type
+class Product(Node):
+    id: strawberry.ID
+    sku: str
+    name: str
+    brand: str | None
+    category: str | None
+    rating: float | None
+    _record: strawberry.Private[ProductRecord]
+
+    @classmethod
+    def of(cls, record: ProductRecord) -> Product:
+        return cls(
+            id=strawberry.ID(to_global_id("Product", record.id)),
+            sku=record.sku,
+            name=record.name,
+            brand=record.brand,
+            category=record.category,
+            rating=record.rating,
+            _record=record,
+        )
+
+    @strawberry.field(description="The unit price for the caller, with every rule applied.")
+    async def price(
+        self,
+        info: Info[Context, None],
+        quantity: int = 1,
+        channel: Channel | None = None,
+        store_id: strawberry.ID | None = None,
+        currency: str | None = None,
+    ) -> Price:
+        if store_id is not None:
+            expect_global_id(store_id, "Store", "storeId")
+        price = await resolve.unit_price(
+            info.context,
+            self._record,
+            quantity=quantity,
+            channel=(channel or Channel.WEB).value,
+            currency=currency,
+        )
+        return Price.of(price)
+
+    @strawberry.field
+    async def availability(
+        self,
+        info: Info[Context, None],
+        channel: Channel | None = None,
+        near: GeoPointInput | None = None,
+        radius_km: float | None = None,
+    ) -> Availability:
+        result = await resolve.availability(
+            info.context,
+            self._record,
+            channel=(channel or Channel.WEB).value,
+            near=_point(near),
+            radius_km=radius_km,
+        )
+        return Availability.of(result, self._record.low_stock_threshold)
+
+    @strawberry.field(description="Content from the CMS, falling back to a related locale.")
+    async def content(self, info: Info[Context, None], locale: str | None = None) -> Content | None:
+        entry = await resolve.content(info.context, self._record, locale)
+        return Content.of(entry) if entry is not None else None
+
+
+@strawberry.type
+class ProductEdge:
+    node: Product
+    cursor: str
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+    @classmethod
+    def of(cls, page: Page[ProductRecord]) -> ProductConnection:
+        return cls(
+            edges=[
+                ProductEdge(node=Product.of(p), cursor=c)
+                for p, c in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )

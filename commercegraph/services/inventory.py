@@ -1,0 +1,76 @@
+"""Available to promise, stock status and channel routing over stock records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from commercegraph.adapters.base import LocationRecord, StockRecord
+from commercegraph.services.geo import distance_km
+
+IN_STOCK, LOW_STOCK, OUT_OF_STOCK = "IN_STOCK", "LOW_STOCK", "OUT_OF_STOCK"
+SHIPPING_CHANNELS = frozenset({"WEB", "MOBILE_APP", "CALL_CENTER", "MARKETPLACE"})
+
+
+def available_to_promise(stock: StockRecord) -> int:
+    return max(0, stock.on_hand - stock.reserved - stock.safety_stock)
+
+
+def stock_status(atp: int, low_stock_threshold: int) -> str:
+    if atp <= 0:
+        return OUT_OF_STOCK
+    return LOW_STOCK if atp <= low_stock_threshold else IN_STOCK
+
+
+@dataclass(frozen=True, slots=True)
+class StoreAvailability:
+    location: LocationRecord
+    atp: int
+    distance_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityResult:
+    online_atp: int
+    stores: tuple[StoreAvailability, ...]
+    pickup_eligible: bool
+
+
+def serves_online(location: LocationRecord, channel: str) -> bool:
+    """Online channels ship from the warehouse and from stores that ship."""
+    return channel in SHIPPING_CHANNELS and location.can_ship
+
+
+def compute_availability(
+    stock: Sequence[StockRecord],
+    locations: Sequence[LocationRecord],
+    *,
+    channel: str = "WEB",
+    near: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    pickup_radius_km: float,
+    quantity: int = 1,
+) -> AvailabilityResult:
+    by_location = {s.location_id: available_to_promise(s) for s in stock}
+    online = sum(
+        by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel)
+    )
+    stores: list[StoreAvailability] = []
+    for loc in locations:
+        if loc.kind != "STORE":
+            continue
+        atp = by_location.get(loc.id, 0)
+        distance = distance_km(near[0], near[1], loc.lat, loc.lon) if near else None
+        if radius_km is not None and distance is not None and distance > radius_km:
+            continue
+        if atp > 0:
+            stores.append(StoreAvailability(loc, atp, distance))
+    stores.sort(key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name))
+    pickup_limit = radius_km if radius_km is not None else pickup_radius_km
+    pickup = any(
+        s.location.can_pickup
+        and s.atp >= quantity
+        and (s.distance_km is None or s.distance_km <= pickup_limit)
+        for s in stores
+    )
+    return AvailabilityResult(online, tuple(stores), pickup)

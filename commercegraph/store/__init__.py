@@ -1,0 +1,1 @@
+"""The gateway's own SQL store: models, engine and migrations."""

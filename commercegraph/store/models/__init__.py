@@ -1,0 +1,51 @@
+"""All models, imported so ``Base.metadata`` knows every table."""
+
+from commercegraph.store.models.base import Base, UTCDateTime, utcnow
+from commercegraph.store.models.catalog import (
+    Brand,
+    Category,
+    ContentEntry,
+    Location,
+    Price,
+    Product,
+    ProductRelation,
+    Stock,
+)
+from commercegraph.store.models.commerce import Cart, CartLine, Order, OrderLine
+from commercegraph.store.models.customer import Consent, Customer, CustomerIdentifier, Event
+from commercegraph.store.models.wallet import (
+    IdempotencyRecord,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    LoyaltyAccount,
+    PaymentMethod,
+)
+
+__all__ = [
+    "Base",
+    "Brand",
+    "Cart",
+    "CartLine",
+    "Category",
+    "Consent",
+    "ContentEntry",
+    "Customer",
+    "CustomerIdentifier",
+    "Event",
+    "IdempotencyRecord",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Location",
+    "LoyaltyAccount",
+    "Order",
+    "OrderLine",
+    "PaymentMethod",
+    "Price",
+    "Product",
+    "ProductRelation",
+    "Stock",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,60 @@
+"""Customers, their identifiers across channels, consent and behavioural events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from commercegraph.store.models.base import Base, UTCDateTime
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    customer_group: Mapped[str] = mapped_column(String(32), default="RETAIL")
+    home_store_id: Mapped[str | None] = mapped_column(String(64))
+    referred_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerIdentifier(Base):
+    """One identifier (normalised) belongs to exactly one customer."""
+
+    __tablename__ = "customer_identifiers"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(320), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    marketing_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    marketing_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    personalization: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Event(Base):
+    """A behavioural event from any channel (views, scans, geofences, POS sales...)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_customer_type_time", "customer_id", "type", "occurred_at"),
+        Index("ix_events_sku_type_time", "sku", "type", "occurred_at"),
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    sku: Mapped[str | None] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
