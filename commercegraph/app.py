@@ -79,7 +79,9 @@ def create_app(
         try:
             await store.ping()
         except Exception as exc:  # any failure to reach the store means not ready
-            return JSONResponse({"status": "unavailable", "store": type(exc).__name__}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "store": type(exc).__name__}, status_code=503
+            )
         return JSONResponse({"status": "ready", "adapters": registry.names})
 
     @asynccontextmanager
@@ -93,6 +95,9 @@ def create_app(
             Route("/graphql", GraphQLEndpoint(view, settings), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # --- routes: gateway core (issue 3) ---
+            # --- routes: customer 360 events (issue 6) ---
+            # --- routes: hardening (issue 9) ---
         ],
         lifespan=lifespan,
     )

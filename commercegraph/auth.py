@@ -55,7 +55,9 @@ class Caller:
 ANONYMOUS = Caller()
 
 
-def issue_token(settings: Settings, *, subject: str, scope: str, ttl_seconds: int | None = None) -> str:
+def issue_token(
+    settings: Settings, *, subject: str, scope: str, ttl_seconds: int | None = None
+) -> str:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     now = int(time.time())

@@ -77,7 +77,9 @@ async def _customer_id(settings: Settings, who: str) -> str | None:
     try:
         crm = NativeCustomer(store, settings)
         if "@" in who:
-            (found,) = await crm.resolve_identifiers([("EMAIL", normalise_identifier("EMAIL", who))])
+            (found,) = await crm.resolve_identifiers(
+                [("EMAIL", normalise_identifier("EMAIL", who))]
+            )
             return found
         (record,) = await crm.customers_by_id([who])
         return record.id if record else None
@@ -92,7 +94,11 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         print("refused: dev tokens are not issued when CG_ENV=production", file=sys.stderr)
         return 2
     if args.staff:
-        print(issue_token(settings, subject=args.subject or "staff", scope="staff", ttl_seconds=args.ttl))
+        print(
+            issue_token(
+                settings, subject=args.subject or "staff", scope="staff", ttl_seconds=args.ttl
+            )
+        )
         return 0
     customer_id = asyncio.run(_customer_id(settings, args.customer))
     if customer_id is None:

@@ -49,6 +49,20 @@ class Settings(BaseSettings):
     pickup_radius_km: float = 25.0
     db_pool_size: int = 10
 
+    # --- settings: gateway core (issue 3) ---
+
+    # --- settings: pricing (issue 4) ---
+
+    # --- settings: inventory (issue 5) ---
+
+    # --- settings: customer 360 (issue 6) ---
+
+    # --- settings: wallet and loyalty (issue 7) ---
+
+    # --- settings: personalisation (issue 8) ---
+
+    # --- settings: hardening (issue 9) ---
+
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION

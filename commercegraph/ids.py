@@ -39,5 +39,7 @@ def from_global_id(global_id: str) -> tuple[str, str]:
 def expect_global_id(global_id: str, type_name: str, argument: str = "id") -> str:
     found, local_id = from_global_id(global_id)
     if found != type_name:
-        raise BadUserInput(f"ID {global_id!r} is a {found}, expected a {type_name}", argument=argument)
+        raise BadUserInput(
+            f"ID {global_id!r} is a {found}, expected a {type_name}", argument=argument
+        )
     return local_id

@@ -13,9 +13,9 @@ from commercegraph.adapters.base import LocationRecord
 from commercegraph.adapters.registry import AdapterRegistry
 
 
-def _loader(batch: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> DataLoader:
-    async def load(keys: list[Any]) -> Sequence[Any]:
-        return await batch(keys)
+def _loader(batch: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
+    async def load(keys: list[Any]) -> list[Any]:
+        return list(await batch(keys))
 
     return DataLoader(load)
 
@@ -28,79 +28,79 @@ class Loaders:
 
     # commerce
     @cached_property
-    def product_by_id(self) -> DataLoader:  # str -> ProductRecord | None
+    def product_by_id(self) -> DataLoader[Any, Any]:  # str -> ProductRecord | None
         return _loader(self.registry.commerce.products_by_id)
 
     @cached_property
-    def product_by_sku(self) -> DataLoader:  # str -> ProductRecord | None
+    def product_by_sku(self) -> DataLoader[Any, Any]:  # str -> ProductRecord | None
         return _loader(self.registry.commerce.products_by_sku)
 
     @cached_property
-    def product_search(self) -> DataLoader:  # ProductSearch -> Page[ProductRecord]
+    def product_search(self) -> DataLoader[Any, Any]:  # ProductSearch -> Page[ProductRecord]
         return _loader(self.registry.commerce.search_products)
 
     @cached_property
-    def category_by_id(self) -> DataLoader:  # str -> CategoryRecord | None
+    def category_by_id(self) -> DataLoader[Any, Any]:  # str -> CategoryRecord | None
         return _loader(self.registry.commerce.categories_by_id)
 
     @cached_property
-    def related_products(self) -> DataLoader:  # (product id, kind) -> list[str]
+    def related_products(self) -> DataLoader[Any, Any]:  # (product id, kind) -> list[str]
         return _loader(self.registry.commerce.related_products)
 
     @cached_property
-    def order_by_id(self) -> DataLoader:  # str -> OrderRecord | None
+    def order_by_id(self) -> DataLoader[Any, Any]:  # str -> OrderRecord | None
         return _loader(self.registry.commerce.orders_by_id)
 
     @cached_property
-    def orders(self) -> DataLoader:  # OrderQuery -> Page[OrderRecord]
+    def orders(self) -> DataLoader[Any, Any]:  # OrderQuery -> Page[OrderRecord]
         return _loader(self.registry.commerce.orders_for_customers)
 
     @cached_property
-    def cart_by_id(self) -> DataLoader:  # str -> CartRecord | None
+    def cart_by_id(self) -> DataLoader[Any, Any]:  # str -> CartRecord | None
         return _loader(self.registry.commerce.carts_by_id)
 
     # content
     @cached_property
-    def content(self) -> DataLoader:  # ContentKey -> ContentRecord | None
+    def content(self) -> DataLoader[Any, Any]:  # ContentKey -> ContentRecord | None
         return _loader(self.registry.content.entries)
 
     # customer
     @cached_property
-    def customer_by_id(self) -> DataLoader:  # str -> CustomerRecord | None
+    def customer_by_id(self) -> DataLoader[Any, Any]:  # str -> CustomerRecord | None
         return _loader(self.registry.customer.customers_by_id)
 
     @cached_property
-    def customer_by_identifier(self) -> DataLoader:  # (kind, value) -> customer id | None
+    def customer_by_identifier(self) -> DataLoader[Any, Any]:  # (kind, value) -> customer id | None
         return _loader(self.registry.customer.resolve_identifiers)
 
     @cached_property
-    def identities(self) -> DataLoader:  # customer id -> list[IdentityRecord]
+    def identities(self) -> DataLoader[Any, Any]:  # customer id -> list[IdentityRecord]
         return _loader(self.registry.customer.identities)
 
     @cached_property
-    def consent(self) -> DataLoader:  # customer id -> ConsentRecord | None
+    def consent(self) -> DataLoader[Any, Any]:  # customer id -> ConsentRecord | None
         return _loader(self.registry.customer.consents)
 
     @cached_property
-    def recently_viewed(self) -> DataLoader:  # RecentViewsQuery -> list[sku]
+    def recently_viewed(self) -> DataLoader[Any, Any]:  # RecentViewsQuery -> list[sku]
         return _loader(self.registry.customer.recently_viewed)
 
     # pricing
     @cached_property
-    def price_rows(self) -> DataLoader:  # (sku, currency) -> list[PriceRow]
+    def price_rows(self) -> DataLoader[Any, Any]:  # (sku, currency) -> list[PriceRow]
         return _loader(self.registry.pricing.price_rows)
 
     # inventory
     @cached_property
-    def stock(self) -> DataLoader:  # sku -> list[StockRecord]
+    def stock(self) -> DataLoader[Any, Any]:  # sku -> list[StockRecord]
         return _loader(self.registry.inventory.stock)
 
     @cached_property
-    def location_by_id(self) -> DataLoader:  # str -> LocationRecord | None
+    def location_by_id(self) -> DataLoader[Any, Any]:  # str -> LocationRecord | None
         return _loader(self.registry.inventory.locations_by_id)
 
     @cached_property
-    def all_locations(self) -> DataLoader:  # "*" -> list[LocationRecord]
+    def all_locations(self) -> DataLoader[Any, Any]:  # "*" -> list[LocationRecord]
         async def load(keys: Sequence[str]) -> list[list[LocationRecord]]:
             locations = await self.registry.inventory.locations()
             return [locations for _ in keys]
@@ -109,18 +109,29 @@ class Loaders:
 
     # wallet
     @cached_property
-    def wallet(self) -> DataLoader:  # customer id -> WalletRecord | None
+    def wallet(self) -> DataLoader[Any, Any]:  # customer id -> WalletRecord | None
         return _loader(self.registry.wallet.wallets)
 
     @cached_property
-    def loyalty(self) -> DataLoader:  # customer id -> LoyaltyRecord | None
+    def loyalty(self) -> DataLoader[Any, Any]:  # customer id -> LoyaltyRecord | None
         return _loader(self.registry.wallet.loyalty_accounts)
 
     @cached_property
-    def payment_methods(self) -> DataLoader:  # customer id -> list[PaymentMethodRecord]
+    def payment_methods(self) -> DataLoader[Any, Any]:  # customer id -> list[PaymentMethodRecord]
         return _loader(self.registry.wallet.payment_methods)
 
     @cached_property
-    def wallet_transactions(self) -> DataLoader:  # TransactionQuery -> Page[...]
+    def wallet_transactions(self) -> DataLoader[Any, Any]:  # TransactionQuery -> Page[...]
         return _loader(self.registry.wallet.transactions)
 
+    # --- loaders: gateway core (issue 3) ---
+
+    # --- loaders: pricing (issue 4) ---
+
+    # --- loaders: inventory, carts and bundles (issue 5) ---
+
+    # --- loaders: customer 360 (issue 6) ---
+
+    # --- loaders: wallet and loyalty (issue 7) ---
+
+    # --- loaders: personalisation (issue 8) ---

@@ -125,9 +125,7 @@ class CommerceBackend(Protocol):
         self, searches: Sequence[ProductSearch]
     ) -> list[Page[ProductRecord]]: ...
     async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]: ...
-    async def related_products(
-        self, keys: Sequence[tuple[str, str]]
-    ) -> list[list[str]]:
+    async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
         """``(product_id, relation kind)`` → related product ids."""
         ...
 
@@ -220,9 +218,7 @@ class RecentViewsQuery:
 @runtime_checkable
 class CustomerBackend(Protocol):
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
-    async def resolve_identifiers(
-        self, identifiers: Sequence[tuple[str, str]]
-    ) -> list[str | None]:
+    async def resolve_identifiers(self, identifiers: Sequence[tuple[str, str]]) -> list[str | None]:
         """``(kind, normalised value)`` → customer id."""
         ...
 
@@ -334,9 +330,7 @@ class TransactionQuery:
 @runtime_checkable
 class WalletBackend(Protocol):
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]: ...
-    async def loyalty_accounts(
-        self, customer_ids: Sequence[str]
-    ) -> list[LoyaltyRecord | None]: ...
+    async def loyalty_accounts(self, customer_ids: Sequence[str]) -> list[LoyaltyRecord | None]: ...
     async def payment_methods(
         self, customer_ids: Sequence[str]
     ) -> list[list[PaymentMethodRecord]]: ...

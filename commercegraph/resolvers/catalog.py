@@ -101,10 +101,13 @@ async def unit_price(
     check_quantity(quantity)
     code = check_currency(ctx, currency)
     rows: list[PriceRow]
+    group: str | None
     rows, group = await asyncio.gather(
         ctx.loaders.price_rows.load((product.sku, code)), caller_group(ctx)
     )
-    row = select_base_price(rows, channel=channel, customer_group=group, quantity=quantity, now=ctx.now)
+    row = select_base_price(
+        rows, channel=channel, customer_group=group, quantity=quantity, now=ctx.now
+    )
     if row is None:
         raise NotFound(f"No {code} price for {product.sku} on {channel}", backend="pricing")
     base = Money(row.amount, code)

@@ -8,12 +8,23 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
-from commercegraph.schema.query import Query
+from commercegraph.schema.query import Query as CoreQuery
+
+# Each domain contributes its root fields as a class of its own; they are merged here.
+# --- query parts: pricing (issue 4) ---
+# --- query parts: inventory, carts and bundles (issue 5) ---
+# --- query parts: customer 360 (issue 6) ---
+# --- query parts: wallet and loyalty (issue 7) ---
+# --- query parts: personalisation (issue 8) ---
+# --- query parts: gateway core (issue 3) ---
+QUERY_PARTS: list[type] = [CoreQuery]
+MUTATION_PARTS: list[type] = []
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 
@@ -26,13 +37,22 @@ class CommerceGraphSchema(strawberry.Schema):
             code_error(error)
 
 
-def build_schema(*, production: bool = False, extensions: list[Any] | None = None) -> CommerceGraphSchema:
+def _merged(name: str, parts: list[type]) -> type:
+    if len(parts) == 1 and parts[0].__name__ == name:
+        return parts[0]
+    return merge_types(name, tuple(parts))
+
+
+def build_schema(
+    *, production: bool = False, extensions: list[Any] | None = None
+) -> CommerceGraphSchema:
     return CommerceGraphSchema(
-        query=Query,
+        query=_merged("Query", QUERY_PARTS),
+        mutation=_merged("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None,
         types=[Product, Customer, Order, Store],
         extensions=[
-            ParserCache(maxsize=PARSER_CACHE_SIZE),
-            ValidationCache(maxsize=PARSER_CACHE_SIZE),
+            lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
             *(extensions or []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),

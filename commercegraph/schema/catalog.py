@@ -11,8 +11,6 @@ from commercegraph.adapters.base import ContentRecord, LocationRecord, Page, Pro
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import catalog as resolve
-from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
-from commercegraph.services.pagination import check_first
 from commercegraph.schema.common import (
     Channel,
     FulfillmentMethod,
@@ -22,6 +20,8 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
+from commercegraph.services.pagination import check_first
 
 
 def _point(near: GeoPointInput | None) -> tuple[float, float] | None:
@@ -49,7 +49,12 @@ class Price:
             base=Money.of(price.base),
             final=Money.of(price.final),
             applied_rules=[
-                AppliedRule(rule_id=strawberry.ID(r.rule_id), name=r.name, effect=r.effect, amount=Money.of(r.amount))
+                AppliedRule(
+                    rule_id=strawberry.ID(r.rule_id),
+                    name=r.name,
+                    effect=r.effect,
+                    amount=Money.of(r.amount),
+                )
                 for r in price.applied_rules
             ],
             valid_until=price.valid_until,
@@ -116,7 +121,9 @@ class Availability:
         return [
             StoreStock(
                 store=Store.of(s.location),
-                level=StockLevel(available_to_promise=s.atp, status=stock_status(s.atp, self._threshold)),
+                level=StockLevel(
+                    available_to_promise=s.atp, status=stock_status(s.atp, self._threshold)
+                ),
                 distance_km=round(s.distance_km, 3) if s.distance_km is not None else None,
             )
             for s in self._stores[:first]
@@ -144,7 +151,9 @@ class Content:
 
     @classmethod
     def of(cls, entry: ContentRecord) -> Content:
-        return cls(title=entry.title, body=entry.body, images=list(entry.images), locale=entry.locale)
+        return cls(
+            title=entry.title, body=entry.body, images=list(entry.images), locale=entry.locale
+        )
 
 
 @strawberry.type
@@ -210,6 +219,10 @@ class Product(Node):
     async def content(self, info: Info[Context, None], locale: str | None = None) -> Content | None:
         entry = await resolve.content(info.context, self._record, locale)
         return Content.of(entry) if entry is not None else None
+
+    # --- Product fields: bundles (issue 5) ---
+
+    # --- Product fields: personalisation (issue 8) ---
 
 
 @strawberry.type

@@ -23,11 +23,15 @@ class Money:
 
     @classmethod
     def of(cls, money: MoneyRecord) -> Money:
-        return cls(money.amount, money.currency, format_money(money.amount, money.currency))
+        return cls(
+            amount=money.amount,
+            currency=money.currency,
+            formatted=format_money(money.amount, money.currency),
+        )
 
     @classmethod
     def minor(cls, amount: int, currency: str) -> Money:
-        return cls(amount, currency, format_money(amount, currency))
+        return cls(amount=amount, currency=currency, formatted=format_money(amount, currency))
 
 
 @strawberry.type

@@ -26,7 +26,6 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
-from commercegraph.services.pagination import check_first
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import (
     Channel,
@@ -36,6 +35,7 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.services.pagination import check_first
 
 
 @strawberry.type
@@ -91,7 +91,9 @@ class Wallet:
         info.context.caller.require_customer_access(self._customer_id)
         methods = await info.context.loaders.payment_methods.load(self._customer_id)
         return [
-            PaymentMethod(id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default)
+            PaymentMethod(
+                id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default
+            )
             for p in methods
         ]
 
@@ -109,7 +111,10 @@ class Wallet:
             edges=[
                 WalletTransactionEdge(
                     node=WalletTransaction(
-                        id=strawberry.ID(t.id), amount=Money.of(t.amount), kind=t.kind, created_at=t.created_at
+                        id=strawberry.ID(t.id),
+                        amount=Money.of(t.amount),
+                        kind=t.kind,
+                        created_at=t.created_at,
                     ),
                     cursor=c,
                 )
@@ -175,7 +180,9 @@ class Order(Node):
             status=o.status,
             fulfillment=FulfillmentMethod(o.fulfillment),
             lines=[
-                OrderLine(quantity=line.quantity, unit_price=Money.of(line.unit_price), sku=line.sku)
+                OrderLine(
+                    quantity=line.quantity, unit_price=Money.of(line.unit_price), sku=line.sku
+                )
                 for line in o.lines
             ],
             _store_id=o.store_id,
@@ -230,7 +237,9 @@ class Customer(Node):
     async def identities(self, info: Info[Context, None]) -> list[Identity]:
         records = await info.context.loaders.identities.load(self._owner(info))
         return [
-            Identity(kind=IdentifierKind(i.kind), value=i.value, source=i.source, linked_at=i.linked_at)
+            Identity(
+                kind=IdentifierKind(i.kind), value=i.value, source=i.source, linked_at=i.linked_at
+            )
             for i in records
         ]
 
@@ -288,3 +297,11 @@ class Customer(Node):
         )
         records = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
         return [Product.of(r) for r in records if r is not None]
+
+    # --- Customer fields: customer 360 (issue 6) ---
+
+    # --- Customer fields: wallet and loyalty (issue 7) ---
+
+    # --- Customer fields: carts (issue 5) ---
+
+    # --- Customer fields: personalisation (issue 8) ---

@@ -86,7 +86,10 @@ class Query:
         first: int = 10,
     ) -> list[Store]:
         point = (near.lat, near.lon) if near else None
-        return [Store.of(loc) for loc, _ in await catalog.stores_near(info.context, point, radius_km, first)]
+        return [
+            Store.of(loc)
+            for loc, _ in await catalog.stores_near(info.context, point, radius_km, first)
+        ]
 
     @strawberry.field(description="Stores with their distance from `near`, nearest first.")
     async def stores_by_distance(

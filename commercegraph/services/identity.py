@@ -33,6 +33,8 @@ def normalise_identifier(kind: str, value: str) -> str:
         return phone
     if kind in ("LOYALTY_CARD", "DEVICE", "POS_CUSTOMER"):
         if not _TOKEN.match(value):
-            raise BadUserInput(f"{value!r} is not a valid {kind.lower()} identifier", argument="value")
+            raise BadUserInput(
+                f"{value!r} is not a valid {kind.lower()} identifier", argument="value"
+            )
         return value.upper() if kind == "LOYALTY_CARD" else value
     raise BadUserInput(f"Unknown identifier kind {kind!r}", argument="kind")

@@ -52,9 +52,7 @@ def compute_availability(
     quantity: int = 1,
 ) -> AvailabilityResult:
     by_location = {s.location_id: available_to_promise(s) for s in stock}
-    online = sum(
-        by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel)
-    )
+    online = sum(by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel))
     stores: list[StoreAvailability] = []
     for loc in locations:
         if loc.kind != "STORE":
@@ -65,7 +63,9 @@ def compute_availability(
             continue
         if atp > 0:
             stores.append(StoreAvailability(loc, atp, distance))
-    stores.sort(key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name))
+    stores.sort(
+        key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name)
+    )
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
     pickup = any(
         s.location.can_pickup

@@ -31,5 +31,7 @@ def check_first(first: int, maximum: int, argument: str = "first") -> int:
     if first < 0:
         raise BadUserInput(f"`{argument}` must not be negative (got {first})", argument=argument)
     if first > maximum:
-        raise BadUserInput(f"`{argument}` must be at most {maximum} (got {first})", argument=argument)
+        raise BadUserInput(
+            f"`{argument}` must be at most {maximum} (got {first})", argument=argument
+        )
     return first

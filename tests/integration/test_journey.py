@@ -101,8 +101,13 @@ async def test_product_search_pagination_and_category_filter(gql: GraphQLClient)
     assert first["totalCount"] >= 7
     for edge in first["edges"]:
         node = edge["node"]
-        assert "coffee" in " ".join(filter(None, [node["name"], node["brand"], node["category"]])).lower()
-    second = data(await gql.post(query, {"q": "coffee", "after": first["pageInfo"]["endCursor"]}))["products"]
+        assert (
+            "coffee"
+            in " ".join(filter(None, [node["name"], node["brand"], node["category"]])).lower()
+        )
+    second = data(await gql.post(query, {"q": "coffee", "after": first["pageInfo"]["endCursor"]}))[
+        "products"
+    ]
     ids_first = {e["node"]["id"] for e in first["edges"]}
     assert not ids_first & {e["node"]["id"] for e in second["edges"]}
     phones = data(await gql.post(query, {"c": "Phones"}))["products"]
@@ -150,7 +155,9 @@ async def test_stores_near_downtown_nearest_first(gql: GraphQLClient) -> None:
 
 async def test_node_refetches_each_type(gql: GraphQLClient) -> None:
     token = gql.token(DEVI_ID)
-    me = data(await gql.post("{ me { id orders(first: 1) { edges { node { id } } } } }", token=token))["me"]
+    me = data(
+        await gql.post("{ me { id orders(first: 1) { edges { node { id } } } } }", token=token)
+    )["me"]
     product = data(await gql.post('{ product(sku: "%s") { id } }' % DEVI_SHOES_SKU))["product"]
     query = """query($id: ID!) { node(id: $id) { __typename id
         ... on Customer { email } ... on Product { sku } ... on Order { channel } ... on Store { name } } }"""
@@ -167,13 +174,18 @@ async def test_node_refetches_each_type(gql: GraphQLClient) -> None:
 
 async def test_staff_reads_customers_by_id_and_identifier(gql: GraphQLClient) -> None:
     staff = gql.token(staff=True)
-    query = """query($v: String!) { customerByIdentifier(kind: LOYALTY_CARD, value: $v) { email } }"""
+    query = (
+        """query($v: String!) { customerByIdentifier(kind: LOYALTY_CARD, value: $v) { email } }"""
+    )
     found = data(await gql.post(query, {"v": "lc-devi-0001"}, token=staff))
     assert found["customerByIdentifier"]["email"] == "devi@example.com"
-    phone = data(await gql.post(
-        '{ customer(id: "%s") { email identities { kind value } } }' % to_global_id("Customer", SAM_ID),
-        token=staff,
-    ))
+    phone = data(
+        await gql.post(
+            '{ customer(id: "%s") { email identities { kind value } } }'
+            % to_global_id("Customer", SAM_ID),
+            token=staff,
+        )
+    )
     assert phone["customer"]["email"] == "sam@example.com"
 
 
@@ -181,15 +193,23 @@ async def test_scopes_are_enforced(gql: GraphQLClient) -> None:
     sam = gql.token(SAM_ID)
     devi_gid = to_global_id("Customer", DEVI_ID)
     assert codes(await gql.post("{ me { email } }")) == ["UNAUTHENTICATED"]
-    assert codes(await gql.post('{ customer(id: "%s") { email } }' % devi_gid, token=sam)) == ["FORBIDDEN"]
-    assert codes(await gql.post(
-        '{ customerByIdentifier(kind: EMAIL, value: "devi@example.com") { email } }', token=sam
-    )) == ["FORBIDDEN"]
-    body = await gql.post('query($id: ID!) { node(id: $id) { id } }', {"id": devi_gid}, token=sam)
+    assert codes(await gql.post('{ customer(id: "%s") { email } }' % devi_gid, token=sam)) == [
+        "FORBIDDEN"
+    ]
+    assert codes(
+        await gql.post(
+            '{ customerByIdentifier(kind: EMAIL, value: "devi@example.com") { email } }', token=sam
+        )
+    ) == ["FORBIDDEN"]
+    body = await gql.post("query($id: ID!) { node(id: $id) { id } }", {"id": devi_gid}, token=sam)
     assert codes(body) == ["FORBIDDEN"] and body["data"] is None
-    devi_orders = data(await gql.post("{ me { orders(first: 1) { edges { node { id } } } } }", token=gql.token(DEVI_ID)))
+    devi_orders = data(
+        await gql.post(
+            "{ me { orders(first: 1) { edges { node { id } } } } }", token=gql.token(DEVI_ID)
+        )
+    )
     order_id = devi_orders["me"]["orders"]["edges"][0]["node"]["id"]
-    body = await gql.post('query($id: ID!) { node(id: $id) { id } }', {"id": order_id}, token=sam)
+    body = await gql.post("query($id: ID!) { node(id: $id) { id } }", {"id": order_id}, token=sam)
     assert codes(body) == ["FORBIDDEN"]
     staff_forbidden_me = await gql.post("{ me { email } }", token=gql.token(staff=True))
     assert codes(staff_forbidden_me) == ["FORBIDDEN"]
@@ -197,7 +217,9 @@ async def test_scopes_are_enforced(gql: GraphQLClient) -> None:
 
 async def test_bad_tokens_are_refused_with_401(gql: GraphQLClient) -> None:
     response = await gql.http.post(
-        "/graphql", json={"query": "{ me { email } }"}, headers={"Authorization": "Bearer not-a-jwt"}
+        "/graphql",
+        json={"query": "{ me { email } }"},
+        headers={"Authorization": "Bearer not-a-jwt"},
     )
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -213,8 +235,10 @@ async def test_bad_input_gets_coded_errors_without_tracebacks(gql: GraphQLClient
         '{ node(id: "%s") { id } }' % to_global_id("Product", "prd_does_not_exist"): "NOT_FOUND",
         '{ product(sku: "NOPE") { id } }': "NOT_FOUND",
         "{ product { id } }": "BAD_USER_INPUT",
-        '{ product(sku: "%s") { price(quantity: 0) { final { amount } } } }' % DEVI_SHOES_SKU: "BAD_USER_INPUT",
-        '{ product(sku: "%s") { price(currency: "dollars") { final { amount } } } }' % DEVI_SHOES_SKU: "BAD_USER_INPUT",
+        '{ product(sku: "%s") { price(quantity: 0) { final { amount } } } }'
+        % DEVI_SHOES_SKU: "BAD_USER_INPUT",
+        '{ product(sku: "%s") { price(currency: "dollars") { final { amount } } } }'
+        % DEVI_SHOES_SKU: "BAD_USER_INPUT",
         "{ stores(near: {lat: 123, lon: 0}) { name } }": "BAD_USER_INPUT",
         "{ products { nope } }": "GRAPHQL_VALIDATION_FAILED",
         "{ products( ": "GRAPHQL_PARSE_FAILED",

@@ -40,7 +40,9 @@ async def test_registry_builds_every_domain_and_rejects_unknown_names() -> None:
         await store.dispose()
 
 
-async def test_registry_rejects_an_adapter_that_does_not_fit_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_registry_rejects_an_adapter_that_does_not_fit_its_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import commercegraph.adapters.registry as registry_module
 
     class NotAnInventory:
@@ -49,7 +51,9 @@ async def test_registry_rejects_an_adapter_that_does_not_fit_its_port(monkeypatc
     from commercegraph.adapters.native import create_adapter
 
     def factory(domain: str, settings: Settings, store: Store) -> object:
-        return NotAnInventory() if domain == "inventory" else create_adapter(domain, settings, store)
+        return (
+            NotAnInventory() if domain == "inventory" else create_adapter(domain, settings, store)
+        )
 
     factories = {"native": factory}
     monkeypatch.setattr(registry_module, "available_factories", lambda: factories)

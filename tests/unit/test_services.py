@@ -55,7 +55,9 @@ def test_stock_status_thresholds() -> None:
     assert stock_status(6, 5) == "IN_STOCK"
 
 
-def _loc(id: str, lat: float, lon: float, kind: str = "STORE", ship: bool = False, pickup: bool = True) -> LocationRecord:
+def _loc(
+    id: str, lat: float, lon: float, kind: str = "STORE", ship: bool = False, pickup: bool = True
+) -> LocationRecord:
     return LocationRecord(id, id, kind, lat, lon, "r", "a", ship, pickup)
 
 
@@ -83,8 +85,16 @@ def test_availability_routes_channels_and_orders_by_distance() -> None:
 
 
 def _row(amount: int, **kw: object) -> PriceRow:
-    base = dict(sku="S", currency="USD", amount=amount, channel=None, customer_group=None,
-                min_quantity=1, valid_from=None, valid_until=None)
+    base = dict(
+        sku="S",
+        currency="USD",
+        amount=amount,
+        channel=None,
+        customer_group=None,
+        min_quantity=1,
+        valid_from=None,
+        valid_until=None,
+    )
     base.update(kw)
     return PriceRow(**base)  # type: ignore[arg-type]
 
@@ -111,7 +121,12 @@ def test_identifier_normalisation() -> None:
     assert normalise_identifier("PHONE", "+1 (503) 555-0100") == "+15035550100"
     assert normalise_identifier("PHONE", "0044 20 7946 0958") == "+442079460958"
     assert normalise_identifier("LOYALTY_CARD", "lc-devi-0001") == "LC-DEVI-0001"
-    for kind, value in [("EMAIL", "nope"), ("PHONE", "555-0100"), ("DEVICE", "has space"), ("X", "y")]:
+    for kind, value in [
+        ("EMAIL", "nope"),
+        ("PHONE", "555-0100"),
+        ("DEVICE", "has space"),
+        ("X", "y"),
+    ]:
         with pytest.raises(BadUserInput):
             normalise_identifier(kind, value)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
@@ -33,7 +33,7 @@ from commercegraph.store.models.base import utcnow
 _PRODUCT_COLUMNS = (m.Product, m.Brand.name, m.Category.name)
 
 
-def _product_select() -> Select[Any]:
+def _product_select() -> Select[m.Product, str, str]:
     return (
         select(*_PRODUCT_COLUMNS)
         .outerjoin(m.Brand, m.Brand.id == m.Product.brand_id)
@@ -85,9 +85,7 @@ async def _lines_by_order(
     by_order: dict[str, list[m.OrderLine]] = defaultdict(list)
     if order_ids:
         rows = await session.scalars(
-            select(m.OrderLine)
-            .where(m.OrderLine.order_id.in_(order_ids))
-            .order_by(m.OrderLine.id)
+            select(m.OrderLine).where(m.OrderLine.order_id.in_(order_ids)).order_by(m.OrderLine.id)
         )
         for line in rows:
             by_order[line.order_id].append(line)
@@ -118,7 +116,7 @@ class NativeCommerce:
             return [await self._search(session, s) for s in searches]
 
     async def _search(self, session: AsyncSession, search: ProductSearch) -> Page[ProductRecord]:
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if search.query:
             words = search.query.lower().split()
             conditions.extend(m.Product.name_search.contains(w, autoescape=True) for w in words)
@@ -227,7 +225,9 @@ class NativeCommerce:
             for line in rows:
                 lines[line.cart_id].append(CartLineRecord(line.sku, line.quantity, line.bundle_id))
         found = {
-            c.id: CartRecord(c.id, c.customer_id, c.channel, c.currency, c.status, tuple(lines[c.id]))
+            c.id: CartRecord(
+                c.id, c.customer_id, c.channel, c.currency, c.status, tuple(lines[c.id])
+            )
             for c in carts
         }
         return [found.get(i) for i in ids]
@@ -266,7 +266,9 @@ class NativeCommerce:
                 )
             )
             if line is None and quantity > 0:
-                session.add(m.CartLine(cart_id=cart_id, sku=sku, quantity=quantity, bundle_id=bundle_id))
+                session.add(
+                    m.CartLine(cart_id=cart_id, sku=sku, quantity=quantity, bundle_id=bundle_id)
+                )
             elif line is not None:
                 line.quantity += quantity
                 if line.quantity <= 0:

@@ -19,7 +19,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
-from commercegraph.services.loyalty import points_to_next_tier, points_for_spend
+from commercegraph.services.loyalty import points_for_spend, points_to_next_tier
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -88,7 +88,9 @@ class NativeWallet:
                 .order_by(m.PaymentMethod.is_default.desc(), m.PaymentMethod.created_at)
             )
             for p in rows:
-                found[p.customer_id].append(PaymentMethodRecord(p.id, p.kind, p.label, p.is_default))
+                found[p.customer_id].append(
+                    PaymentMethodRecord(p.id, p.kind, p.label, p.is_default)
+                )
         return [found.get(c, []) for c in customer_ids]
 
     async def transactions(
@@ -101,7 +103,9 @@ class NativeWallet:
                     select(m.LedgerTransaction, m.LedgerEntry.amount, m.LedgerAccount.unit)
                     .join(m.LedgerEntry, m.LedgerEntry.transaction_id == m.LedgerTransaction.id)
                     .join(m.LedgerAccount, m.LedgerAccount.id == m.LedgerEntry.account_id)
-                    .where(m.LedgerAccount.owner_id == q.customer_id, m.LedgerAccount.kind == "WALLET")
+                    .where(
+                        m.LedgerAccount.owner_id == q.customer_id, m.LedgerAccount.kind == "WALLET"
+                    )
                 )
                 if q.after:
                     created_iso, tx_id = decode_cursor(q.after, 2)

@@ -27,7 +27,9 @@ class LedgerAccount(Base):
     """``kind``: WALLET or POINTS (a customer's), or a system account (FUNDING, ...)."""
 
     __tablename__ = "ledger_accounts"
-    __table_args__ = (UniqueConstraint("owner_id", "kind", "unit", name="uq_ledger_accounts_owner"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "kind", "unit", name="uq_ledger_accounts_owner"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     owner_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
