@@ -85,6 +85,10 @@ class Loaders:
     def recently_viewed(self) -> DataLoader[Any, Any]:  # RecentViewsQuery -> list[sku]
         return _loader(self.registry.customer.recently_viewed)
 
+    @cached_property
+    def segments(self) -> DataLoader[Any, Any]:  # customer id -> list[SegmentRecord]
+        return _loader(self.registry.customer.segments)
+
     # pricing
     @cached_property
     def price_rows(self) -> DataLoader[Any, Any]:  # (sku, currency) -> list[PriceRow]

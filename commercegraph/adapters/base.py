@@ -210,6 +210,13 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentRecord:
+    key: str  # e.g. rfm:champions, abc:A, behaviour:weekend-shopper
+    name: str
+    kind: str  # RFM | ABC | BEHAVIOUR
+
+
+@dataclass(frozen=True, slots=True)
 class RecentViewsQuery:
     customer_id: str
     first: int = 10
@@ -226,6 +233,10 @@ class CustomerBackend(Protocol):
     async def consents(self, customer_ids: Sequence[str]) -> list[ConsentRecord | None]: ...
     async def recently_viewed(self, queries: Sequence[RecentViewsQuery]) -> list[list[str]]:
         """Distinct skus the customer viewed, most recent first."""
+        ...
+
+    async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
+        """Segment memberships as last computed."""
         ...
 
 

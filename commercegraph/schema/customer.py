@@ -54,6 +54,13 @@ class Consent:
 
 
 @strawberry.type
+class Segment:
+    key: str
+    name: str
+    kind: str = strawberry.field(description="RFM, ABC or BEHAVIOUR.")
+
+
+@strawberry.type
 class PaymentMethod:
     id: strawberry.ID
     kind: str
@@ -253,6 +260,11 @@ class Customer(Node):
             marketing_sms=record.marketing_sms,
             personalization=record.personalization,
         )
+
+    @strawberry.field(description="RFM, ABC and behavioural segments, as last computed.")
+    async def segments(self, info: Info[Context, None]) -> list[Segment]:
+        records = await info.context.loaders.segments.load(self._owner(info))
+        return [Segment(key=s.key, name=s.name, kind=s.kind) for s in records]
 
     @strawberry.field
     async def wallet(self, info: Info[Context, None]) -> Wallet | None:

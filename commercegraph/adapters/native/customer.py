@@ -12,6 +12,7 @@ from commercegraph.adapters.base import (
     CustomerRecord,
     IdentityRecord,
     RecentViewsQuery,
+    SegmentRecord,
 )
 from commercegraph.config import Settings
 from commercegraph.store import models as m
@@ -98,3 +99,15 @@ class NativeCustomer:
                 )
                 results.append([sku for sku, _ in rows if sku is not None])
         return results
+
+    async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
+        found: dict[str, list[SegmentRecord]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.CustomerSegment)
+                .where(m.CustomerSegment.customer_id.in_(customer_ids))
+                .order_by(m.CustomerSegment.kind, m.CustomerSegment.segment_key)
+            )
+            for s in rows:
+                found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
+        return [found.get(c, []) for c in customer_ids]

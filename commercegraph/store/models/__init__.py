@@ -12,7 +12,13 @@ from commercegraph.store.models.catalog import (
     Stock,
 )
 from commercegraph.store.models.commerce import Cart, CartLine, Order, OrderLine
-from commercegraph.store.models.customer import Consent, Customer, CustomerIdentifier, Event
+from commercegraph.store.models.customer import (
+    Consent,
+    Customer,
+    CustomerIdentifier,
+    CustomerSegment,
+    Event,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -32,6 +38,7 @@ __all__ = [
     "ContentEntry",
     "Customer",
     "CustomerIdentifier",
+    "CustomerSegment",
     "Event",
     "IdempotencyRecord",
     "LedgerAccount",

@@ -42,6 +42,18 @@ class Consent(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CustomerSegment(Base):
+    """Segment membership as last computed (RFM, ABC, behavioural); replaced on refresh."""
+
+    __tablename__ = "customer_segments"
+    __table_args__ = (Index("ix_customer_segments_key", "segment_key", "customer_id"),)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    segment_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))  # RFM | ABC | BEHAVIOUR
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Event(Base):
     """A behavioural event from any channel (views, scans, geofences, POS sales...)."""
 

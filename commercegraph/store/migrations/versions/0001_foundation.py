@@ -1,8 +1,8 @@
 """foundation schema
 
 Revision ID: 0001_foundation
-Revises:
-Create Date: 2026-11-23 06:59:24.393306
+Revises: (none)
+Create Date: 2026-11-23 07:08:44.911337
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import commercegraph.store.models.base
+
 
 revision = "0001_foundation"
 down_revision = None
@@ -287,6 +288,29 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "customer_segments",
+        sa.Column("customer_id", sa.String(length=64), nullable=False),
+        sa.Column("segment_key", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column(
+            "computed_at",
+            commercegraph.store.models.base.UTCDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_customer_segments_customer_id_customers"),
+        ),
+        sa.PrimaryKeyConstraint("customer_id", "segment_key", name=op.f("pk_customer_segments")),
+    )
+    with op.batch_alter_table("customer_segments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_customer_segments_key", ["segment_key", "customer_id"], unique=False
+        )
+
+    op.create_table(
         "ledger_entries",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("transaction_id", sa.String(length=64), nullable=False),
@@ -408,6 +432,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ledger_entries_account_id"))
 
     op.drop_table("ledger_entries")
+    with op.batch_alter_table("customer_segments", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_segments_key")
+
+    op.drop_table("customer_segments")
     with op.batch_alter_table("customer_identifiers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customer_identifiers_customer_id"))
 

@@ -1,0 +1,176 @@
+"""The contract test kit: what every adapter of a port must do, whatever its backend.
+
+An integrator checks an adapter by running ``check_<domain>(adapter, fixture)`` against a
+backend holding the demo retailer (``commercegraph seed``); each check raises
+``ContractViolation`` naming the rule broken. The suite in ``tests/contract`` runs every
+check over every adapter the gateway ships.
+
+The rules shared by all ports (batch shape):
+- one result per key, in the order of the keys, ``None`` (or an empty list) where missing;
+- the same key twice gives the same answer twice;
+- an empty batch gives an empty list without calling the backend for data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from commercegraph.adapters.base import (
+    CommerceBackend,
+    ContentBackend,
+    ContentKey,
+    CustomerBackend,
+    InventoryBackend,
+    OrderQuery,
+    PricingBackend,
+    ProductSearch,
+    RecentViewsQuery,
+    TransactionQuery,
+    WalletBackend,
+)
+
+MISSING = "__contract_missing__"
+
+
+class ContractViolation(AssertionError):
+    """An adapter broke a rule of its port."""
+
+
+@dataclass(frozen=True)
+class ContractFixture:
+    """Known keys in the backend under test (the demo retailer's defaults fit)."""
+
+    product_id: str = "prd_00001"
+    sku: str = "SKU-RUN-0001"
+    customer_id: str = "cus_devi"
+    customer_email: str = "devi@example.com"
+    store_id: str = "loc_downtown"
+    currency: str = "USD"
+    locale: str = "en-US"
+
+
+def _expect(condition: bool, rule: str) -> None:
+    if not condition:
+        raise ContractViolation(rule)
+
+
+def _batch_shape(results: Sequence[Any], keys: Sequence[Any], rule: str) -> None:
+    _expect(isinstance(results, list), f"{rule}: must return a list")
+    _expect(
+        len(results) == len(keys), f"{rule}: one result per key ({len(results)} for {len(keys)})"
+    )
+
+
+async def check_commerce(adapter: CommerceBackend, fx: ContractFixture) -> None:
+    _expect(await adapter.products_by_id([]) == [], "products_by_id([]) == []")
+    keys = [MISSING, fx.product_id, fx.product_id]
+    found = await adapter.products_by_id(keys)
+    _batch_shape(found, keys, "products_by_id")
+    _expect(found[0] is None, "products_by_id: None for a missing id")
+    _expect(found[1] is not None and found[1].id == fx.product_id, "products_by_id: order kept")
+    _expect(found[1] == found[2], "products_by_id: duplicate keys answer alike")
+    by_sku = await adapter.products_by_sku([fx.sku, MISSING])
+    _batch_shape(by_sku, [fx.sku, MISSING], "products_by_sku")
+    _expect(by_sku[0] is not None and by_sku[0].sku == fx.sku, "products_by_sku: finds the sku")
+    _expect(by_sku[1] is None, "products_by_sku: None for a missing sku")
+
+    searches = [ProductSearch(first=3), ProductSearch(query=MISSING, first=3)]
+    pages = await adapter.search_products(searches)
+    _batch_shape(pages, searches, "search_products")
+    first, empty = pages
+    _expect(len(first.items) == 3 and first.has_next_page, "search_products: first page of 3")
+    _expect(len(first.cursors) == len(first.items), "search_products: a cursor per item")
+    _expect(not empty.items and not empty.has_next_page, "search_products: no match is empty")
+    (second,) = await adapter.search_products([ProductSearch(first=3, after=first.end_cursor)])
+    _expect(
+        not {p.id for p in first.items} & {p.id for p in second.items},
+        "search_products: pages do not overlap",
+    )
+
+    queries = [OrderQuery(fx.customer_id, first=2), OrderQuery(MISSING, first=2)]
+    orders = await adapter.orders_for_customers(queries)
+    _batch_shape(orders, queries, "orders_for_customers")
+    _expect(len(orders[0].items) == 2, "orders_for_customers: a page of the customer's orders")
+    _expect(
+        orders[0].items[0].placed_at >= orders[0].items[1].placed_at,
+        "orders_for_customers: newest first",
+    )
+    _expect(not orders[1].items and orders[1].total_count == 0, "orders: none for a stranger")
+    order_id = orders[0].items[0].id
+    by_id = await adapter.orders_by_id([order_id, MISSING])
+    _expect(by_id[0] is not None and by_id[0].id == order_id and by_id[1] is None, "orders_by_id")
+
+
+async def check_content(adapter: ContentBackend, fx: ContractFixture) -> None:
+    _expect(await adapter.entries([]) == [], "entries([]) == []")
+    keys = [
+        ContentKey("product", fx.product_id, fx.locale),
+        ContentKey("product", MISSING, fx.locale),
+        ContentKey("product", fx.product_id, "de-AT"),
+    ]
+    found = await adapter.entries(keys)
+    _batch_shape(found, keys, "entries")
+    _expect(found[0] is not None and found[0].locale == fx.locale, "entries: exact locale")
+    _expect(found[1] is None, "entries: None for a missing entity")
+    _expect(found[2] is not None and found[2].locale.startswith("de"), "entries: language fallback")
+
+
+async def check_customer(adapter: CustomerBackend, fx: ContractFixture) -> None:
+    _expect(await adapter.customers_by_id([]) == [], "customers_by_id([]) == []")
+    found = await adapter.customers_by_id([MISSING, fx.customer_id])
+    _expect(found[0] is None and found[1] is not None, "customers_by_id: order and None")
+    ids = await adapter.resolve_identifiers([("EMAIL", fx.customer_email), ("EMAIL", MISSING)])
+    _expect(ids == [fx.customer_id, None], "resolve_identifiers: email → customer id")
+    identities = await adapter.identities([fx.customer_id, MISSING])
+    _expect(bool(identities[0]) and identities[1] == [], "identities: list per customer")
+    consents = await adapter.consents([fx.customer_id, MISSING])
+    _expect(consents[0] is not None and consents[1] is None, "consents")
+    segments = await adapter.segments([fx.customer_id, MISSING])
+    _expect(len(segments) == 2 and segments[1] == [], "segments: list per customer")
+    views = await adapter.recently_viewed([RecentViewsQuery(fx.customer_id, 3)])
+    _expect(len(views) == 1 and len(views[0]) <= 3, "recently_viewed: at most `first` skus")
+
+
+async def check_pricing(adapter: PricingBackend, fx: ContractFixture) -> None:
+    _expect(await adapter.price_rows([]) == [], "price_rows([]) == []")
+    keys = [(fx.sku, fx.currency), (MISSING, fx.currency)]
+    rows = await adapter.price_rows(keys)
+    _batch_shape(rows, keys, "price_rows")
+    _expect(bool(rows[0]) and all(r.sku == fx.sku for r in rows[0]), "price_rows: rows of the sku")
+    _expect(all(isinstance(r.amount, int) for r in rows[0]), "price_rows: integer minor units")
+    _expect(rows[1] == [], "price_rows: [] for a missing sku")
+
+
+async def check_inventory(adapter: InventoryBackend, fx: ContractFixture) -> None:
+    locations = await adapter.locations()
+    _expect(any(loc.id == fx.store_id for loc in locations), "locations: lists every location")
+    by_id = await adapter.locations_by_id([fx.store_id, MISSING])
+    _expect(by_id[0] is not None and by_id[1] is None, "locations_by_id")
+    stock = await adapter.stock([fx.sku, MISSING])
+    _batch_shape(stock, [fx.sku, MISSING], "stock")
+    _expect(bool(stock[0]) and stock[1] == [], "stock: rows per sku, [] when missing")
+
+
+async def check_wallet(adapter: WalletBackend, fx: ContractFixture) -> None:
+    wallets = await adapter.wallets([fx.customer_id, MISSING])
+    _expect(wallets[0] is not None and wallets[1] is None, "wallets")
+    _expect(isinstance(wallets[0].balance.amount, int), "wallets: integer minor units")
+    loyalty = await adapter.loyalty_accounts([fx.customer_id, MISSING])
+    _expect(loyalty[0] is not None and loyalty[1] is None, "loyalty_accounts")
+    methods = await adapter.payment_methods([fx.customer_id, MISSING])
+    _expect(bool(methods[0]) and methods[1] == [], "payment_methods")
+    _expect(all("····" in m.label for m in methods[0]), "payment_methods: labels are masked")
+    pages = await adapter.transactions([TransactionQuery(fx.customer_id, 2)])
+    _expect(len(pages) == 1 and len(pages[0].items) <= 2, "transactions: at most `first`")
+
+
+CHECKS = {
+    "commerce": check_commerce,
+    "content": check_content,
+    "customer": check_customer,
+    "pricing": check_pricing,
+    "inventory": check_inventory,
+    "wallet": check_wallet,
+}
