@@ -155,8 +155,10 @@ async def check_inventory(adapter: InventoryBackend, fx: ContractFixture) -> Non
 
 async def check_wallet(adapter: WalletBackend, fx: ContractFixture) -> None:
     wallets = await adapter.wallets([fx.customer_id, MISSING])
-    _expect(wallets[0] is not None and wallets[1] is None, "wallets")
-    _expect(isinstance(wallets[0].balance.amount, int), "wallets: integer minor units")
+    wallet, stranger = wallets
+    _expect(wallet is not None and stranger is None, "wallets")
+    assert wallet is not None
+    _expect(isinstance(wallet.balance.amount, int), "wallets: integer minor units")
     loyalty = await adapter.loyalty_accounts([fx.customer_id, MISSING])
     _expect(loyalty[0] is not None and loyalty[1] is None, "loyalty_accounts")
     methods = await adapter.payment_methods([fx.customer_id, MISSING])
