@@ -146,6 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql")
     export.set_defaults(handler=_export_schema)
+
+    # Each domain registers its subcommands from its own module:
+    # --- commands: gateway core (issue 3) ---
+    # --- commands: inventory and bundles (issue 5) ---
+    # --- commands: customer 360 (issue 6) ---
+    # --- commands: wallet and loyalty (issue 7) ---
+    # --- commands: personalisation (issue 8) ---
+    # --- commands: hardening (issue 9) ---
     return parser
 
 
