@@ -9,11 +9,17 @@ from sqlalchemy import func, select, tuple_
 
 from commercegraph.adapters.base import (
     ConsentRecord,
+    CustomerMetricsRecord,
     CustomerRecord,
+    EventRecord,
     IdentityRecord,
+    MergeRecord,
+    Page,
     RecentViewsQuery,
+    SegmentMembersQuery,
     SegmentRecord,
 )
+from commercegraph.adapters.native import customer360
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -111,3 +117,32 @@ class NativeCustomer:
             for s in rows:
                 found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
         return [found.get(c, []) for c in customer_ids]
+
+    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]:
+        return await customer360.events_by_id(self.store, ids)
+
+    async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
+        return await customer360.record_events(self.store, events)
+
+    async def link_identifier(
+        self, customer_id: str, kind: str, value: str, source: str
+    ) -> IdentityRecord:
+        return await customer360.link_identifier(self.store, customer_id, kind, value, source)
+
+    async def merge_customers(
+        self, source_customer_id: str, target_customer_id: str, actor: str, idempotency_key: str
+    ) -> MergeRecord:
+        return await customer360.merge_customers(
+            self.store, source_customer_id, target_customer_id, actor, idempotency_key
+        )
+
+    async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]:
+        return await customer360.merges(self.store, source_customer_ids)
+
+    async def customer_metrics(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerMetricsRecord | None]:
+        return await customer360.customer_metrics(self.store, customer_ids)
+
+    async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
+        return await customer360.customers_in_segment(self.store, queries)

@@ -40,7 +40,9 @@ def upgrade() -> None:
         sa.Column("predicted_12m", sa.BigInteger(), nullable=True),
         sa.Column("computed_at", utc, nullable=False),
         sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_customer_metrics_customer_id_customers")
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_customer_metrics_customer_id_customers"),
         ),
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_customer_metrics")),
     )
@@ -72,7 +74,9 @@ def upgrade() -> None:
             name=op.f("fk_customer_merges_target_customer_id_customers"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_merges")),
-        sa.UniqueConstraint("source_customer_id", name=op.f("uq_customer_merges_source_customer_id")),
+        sa.UniqueConstraint(
+            "source_customer_id", name=op.f("uq_customer_merges_source_customer_id")
+        ),
     )
     with op.batch_alter_table("customer_merges", schema=None) as batch_op:
         batch_op.create_index("ix_customer_merges_target", ["target_customer_id"], unique=False)
