@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
+from commercegraph.demo.customer360 import seed_customer360
 from commercegraph.demo.customers import World, generate_customer
 from commercegraph.demo.inventory import location_rows, price_rows, stock_rows
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
@@ -122,6 +123,7 @@ async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
         for account, balance in ledger.system_balances.items():
             await session.execute(
                 update(accounts).where(accounts.c.id == account).values(balance=balance))
+    await seed_customer360(store, now)
 
     return SeedSummary(
         products=written["products"], locations=written["locations"],
