@@ -98,7 +98,7 @@ def create_app(
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
             # --- routes: customer 360 events (issue 6) ---
-            Route("/events", events_endpoint(registry, settings, store)),
+            Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---
         ],
         lifespan=lifespan,

@@ -311,9 +311,15 @@ class CustomerBackend(Protocol):
         ...
 
     async def merge_customers(
-        self, source_customer_id: str, target_customer_id: str, actor: str, idempotency_key: str
+        self,
+        source_customer_id: str,
+        target_customer_id: str,
+        actor: str,
+        idempotency_key: str,
+        details: dict[str, Any] | None = None,
     ) -> MergeRecord:
-        """Move identifiers and events to the target and record the merge, once."""
+        """Move identifiers and events to the target and record the merge (with ``details``
+        of what other backends moved), once."""
         ...
 
     async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]: ...
@@ -322,6 +328,10 @@ class CustomerBackend(Protocol):
     ) -> list[CustomerMetricsRecord | None]: ...
     async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
         """Customer ids in a segment, by id, with cursor pagination."""
+        ...
+
+    async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
+        """Recompute these customers' segments and figures (their orders changed)."""
         ...
 
 

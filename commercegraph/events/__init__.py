@@ -7,20 +7,18 @@ from collections.abc import Sequence
 
 from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.config import Settings
-from commercegraph.customer360.refresh import refresh_customers
 from commercegraph.events.endpoint import EventsEndpoint
 from commercegraph.events.handlers import EVENT_HANDLERS, HandlerContext
-from commercegraph.store.db import Store
 
 log = logging.getLogger("commercegraph.events")
 
 
-def events_endpoint(registry: AdapterRegistry, settings: Settings, store: Store) -> EventsEndpoint:
+def events_endpoint(registry: AdapterRegistry, settings: Settings) -> EventsEndpoint:
     async def orders_changed(customer_ids: Sequence[str]) -> None:
         # Segments follow new orders at once; a failure here must not lose the sale, and
         # the next full refresh repairs the figures anyway.
         try:
-            await refresh_customers(store, customer_ids, settings.default_currency)
+            await registry.customer.refresh_segments(customer_ids)
         except Exception:
             log.exception("incremental segment refresh failed for %s", list(customer_ids))
 

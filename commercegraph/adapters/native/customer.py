@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select, tuple_
 
@@ -30,6 +31,7 @@ class NativeCustomer:
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
         async with self.store.read() as session:
@@ -130,10 +132,15 @@ class NativeCustomer:
         return await customer360.link_identifier(self.store, customer_id, kind, value, source)
 
     async def merge_customers(
-        self, source_customer_id: str, target_customer_id: str, actor: str, idempotency_key: str
+        self,
+        source_customer_id: str,
+        target_customer_id: str,
+        actor: str,
+        idempotency_key: str,
+        details: dict[str, Any] | None = None,
     ) -> MergeRecord:
         return await customer360.merge_customers(
-            self.store, source_customer_id, target_customer_id, actor, idempotency_key
+            self.store, source_customer_id, target_customer_id, actor, idempotency_key, details
         )
 
     async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]:
@@ -146,3 +153,8 @@ class NativeCustomer:
 
     async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
         return await customer360.customers_in_segment(self.store, queries)
+
+    async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
+        from commercegraph.customer360.refresh import refresh_customers
+
+        await refresh_customers(self.store, customer_ids, self.settings.default_currency)

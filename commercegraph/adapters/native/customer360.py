@@ -132,7 +132,12 @@ async def merges(store: Store, source_ids: Sequence[str]) -> list[MergeRecord | 
 
 
 async def merge_customers(
-    store: Store, source_id: str, target_id: str, actor: str, idempotency_key: str
+    store: Store,
+    source_id: str,
+    target_id: str,
+    actor: str,
+    idempotency_key: str,
+    details: dict[str, Any] | None = None,
 ) -> MergeRecord:
     digest = hashlib.sha256(f"{source_id}\0{target_id}".encode()).hexdigest()[:24]
     try:
@@ -173,6 +178,7 @@ async def merge_customers(
                 "identifiers": getattr(identifiers, "rowcount", 0),
                 "events": getattr(events, "rowcount", 0),
                 "idempotency_key": idempotency_key,
+                **(details or {}),
             }
             row = m.CustomerMerge(
                 id=f"mrg_{digest}",

@@ -160,20 +160,6 @@ class NativeWallet:
             raise BadUserInput("Cannot transfer a balance to the same customer")
         try:
             async with self.store.write() as session:
-                done = await self._transfer_moved(session, idempotency_key)
-                if done is not None:
-                    return done
-                tx = m.LedgerTransaction(
-                    id=f"ltx_merge_{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex}",
-                    customer_id=target_customer_id,
-                    kind="MERGE_TRANSFER",
-                    scope=MERGE_SCOPE,
-                    idempotency_key=idempotency_key,
-                    description=f"Balances merged from customer {source_customer_id}",
-                    created_at=utcnow(),
-                )
-                session.add(tx)
-                await session.flush()  # a concurrent transfer with this key stops here
                 owners = sorted({source_customer_id, target_customer_id})
                 accounts = list(
                     await session.scalars(
@@ -186,14 +172,32 @@ class NativeWallet:
                         .with_for_update()
                     )
                 )
+                # checked under the locks, so a concurrent transfer with this key is seen
+                done = await self._transfer_moved(session, idempotency_key)
+                if done is not None:
+                    return done
+                sources = [
+                    a for a in accounts if a.owner_id == source_customer_id and a.balance != 0
+                ]
+                if not sources:
+                    return []
+                tx = m.LedgerTransaction(
+                    id=f"ltx_merge_{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex}",
+                    customer_id=target_customer_id,
+                    kind="MERGE_TRANSFER",
+                    scope=MERGE_SCOPE,
+                    idempotency_key=idempotency_key,
+                    description=f"Balances merged from customer {source_customer_id}",
+                    created_at=utcnow(),
+                )
+                session.add(tx)
+                await session.flush()
                 targets = {
                     (a.kind, a.unit): a for a in accounts if a.owner_id == target_customer_id
                 }
                 moved: list[Money] = []
-                for source in (a for a in accounts if a.owner_id == source_customer_id):
+                for source in sources:
                     amount = source.balance
-                    if amount == 0:
-                        continue
                     target = targets.get((source.kind, source.unit))
                     if target is None:
                         target = m.LedgerAccount(
