@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- commands: gateway core (issue 3) ---
     # --- commands: inventory and bundles (issue 5) ---
     # --- commands: customer 360 (issue 6) ---
+    from commercegraph.customer360.cli import add_commands as add_customer360_commands
+
+    add_customer360_commands(sub)
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
     # --- commands: hardening (issue 9) ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -223,3 +224,13 @@ async def test_same_id_with_other_content_is_a_conflict(client: Client) -> None:
         "FORBIDDEN",
     )
     assert body["errors"][0]["field"] == "channel"
+
+
+async def test_concurrent_deliveries_of_one_sale_make_one_order(client: Client) -> None:
+    before = await _orders(client, DEVI_ID)
+    sale = _purchase("pos-devi-race", "LC-DEVI-0001")
+    responses = await asyncio.gather(*(client.events(sale) for _ in range(4)))
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    order_ids = {r.json()["results"][0]["orderId"] for r in responses}
+    assert len(order_ids) == 1
+    assert (await _orders(client, DEVI_ID))["totalCount"] == before["totalCount"] + 1
