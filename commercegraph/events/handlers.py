@@ -17,6 +17,7 @@ from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
 from commercegraph.events.schema import (
+    MAX_ORDER_TOTAL,
     BarcodeScanned,
     EventBase,
     GeofenceEntered,
@@ -107,6 +108,10 @@ async def _check_purchase(ctx: HandlerContext, planned: PlannedEvent) -> None:
         ctx, [(planned.at(f"lines[{i}].sku"), line.sku) for i, line in enumerate(event.lines)]
     )
     subtotal = sum(line.quantity * line.unit_price for line in event.lines)
+    if subtotal > MAX_ORDER_TOTAL:
+        raise BadUserInput(
+            f"The sale's subtotal exceeds {MAX_ORDER_TOTAL}", field=planned.at("lines")
+        )
     if event.discount > subtotal:
         raise BadUserInput(
             f"The discount ({event.discount}) exceeds the subtotal ({subtotal})",

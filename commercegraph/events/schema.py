@@ -21,7 +21,8 @@ EVENT_TYPES = (
 MAX_IDENTIFIERS = 10
 MAX_LINES = 100
 MAX_QUANTITY = 999
-MAX_UNIT_PRICE = 100_000_000  # minor units: a million in any currency is no shop sale
+MAX_UNIT_PRICE = 10_000_000  # minor units: 100,000 in any currency is no shop sale
+MAX_ORDER_TOTAL = 2_147_483_647  # orders store 32-bit amounts
 
 Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 Sku = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
