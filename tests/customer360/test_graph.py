@@ -235,3 +235,27 @@ async def test_merge_unions_identifiers_orders_and_wallets_once(
     assert codes(self_merge) == ["BAD_USER_INPUT"]
     denied = await client.post(MERGE, variables, token=client.token(DEVI_ID))
     assert codes(denied) == ["FORBIDDEN"]
+
+
+async def test_racing_links_of_one_identifier_leave_one_owner(client: Client) -> None:
+    staff = client.token(staff=True)
+    racers = [DEVI_ID, SAM_ID] * 3
+    bodies = await asyncio.gather(
+        *(
+            client.post(
+                LINK,
+                {"c": to_global_id("Customer", c), "k": "DEVICE", "v": "dev-race-1"},
+                token=staff,
+            )
+            for c in racers
+        )
+    )
+    winners = {c for c, body in zip(racers, bodies, strict=True) if "errors" not in body}
+    assert len(winners) == 1
+    assert all(
+        codes(b) == ["CONFLICT"] for c, b in zip(racers, bodies, strict=True) if c not in winners
+    )
+    owner = await client.post(
+        '{ customerByIdentifier(kind: DEVICE, value: "dev-race-1") { id } }', token=staff
+    )
+    assert data(owner)["customerByIdentifier"]["id"] == to_global_id("Customer", winners.pop())
