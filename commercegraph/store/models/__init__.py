@@ -19,6 +19,12 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.inventory import (
+    Bundle,
+    BundleComponent,
+    OrderFulfillment,
+    StockReservation,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -31,6 +37,8 @@ from commercegraph.store.models.wallet import (
 __all__ = [
     "Base",
     "Brand",
+    "Bundle",
+    "BundleComponent",
     "Cart",
     "CartLine",
     "Category",
@@ -47,12 +55,14 @@ __all__ = [
     "Location",
     "LoyaltyAccount",
     "Order",
+    "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
     "Price",
     "Product",
     "ProductRelation",
     "Stock",
+    "StockReservation",
     "UTCDateTime",
     "utcnow",
 ]
