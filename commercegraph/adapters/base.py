@@ -204,7 +204,12 @@ class CommerceBackend(Protocol):
         another cart); a cart that is no longer open is a ``Conflict``."""
         ...
 
-    async def order_for_key(self, customer_id: str, idempotency_key: str) -> OrderRecord | None: ...
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        """The order placed under the key, if any; ``Conflict`` if it came from another cart."""
+        ...
+
     async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]: ...
     async def bundles_for_products(self, product_ids: Sequence[str]) -> list[list[BundleRecord]]:
         """Bundles each product is a component of, curated before mined."""

@@ -296,17 +296,19 @@ class NativeCommerce:
                 )
             if found is None:
                 raise
-            order_id = orders.same_order(found, order)
+            order_id = orders.same_order(found, order.cart_id)
         (record,) = await self.orders_by_id([order_id])
         assert record is not None
         return record
 
-    async def order_for_key(self, customer_id: str, idempotency_key: str) -> OrderRecord | None:
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
         async with self.store.read() as session:
             found = await orders.order_id_for_key(session, customer_id, idempotency_key)
         if found is None:
             return None
-        (record,) = await self.orders_by_id([found[0]])
+        (record,) = await self.orders_by_id([orders.same_order(found, cart_id)])
         return record
 
     async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]:

@@ -35,9 +35,9 @@ async def order_id_for_key(
     return (row[0], row[1]) if row is not None else None
 
 
-def same_order(found: tuple[str, str | None], order: NewOrder) -> str:
-    order_id, cart_id = found
-    if cart_id is not None and cart_id != order.cart_id:
+def same_order(found: tuple[str, str | None], cart_id: str) -> str:
+    order_id, placed_from = found
+    if placed_from is not None and placed_from != cart_id:
         raise Conflict(
             "This idempotency key was already used for another cart",
             argument="idempotencyKey",
@@ -48,7 +48,7 @@ def same_order(found: tuple[str, str | None], order: NewOrder) -> str:
 async def place_order(session: AsyncSession, order: NewOrder, now: datetime) -> str:
     found = await order_id_for_key(session, order.customer_id, order.idempotency_key)
     if found is not None:
-        return same_order(found, order)
+        return same_order(found, order.cart_id)
     claimed = await session.execute(
         update(_carts)
         .where(
@@ -63,7 +63,7 @@ async def place_order(session: AsyncSession, order: NewOrder, now: datetime) -> 
         # Whoever closed the cart first may have been this same checkout, retried.
         found = await order_id_for_key(session, order.customer_id, order.idempotency_key)
         if found is not None:
-            return same_order(found, order)
+            return same_order(found, order.cart_id)
         raise Conflict(f"Cart {order.cart_id!r} is no longer open", argument="cartId")
     order_id = f"ord_{uuid.uuid4().hex}"
     session.add(
