@@ -19,12 +19,17 @@ from commercegraph.schema.query import Query as CoreQuery
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
 # --- query parts: inventory, carts and bundles (issue 5) ---
+from commercegraph.schema.cart import CartMutation  # isort: skip
+from commercegraph.schema.inventory import InventoryQuery  # isort: skip
+
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
 # --- query parts: personalisation (issue 8) ---
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(InventoryQuery)  # issue 5
+MUTATION_PARTS.append(CartMutation)  # issue 5
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 
