@@ -93,6 +93,15 @@ def bundle_discount(bundle: BundleRecord, lines: Sequence[tuple[str, int, int]])
 
 
 @dataclass(frozen=True, slots=True)
+class MiningParams:
+    min_support: float = 0.002  # share of orders that must hold the set
+    min_lift: float = 1.5  # bought together at least this much more often than chance
+    min_count: int = 5  # and by at least this many orders, however many there are
+    limit: int = 50
+    discount_percent: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class Itemset:
     skus: tuple[str, ...]
     count: int  # orders containing every sku
