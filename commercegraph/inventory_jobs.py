@@ -59,7 +59,7 @@ async def mine_bundles(
         bundles.append(
             BundleRecord(
                 id=itemset.key,
-                name=" + ".join(" ".join(p.name.split()[:NAME_WORDS]) for p in found),
+                name=" + ".join(" ".join(p.name.split(",")[0].split()[:NAME_WORDS]) for p in found),
                 kind=FREQUENTLY_BOUGHT_TOGETHER,
                 components=tuple(BundleComponentRecord(p.id, p.sku, 1) for p in found),
                 discount_percent=params.discount_percent,
