@@ -41,21 +41,15 @@ async def seed_bundles(store: Store, now: datetime) -> int:
                 await session.execute(
                     select(m.Product.sku, m.Product.id).where(m.Product.sku.in_(kit_skus))
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         coffee = (
-            (
-                await session.execute(
-                    select(m.Product.id, m.Product.sku)
-                    .where(m.Product.category_id == COFFEE_CATEGORY)
-                    .order_by(m.Product.sku)
-                )
+            await session.execute(
+                select(m.Product.id, m.Product.sku)
+                .where(m.Product.category_id == COFFEE_CATEGORY)
+                .order_by(m.Product.sku)
             )
-            .tuples()
-            .all()
-        )
+        ).all()
         curated = [
             BundleRecord(
                 id=RUNNING_KIT_ID,
