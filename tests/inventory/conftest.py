@@ -73,7 +73,7 @@ def fresh_db(
 
 @pytest_asyncio.fixture(scope="module")
 async def fresh_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
-    settings = settings_for(fresh_db.url, db_pool_size=25)
+    settings = settings_for(fresh_db.url)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
@@ -83,7 +83,7 @@ async def fresh_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
 
 @pytest_asyncio.fixture(scope="module")
 async def fresh_store(fresh_db: SeededDatabase) -> AsyncIterator[Store]:
-    store = Store(create_engine(fresh_db.url, pool_size=25))
+    store = Store(create_engine(fresh_db.url))
     yield store
     await store.dispose()
 
