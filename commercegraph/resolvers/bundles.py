@@ -62,6 +62,8 @@ async def bundle_price(
     This is the single place where a bundle discount becomes an applied rule.
     """
     products = await components(ctx, bundle)
+    if not products:
+        raise NotFound(f"Bundle {bundle.id} has no components")
     prices = await asyncio.gather(
         *(
             unit_price(ctx, p, quantity=c.quantity, channel=channel, currency=currency)

@@ -85,6 +85,10 @@ async def route(ctx: Context, cart: CartRecord, fulfillment: Fulfillment) -> Loc
     else:
         locations = await ctx.registry.inventory.locations()
         candidates = shipping_locations(locations, cart.channel, ctx.settings.fulfillment_sources)
+        if not candidates:
+            raise BadUserInput(
+                f"No location ships {cart.channel} orders", argument="fulfillment.method"
+            )
     skus = sorted(wanted)
     rows: list[list[StockRecord]] = await ctx.registry.inventory.stock(skus)
     stock = dict(zip(skus, rows, strict=True))

@@ -206,3 +206,22 @@ async def test_one_key_for_two_carts_is_a_conflict(fresh_gql: GraphQLClient) -> 
     data(await fresh_gql.post(PLACE, {"c": first["id"], "f": ship, "k": "same"}, token=token))
     body = await fresh_gql.post(PLACE, {"c": second["id"], "f": ship, "k": "same"}, token=token)
     assert error(body)["code"] == "CONFLICT" and error(body)["argument"] == "idempotencyKey"
+
+
+async def test_routing_is_configuration_per_channel(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    token = fresh_gql.token(f"cus_route_{uuid.uuid4().hex[:8]}")
+    cart = data(await fresh_gql.post(CREATE, {"ch": "STORE"}, token=token))["createCart"]
+    data(await fresh_gql.post(ADD, {"c": cart["id"], "s": DEVI_SODA_SKU, "q": 1}, token=token))
+    ship = {"method": "SHIP", "address": "3 Main St"}
+    body = await fresh_gql.post(PLACE, {"c": cart["id"], "f": ship, "k": "r1"}, token=token)
+    assert (error(body)["code"], error(body)["argument"]) == (
+        "BAD_USER_INPUT",
+        "fulfillment.method",
+    )
+    await set_stock(fresh_store, DEVI_SODA_SKU, DOWNTOWN_ID, 9)
+    order = data(
+        await fresh_gql.post(PLACE, {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "r2"}, token=token)
+    )["placeOrder"]
+    assert order["channel"] == "STORE" and order["fulfillment"] == "PICKUP"
