@@ -67,6 +67,10 @@ class NativeInventory:
     async def reserve(
         self, reference: str, lines: Sequence[ReservationLine], expires_at: datetime
     ) -> ReservationRecord:
+        # Sweep expired holds on these skus first, in a transaction of its own, so the
+        # hold below locks stock rows in one order only.
+        async with self.store.write() as session:
+            await holds.expire(session, utcnow(), skus={line.sku for line in lines})
         async with self.store.write() as session:
             return await holds.reserve(session, reference, lines, utcnow(), expires_at)
 

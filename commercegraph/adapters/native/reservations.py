@@ -163,7 +163,6 @@ async def reserve(
     wanted = merged_lines(lines)
     if not wanted:
         raise BadUserInput("Nothing to reserve", argument="lines")
-    await expire(session, now, keys={(line.location_id, line.sku) for line in wanted})
     for line in wanted:
         await _hold_line(session, reference, line, now, expires_at)
     (record,) = await read_reservations(session, [reference])
@@ -230,17 +229,21 @@ async def expire(
     session: AsyncSession,
     now: datetime,
     *,
-    keys: set[tuple[str, str]] | None = None,
+    skus: set[str] | None = None,
     limit: int = 1000,
 ) -> int:
-    """Expire holds past their time, all of them or only those on ``keys`` (location, sku)."""
+    """Expire holds past their time, all of them or only those of ``skus``.
+
+    The holds are locked first, skipping any another sweep or checkout is moving, so
+    concurrent sweeps never wait on each other.
+    """
     stmt = select(_reservations.c.id).where(
         _reservations.c.status == HELD, _reservations.c.expires_at <= now
     )
-    if keys is not None:
-        skus = {sku for _, sku in keys}
+    if skus is not None:
         stmt = stmt.where(_reservations.c.sku.in_(skus))
-    ids = list(await session.scalars(stmt.order_by(_reservations.c.id).limit(limit)))
+    stmt = stmt.order_by(_reservations.c.id).limit(limit).with_for_update(skip_locked=True)
+    ids = list(await session.scalars(stmt))
     if not ids:
         return 0
     expired = await _transition(
