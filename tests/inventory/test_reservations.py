@@ -103,3 +103,20 @@ async def test_unexpired_holds_survive_the_sweep(
             "r-late", [ReservationLine(SKU_A, "loc_alberta", 1)], utcnow() + timedelta(minutes=1)
         )
     await inventory.release_reservation("r-fresh")
+
+
+async def test_a_retried_hold_with_fewer_lines_commits_only_those(
+    inventory: NativeInventory, fresh_store: Store
+) -> None:
+    store = "loc_lake_oswego"
+    await set_stock(fresh_store, SKU_A, store, 5)
+    await set_stock(fresh_store, SKU_B, store, 5)
+    later = utcnow() + timedelta(minutes=5)
+    both = [ReservationLine(SKU_A, store, 1), ReservationLine(SKU_B, store, 1)]
+    await inventory.reserve("r-retry", both, later)
+    await inventory.release_reservation("r-retry")  # the first attempt failed after holding
+    retried = await inventory.reserve("r-retry", [ReservationLine(SKU_A, store, 2)], later)
+    assert retried.lines == (ReservationLine(SKU_A, store, 2),)
+    await inventory.commit_reservation("r-retry")
+    assert await stock_of(fresh_store, SKU_A, store) == (3, 0, 0)
+    assert await stock_of(fresh_store, SKU_B, store) == (5, 0, 0)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, select, update
+from sqlalchemy import Row, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -165,6 +165,20 @@ async def reserve(
         raise BadUserInput("Nothing to reserve", argument="lines")
     for line in wanted:
         await _hold_line(session, reference, line, now, expires_at)
+    # Lines of an earlier, given-back attempt that this one no longer wants are dropped,
+    # so committing this hold can never take them.
+    keep = {(line.location_id, line.sku) for line in wanted}
+    stale = [
+        row.id
+        for row in await session.execute(
+            select(_reservations.c.id, _reservations.c.location_id, _reservations.c.sku).where(
+                _reservations.c.reference == reference, _reservations.c.status.in_(LAPSED)
+            )
+        )
+        if (row.location_id, row.sku) not in keep
+    ]
+    if stale:
+        await session.execute(delete(_reservations).where(_reservations.c.id.in_(stale)))
     (record,) = await read_reservations(session, [reference])
     assert record is not None
     return record
@@ -190,6 +204,8 @@ async def commit(session: AsyncSession, reference: str, now: datetime) -> None:
         now,
     )
     await _move_stock(session, held, reserved=-1, on_hand=-1)
+    if held:
+        return
     lapsed = await _transition(
         session,
         and_(_reservations.c.reference == reference, _reservations.c.status.in_(LAPSED)),
