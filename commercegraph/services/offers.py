@@ -154,8 +154,7 @@ def replenishment_reminders(
             title=f"Time for more {p.name}?",
             message=f"You usually buy {p.name} every {est.median_interval_days:.0f} days; "
             f"it is due {est.next_due_at.date().isoformat()}.",
-            reason=f"Bought {est.purchases} times, about every "
-            f"{est.median_interval_days:.0f} days",
+            reason=f"Bought {est.purchases} times, about every {est.median_interval_days:.0f} days",
             marketing=False,
             sku=p.sku,
         )
@@ -187,7 +186,9 @@ def abandoned_carts(
     return issues
 
 
-def reward_level(loyalty: LoyaltyRecord | None, now: datetime, rules: OfferRules) -> list[OfferIssue]:
+def reward_level(
+    loyalty: LoyaltyRecord | None, now: datetime, rules: OfferRules
+) -> list[OfferIssue]:
     if loyalty is None:
         return []
     issues = []

@@ -53,9 +53,7 @@ def price_policy(
     sensitive = bool(keys & set(price_sensitive_segments))
     return PricePolicy(
         up_sell_ratio=ratio(up_sell_ratio_price_sensitive if sensitive else up_sell_ratio),
-        cross_sell_ratio=ratio(
-            cross_sell_ratio_price_sensitive if sensitive else cross_sell_ratio
-        ),
+        cross_sell_ratio=ratio(cross_sell_ratio_price_sensitive if sensitive else cross_sell_ratio),
         price_sensitive=sensitive,
         premium=bool(keys & set(premium_segments)) and not sensitive,
     )
@@ -244,4 +242,3 @@ def rank(
     if kind == UP_SELL:
         return up_sell(candidates, policy, owned, currency, first)
     return frequently_bought_together(candidates, owned, currency, first)
-

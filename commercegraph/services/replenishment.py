@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -64,10 +65,7 @@ def estimate(
     """The replenishment cycle of one product, or None when there is no reliable one."""
     if len(purchases) < min_purchases:
         return None
-    intervals = [
-        (b.at - a.at).total_seconds() / SECONDS_PER_DAY
-        for a, b in zip(purchases, purchases[1:], strict=False)
-    ]
+    intervals = [(b.at - a.at).total_seconds() / SECONDS_PER_DAY for a, b in pairwise(purchases)]
     typical = median(intervals)
     if typical < 1.0:
         return None

@@ -43,5 +43,5 @@ def verify(
 def retry_delay(attempt: int, *, base: float, cap: float, rng: random.Random) -> float:
     """Seconds before retry number ``attempt`` (1-based): exponential, capped, half jittered
     so that receivers recovering from an outage are not hit by every sender at once."""
-    ceiling = min(cap, base * 2 ** (attempt - 1))
+    ceiling: float = min(cap, base * 2.0 ** (attempt - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)

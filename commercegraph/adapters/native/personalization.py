@@ -51,10 +51,8 @@ async def set_shopping_list_entry(
     store: Store, customer_id: str, sku: str, quantity: int, status: str, now: datetime
 ) -> None:
     async with store.write() as session:
-        stmt = (
-            _insert(session, m.ShoppingListEntry)
-            .values(customer_id=customer_id, sku=sku, quantity=quantity, status=status,
-                    updated_at=now)
+        stmt = _insert(session, m.ShoppingListEntry).values(
+            customer_id=customer_id, sku=sku, quantity=quantity, status=status, updated_at=now
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["customer_id", "sku"],

@@ -76,9 +76,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_outbox")),
     )
     with op.batch_alter_table("webhook_outbox", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_webhook_outbox_due", ["status", "next_attempt_at"], unique=False
-        )
+        batch_op.create_index("ix_webhook_outbox_due", ["status", "next_attempt_at"], unique=False)
 
 
 def downgrade() -> None:
