@@ -14,7 +14,6 @@ from strawberry.types import ExecutionContext
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
-from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
@@ -22,9 +21,13 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
 # --- query parts: personalisation (issue 8) ---
+from commercegraph.schema.personalization import PersonalizationMutation
+from commercegraph.schema.query import Query as CoreQuery
+
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

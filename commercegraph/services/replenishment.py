@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 from statistics import median
 
 from commercegraph.adapters.base import OrderRecord
