@@ -23,6 +23,7 @@ from commercegraph.resolvers import personal_sources as src
 from commercegraph.resolvers.catalog import check_near
 from commercegraph.resolvers.shopping_list import shopping_list
 from commercegraph.services.offers import (
+    KIND_ORDER,
     OfferInputs,
     OfferRules,
     StoreStockView,
@@ -31,7 +32,8 @@ from commercegraph.services.offers import (
 )
 from commercegraph.services.shopping_list import ListItem
 
-VIEWED_CONSIDERED = 5  # the most recent views that may become "available in store" offers
+VIEWED_CONSIDERED = 5  # the most recent views looked up in nearby stores
+VIEWED_OFFERS = 1  # only the latest viewed product found nearby: one nudge, not a catalogue
 OFFER_CREATED = "offer.created"
 QUERY, GEOFENCE = "QUERY", "GEOFENCE"
 
@@ -108,7 +110,7 @@ async def offers(
                 *(_nearest_stock(ctx, p, point, radius, pickup=True) for p in pickup_products)
             ),
         )
-        viewed_in_store = [v for v in found_views if v is not None]
+        viewed_in_store = [v for v in found_views if v is not None][:VIEWED_OFFERS]
         pickup_nearby = [v for v in found_pickups if v is not None]
     inputs = OfferInputs(
         now=ctx.now,
@@ -127,7 +129,10 @@ async def offers(
         max_new_marketing_per_day=ctx.settings.offers_max_new_marketing_per_day,
         notify_event=notify_event,
     )
-    return [r for r in records if may_offer(consent, r.marketing)]
+    shown = [r for r in records if may_offer(consent, r.marketing)]
+    return sorted(
+        shown, key=lambda r: (KIND_ORDER.get(r.kind, len(KIND_ORDER)), -r.issued_at.timestamp())
+    )
 
 
 SYSTEM = Caller(scopes=frozenset({"staff"}), subject="system:geofence")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 
 from commercegraph.adapters.base import OrderRecord, ProductRecord
 from commercegraph.context import Context
@@ -23,6 +24,7 @@ from commercegraph.services.recommendations import (
 )
 
 RECENT_ANCHORS = 3  # recent purchases that stand in for the product when none is given
+RECENT_DAYS = timedelta(days=90)  # older purchases say little about what is needed now
 MAX_FIRST = 20
 
 
@@ -44,8 +46,11 @@ def owned_skus(history: Sequence[OrderRecord]) -> frozenset[str]:
 
 
 async def _recent_anchors(ctx: Context, history: Sequence[OrderRecord]) -> list[ProductRecord]:
+    """Distinct products of the recent orders, or of the last order when none is recent."""
+    since = ctx.now - RECENT_DAYS
+    recent = [o for o in history if o.placed_at >= since] or list(history[:1])
     skus: list[str] = []
-    for order in history:  # newest first
+    for order in recent:  # newest first
         for line in order.lines:
             if line.sku not in skus:
                 skus.append(line.sku)

@@ -28,6 +28,13 @@ REPLENISHMENT_REMINDER = "REPLENISHMENT_REMINDER"
 ABANDONED_CART = "ABANDONED_CART"
 REWARD_LEVEL = "REWARD_LEVEL"
 
+KIND_ORDER = {
+    kind: n
+    for n, kind in enumerate(
+        (AVAILABLE_IN_STORE, PICKUP_INCENTIVE, REPLENISHMENT_REMINDER, ABANDONED_CART, REWARD_LEVEL)
+    )
+}
+
 # (lifetime of one offer, least time before the same offer may be issued again)
 TIMING: dict[str, tuple[timedelta, timedelta]] = {
     AVAILABLE_IN_STORE: (timedelta(days=2), timedelta(days=7)),
