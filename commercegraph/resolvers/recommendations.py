@@ -10,7 +10,6 @@ from commercegraph.adapters.base import OrderRecord, ProductRecord
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput
 from commercegraph.resolvers import personal_sources as src
-from commercegraph.services.pagination import check_first
 from commercegraph.services.recommendations import (
     CROSS_SELL,
     UP_SELL,
@@ -91,7 +90,8 @@ async def recommend(
     channel: str,
     first: int,
 ) -> list[Recommendation]:
-    check_first(first, MAX_FIRST)
+    if not 1 <= first <= MAX_FIRST:
+        raise BadUserInput(f"`first` must be between 1 and {MAX_FIRST}", argument="first")
     history: list[OrderRecord] = []
     segments: list[str] = []
     if customer_id is not None:
