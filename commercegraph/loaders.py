@@ -148,5 +148,9 @@ class Loaders:
         return _loader(self.registry.commerce.open_carts_with_activity)
 
     @cached_property
+    def purchased_lines(self) -> DataLoader[Any, Any]:  # customer id -> list[PurchasedLine]
+        return _loader(self.registry.commerce.purchased_lines)
+
+    @cached_property
     def shopping_list_entries(self) -> DataLoader[Any, Any]:  # customer id -> list[...]
         return _loader(self.registry.customer.shopping_list_entries)

@@ -124,6 +124,14 @@ class BasketQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class PurchasedLine:
+    order_id: str
+    placed_at: datetime
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class CartActivityRecord:
     cart: CartRecord
     updated_at: datetime
@@ -163,6 +171,10 @@ class CommerceBackend(Protocol):
         self, customer_ids: Sequence[str]
     ) -> list[list[CartActivityRecord]]:
         """Each customer's open carts with when they last changed, oldest change first."""
+        ...
+
+    async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
+        """Every order line each customer bought (cancelled orders left out), newest first."""
         ...
 
 

@@ -16,11 +16,10 @@ from commercegraph.adapters.base import (
     ConsentRecord,
     LocationRecord,
     LoyaltyRecord,
-    OrderQuery,
-    OrderRecord,
     Page,
     ProductRecord,
     ProductSearch,
+    PurchasedLine,
     SegmentRecord,
     StockRecord,
 )
@@ -30,7 +29,6 @@ from commercegraph.resolvers.catalog import unit_price
 from commercegraph.services.inventory import AvailabilityResult, compute_availability
 from commercegraph.services.recommendations import CoPurchase, co_purchases
 
-HISTORY_LIMIT = 500  # orders read per customer: covers two years of a weekly shopper
 BASKET_SAMPLE = 500  # recent baskets per anchor: enough for stable shares, bounded cost
 ACCESSORY = "ACCESSORY"
 
@@ -99,10 +97,10 @@ async def same_category(ctx: Context, product: ProductRecord) -> list[ProductRec
     return list(page.items)
 
 
-async def purchase_history(ctx: Context, customer_id: str) -> list[OrderRecord]:
-    """The customer's orders, newest first."""
-    page: Page[OrderRecord] = await ctx.loaders.orders.load(OrderQuery(customer_id, HISTORY_LIMIT))
-    return list(page.items)
+async def purchase_history(ctx: Context, customer_id: str) -> list[PurchasedLine]:
+    """Every line the customer bought, newest first."""
+    lines: list[PurchasedLine] = await ctx.loaders.purchased_lines.load(customer_id)
+    return lines
 
 
 async def consent_of(ctx: Context, customer_id: str) -> ConsentRecord | None:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
-from commercegraph.adapters.base import OrderRecord, ProductRecord
+from commercegraph.adapters.base import ProductRecord, PurchasedLine
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput
 from commercegraph.resolvers import personal_sources as src
@@ -18,6 +18,7 @@ from commercegraph.services.recommendations import (
     CoPurchase,
     PricePolicy,
     Recommendation,
+    improvements,
     price_policy,
     rank,
 )
@@ -40,23 +41,19 @@ def _policy(ctx: Context, segments: Sequence[str]) -> PricePolicy:
     )
 
 
-def owned_skus(history: Sequence[OrderRecord]) -> frozenset[str]:
-    return frozenset(line.sku for order in history for line in order.lines)
+def owned_skus(history: Sequence[PurchasedLine]) -> frozenset[str]:
+    return frozenset(line.sku for line in history)
 
 
-async def _recent_anchors(ctx: Context, history: Sequence[OrderRecord]) -> list[ProductRecord]:
+async def _recent_anchors(ctx: Context, history: Sequence[PurchasedLine]) -> list[ProductRecord]:
     """Distinct products of the recent orders, or of the last order when none is recent."""
     since = ctx.now - RECENT_DAYS
-    recent = [o for o in history if o.placed_at >= since] or list(history[:1])
-    skus: list[str] = []
-    for order in recent:  # newest first
-        for line in order.lines:
-            if line.sku not in skus:
-                skus.append(line.sku)
-        if len(skus) >= RECENT_ANCHORS:
-            break
+    recent = [line for line in history if line.placed_at >= since]
+    if not recent and history:
+        recent = [line for line in history if line.order_id == history[0].order_id]
+    skus = list(dict.fromkeys(line.sku for line in recent))[:RECENT_ANCHORS]
     found = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
-    return [p for p in found[:RECENT_ANCHORS] if p is not None]
+    return [p for p in found if p is not None]
 
 
 async def _related(
@@ -64,7 +61,9 @@ async def _related(
 ) -> list[tuple[ProductRecord, bool, CoPurchase | None]]:
     """(candidate, is a catalog accessory, co-purchase share) for one anchor."""
     if kind == UP_SELL:
-        return [(p, False, None) for p in await src.same_category(ctx, anchor)]
+        # Only better products can be up-sells: pricing and stock are read for those alone.
+        same = await src.same_category(ctx, anchor)
+        return [(p, False, None) for p in same if improvements(p, anchor)]
     co, accessory_ids = await asyncio.gather(
         src.frequently_bought_with(ctx, anchor),
         src.accessories_of(ctx, anchor) if kind == CROSS_SELL else asyncio.sleep(0, []),
@@ -92,7 +91,7 @@ async def recommend(
 ) -> list[Recommendation]:
     if not 1 <= first <= MAX_FIRST:
         raise BadUserInput(f"`first` must be between 1 and {MAX_FIRST}", argument="first")
-    history: list[OrderRecord] = []
+    history: list[PurchasedLine] = []
     segments: list[str] = []
     if customer_id is not None:
         history, segments = await asyncio.gather(

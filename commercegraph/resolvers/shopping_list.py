@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from commercegraph.adapters.base import OrderRecord, ProductRecord, ShoppingListEntryRecord
+from commercegraph.adapters.base import ProductRecord, PurchasedLine, ShoppingListEntryRecord
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, Forbidden, NotFound
 from commercegraph.ids import expect_global_id
@@ -22,7 +22,7 @@ def due_window(ctx: Context) -> timedelta:
 
 
 async def shopping_list(ctx: Context, customer_id: str) -> list[ListItem]:
-    history: list[OrderRecord]
+    history: list[PurchasedLine]
     entries: list[ShoppingListEntryRecord]
     history, entries = await asyncio.gather(
         src.purchase_history(ctx, customer_id),

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import median
 
-from commercegraph.adapters.base import OrderRecord
+from commercegraph.adapters.base import PurchasedLine
 
 MIN_PURCHASES = 3
 MAX_RELATIVE_SPREAD = 0.5  # MAD / median above this is irregular buying, not a habit
@@ -44,18 +44,15 @@ class ReplenishmentEstimate:
         return self.next_due_at <= now + window
 
 
-def purchases_by_sku(orders: Iterable[OrderRecord]) -> dict[str, list[Purchase]]:
+def purchases_by_sku(lines: Iterable[PurchasedLine]) -> dict[str, list[Purchase]]:
     """Each sku's purchases, one per day (same-day orders merged), oldest first."""
     by_day: dict[str, dict[datetime, Purchase]] = defaultdict(dict)
-    for order in orders:
-        if order.status in {"CANCELLED", "REFUNDED"}:
-            continue
-        day = order.placed_at.replace(hour=0, minute=0, second=0, microsecond=0)
-        for line in order.lines:
-            seen = by_day[line.sku].get(day)
-            quantity = line.quantity + (seen.quantity if seen else 0)
-            at = min(order.placed_at, seen.at) if seen else order.placed_at
-            by_day[line.sku][day] = Purchase(at, quantity)
+    for line in lines:
+        day = line.placed_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        seen = by_day[line.sku].get(day)
+        quantity = line.quantity + (seen.quantity if seen else 0)
+        at = min(line.placed_at, seen.at) if seen else line.placed_at
+        by_day[line.sku][day] = Purchase(at, quantity)
     return {sku: sorted(days.values(), key=lambda p: p.at) for sku, days in by_day.items()}
 
 
@@ -86,9 +83,9 @@ def estimate(
     )
 
 
-def estimates(orders: Iterable[OrderRecord]) -> dict[str, ReplenishmentEstimate]:
+def estimates(lines: Iterable[PurchasedLine]) -> dict[str, ReplenishmentEstimate]:
     found = {}
-    for sku, purchases in purchases_by_sku(orders).items():
+    for sku, purchases in purchases_by_sku(lines).items():
         result = estimate(sku, purchases)
         if result is not None:
             found[sku] = result

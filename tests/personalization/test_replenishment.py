@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commercegraph.adapters.base import Money, OrderLineRecord, OrderRecord, ShoppingListEntryRecord
+from commercegraph.adapters.base import PurchasedLine, ShoppingListEntryRecord
 from commercegraph.services.replenishment import Purchase, estimate, estimates, purchases_by_sku
 from commercegraph.services.shopping_list import EXPLICIT, REPLENISHMENT, compose
 
@@ -15,29 +15,16 @@ START = datetime(2026, 1, 1, 10, tzinfo=UTC)
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-def order(n: int, at: datetime, *lines: tuple[str, int], status: str = "PLACED") -> OrderRecord:
-    usd = Money(1000, "USD")
-    return OrderRecord(
-        id=f"ord_{n}",
-        customer_id="cus_x",
-        channel="WEB",
-        placed_at=at,
-        total=usd,
-        subtotal=usd,
-        discount=Money(0, "USD"),
-        fulfillment="SHIP",
-        store_id=None,
-        status=status,
-        lines=tuple(OrderLineRecord(sku, q, usd) for sku, q in lines),
-    )
+def order(n: int, at: datetime, *lines: tuple[str, int]) -> list[PurchasedLine]:
+    return [PurchasedLine(f"ord_{n}", at, sku, q) for sku, q in lines]
 
 
-def every(days: list[float], sku: str = "pods", quantity: int = 1) -> list[OrderRecord]:
-    at, orders = START, []
+def every(days: list[float], sku: str = "pods", quantity: int = 1) -> list[PurchasedLine]:
+    at, lines = START, []
     for n, gap in enumerate([0.0, *days]):
         at = at + timedelta(days=gap)
-        orders.append(order(n, at, (sku, quantity)))
-    return orders
+        lines.extend(order(n, at, (sku, quantity)))
+    return lines
 
 
 def test_regular_three_week_cycle_is_due_three_weeks_after_the_last_purchase() -> None:
@@ -63,16 +50,16 @@ def test_irregular_buying_is_not_a_habit() -> None:
     assert estimates(every([5, 60, 12, 90, 30])) == {}
 
 
-def test_same_day_orders_merge_and_cancelled_orders_do_not_count() -> None:
+def test_same_day_orders_merge_into_one_purchase() -> None:
     day = START
-    orders = [
-        order(1, day, ("pods", 1)),
-        order(2, day + timedelta(hours=3), ("pods", 2)),
-        order(3, day + timedelta(days=10), ("pods", 3), status="CANCELLED"),
-        order(4, day + timedelta(days=14), ("pods", 1)),
+    lines = [
+        *order(1, day, ("pods", 1)),
+        *order(2, day + timedelta(hours=3), ("pods", 2), ("milk", 1)),
+        *order(4, day + timedelta(days=14), ("pods", 1)),
     ]
-    purchases = purchases_by_sku(orders)["pods"]
+    purchases = purchases_by_sku(lines)["pods"]
     assert [p.quantity for p in purchases] == [3, 1]
+    assert purchases[0].at == day
 
 
 @given(
@@ -96,7 +83,7 @@ def test_jittered_cycles_recover_their_period(period: int, jitter: list[int]) ->
 
 def test_list_merges_explicit_items_and_due_replenishment() -> None:
     last = NOW - timedelta(days=19)
-    history = [order(n, last - timedelta(days=21 * n), ("pods", 1)) for n in range(5)]
+    history = [x for n in range(5) for x in order(n, last - timedelta(days=21 * n), ("pods", 1))]
     found = estimates(history)
     entries = [ShoppingListEntryRecord("milk", 2, "LISTED", NOW - timedelta(days=1))]
     items = compose(entries, found, now=NOW, window=timedelta(days=3))
@@ -110,9 +97,9 @@ def test_list_merges_explicit_items_and_due_replenishment() -> None:
 
 def test_dismissed_inferred_item_returns_after_the_next_purchase() -> None:
     last = NOW - timedelta(days=19)
-    history = [order(n, last - timedelta(days=21 * n), ("pods", 1)) for n in range(5)]
+    history = [x for n in range(5) for x in order(n, last - timedelta(days=21 * n), ("pods", 1))]
     dismissed = [ShoppingListEntryRecord("pods", 0, "DISMISSED", NOW - timedelta(days=2))]
     assert compose(dismissed, estimates(history), now=NOW, window=timedelta(days=3)) == []
-    bought_again = [*history, order(99, NOW - timedelta(days=1), ("pods", 1))]
+    bought_again = [*history, *order(99, NOW - timedelta(days=1), ("pods", 1))]
     items = compose(dismissed, estimates(bought_again), now=NOW, window=timedelta(days=3))
     assert [i.sku for i in items] == ["pods"]

@@ -24,6 +24,7 @@ from commercegraph.adapters.base import (
     Page,
     ProductRecord,
     ProductSearch,
+    PurchasedLine,
 )
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, NotFound
@@ -322,4 +323,26 @@ class NativeCommerce:
             for cart, record in zip(carts, records, strict=True):
                 if record is not None and cart.customer_id is not None:
                     found[cart.customer_id].append(CartActivityRecord(record, cart.updated_at))
+        return [found.get(c, []) for c in customer_ids]
+
+    async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
+        found: dict[str, list[PurchasedLine]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.execute(
+                select(
+                    m.Order.customer_id,
+                    m.Order.id,
+                    m.Order.placed_at,
+                    m.OrderLine.sku,
+                    m.OrderLine.quantity,
+                )
+                .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
+                .where(
+                    m.Order.customer_id.in_(customer_ids),
+                    m.Order.status.not_in(("CANCELLED", "REFUNDED")),
+                )
+                .order_by(m.Order.placed_at.desc(), m.Order.id.desc(), m.OrderLine.id)
+            )
+            for customer_id, order_id, placed_at, sku, quantity in rows:
+                found[customer_id].append(PurchasedLine(order_id, placed_at, sku, quantity))
         return [found.get(c, []) for c in customer_ids]

@@ -127,6 +127,10 @@ async def issue_offers(
     max_new_marketing_per_day: int,
     notify_event: str | None = None,
 ) -> list[OfferRecord]:
+    claimable = await _past_their_cap(store, customer_id, offers, now)
+    if not claimable:
+        async with store.read() as session:
+            return await _active(session, customer_id, now)
     async with store.write() as session:
         recent_marketing = (
             await session.scalar(
@@ -140,7 +144,7 @@ async def issue_offers(
             )
             or 0
         )
-        for offer in offers:
+        for offer in claimable:
             if offer.marketing and recent_marketing >= max_new_marketing_per_day:
                 continue
             offer_id = f"off_{uuid.uuid4().hex}"
@@ -176,12 +180,33 @@ async def issue_offers(
                     )
                 )
         await session.flush()
-        rows = await session.scalars(
-            select(m.OfferLogEntry)
-            .where(m.OfferLogEntry.customer_id == customer_id, m.OfferLogEntry.expires_at > now)
-            .order_by(m.OfferLogEntry.issued_at.desc(), m.OfferLogEntry.id)
+        return await _active(session, customer_id, now)
+
+
+async def _past_their_cap(
+    store: Store, customer_id: str, offers: Sequence[OfferIssue], now: datetime
+) -> list[OfferIssue]:
+    """The offers that may be issued now; most requests find none and need no write."""
+    if not offers:
+        return []
+    async with store.read() as session:
+        rows = await session.execute(
+            select(m.OfferCap.offer_key, m.OfferCap.issued_at).where(
+                m.OfferCap.customer_id == customer_id,
+                m.OfferCap.offer_key.in_({o.key for o in offers}),
+            )
         )
-        active: dict[str, OfferRecord] = {}
-        for e in rows:
-            active.setdefault(e.offer_key, _record(e))
+        last = {key: issued_at for key, issued_at in rows}
+    return [o for o in offers if o.key not in last or last[o.key] <= now - o.cap]
+
+
+async def _active(session: AsyncSession, customer_id: str, now: datetime) -> list[OfferRecord]:
+    rows = await session.scalars(
+        select(m.OfferLogEntry)
+        .where(m.OfferLogEntry.customer_id == customer_id, m.OfferLogEntry.expires_at > now)
+        .order_by(m.OfferLogEntry.issued_at.desc(), m.OfferLogEntry.id)
+    )
+    active: dict[str, OfferRecord] = {}
+    for e in rows:
+        active.setdefault(e.offer_key, _record(e))
     return list(active.values())
