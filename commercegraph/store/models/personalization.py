@@ -9,6 +9,11 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commercegraph.store.models.base import Base, UTCDateTime
+from commercegraph.store.models.commerce import OrderLine
+
+# Co-purchase statistics read the recent orders holding a sku; without this every anchor
+# would scan all order lines.
+Index("ix_order_lines_sku_order", OrderLine.sku, OrderLine.order_id)
 
 
 class ShoppingListEntry(Base):

@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.create_index("ix_order_lines_sku_order", ["sku", "order_id"], unique=False)
     op.create_table(
         "shopping_list_entries",
         sa.Column("customer_id", sa.String(length=64), nullable=False),
@@ -88,3 +90,5 @@ def downgrade() -> None:
     op.drop_table("offer_log")
     op.drop_table("offer_caps")
     op.drop_table("shopping_list_entries")
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_lines_sku_order")
