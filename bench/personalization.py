@@ -33,9 +33,11 @@ from commercegraph.store.models.base import utcnow
 HEAVY_ID = "cus_bench_heavy"
 HEAVY_ORDERS = 200
 
-RECO = "{ me { recommendations(kind: %s, first: 5) { product { sku name } reason score price { amount } } } }"
+RECO = """{ me { recommendations(kind: %s, first: 5) {
+  product { sku name } reason score price { amount } } } }"""
 LIST = "{ me { shoppingList { items { product { sku } nextDueAt dueSoon } } } }"
-OFFERS = "{ me { offers(context: {near: {lat: 45.519, lon: -122.679}}) { kind title product { sku } } } }"
+OFFERS = """{ me { offers(context: {near: {lat: 45.519, lon: -122.679}}) {
+  kind title product { sku } } } }"""
 JOURNEY = """query DeviInTheApp { me { displayName
   wallet { balance { formatted } }
   loyalty { points tier pointsToNextTier }

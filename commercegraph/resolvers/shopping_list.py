@@ -40,8 +40,15 @@ async def _product(ctx: Context, sku: str) -> ProductRecord:
     return product
 
 
-async def add_item(ctx: Context, sku: str, quantity: int) -> str:
+async def _caller(ctx: Context) -> str:
     customer_id = ctx.caller.require_customer()
+    if await ctx.loaders.customer_by_id.load(customer_id) is None:
+        raise NotFound(f"Customer {customer_id!r} not found")
+    return customer_id
+
+
+async def add_item(ctx: Context, sku: str, quantity: int) -> str:
+    customer_id = await _caller(ctx)
     if not 1 <= quantity <= MAX_LIST_QUANTITY:
         raise BadUserInput(
             f"`quantity` must be between 1 and {MAX_LIST_QUANTITY}", argument="quantity"
@@ -53,7 +60,7 @@ async def add_item(ctx: Context, sku: str, quantity: int) -> str:
 
 async def remove_item(ctx: Context, sku: str) -> str:
     """Removes an explicit item, or hides an inferred one until the next purchase of it."""
-    customer_id = ctx.caller.require_customer()
+    customer_id = await _caller(ctx)
     await _product(ctx, sku)
     await ctx.registry.customer.set_shopping_list_entry(customer_id, sku, 0, DISMISSED, ctx.now)
     return customer_id
@@ -68,7 +75,7 @@ class FilledCart:
 
 async def auto_fill_cart(ctx: Context, cart_id: str | None, channel: str) -> FilledCart:
     """Tops a cart up to each due item's usual quantity; running it twice adds nothing more."""
-    customer_id = ctx.caller.require_customer()
+    customer_id = await _caller(ctx)
     if cart_id is not None:
         local_id = expect_global_id(cart_id, "Cart", "cartId")
         cart = await src.cart_for(ctx, local_id)

@@ -48,7 +48,7 @@ class RecommendationKind(Enum):
 class Recommendation:
     product: ProductType
     reason: str = strawberry.field(description="Why, in words a shopper understands.")
-    score: float = strawberry.field(description="0..1-ish; higher is a better fit.")
+    score: float = strawberry.field(description="Higher is a better fit; ranks one list.")
     price: Money = strawberry.field(description="The unit price for this customer and channel.")
     anchor_sku: str = strawberry.field(description="The product this recommendation goes with.")
 
