@@ -193,3 +193,17 @@ async def test_segment_fit_tightens_the_price_caps(p8_gql: GraphQLClient, p8_sto
     cross_after = [r["price"]["amount"] for r in after["me"]["cross"]]
     assert cross_after and all(p * 4 <= phone for p in cross_after)
     assert len(cross_after) <= len(before["me"]["cross"])
+
+
+async def test_pickup_incentive_for_a_due_item_near_a_pickup_store(
+    p8_gql: GraphQLClient, p8_store: Store
+) -> None:
+    cid = await shopper(p8_store, consent=ALL)
+    query = """{ me { offers(context: {near: {lat: 45.519, lon: -122.679}, radiusKm: 5}) {
+        kind reason product { sku } store { name capabilities } } } }"""
+    offers = data(await p8_gql.post(query, token=p8_gql.token(cid)))["me"]["offers"]
+    pickup = [o for o in offers if o["kind"] == "PICKUP_INCENTIVE"]
+    assert [o["product"]["sku"] for o in pickup] == [DEVI_COFFEE_SKU]
+    assert "PICKUP" in pickup[0]["store"]["capabilities"]
+    reminder = [o for o in offers if o["kind"] == "REPLENISHMENT_REMINDER"]
+    assert [o["product"]["sku"] for o in reminder] == [DEVI_COFFEE_SKU]

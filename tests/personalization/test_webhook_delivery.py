@@ -168,3 +168,13 @@ async def test_geofence_for_an_unknown_store_is_not_found(
         await on_geofence_entered(
             build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id="loc_nope"
         )
+
+
+async def test_no_outbox_rows_without_a_webhook_url(p8_db: SeededDatabase, p8_store: Store) -> None:
+    settings = settings_for(p8_db.url)
+    await _reset_devi(p8_store)
+    offers = await on_geofence_entered(
+        build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID
+    )
+    assert offers and all(o.trigger == "GEOFENCE" for o in offers)
+    assert await _outbox(p8_store) == []
