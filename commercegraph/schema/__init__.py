@@ -14,6 +14,8 @@ from strawberry.types import ExecutionContext
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.personalization import PersonalizationMutation
+from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
@@ -21,9 +23,6 @@ from commercegraph.schema.errors import code_error
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
 # --- query parts: personalisation (issue 8) ---
-from commercegraph.schema.personalization import PersonalizationMutation
-from commercegraph.schema.query import Query as CoreQuery
-
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
