@@ -25,6 +25,12 @@ from commercegraph.store.models.inventory import (
     OrderFulfillment,
     StockReservation,
 )
+from commercegraph.store.models.personalization import (
+    OfferCap,
+    OfferLogEntry,
+    ShoppingListEntry,
+    WebhookDelivery,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -54,6 +60,8 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "LoyaltyAccount",
+    "OfferCap",
+    "OfferLogEntry",
     "Order",
     "OrderFulfillment",
     "OrderLine",
@@ -61,8 +69,10 @@ __all__ = [
     "Price",
     "Product",
     "ProductRelation",
+    "ShoppingListEntry",
     "Stock",
     "StockReservation",
     "UTCDateTime",
+    "WebhookDelivery",
     "utcnow",
 ]
