@@ -14,18 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
+    BasketQuery,
+    BundleQuery,
+    BundleRecord,
+    CartActivityRecord,
     CartLineRecord,
     CartRecord,
     CategoryRecord,
     ExternalOrder,
     Money,
+    NewOrder,
     OrderLineRecord,
     OrderQuery,
     OrderRecord,
     Page,
     ProductRecord,
     ProductSearch,
+    PurchasedLine,
 )
+from commercegraph.adapters.native import bundles, orders
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
@@ -351,3 +358,115 @@ class NativeCommerce:
                 target=target_customer_id,
             ) from exc
         return moved
+
+    async def place_order(self, order: NewOrder) -> OrderRecord:
+        try:
+            async with self.store.write() as session:
+                order_id = await orders.place_order(session, order, utcnow())
+        except IntegrityError:
+            # Another checkout placed an order under this key between our check and insert.
+            async with self.store.read() as session:
+                found = await orders.order_id_for_key(
+                    session, order.customer_id, order.idempotency_key
+                )
+            if found is None:
+                raise
+            order_id = orders.same_order(found, order.cart_id)
+        (record,) = await self.orders_by_id([order_id])
+        assert record is not None
+        return record
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        async with self.store.read() as session:
+            found = await orders.order_id_for_key(session, customer_id, idempotency_key)
+        if found is None:
+            return None
+        (record,) = await self.orders_by_id([orders.same_order(found, cart_id)])
+        return record
+
+    async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]:
+        async with self.store.read() as session:
+            return await bundles.bundles_by_id(session, ids)
+
+    async def bundles_for_products(self, product_ids: Sequence[str]) -> list[list[BundleRecord]]:
+        async with self.store.read() as session:
+            return await bundles.bundles_for_products(session, product_ids)
+
+    async def search_bundles(self, queries: Sequence[BundleQuery]) -> list[Page[BundleRecord]]:
+        async with self.store.read() as session:
+            return [await bundles.search_bundles(session, q) for q in queries]
+
+    async def order_baskets(self, since: datetime | None) -> list[tuple[str, ...]]:
+        async with self.store.read() as session:
+            return await bundles.order_baskets(session, since)
+
+    async def replace_bundles(self, kind: str, records: Sequence[BundleRecord]) -> int:
+        async with self.store.write() as session:
+            return await bundles.replace_bundles(session, kind, records, utcnow())
+
+    async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
+        results: list[list[tuple[str, ...]]] = []
+        async with self.store.read() as session:
+            for q in queries:
+                recent = await session.execute(
+                    select(m.Order.id, m.Order.placed_at)
+                    .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
+                    .where(m.OrderLine.sku == q.sku)
+                    .distinct()
+                    .order_by(m.Order.placed_at.desc(), m.Order.id.desc())
+                    .limit(q.limit)
+                )
+                order_ids = [order_id for order_id, _ in recent]
+                skus: dict[str, set[str]] = defaultdict(set)
+                if order_ids:
+                    rows = await session.execute(
+                        select(m.OrderLine.order_id, m.OrderLine.sku).where(
+                            m.OrderLine.order_id.in_(order_ids)
+                        )
+                    )
+                    for order_id, sku in rows:
+                        skus[order_id].add(sku)
+                results.append([tuple(sorted(skus[o])) for o in order_ids])
+        return results
+
+    async def open_carts_with_activity(
+        self, customer_ids: Sequence[str]
+    ) -> list[list[CartActivityRecord]]:
+        found: dict[str, list[CartActivityRecord]] = defaultdict(list)
+        async with self.store.read() as session:
+            carts = list(
+                await session.scalars(
+                    select(m.Cart)
+                    .where(m.Cart.customer_id.in_(customer_ids), m.Cart.status == "OPEN")
+                    .order_by(m.Cart.updated_at, m.Cart.id)
+                )
+            )
+            records = await self._carts(session, [c.id for c in carts])
+            for cart, record in zip(carts, records, strict=True):
+                if record is not None and cart.customer_id is not None:
+                    found[cart.customer_id].append(CartActivityRecord(record, cart.updated_at))
+        return [found.get(c, []) for c in customer_ids]
+
+    async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
+        found: dict[str, list[PurchasedLine]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.execute(
+                select(
+                    m.Order.customer_id,
+                    m.Order.id,
+                    m.Order.placed_at,
+                    m.OrderLine.sku,
+                    m.OrderLine.quantity,
+                )
+                .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
+                .where(
+                    m.Order.customer_id.in_(customer_ids),
+                    m.Order.status.not_in(("CANCELLED", "REFUNDED")),
+                )
+                .order_by(m.Order.placed_at.desc(), m.Order.id.desc(), m.OrderLine.id)
+            )
+            for customer_id, order_id, placed_at, sku, quantity in rows:
+                found[customer_id].append(PurchasedLine(order_id, placed_at, sku, quantity))
+        return [found.get(c, []) for c in customer_ids]

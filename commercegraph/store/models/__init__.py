@@ -24,6 +24,18 @@ from commercegraph.store.models.customer360 import (
     CustomerMerge,
     CustomerMetrics,
 )
+from commercegraph.store.models.inventory import (
+    Bundle,
+    BundleComponent,
+    OrderFulfillment,
+    StockReservation,
+)
+from commercegraph.store.models.personalization import (
+    OfferCap,
+    OfferLogEntry,
+    ShoppingListEntry,
+    WebhookDelivery,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -36,6 +48,8 @@ from commercegraph.store.models.wallet import (
 __all__ = [
     "Base",
     "Brand",
+    "Bundle",
+    "BundleComponent",
     "Cart",
     "CartLine",
     "Category",
@@ -54,13 +68,19 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "LoyaltyAccount",
+    "OfferCap",
+    "OfferLogEntry",
     "Order",
+    "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
     "Price",
     "Product",
     "ProductRelation",
+    "ShoppingListEntry",
     "Stock",
+    "StockReservation",
     "UTCDateTime",
+    "WebhookDelivery",
     "utcnow",
 ]
