@@ -146,13 +146,27 @@ async def _record_purchase(ctx: HandlerContext, planned: PlannedEvent) -> Outcom
     return Outcome(order_id=order.id, payload={"orderId": order.id})
 
 
+async def _offer_on_geofence(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
+    """A known customer near a store: record the offers that apply there (the app fetches
+    them with ``offers``; ``CG_WEBHOOK_URL`` gets them through the outbox)."""
+    from commercegraph.resolvers.offers import on_geofence_entered
+
+    event = planned.event
+    assert isinstance(event, GeofenceEntered)
+    if planned.customer_id is None:
+        return Outcome()
+    offers = await on_geofence_entered(
+        ctx.registry, ctx.settings, customer_id=planned.customer_id, store_id=event.store_id
+    )
+    return Outcome(payload={"offerIds": [o.id for o in offers]})
+
+
 EVENT_HANDLERS: dict[str, EventHandler] = {
     # recentlyViewed reads stored product_viewed events: storing is all it takes
     "product_viewed": EventHandler(_check_viewed, _store_only),
     "barcode_scanned": EventHandler(_check_viewed, _store_only),
     "cart_updated": EventHandler(_nothing_to_check, _store_only),
-    # personalisation creates context-aware offers here
-    "geofence_entered": EventHandler(_check_geofence, _store_only),
+    "geofence_entered": EventHandler(_check_geofence, _offer_on_geofence),
     "pos_purchase": EventHandler(_check_purchase, _record_purchase),
     "app_opened": EventHandler(_nothing_to_check, _store_only),
 }
