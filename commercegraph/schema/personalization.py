@@ -25,8 +25,8 @@ from commercegraph.services import recommendations as scoring
 from commercegraph.services.shopping_list import ListItem
 
 if TYPE_CHECKING:
-    from commercegraph.schema.catalog import Product, Store
     from commercegraph.schema.cart import Cart
+    from commercegraph.schema.catalog import Product, Store
 
 ProductType = Annotated["Product", strawberry.lazy("commercegraph.schema.catalog")]
 StoreType = Annotated["Store", strawberry.lazy("commercegraph.schema.catalog")]
