@@ -1,0 +1,43 @@
+"""Rules-based pricing: a typed condition language, effects, stacking, floors, explanations."""
+
+from commercegraph.services.pricing_engine.effects import Effect, EffectError, parse_effect
+from commercegraph.services.pricing_engine.engine import (
+    AppliedAmount,
+    LineInput,
+    LineResult,
+    QuoteResult,
+    Shopper,
+    price,
+    unavailable_rules,
+)
+from commercegraph.services.pricing_engine.language import (
+    CheckedCondition,
+    ConditionError,
+    check_condition,
+)
+from commercegraph.services.pricing_engine.rules import (
+    STACKING_MODES,
+    CompiledRule,
+    RuleSet,
+    compile_rule,
+)
+
+__all__ = [
+    "STACKING_MODES",
+    "AppliedAmount",
+    "CheckedCondition",
+    "CompiledRule",
+    "ConditionError",
+    "Effect",
+    "EffectError",
+    "LineInput",
+    "LineResult",
+    "QuoteResult",
+    "RuleSet",
+    "Shopper",
+    "check_condition",
+    "compile_rule",
+    "parse_effect",
+    "price",
+    "unavailable_rules",
+]
