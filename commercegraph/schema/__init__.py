@@ -14,10 +14,12 @@ from strawberry.types import ExecutionContext
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
-from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
+from commercegraph.schema.pricing import PricingMutation, PricingQuery
+from commercegraph.schema.query import Query as CoreQuery
+
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
@@ -25,6 +27,8 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(PricingQuery)  # pricing (issue 4)
+MUTATION_PARTS.append(PricingMutation)  # pricing (issue 4)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

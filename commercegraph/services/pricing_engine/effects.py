@@ -125,7 +125,9 @@ def parse_effect(source: str) -> Effect:
     if kind in ("amount_off", "fixed_price"):
         if kind == "fixed_price" and per == PER_CART:
             raise read.fail("per", "A fixed price applies per line")
-        return Effect(kind, per, amount=read.integer("amount", 0 if kind == "fixed_price" else 1, MAX_AMOUNT))
+        return Effect(
+            kind, per, amount=read.integer("amount", 0 if kind == "fixed_price" else 1, MAX_AMOUNT)
+        )
     if kind == "tiers":
         return Effect(kind, per, tiers=_tiers(read))
     if per == PER_CART:
@@ -175,7 +177,9 @@ def line_discount(effect: Effect, *, current: int, unit_base: int, quantity: int
         if not reached:
             return 0
         tier = reached[-1]
-        return percent_of(current, tier.basis_points) if tier.basis_points else tier.amount * quantity
+        return (
+            percent_of(current, tier.basis_points) if tier.basis_points else tier.amount * quantity
+        )
     # buy_x_get_y: the free (or cheaper) units are priced off the running unit price
     free_units = quantity // (effect.buy + effect.get) * effect.get
     if not free_units:
@@ -189,9 +193,7 @@ def spread(total: int, weights: list[int]) -> list[int]:
     if whole <= 0 or total <= 0:
         return [0] * len(weights)
     shares = [total * w // whole for w in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i)
-    )
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
     for i in remainders[: total - sum(shares)]:
         shares[i] += 1
     return shares

@@ -20,7 +20,12 @@ from typing import Any
 
 import cel
 
-from commercegraph.services.pricing_engine.effects import PER_CART, line_discount, percent_of, spread
+from commercegraph.services.pricing_engine.effects import (
+    PER_CART,
+    line_discount,
+    percent_of,
+    spread,
+)
 from commercegraph.services.pricing_engine.rules import EXCLUSIVE, STOP_AFTER, CompiledRule, RuleSet
 
 log = logging.getLogger("commercegraph.pricing")
@@ -119,7 +124,9 @@ class _Line:
             self.amounts[rule.id] = self.amounts.get(rule.id, 0) + taken
 
 
-def condition_context(shopper: Shopper, lines: Sequence[LineInput], now: datetime) -> dict[str, Any]:
+def condition_context(
+    shopper: Shopper, lines: Sequence[LineInput], now: datetime
+) -> dict[str, Any]:
     categories: dict[str, int] = {}
     for ln in lines:
         categories[ln.category] = categories.get(ln.category, 0) + ln.quantity
@@ -192,7 +199,9 @@ def price(
     work: list[_Line] = []
     for line in lines:
         base_total = line.unit_base * line.quantity
-        state = _Line(line, floor=min(base_total, max(0, line.floor_price) * line.quantity), total=base_total)
+        state = _Line(
+            line, floor=min(base_total, max(0, line.floor_price) * line.quantity), total=base_total
+        )
         candidates = [
             r
             for r in rules.candidates(
@@ -223,7 +232,9 @@ def _apply(work: list[_Line]) -> None:
             if rule.effect.per == PER_CART:
                 cart_rules.setdefault(rule.id, (rule, []))[1].append(state)
                 continue
-            wanted = line_discount(rule.effect, current=state.total, unit_base=ln.unit_base, quantity=ln.quantity)
+            wanted = line_discount(
+                rule.effect, current=state.total, unit_base=ln.unit_base, quantity=ln.quantity
+            )
             state.take(rule, wanted)
     for rule, states in sorted(cart_rules.values(), key=lambda item: item[0].rank):
         weights = [s.total for s in states]
@@ -254,7 +265,9 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
                 totals[rule.id] = totals.get(rule.id, 0) + amount
         base = state.input.unit_base * state.input.quantity
         results.append(LineResult(state.input, base, state.total, tuple(applied)))
-    summary = tuple(_applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank))
+    summary = tuple(
+        _applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank)
+    )
     subtotal = sum(r.base_total for r in results)
     return QuoteResult(currency, tuple(results), subtotal, sum(r.total for r in results), summary)
 
@@ -263,9 +276,7 @@ def _applied(rule: CompiledRule, amount: int) -> AppliedAmount:
     return AppliedAmount(rule.id, rule.record.name, rule.effect.describe(), amount)
 
 
-def unavailable_rules(
-    rules: RuleSet, usage: Mapping[str, tuple[int, int]]
-) -> frozenset[str]:
+def unavailable_rules(rules: RuleSet, usage: Mapping[str, tuple[int, int]]) -> frozenset[str]:
     """Rules whose budget is spent, from ``rule id -> (redeemed, redeemed by this customer)``."""
     spent = set()
     for rule in rules.rules:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 # A type is a name ("int", "string", ...), ("list", T), ("map", K, V) or ("obj", fields).
 Type = str | tuple[object, ...]
@@ -220,7 +221,9 @@ class _Checker:
 
     def require(self, value: _Value, wanted: Type, token: Token, what: str) -> None:
         if not _assignable(value.type, wanted):
-            raise self.fail(f"{what} must be {type_name(wanted)}, got {type_name(value.type)}", token)
+            raise self.fail(
+                f"{what} must be {type_name(wanted)}, got {type_name(value.type)}", token
+            )
 
     def or_expr(self) -> _Value:
         start = self.tok
@@ -259,12 +262,12 @@ class _Checker:
         if op.text == "in":
             if isinstance(rt, tuple) and rt[0] in ("list", "map"):
                 if not _assignable(lt, rt[1]):  # type: ignore[arg-type]
-                    raise self.fail(
-                        f"`in` looks for {type_name(lt)} in {type_name(rt)}", start
-                    )
+                    raise self.fail(f"`in` looks for {type_name(lt)} in {type_name(rt)}", start)
                 return
             if rt != DYN:
-                raise self.fail(f"The right side of `in` must be a list or map, got {type_name(rt)}", op)
+                raise self.fail(
+                    f"The right side of `in` must be a list or map, got {type_name(rt)}", op
+                )
             return
         if op.text in ("==", "!="):
             if not (_assignable(lt, rt) or NULL in (lt, rt)):
@@ -309,10 +312,18 @@ class _Checker:
             return DYN
         if lt == rt and lt in (INT, DOUBLE):
             return lt
-        if op.text == "+" and lt == rt and (lt == STRING or (isinstance(lt, tuple) and lt[0] == "list")):
+        if (
+            op.text == "+"
+            and lt == rt
+            and (lt == STRING or (isinstance(lt, tuple) and lt[0] == "list"))
+        ):
             return lt
-        hint = " (CEL does not mix int and double: use double(x))" if {lt, rt} == {INT, DOUBLE} else ""
-        raise self.fail(f"`{op.text}` is not defined for {type_name(lt)} and {type_name(rt)}{hint}", op)
+        hint = (
+            " (CEL does not mix int and double: use double(x))" if {lt, rt} == {INT, DOUBLE} else ""
+        )
+        raise self.fail(
+            f"`{op.text}` is not defined for {type_name(lt)} and {type_name(rt)}{hint}", op
+        )
 
     def unary(self) -> _Value:
         op = self.tok
@@ -348,7 +359,7 @@ class _Checker:
     def field_of(self, value: _Value, name: Token) -> _Value:
         t = value.type
         if isinstance(t, tuple) and t[0] == "obj":
-            fields = dict(t[1])  # type: ignore[arg-type]
+            fields: dict[str, Type] = dict(cast(tuple[tuple[str, Type], ...], t[1]))
             if name.text not in fields:
                 known = ", ".join(sorted(fields))
                 raise self.fail(f"Unknown field {value.path}.{name.text} (known: {known})", name)
@@ -506,10 +517,14 @@ def _conjuncts(source: str) -> list[str]:
 def check_condition(source: str) -> CheckedCondition:
     """Parse and type-check ``source``; raise ``ConditionError`` with its position."""
     if not source.strip():
-        raise ConditionError("A condition must not be empty (use `true` to match always)", source, 0)
+        raise ConditionError(
+            "A condition must not be empty (use `true` to match always)", source, 0
+        )
     if len(source) > MAX_CONDITION_LENGTH:
         raise ConditionError(
-            f"A condition is at most {MAX_CONDITION_LENGTH} characters", source, MAX_CONDITION_LENGTH
+            f"A condition is at most {MAX_CONDITION_LENGTH} characters",
+            source,
+            MAX_CONDITION_LENGTH,
         )
     checker = _Checker(source)
     value = checker.expr()

@@ -81,9 +81,7 @@ class RuleSet:
                 continue
             for value in rule.condition.pins[kind]:
                 buckets.setdefault((kind, value), []).append(rule)
-        return cls(
-            revision, rules, {k: tuple(v) for k, v in buckets.items()}, tuple(unpinned)
-        )
+        return cls(revision, rules, {k: tuple(v) for k, v in buckets.items()}, tuple(unpinned))
 
     def candidates(
         self,
@@ -95,8 +93,13 @@ class RuleSet:
         channel: str,
     ) -> list[CompiledRule]:
         """Rules whose pins this line can satisfy, in rule order."""
-        wanted = {"sku": {sku}, "brand": {brand}, "category": {category},
-                  "segment": set(segments), "channel": {channel}}
+        wanted = {
+            "sku": {sku},
+            "brand": {brand},
+            "category": {category},
+            "segment": set(segments),
+            "channel": {channel},
+        }
         found: dict[str, CompiledRule] = {}
         keys = [("sku", sku), ("brand", brand), ("category", category), ("channel", channel)]
         keys += [("segment", s) for s in segments]

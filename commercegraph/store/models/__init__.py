@@ -19,6 +19,13 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.pricing import (
+    CustomerRuleBudget,
+    PricingRevision,
+    PricingRule,
+    PricingRuleVersion,
+    RuleRedemption,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -38,6 +45,7 @@ __all__ = [
     "ContentEntry",
     "Customer",
     "CustomerIdentifier",
+    "CustomerRuleBudget",
     "CustomerSegment",
     "Event",
     "IdempotencyRecord",
@@ -50,8 +58,12 @@ __all__ = [
     "OrderLine",
     "PaymentMethod",
     "Price",
+    "PricingRevision",
+    "PricingRule",
+    "PricingRuleVersion",
     "Product",
     "ProductRelation",
+    "RuleRedemption",
     "Stock",
     "UTCDateTime",
     "utcnow",
