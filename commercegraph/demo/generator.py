@@ -19,6 +19,7 @@ from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
 from commercegraph.demo.customers import World, generate_customer
 from commercegraph.demo.inventory import location_rows, price_rows, stock_rows
+from commercegraph.demo.pricing_rules import seed_pricing_rules
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
 from commercegraph.demo.story import generate_story
 from commercegraph.store.db import Store
@@ -107,6 +108,7 @@ async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
         ):
             await _insert(session, table, rows, written)
 
+    await seed_pricing_rules(store, now)
     world = World(seed, now, catalog, price_book, counters, ledger)
     story = ChunkRows()
     generate_story(world, story)

@@ -45,6 +45,16 @@ RULE_FIELDS = (
 )
 
 
+async def bump_revision(session: AsyncSession) -> None:
+    """Move the rule-set revision; recreate its row if a bulk clear removed it."""
+    bumped = await session.execute(
+        update(m.PricingRevision).values(revision=m.PricingRevision.revision + 1)
+    )
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(m.PricingRevision(id=1, revision=1))
+        await session.flush()
+
+
 def _rule_record(row: m.PricingRule) -> PricingRuleRecord:
     return PricingRuleRecord(
         id=row.id,
@@ -146,9 +156,7 @@ class NativePricing:
                 changed_at=utcnow(),
             )
         )
-        await session.execute(
-            update(m.PricingRevision).values(revision=m.PricingRevision.revision + 1)
-        )
+        await bump_revision(session)
 
     async def save_rule(self, rule: PricingRuleRecord, actor: str) -> PricingRuleRecord:
         now = utcnow()
