@@ -215,9 +215,7 @@ class NativePricing:
                             m.PricingRule.id.in_(rule_ids)
                         )
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             mine = {
                 (r, c): n
@@ -233,7 +231,7 @@ class NativePricing:
                             ).in_([k for k in keys if k[1]] or [("", "")])
                         )
                     )
-                ).tuples()
+                )
             }
         return [BudgetUsage(totals.get(r, 0), mine.get((r, c), 0)) for r, c in keys]
 
@@ -323,22 +321,16 @@ class NativePricing:
                         )
                         .group_by(m.Event.sku)
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         return [counts.get(s, 0) for s in skus]
 
     async def customer_order_stats(self, customer_ids: Sequence[str]) -> list[CustomerOrderStats]:
         async with self.store.read() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0)
-                    )
-                    .where(m.Order.customer_id.in_(customer_ids))
-                    .group_by(m.Order.customer_id)
-                )
-            ).tuples()
+            rows = await session.execute(
+                select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
+                .where(m.Order.customer_id.in_(customer_ids))
+                .group_by(m.Order.customer_id)
+            )
             found = {c: CustomerOrderStats(int(n), int(v)) for c, n, v in rows}
         return [found.get(c, CustomerOrderStats(0, 0)) for c in customer_ids]
