@@ -10,11 +10,8 @@ from commercegraph.services.pricing_engine.engine import (
     price,
     unavailable_rules,
 )
-from commercegraph.services.pricing_engine.language import (
-    CheckedCondition,
-    ConditionError,
-    check_condition,
-)
+from commercegraph.services.pricing_engine.language import ConditionError, check_condition
+from commercegraph.services.pricing_engine.plan import CheckedCondition
 from commercegraph.services.pricing_engine.rules import (
     STACKING_MODES,
     CompiledRule,

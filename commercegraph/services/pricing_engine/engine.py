@@ -163,16 +163,6 @@ def line_context(line: LineInput) -> dict[str, Any]:
     }
 
 
-def _matches(rule: CompiledRule, env: Any) -> bool:
-    if rule.program is None:
-        return True
-    try:
-        return rule.program.execute(env) is True
-    except Exception as exc:  # a runtime error (a missing map key, ...) means "no match"
-        log.debug("rule %s did not evaluate: %s", rule.id, exc)
-        return False
-
-
 def stack(matching: Sequence[CompiledRule]) -> list[CompiledRule]:
     """The rules that apply, from the matching ones in rule order."""
     exclusive = next((r for r in matching if r.record.stacking == EXCLUSIVE), None)
@@ -186,6 +176,58 @@ def stack(matching: Sequence[CompiledRule]) -> list[CompiledRule]:
     return applied
 
 
+class _Evaluation:
+    """One quote's evaluation state: plain values, a CEL context made only if needed, and
+    per-rule answers that hold for every line (eligibility and shopper-level tests)."""
+
+    def __init__(
+        self, values: dict[str, Any], now: datetime, shopper: Shopper, unavailable: Collection[str]
+    ) -> None:
+        self.values = values
+        self.now, self.shopper, self.unavailable = now, shopper, unavailable
+        self.segments = frozenset(shopper.segments)
+        self._env: Any = None
+        self._env_line: LineInput | None = None
+        self._line: LineInput | None = None
+        self._quote_ok: dict[str, bool] = {}
+
+    def env(self) -> Any:
+        if self._env is None:
+            self._env = cel.Context(self.values)
+        if self._line is not None and self._env_line is not self._line:
+            self._env.update(line_context(self._line))
+            self._env_line = self._line
+        return self._env
+
+    def quote_ok(self, rule: CompiledRule) -> bool:
+        ok = self._quote_ok.get(rule.id)
+        if ok is None:
+            who = self.shopper
+            ok = (
+                (
+                    rule.unconditional
+                    or (
+                        rule.record.active
+                        and rule.in_window(self.now)
+                        and rule.in_scope(who.channel, who.currency)
+                    )
+                )
+                and rule.id not in self.unavailable
+                and all(test(self.values, self.env) for test in rule.quote_tests)
+            )
+            self._quote_ok[rule.id] = ok
+        return ok
+
+    def matching(self, line: LineInput, candidates: list[CompiledRule]) -> list[CompiledRule]:
+        self._line = line
+        values = (
+            {**self.values, **line_context(line)}
+            if any(r.line_tests for r in candidates)
+            else self.values
+        )
+        return [r for r in candidates if all(test(values, self.env) for test in r.line_tests)]
+
+
 def price(
     rules: RuleSet,
     shopper: Shopper,
@@ -195,30 +237,25 @@ def price(
     unavailable: Collection[str] = frozenset(),
 ) -> QuoteResult:
     """Price ``lines`` for ``shopper``; rules in ``unavailable`` (spent budgets) never apply."""
-    env = cel.Context(condition_context(shopper, lines, now))
+    ev = _Evaluation(condition_context(shopper, lines, now), now, shopper, unavailable)
+    shared = [
+        r
+        for r in rules.shopper_candidates(shopper.segments, shopper.channel)
+        if r.pins_hold("", "", "", ev.segments, shopper.channel) and ev.quote_ok(r)
+    ]
     work: list[_Line] = []
     for line in lines:
         base_total = line.unit_base * line.quantity
-        state = _Line(
-            line, floor=min(base_total, max(0, line.floor_price) * line.quantity), total=base_total
-        )
-        candidates = [
+        floor = min(base_total, max(0, line.floor_price) * line.quantity)
+        state = _Line(line, floor=floor, total=base_total)
+        specific = [
             r
-            for r in rules.candidates(
-                sku=line.sku,
-                brand=line.brand,
-                category=line.category,
-                segments=shopper.segments,
-                channel=shopper.channel,
-            )
-            if r.record.active
-            and r.in_window(now)
-            and r.in_scope(shopper.channel, shopper.currency)
-            and r.id not in unavailable
+            for r in rules.line_candidates(line.sku, line.brand, line.category)
+            if r.pins_hold(line.sku, line.brand, line.category, ev.segments, shopper.channel)
+            and ev.quote_ok(r)
         ]
-        if any(r.program is not None for r in candidates):
-            env.update(line_context(line))
-        state.rules = stack([r for r in candidates if _matches(r, env)])
+        candidates = sorted(specific + shared, key=lambda r: r.rank) if specific else shared
+        state.rules = stack(ev.matching(line, candidates))
         work.append(state)
     _apply(work)
     return _result(shopper.currency, work)

@@ -11,9 +11,11 @@ segment, which is what the rule index is built from.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+if TYPE_CHECKING:
+    from commercegraph.services.pricing_engine.plan import CheckedCondition
 
 # A type is a name ("int", "string", ...), ("list", T), ("map", K, V) or ("obj", fields).
 Type = str | tuple[object, ...]
@@ -86,8 +88,9 @@ _TOKEN = re.compile(
     |(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+)
     |(?P<str>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<op>&&|\|\||==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}])""",
-    re.VERBOSE,
+    |(?P<op>&&|\|\||==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}])
+    |(?P<bad>.)""",
+    re.VERBOSE | re.DOTALL,
 )
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
 MACROS = frozenset({"exists", "all", "exists_one", "filter", "map"})
@@ -103,33 +106,20 @@ class ConditionError(ValueError):
         self.offset, self.line, self.column = offset, line, column
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # num | str | ident | op | end
     text: str
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedCondition:
-    source: str
-    # kind ("sku", "category", ...) -> values; the rule can only match when each holds.
-    pins: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # True when the pins say everything: the evaluator need not run.
-    fully_pinned: bool = False
-
-
 def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
-    pos = 0
-    while pos < len(source):
-        match = _TOKEN.match(source, pos)
-        if match is None:
-            raise ConditionError(f"Unexpected character {source[pos]!r}", source, pos)
+    for match in _TOKEN.finditer(source):
         kind = match.lastgroup or ""
+        if kind == "bad":
+            raise ConditionError(f"Unexpected character {match.group()!r}", source, match.start())
         if kind != "ws":
-            tokens.append(Token(kind, match.group(), pos))
-        pos = match.end()
+            tokens.append(Token(kind, match.group(), match.start()))
     tokens.append(Token("end", "", len(source)))
     return tokens
 
@@ -168,9 +158,9 @@ class _Value:
 
 
 class _Checker:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, tokens: list[Token] | None = None) -> None:
         self.source = source
-        self.tokens = tokenize(source)
+        self.tokens = tokens if tokens is not None else tokenize(source)
         self.pos = 0
         self.scopes: list[dict[str, Type]] = [dict(CONTEXT_TYPES)]
         self.depth = 0
@@ -497,25 +487,10 @@ class _Checker:
         return _Value(("list", element), literal=strings)
 
 
-def _conjuncts(source: str) -> list[str]:
-    """Split at top-level ``&&`` only (a ``||`` at top level means no pins at all)."""
-    parts, depth, start = [], 0, 0
-    for tok in tokenize(source):
-        if tok.text in ("(", "[", "{") and tok.kind == "op":
-            depth += 1
-        elif tok.text in (")", "]", "}") and tok.kind == "op":
-            depth -= 1
-        elif depth == 0 and tok.kind == "op" and tok.text in ("||", "?"):
-            return []
-        elif depth == 0 and tok.kind == "op" and tok.text == "&&":
-            parts.append(source[start : tok.offset])
-            start = tok.offset + 2
-    parts.append(source[start:])
-    return parts
-
-
 def check_condition(source: str) -> CheckedCondition:
     """Parse and type-check ``source``; raise ``ConditionError`` with its position."""
+    from commercegraph.services.pricing_engine.plan import plan_condition
+
     if not source.strip():
         raise ConditionError(
             "A condition must not be empty (use `true` to match always)", source, 0
@@ -526,21 +501,18 @@ def check_condition(source: str) -> CheckedCondition:
             source,
             MAX_CONDITION_LENGTH,
         )
-    checker = _Checker(source)
+    tokens = tokenize(source)
+    checker = _Checker(source, tokens)
     value = checker.expr()
     if checker.tok.kind != "end":
         raise checker.fail(f"Unexpected {checker.tok.text!r} after the end of the condition")
     if not _assignable(value.type, BOOL):
         raise ConditionError(f"A condition must be bool, got {type_name(value.type)}", source, 0)
-    pins: dict[str, frozenset[str]] = {}
-    parts = _conjuncts(source)
-    pinned_parts = 0
-    for part in parts:
-        sub = _Checker(part)
-        pin = sub.expr()
-        kind = INDEXED_PATHS.get(pin.path or "")
-        if sub.tok.kind == "end" and kind and isinstance(pin.literal, frozenset):
-            pins[kind] = pins[kind] & pin.literal if kind in pins else pin.literal
-            pinned_parts += 1
-    fully = source.strip() == "true" or (bool(parts) and pinned_parts == len(parts))
-    return CheckedCondition(source=source, pins=pins, fully_pinned=fully)
+    return plan_condition(source, tokens)
+
+
+def check_part(source: str, tokens: list[Token]) -> _Value:
+    """Type a sub-expression already known to check as part of a whole condition."""
+    checker = _Checker(source, tokens)
+    value = checker.expr()
+    return value if checker.tok.kind == "end" else _Value(DYN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,12 +11,47 @@ import cel
 
 from commercegraph.adapters.base import PricingRuleRecord
 from commercegraph.services.pricing_engine.effects import Effect, parse_effect
-from commercegraph.services.pricing_engine.language import CheckedCondition, check_condition
+from commercegraph.services.pricing_engine.language import check_condition
+from commercegraph.services.pricing_engine.plan import CheckedCondition, Conjunct
 
 STACK, EXCLUSIVE, STOP_AFTER = "STACK", "EXCLUSIVE", "STOP_AFTER"
 STACKING_MODES = (STACK, EXCLUSIVE, STOP_AFTER)
-# The most selective pin goes first: a rule sits in exactly one index bucket.
+# The most selective pin decides the bucket: a rule sits under one kind only.
 PIN_ORDER = ("sku", "brand", "category", "segment", "channel")
+LINE_KINDS = frozenset({"sku", "brand", "category"})
+
+# A test takes the plain values (for Python predicates) and a lazily built CEL context.
+Test = Callable[[Mapping[str, Any], Callable[[], Any]], bool]
+
+
+def _test(conjunct: Conjunct) -> Test:
+    simple = conjunct.simple
+    if simple is not None:
+
+        def run_simple(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
+            try:
+                return simple(values)
+            except (KeyError, TypeError):
+                return False
+
+        return run_simple
+    program = cel.compile(conjunct.source)
+
+    def run_cel(_: Mapping[str, Any], env: Callable[[], Any]) -> bool:
+        try:
+            return program.execute(env()) is True
+        except Exception:  # a runtime error (a missing map key, ...) means "no match"
+            return False
+
+    return run_cel
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    condition: CheckedCondition
+    effect: Effect
+    quote_tests: tuple[Test, ...]
+    line_tests: tuple[Test, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +59,10 @@ class CompiledRule:
     record: PricingRuleRecord
     condition: CheckedCondition
     effect: Effect
-    program: Any  # cel.Program, or None when the pins decide alone
     rank: int  # position in (priority desc, id) order
+    quote_tests: tuple[Test, ...]  # read only the shopper, cart and clock
+    line_tests: tuple[Test, ...]  # read the line, its stock or its demand
+    unconditional: bool  # active, no window, no scope: eligible without looking
 
     @property
     def id(self) -> str:
@@ -47,74 +84,104 @@ class CompiledRule:
         r = self.record
         return r.max_redemptions is not None or r.max_redemptions_per_customer is not None
 
+    def pins_hold(
+        self, sku: str, brand: str, category: str, segments: frozenset[str], channel: str
+    ) -> bool:
+        for kind, values in self.condition.pins.items():
+            if kind == "segment":
+                if not values <= segments:
+                    return False
+            elif {"sku": sku, "brand": brand, "category": category, "channel": channel}[
+                kind
+            ] not in values:
+                return False
+        return True
+
 
 def order_key(record: PricingRuleRecord) -> tuple[int, str]:
     """Higher priority first, then id: never the order rules were created in."""
     return (-record.priority, record.id)
 
 
-def compile_rule(record: PricingRuleRecord, rank: int = 0) -> CompiledRule:
-    """Check and compile; raises ``ConditionError``/``EffectError`` for a bad rule."""
+def _parts(record: PricingRuleRecord) -> _Parts:
     condition = check_condition(record.condition)
     effect = parse_effect(record.effect)
-    program = None if condition.fully_pinned else cel.compile(record.condition)
-    return CompiledRule(record, condition, effect, program, rank)
+    return _Parts(
+        condition,
+        effect,
+        tuple(_test(c) for c in condition.conjuncts if not c.per_line),
+        tuple(_test(c) for c in condition.conjuncts if c.per_line),
+    )
+
+
+def compile_rule(
+    record: PricingRuleRecord, rank: int = 0, parts: _Parts | None = None
+) -> CompiledRule:
+    """Check and compile; raises ``ConditionError``/``EffectError`` for a bad rule."""
+    p = parts or _parts(record)
+    unconditional = (
+        record.active
+        and record.valid_from is None
+        and record.valid_until is None
+        and not record.channels
+        and record.currency is None
+    )
+    return CompiledRule(
+        record, p.condition, p.effect, rank, p.quote_tests, p.line_tests, unconditional
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     revision: int
     rules: tuple[CompiledRule, ...]
-    buckets: dict[tuple[str, str], tuple[CompiledRule, ...]]
+    line_buckets: dict[tuple[str, str], tuple[CompiledRule, ...]]  # sku, brand, category
+    shopper_buckets: dict[tuple[str, str], tuple[CompiledRule, ...]]  # segment, channel
     unpinned: tuple[CompiledRule, ...]
+    parts: dict[PricingRuleRecord, _Parts]
 
     @classmethod
-    def build(cls, revision: int, records: Sequence[PricingRuleRecord]) -> RuleSet:
+    def build(
+        cls, revision: int, records: Sequence[PricingRuleRecord], previous: RuleSet | None = None
+    ) -> RuleSet:
+        """Compile ``records``, reusing what ``previous`` compiled for unchanged rules."""
+        known = previous.parts if previous is not None else {}
+        parts = {r: known.get(r) or _parts(r) for r in records}
         ordered = sorted(records, key=order_key)
-        rules = tuple(compile_rule(r, rank) for rank, r in enumerate(ordered))
-        buckets: dict[tuple[str, str], list[CompiledRule]] = {}
+        rules = tuple(compile_rule(r, rank, parts[r]) for rank, r in enumerate(ordered))
+        line_buckets: dict[tuple[str, str], list[CompiledRule]] = {}
+        shopper_buckets: dict[tuple[str, str], list[CompiledRule]] = {}
         unpinned: list[CompiledRule] = []
         for rule in rules:
-            kind = next((k for k in PIN_ORDER if k in rule.condition.pins), None)
+            pins = rule.condition.pins
+            kind = next((k for k in PIN_ORDER if k in pins), None)
             if kind is None:
                 unpinned.append(rule)
-                continue
-            for value in rule.condition.pins[kind]:
-                buckets.setdefault((kind, value), []).append(rule)
-        return cls(revision, rules, {k: tuple(v) for k, v in buckets.items()}, tuple(unpinned))
+            elif kind == "segment":  # every segment is required: one bucket suffices
+                shopper_buckets.setdefault((kind, min(pins[kind])), []).append(rule)
+            else:
+                buckets = line_buckets if kind in LINE_KINDS else shopper_buckets
+                for value in pins[kind]:
+                    buckets.setdefault((kind, value), []).append(rule)
+        return cls(
+            revision,
+            rules,
+            {k: tuple(v) for k, v in line_buckets.items()},
+            {k: tuple(v) for k, v in shopper_buckets.items()},
+            tuple(unpinned),
+            parts,
+        )
 
-    def candidates(
-        self,
-        *,
-        sku: str,
-        brand: str,
-        category: str,
-        segments: Sequence[str],
-        channel: str,
-    ) -> list[CompiledRule]:
-        """Rules whose pins this line can satisfy, in rule order."""
-        wanted = {
-            "sku": {sku},
-            "brand": {brand},
-            "category": {category},
-            "segment": set(segments),
-            "channel": {channel},
-        }
-        found: dict[str, CompiledRule] = {}
-        keys = [("sku", sku), ("brand", brand), ("category", category), ("channel", channel)]
-        keys += [("segment", s) for s in segments]
-        for key in keys:
-            for rule in self.buckets.get(key, ()):
-                found[rule.id] = rule
-        for rule in self.unpinned:
-            found[rule.id] = rule
-        matching = [
-            r
-            for r in found.values()
-            if all(
-                (wanted[k] & v) if k != "segment" else v <= wanted[k]
-                for k, v in r.condition.pins.items()
-            )
-        ]
-        matching.sort(key=lambda r: r.rank)
-        return matching
+    def shopper_candidates(self, segments: Sequence[str], channel: str) -> list[CompiledRule]:
+        """Rules that do not depend on which product a line holds, in rule order."""
+        found = list(self.unpinned)
+        for key in [("channel", channel), *(("segment", s) for s in segments)]:
+            found.extend(self.shopper_buckets.get(key, ()))
+        found.sort(key=lambda r: r.rank)
+        return found
+
+    def line_candidates(self, sku: str, brand: str, category: str) -> list[CompiledRule]:
+        found: list[CompiledRule] = []
+        for key in (("sku", sku), ("brand", brand), ("category", category)):
+            found.extend(self.line_buckets.get(key, ()))
+        return found
