@@ -57,7 +57,7 @@ async def load_rule_set(backend: PricingBackend) -> RuleSet:
         if cached is not None and cached.revision == revision:
             return cached
         revision, records = await backend.active_rules()
-        rule_set = RuleSet.build(revision, records)
+        rule_set = RuleSet.build(revision, records, previous=cached)
         _RULE_SETS[backend] = rule_set
         return rule_set
 

@@ -8,6 +8,7 @@ from commercegraph.services.pricing_engine.engine import (
     QuoteResult,
     Shopper,
     price,
+    price_many,
     unavailable_rules,
 )
 from commercegraph.services.pricing_engine.language import ConditionError, check_condition
@@ -36,5 +37,6 @@ __all__ = [
     "compile_rule",
     "parse_effect",
     "price",
+    "price_many",
     "unavailable_rules",
 ]

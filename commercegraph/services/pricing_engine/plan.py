@@ -5,9 +5,10 @@ A condition's top-level ``&&`` conjuncts are planned one by one:
   ``channel == "WEB"``) is answered by the rule index and never evaluated;
 - a simple comparison of a context field with a literal runs as a Python predicate;
 - anything else is compiled to a CEL program.
-A conjunct that reads only the shopper, the cart and the clock is evaluated once per quote;
-one that reads ``line``, ``stock`` or ``demand`` once per line. Splitting ``a && b`` this way
-decides exactly as CEL does, since "false" and "error" both mean "no match" here.
+A conjunct that reads only the shopper and the clock is evaluated once per request, one
+that reads the cart once per basket, one that reads ``line``, ``stock`` or ``demand`` once
+per line (and equal simple tests once per line, whichever rules share them). Splitting
+``a && b`` this way decides exactly as CEL does: "false" and "error" both mean "no match".
 """
 
 from __future__ import annotations
@@ -58,11 +59,18 @@ class SimpleTest:
         return COMPARE[self.op](value, self.literal)
 
 
+SHOPPER, CART, LINE = "shopper", "cart", "line"
+
+
 @dataclass(frozen=True, slots=True)
 class Conjunct:
     source: str
-    per_line: bool  # reads line, stock or demand
+    scope: str  # shopper (customer, channel, store, clock) | cart | line (line, stock, demand)
     simple: SimpleTest | None
+
+    @property
+    def per_line(self) -> bool:
+        return self.scope == LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,5 +209,6 @@ def plan_condition(source: str, tokens: list[Token]) -> CheckedCondition:
         text = source[part[0].offset : part[-1].offset + len(part[-1].text)]
         if text == "true":
             continue
-        conjuncts.append(Conjunct(text, bool(variables & LINE_VARIABLES), test))
+        scope = LINE if variables & LINE_VARIABLES else CART if "cart" in variables else SHOPPER
+        conjuncts.append(Conjunct(text, scope, test))
     return CheckedCondition(source=source, pins=pins, conjuncts=tuple(conjuncts))

@@ -12,7 +12,15 @@ import cel
 from commercegraph.adapters.base import PricingRuleRecord
 from commercegraph.services.pricing_engine.effects import Effect, parse_effect
 from commercegraph.services.pricing_engine.language import check_condition
-from commercegraph.services.pricing_engine.plan import CheckedCondition, Conjunct
+from commercegraph.services.pricing_engine.plan import (
+    CART,
+    COMPARE,
+    LINE,
+    SHOPPER,
+    CheckedCondition,
+    Conjunct,
+    SimpleTest,
+)
 
 STACK, EXCLUSIVE, STOP_AFTER = "STACK", "EXCLUSIVE", "STOP_AFTER"
 STACKING_MODES = (STACK, EXCLUSIVE, STOP_AFTER)
@@ -22,36 +30,60 @@ LINE_KINDS = frozenset({"sku", "brand", "category"})
 
 # A test takes the plain values (for Python predicates) and a lazily built CEL context.
 Test = Callable[[Mapping[str, Any], Callable[[], Any]], bool]
+# Equal conjuncts share a key, so a line evaluates each distinct test once.
+KeyedTest = tuple[object, Test]
+
+
+def _keyed(conjunct: Conjunct) -> KeyedTest:
+    return (conjunct.source, _test(conjunct))  # str: its hash is cached
 
 
 def _test(conjunct: Conjunct) -> Test:
     simple = conjunct.simple
     if simple is not None:
-
-        def run_simple(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
-            try:
-                return simple(values)
-            except (KeyError, TypeError):
-                return False
-
-        return run_simple
+        return _python_test(simple)
     program = cel.compile(conjunct.source)
 
     def run_cel(_: Mapping[str, Any], env: Callable[[], Any]) -> bool:
         try:
-            return program.execute(env()) is True
+            return bool(program.execute(env()) is True)
         except Exception:  # a runtime error (a missing map key, ...) means "no match"
             return False
 
     return run_cel
 
 
+def _python_test(simple: SimpleTest) -> Test:
+    """A closure specialised to the path length: this runs millions of times a second."""
+    if simple.op in COMPARE:
+        compare, literal = COMPARE[simple.op], simple.literal
+        if len(simple.path) == 2:
+            outer, inner = simple.path
+
+            def field_compare(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
+                try:
+                    return bool(compare(values[outer][inner], literal))
+                except (KeyError, TypeError):
+                    return False
+
+            return field_compare
+
+    def general(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
+        try:
+            return simple(values)
+        except (KeyError, TypeError):
+            return False
+
+    return general
+
+
 @dataclass(frozen=True, slots=True)
 class _Parts:
     condition: CheckedCondition
     effect: Effect
-    quote_tests: tuple[Test, ...]
-    line_tests: tuple[Test, ...]
+    shopper_tests: tuple[Test, ...]
+    cart_tests: tuple[Test, ...]
+    line_tests: tuple[KeyedTest, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +92,11 @@ class CompiledRule:
     condition: CheckedCondition
     effect: Effect
     rank: int  # position in (priority desc, id) order
-    quote_tests: tuple[Test, ...]  # read only the shopper, cart and clock
-    line_tests: tuple[Test, ...]  # read the line, its stock or its demand
+    shopper_tests: tuple[Test, ...]  # read only the shopper and the clock
+    cart_tests: tuple[Test, ...]  # read the cart
+    line_tests: tuple[KeyedTest, ...]  # read the line, its stock or its demand
     unconditional: bool  # active, no window, no scope: eligible without looking
-
-    @property
-    def id(self) -> str:
-        return self.record.id
+    id: str
 
     def in_window(self, now: datetime) -> bool:
         r = self.record
@@ -109,8 +139,9 @@ def _parts(record: PricingRuleRecord) -> _Parts:
     return _Parts(
         condition,
         effect,
-        tuple(_test(c) for c in condition.conjuncts if not c.per_line),
-        tuple(_test(c) for c in condition.conjuncts if c.per_line),
+        tuple(_test(c) for c in condition.conjuncts if c.scope == SHOPPER),
+        tuple(_test(c) for c in condition.conjuncts if c.scope == CART),
+        tuple(_keyed(c) for c in condition.conjuncts if c.scope == LINE),
     )
 
 
@@ -127,7 +158,15 @@ def compile_rule(
         and record.currency is None
     )
     return CompiledRule(
-        record, p.condition, p.effect, rank, p.quote_tests, p.line_tests, unconditional
+        record,
+        p.condition,
+        p.effect,
+        rank,
+        p.shopper_tests,
+        p.cart_tests,
+        p.line_tests,
+        unconditional,
+        record.id,
     )
 
 
