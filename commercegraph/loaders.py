@@ -161,7 +161,6 @@ class Loaders:
     def order_stats(self) -> DataLoader[Any, Any]:  # customer id -> CustomerOrderStats
         return _loader(self.registry.pricing.customer_order_stats)
 
-
     # --- loaders: inventory, carts and bundles (issue 5) ---
 
     # --- loaders: customer 360 (issue 6) ---

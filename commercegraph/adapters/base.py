@@ -337,8 +337,9 @@ class PricingBackend(Protocol):
         """``product_viewed`` events per sku in the last 24 hours."""
         ...
 
-    async def customer_order_stats(self, customer_ids: Sequence[str]) -> list[CustomerOrderStats]:
-        ...
+    async def customer_order_stats(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerOrderStats]: ...
 
 
 # --- inventory ----------------------------------------------------------------------

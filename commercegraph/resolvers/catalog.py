@@ -97,12 +97,12 @@ async def unit_price(
     currency: str | None,
     store_id: str | None = None,
 ) -> UnitPrice:
-    from commercegraph.resolvers.pricing import quote_lines, unit_price_of
+    from commercegraph.resolvers.pricing import product_price, unit_price_of
 
-    result = await quote_lines(
-        ctx, [(product.sku, quantity, None)], channel=channel, store_id=store_id, currency=currency
+    line = await product_price(
+        ctx, product.sku, quantity, channel=channel, store_id=store_id, currency=currency
     )
-    return unit_price_of(result.lines[0], result.currency)
+    return unit_price_of(line, check_currency(ctx, currency))
 
 
 def check_near(near: tuple[float, float] | None, radius_km: float | None) -> None:

@@ -8,6 +8,8 @@ import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from aiodataloader import DataLoader
+
 from commercegraph.adapters.base import (
     CustomerOrderStats,
     LocationRecord,
@@ -35,6 +37,7 @@ from commercegraph.services.pricing_engine import (
     Shopper,
     compile_rule,
     price,
+    price_many,
     unavailable_rules,
 )
 
@@ -128,6 +131,7 @@ async def _line_input(
         bundle_id=bundle_id,
         stock_available=_stock_for(stock, locations, who),
         views_24h=views,
+        valid_until=row.valid_until,
     )
 
 
@@ -165,6 +169,63 @@ async def quote_lines(
     )
     spent = await _spent_budgets(ctx, rule_set, who.customer_id)
     return price(rule_set, who, list(inputs), now=ctx.now, unavailable=spent)
+
+
+# Product prices asked for across a page are priced together, per request.
+_PAGE_LOADERS: weakref.WeakKeyDictionary[Any, DataLoader[Any, Any]] = weakref.WeakKeyDictionary()
+PriceKey = tuple[str, int, str, str | None, str]  # sku, quantity, channel, store id, currency
+
+
+async def product_price(
+    ctx: Context,
+    sku: str,
+    quantity: int,
+    *,
+    channel: str,
+    store_id: str | None,
+    currency: str | None,
+) -> LineResult:
+    """One product's price; every such call in a request is priced in one engine pass."""
+    check_quantity(quantity)
+    code = check_currency(ctx, currency)
+    loader = _PAGE_LOADERS.get(ctx.loaders)
+    if loader is None:
+
+        async def batch(keys: list[PriceKey]) -> list[LineResult | Exception]:
+            return await _price_products(ctx, keys)
+
+        loader = _PAGE_LOADERS[ctx.loaders] = DataLoader(batch)
+    result: LineResult = await loader.load((sku, quantity, channel, store_id, code))
+    return result
+
+
+async def _price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult | Exception]:
+    found: dict[PriceKey, LineResult | Exception] = {}
+    groups: dict[tuple[str, str | None, str], list[PriceKey]] = {}
+    for key in keys:
+        groups.setdefault((key[2], key[3], key[4]), []).append(key)
+    for (channel, store_id, currency), members in groups.items():
+        try:
+            who = await shopper(
+                ctx, channel=channel, store_id=store_id, fulfillment=None, currency=currency
+            )
+            rule_set: RuleSet = await ctx.loaders.pricing_rule_set.load("*")
+            spent = await _spent_budgets(ctx, rule_set, who.customer_id)
+        except Exception as exc:  # the whole group fails alike, e.g. an unknown store
+            found.update((k, exc) for k in members)
+            continue
+        inputs = await asyncio.gather(
+            *(_line_input(ctx, who, k[0], k[1], None) for k in members), return_exceptions=True
+        )
+        priced = [(k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, LineInput)]
+        found.update(
+            (k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, Exception)
+        )
+        results = price_many(
+            rule_set, who, [[i] for _, i in priced], now=ctx.now, unavailable=spent
+        )
+        found.update((k, r.lines[0]) for (k, _), r in zip(priced, results, strict=True))
+    return [found[k] for k in keys]
 
 
 async def _spent_budgets(
@@ -251,7 +312,8 @@ async def delete_rule(ctx: Context, rule_id: str) -> bool:
 
 def unit_price_of(line: LineResult, currency: str) -> UnitPrice:
     """A line as a unit price: ``final`` is the line total per unit, rounded half up;
-    the applied amounts are for the whole line, so they add up to base × quantity − total."""
+    the applied amounts are for the whole line, so they add up to base × quantity − total;
+    ``valid_until`` is when the base price or an applied rule stops applying."""
     from commercegraph.resolvers.catalog import AppliedRuleResult, UnitPrice
 
     quantity = line.line.quantity
@@ -262,5 +324,8 @@ def unit_price_of(line: LineResult, currency: str) -> UnitPrice:
             AppliedRuleResult(a.rule_id, a.name, a.effect, Money(a.amount, currency))
             for a in line.applied
         ),
-        valid_until=None,
+        valid_until=min(
+            (t for t in (line.line.valid_until, *(a.valid_until for a in line.applied)) if t),
+            default=None,
+        ),
     )

@@ -193,3 +193,14 @@ async def test_upsert_keeps_versions_and_delete_removes(gql: GraphQLClient) -> N
     ] is True
     again = await gql.post(delete, {"id": created["id"]}, token=staff)
     assert again["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_page_of_prices_matches_each_product_priced_alone(gql: GraphQLClient) -> None:
+    devi = gql.token(DEVI_ID)
+    fields = "sku price(channel: MOBILE_APP) { base { amount } final { amount } appliedRules { ruleId } }"
+    page = await gql.post("{ products(first: 12) { edges { node { %s } } } }" % fields, token=devi)
+    nodes = [e["node"] for e in page["data"]["products"]["edges"]]
+    assert len(nodes) == 12
+    for node in nodes[:4]:
+        alone = await gql.post('{ product(sku: "%s") { %s } }' % (node["sku"], fields), token=devi)
+        assert alone["data"]["product"] == node

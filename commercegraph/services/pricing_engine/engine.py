@@ -155,7 +155,9 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
 
 
 def _applied(rule: CompiledRule, amount: int) -> AppliedAmount:
-    return AppliedAmount(rule.id, rule.record.name, rule.effect.describe(), amount)
+    return AppliedAmount(
+        rule.id, rule.record.name, rule.effect.describe(), amount, rule.record.valid_until
+    )
 
 
 def unavailable_rules(rules: RuleSet, usage: Mapping[str, tuple[int, int]]) -> frozenset[str]:

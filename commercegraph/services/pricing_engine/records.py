@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -49,6 +50,7 @@ class LineInput:
     bundle_id: str | None = None
     stock_available: int = 0
     views_24h: int = 0
+    valid_until: datetime | None = None  # when the base price stops applying
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class AppliedAmount:
     name: str
     effect: str
     amount: int
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
