@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from commercegraph.adapters.base import PricingRuleRecord
 from commercegraph.app import create_app
@@ -162,43 +162,46 @@ def _fields(line: LineInput) -> dict[str, Any]:
 
 
 async def bench_graphql(n_rules: int, runs: int, tmp: Path) -> dict[str, Any]:
+    await asyncio.to_thread(tmp.mkdir)
     url = f"sqlite+aiosqlite:///{tmp / 'pricing-bench.db'}"
     await asyncio.to_thread(upgrade, url)
     store = Store(create_engine(url))
     await seed_demo(store, customers=0, seed=42)
     async with store.read() as session:
-        rows = (
-            await session.execute(m.Product.__table__.select().with_only_columns(m.Product.sku))
+        products = (
+            await session.execute(
+                select(m.Product.sku, m.Category.name, m.Brand.name)
+                .join(m.Category, m.Category.id == m.Product.category_id)
+                .join(m.Brand, m.Brand.id == m.Product.brand_id)
+            )
         ).all()
-    real_skus = sorted(r[0] for r in rows)
+    real_skus = sorted(p[0] for p in products)
     rng = random.Random(11)
-    # Rules for the real catalogue, plus the rest for skus the demo does not sell.
-    other_skus = [f"SKU-ARCHIVE-{i:05d}" for i in range(5_000)]
-    records = synthetic_rules(
-        n_rules,
-        rng,
-        other_skus + real_skus[:50],
-        ["Coffee Pods", "Sneakers", "Cases"],
-        ["Roastery", "Stride"],
-    )
+    # The same shape as the engine benchmark: the demo's own skus, categories and brands
+    # among many more the demo does not sell (an archive, other brands, other ranges).
+    skus = [f"SKU-ARCHIVE-{i:05d}" for i in range(5_000)] + real_skus
+    categories = sorted({p[1] for p in products}) + [f"Archive {i}" for i in range(200)]
+    brands = sorted({p[2] for p in products}) + [f"Other brand {i}" for i in range(300)]
+    records = synthetic_rules(n_rules, rng, skus, categories, brands)
     now = datetime.now(UTC)
     async with store.write() as session:
-        await session.execute(
-            insert(m.PricingRule),
-            [
-                {
-                    **_rule_fields(r),
-                    "channels": [],
-                    "redeemed": 0,
-                    "version": 1,
-                    "created_by": "bench",
-                    "created_at": now,
-                    "updated_by": "bench",
-                    "updated_at": now,
-                }
-                for r in records
-            ],
-        )
+        if records:
+            await session.execute(
+                insert(m.PricingRule),
+                [
+                    {
+                        **_rule_fields(r),
+                        "channels": [],
+                        "redeemed": 0,
+                        "version": 1,
+                        "created_by": "bench",
+                        "created_at": now,
+                        "updated_by": "bench",
+                        "updated_at": now,
+                    }
+                    for r in records
+                ],
+            )
         await session.execute(
             update(m.PricingRevision).values(revision=m.PricingRevision.revision + 1)
         )
