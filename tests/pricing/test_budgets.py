@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,7 +109,6 @@ async def test_redeeming_is_idempotent_per_order_and_all_or_nothing(pricing: Nat
     assert [u.redeemed for u in usage] == [1, 1]  # r_a was not counted for the refused order
 
 
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
 async def test_a_spent_budget_stops_the_rule_in_quotes(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'seeded.db'}"
     await asyncio.to_thread(upgrade, url)
@@ -140,5 +140,40 @@ async def test_a_spent_budget_stops_the_rule_in_quotes(tmp_path: Path) -> None:
             assert await app.state.registry.pricing.redeem("ord_1", None, [rule_id]) == [rule_id]
             after = (await http.post("/graphql", json={"query": quote})).json()["data"]["quote"]
             assert rule_id not in {r["ruleId"] for r in after["appliedRules"]}
+    finally:
+        await app.state.store.dispose()
+
+
+async def test_the_welcome_offer_is_redeemed_once_per_customer(tmp_path: Path) -> None:
+    from commercegraph.auth import Caller
+    from commercegraph.context import Context
+    from commercegraph.resolvers.pricing import quote_lines, redeem
+    from commercegraph.store import models as m
+    from commercegraph.store.models.base import utcnow
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'welcome.db'}"
+    await asyncio.to_thread(upgrade, url)
+    store = Store(create_engine(url))
+    await seed_demo(store, customers=0, seed=1)
+    async with store.write() as session:
+        session.add(m.Customer(id="cus_new", display_name="New", email=None, created_at=utcnow()))
+    await store.dispose()
+    settings = Settings(database_url=url)
+    app = create_app(settings)
+    caller = Caller(customer_id="cus_new", scopes=frozenset({"customer"}), subject="cus_new")
+    try:
+
+        async def quote() -> Any:
+            ctx = Context.build(caller, app.state.registry, settings)
+            lines = [(DEVI_SODA_SKU, 20, None)]
+            return ctx, await quote_lines(ctx, lines, channel="WEB", store_id=None, currency=None)
+
+        ctx, first = await quote()
+        assert "rule_welcome" in first.rule_ids
+        assert await redeem(ctx, "ord_welcome", first) == ["rule_welcome"]
+        assert await redeem(ctx, "ord_welcome", first) == ["rule_welcome"]  # idempotent
+        _, again = await quote()
+        assert "rule_welcome" not in again.rule_ids
+        assert again.total > first.total
     finally:
         await app.state.store.dispose()
