@@ -265,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     report["engine"]["targets_ms"] = {"quote_100_lines": 20, "page_50_products": 10}
     if not args.skip_graphql:
         with tempfile.TemporaryDirectory(prefix="cg-pricing-") as tmp:
-            report["graphql"] = asyncio.run(
-                bench_graphql(args.rules, min(args.runs, 20), Path(tmp))
-            )
+            runs = min(args.runs, 20)
+            report["graphql"] = asyncio.run(bench_graphql(args.rules, runs, Path(tmp) / "a"))
+            # the same requests with the demo's rules only: the gateway's cost around the engine
+            report["graphql_demo_rules_only"] = asyncio.run(bench_graphql(0, runs, Path(tmp) / "b"))
     print(json.dumps(report))
     return 0
 

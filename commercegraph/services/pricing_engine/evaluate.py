@@ -133,17 +133,11 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
     """For each line, the rules whose whole condition holds, in rule order."""
     values = {**ev.values, "cart": cart_context(lines)}
     env = _LazyEnv(values)
-    cart_ok: dict[int, bool] = {}
+    cart_memo: dict[object, bool] = {}  # equal cart tests are decided once per basket
 
     def basket_ok(rule: CompiledRule) -> bool:
-        if not rule.cart_tests:
-            return True
-        known = cart_ok.get(rule.rank)
-        if known is None:
-            known = cart_ok[rule.rank] = all(test(values, env) for test in rule.cart_tests)
-        return known
+        return not rule.cart_tests or _holds(rule.cart_tests, cart_memo, values, env)
 
-    # Shared rules with the same line tests are decided together, once per line.
     always, groups = ev.always, ev.tested
     extra = [r for r in ev.cart_dependent if basket_ok(r)]
     if extra:

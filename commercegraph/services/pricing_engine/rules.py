@@ -82,7 +82,7 @@ class _Parts:
     condition: CheckedCondition
     effect: Effect
     shopper_tests: tuple[Test, ...]
-    cart_tests: tuple[Test, ...]
+    cart_tests: tuple[KeyedTest, ...]
     line_tests: tuple[KeyedTest, ...]
 
 
@@ -93,7 +93,7 @@ class CompiledRule:
     effect: Effect
     rank: int  # position in (priority desc, id) order
     shopper_tests: tuple[Test, ...]  # read only the shopper and the clock
-    cart_tests: tuple[Test, ...]  # read the cart
+    cart_tests: tuple[KeyedTest, ...]  # read the cart
     line_tests: tuple[KeyedTest, ...]  # read the line, its stock or its demand
     unconditional: bool  # active, no window, no scope: eligible without looking
     id: str
@@ -140,7 +140,7 @@ def _parts(record: PricingRuleRecord) -> _Parts:
         condition,
         effect,
         tuple(_test(c) for c in condition.conjuncts if c.scope == SHOPPER),
-        tuple(_test(c) for c in condition.conjuncts if c.scope == CART),
+        tuple(_keyed(c) for c in condition.conjuncts if c.scope == CART),
         tuple(_keyed(c) for c in condition.conjuncts if c.scope == LINE),
     )
 
