@@ -103,36 +103,53 @@ async def shopper(
     )
 
 
-async def _line_input(
-    ctx: Context, who: Shopper, sku: str, quantity: int, bundle_id: str | None
-) -> LineInput:
-    product: ProductRecord | None = await ctx.loaders.product_by_sku.load(sku)
-    if product is None:
-        raise NotFound(f"No product with sku {sku!r}", argument="sku")
+async def _line_inputs(
+    ctx: Context, who: Shopper, lines: Sequence[tuple[str, int, str | None]]
+) -> list[LineInput | NotFound]:
+    """Every line's product, base price, stock and demand, in one batch per backend."""
+    skus = list(dict.fromkeys(sku for sku, _, _ in lines))
+    products: list[ProductRecord | None] = await ctx.loaders.product_by_sku.load_many(skus)
     rows, stock, locations, views = await asyncio.gather(
-        ctx.loaders.price_rows.load((sku, who.currency)),
-        ctx.loaders.stock.load(sku),
+        ctx.loaders.price_rows.load_many([(sku, who.currency) for sku in skus]),
+        ctx.loaders.stock.load_many(skus),
         ctx.loaders.all_locations.load("*"),
-        ctx.loaders.product_views.load(sku),
+        ctx.loaders.product_views.load_many(skus),
     )
-    row = select_base_price(
-        rows, channel=who.channel, customer_group=who.group or None, quantity=quantity, now=ctx.now
-    )
-    if row is None:
-        raise NotFound(f"No {who.currency} price for {sku} on {who.channel}", backend="pricing")
-    return LineInput(
-        sku=sku,
-        quantity=quantity,
-        unit_base=row.amount,
-        category=product.category or "",
-        brand=product.brand or "",
-        tags=product.tags,
-        floor_price=product.floor_price,
-        bundle_id=bundle_id,
-        stock_available=_stock_for(stock, locations, who),
-        views_24h=views,
-        valid_until=row.valid_until,
-    )
+    facts = dict(zip(skus, zip(products, rows, stock, views, strict=True), strict=True))
+    inputs: list[LineInput | NotFound] = []
+    for sku, quantity, bundle_id in lines:
+        product, price_rows, stock_rows, viewed = facts[sku]
+        if product is None:
+            inputs.append(NotFound(f"No product with sku {sku!r}", argument="sku"))
+            continue
+        row = select_base_price(
+            price_rows,
+            channel=who.channel,
+            customer_group=who.group or None,
+            quantity=quantity,
+            now=ctx.now,
+        )
+        if row is None:
+            inputs.append(
+                NotFound(f"No {who.currency} price for {sku} on {who.channel}", backend="pricing")
+            )
+            continue
+        inputs.append(
+            LineInput(
+                sku=sku,
+                quantity=quantity,
+                unit_base=row.amount,
+                category=product.category or "",
+                brand=product.brand or "",
+                tags=product.tags,
+                floor_price=product.floor_price,
+                bundle_id=bundle_id,
+                stock_available=_stock_for(stock_rows, locations, who),
+                views_24h=viewed,
+                valid_until=row.valid_until,
+            )
+        )
+    return inputs
 
 
 def _stock_for(stock: list[StockRecord], locations: list[LocationRecord], who: Shopper) -> int:
@@ -164,11 +181,14 @@ async def quote_lines(
         ctx, channel=channel, store_id=store_id, fulfillment=fulfillment, currency=code
     )
     rule_set, inputs = await asyncio.gather(
-        ctx.loaders.pricing_rule_set.load("*"),
-        asyncio.gather(*(_line_input(ctx, who, s, q, b) for s, q, b in lines)),
+        ctx.loaders.pricing_rule_set.load("*"), _line_inputs(ctx, who, lines)
     )
+    for line in inputs:
+        if isinstance(line, NotFound):
+            raise line
     spent = await _spent_budgets(ctx, rule_set, who.customer_id)
-    return price(rule_set, who, list(inputs), now=ctx.now, unavailable=spent)
+    priced = [i for i in inputs if isinstance(i, LineInput)]
+    return price(rule_set, who, priced, now=ctx.now, unavailable=spent)
 
 
 # Product prices asked for across a page are priced together, per request.
@@ -214,9 +234,7 @@ async def _price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult
         except Exception as exc:  # the whole group fails alike, e.g. an unknown store
             found.update((k, exc) for k in members)
             continue
-        inputs = await asyncio.gather(
-            *(_line_input(ctx, who, k[0], k[1], None) for k in members), return_exceptions=True
-        )
+        inputs = await _line_inputs(ctx, who, [(k[0], k[1], None) for k in members])
         priced = [(k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, LineInput)]
         found.update(
             (k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, Exception)

@@ -241,3 +241,14 @@ def test_rule_over_budget_never_applies(
     assert ("b" in spent) == over
     if over:
         assert result.applied == ()
+
+
+def test_stop_after_holds_across_shopper_cart_and_line_tests() -> None:
+    effect = '{"type": "percent_off", "percent": 1}'
+    rules = [
+        PricingRuleRecord("r_b", "b", "true", effect),
+        PricingRuleRecord("r_a", "a", "cart.subtotal > 3000", effect, stacking="STOP_AFTER"),
+        PricingRuleRecord("r_c", "c", "line.quantity > 1", effect),
+    ]
+    result = price(RuleSet.build(1, rules), Shopper(), [LineInput("A", 11, 273)], now=NOW)
+    assert result.rule_ids == ("r_a",)

@@ -141,7 +141,7 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
     always, groups = ev.always, ev.tested
     extra = [r for r in ev.cart_dependent if basket_ok(r)]
     if extra:
-        always = always + [r for r in extra if not r.line_tests]
+        always = sorted(always + [r for r in extra if not r.line_tests], key=_rank)
         groups = groups + [(r.line_tests, [r]) for r in extra if r.line_tests]
     who, segments = ev.shopper, ev.segments
     matches: list[list[CompiledRule]] = []
