@@ -89,7 +89,17 @@ class ShopperEvaluation:
         _group(groups, [r for r in self.shared if not r.cart_tests])
         self.always: list[CompiledRule] = groups.pop((), ((), []))[1]
         self.tested = list(groups.values())
-        self.cart_dependent = [r for r in self.shared if r.cart_tests]
+        # rules that also read the cart, grouped by their cart tests
+        by_cart: dict[tuple[object, ...], tuple[tuple[KeyedTest, ...], list[CompiledRule]]] = {}
+        for rule in self.shared:
+            if rule.cart_tests:
+                key = tuple(k for k, _ in rule.cart_tests)
+                by_cart.setdefault(key, (rule.cart_tests, []))[1].append(rule)
+        self.cart_groups: list[tuple[tuple[KeyedTest, ...], list[CompiledRule], Groups]] = []
+        for tests, members in by_cart.values():
+            tested: Groups = {}
+            _group(tested, [r for r in members if r.line_tests])
+            self.cart_groups.append((tests, [r for r in members if not r.line_tests], tested))
 
     def ok(self, rule: CompiledRule, env: _LazyEnv) -> bool:
         known = self._ok.get(rule.rank)
@@ -139,18 +149,25 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
         return not rule.cart_tests or _holds(rule.cart_tests, cart_memo, values, env)
 
     always, groups = ev.always, ev.tested
-    extra = [r for r in ev.cart_dependent if basket_ok(r)]
-    if extra:
-        always = sorted(always + [r for r in extra if not r.line_tests], key=_rank)
-        groups = groups + [(r.line_tests, [r]) for r in extra if r.line_tests]
+    for tests, plain, tested in ev.cart_groups:
+        if _holds(tests, cart_memo, values, env):
+            if plain:
+                always = always + plain
+            if tested:
+                groups = groups + list(tested.values())
+    if len(always) > len(ev.always):
+        always.sort(key=_rank)
     who, segments = ev.shopper, ev.segments
     matches: list[list[CompiledRule]] = []
     for line in lines:
         specific = [
             r
             for r in ev.rules.line_candidates(line.sku, line.brand, line.category)
-            if r.pins_hold(line.sku, line.brand, line.category, segments, who.channel)
-            and ev.ok(r, env)
+            if ev.ok(r, env)
+            and (
+                not r.pin_check
+                or r.pins_hold(line.sku, line.brand, line.category, segments, who.channel)
+            )
             and basket_ok(r)
         ]
         if not groups and not any(r.line_tests for r in specific):

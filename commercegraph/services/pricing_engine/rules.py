@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,7 @@ class CompiledRule:
     line_tests: tuple[KeyedTest, ...]  # read the line, its stock or its demand
     unconditional: bool  # active, no window, no scope: eligible without looking
     id: str
+    pin_check: bool  # pins beyond its index bucket's (its bucket alone proves the rest)
 
     def in_window(self, now: datetime) -> bool:
         r = self.record
@@ -146,10 +148,22 @@ def _parts(record: PricingRuleRecord) -> _Parts:
 
 
 def compile_rule(
-    record: PricingRuleRecord, rank: int = 0, parts: _Parts | None = None
+    record: PricingRuleRecord,
+    rank: int = 0,
+    parts: _Parts | None = None,
+    shared: Mapping[object, int] | None = None,
 ) -> CompiledRule:
-    """Check and compile; raises ``ConditionError``/``EffectError`` for a bad rule."""
+    """Check and compile; raises ``ConditionError``/``EffectError`` for a bad rule.
+
+    ``shared`` counts how many rules use each test: the most shared tests run first, so
+    one memoised answer settles many rules (the order of ``&&`` parts changes nothing).
+    """
     p = parts or _parts(record)
+    counts = shared or {}
+
+    def most_shared_first(tests: tuple[KeyedTest, ...]) -> tuple[KeyedTest, ...]:
+        return tuple(sorted(tests, key=lambda t: -counts.get(t[0], 0)))
+
     unconditional = (
         record.active
         and record.valid_from is None
@@ -163,10 +177,11 @@ def compile_rule(
         p.effect,
         rank,
         p.shopper_tests,
-        p.cart_tests,
-        p.line_tests,
+        most_shared_first(p.cart_tests),
+        most_shared_first(p.line_tests),
         unconditional,
         record.id,
+        len(p.condition.pins) > 1,
     )
 
 
@@ -187,7 +202,8 @@ class RuleSet:
         known = previous.parts if previous is not None else {}
         parts = {r: known.get(r) or _parts(r) for r in records}
         ordered = sorted(records, key=order_key)
-        rules = tuple(compile_rule(r, rank, parts[r]) for rank, r in enumerate(ordered))
+        shared = Counter(k for p in parts.values() for k, _ in (*p.cart_tests, *p.line_tests))
+        rules = tuple(compile_rule(r, rank, parts[r], shared) for rank, r in enumerate(ordered))
         line_buckets: dict[tuple[str, str], list[CompiledRule]] = {}
         shopper_buckets: dict[tuple[str, str], list[CompiledRule]] = {}
         unpinned: list[CompiledRule] = []
