@@ -157,13 +157,13 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
                 groups = groups + list(tested.values())
     if len(always) > len(ev.always):
         always.sort(key=_rank)
-    who, segments = ev.shopper, ev.segments
+    who, segments, unavailable = ev.shopper, ev.segments, ev.unavailable
     matches: list[list[CompiledRule]] = []
     for line in lines:
         specific = [
             r
             for r in ev.rules.line_candidates(line.sku, line.brand, line.category)
-            if ev.ok(r, env)
+            if (r.free and r.id not in unavailable if r.free else ev.ok(r, env))
             and (
                 not r.pin_check
                 or r.pins_hold(line.sku, line.brand, line.category, segments, who.channel)

@@ -99,6 +99,7 @@ class CompiledRule:
     unconditional: bool  # active, no window, no scope: eligible without looking
     id: str
     pin_check: bool  # pins beyond its index bucket's (its bucket alone proves the rest)
+    free: bool  # unconditional and without shopper tests: only a spent budget stops it
 
     def in_window(self, now: datetime) -> bool:
         r = self.record
@@ -182,6 +183,7 @@ def compile_rule(
         unconditional,
         record.id,
         len(p.condition.pins) > 1,
+        unconditional and not p.shopper_tests,
     )
 
 
