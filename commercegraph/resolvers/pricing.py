@@ -47,7 +47,10 @@ if TYPE_CHECKING:
 MAX_QUOTE_LINES = 500
 # Compiled rule sets per backend, rebuilt when the stored revision moves.
 _RULE_SETS: weakref.WeakKeyDictionary[Any, RuleSet] = weakref.WeakKeyDictionary()
-_BUILD_LOCK = asyncio.Lock()
+# One compile at a time per event loop (a lock belongs to the loop it first waits on).
+_BUILD_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def load_rule_set(backend: PricingBackend) -> RuleSet:
@@ -55,7 +58,8 @@ async def load_rule_set(backend: PricingBackend) -> RuleSet:
     cached = _RULE_SETS.get(backend)
     if cached is not None and cached.revision == revision:
         return cached
-    async with _BUILD_LOCK:
+    lock = _BUILD_LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
         cached = _RULE_SETS.get(backend)
         if cached is not None and cached.revision == revision:
             return cached
