@@ -150,9 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
     # --- commands: inventory and bundles (issue 5) ---
+    from commercegraph.inventory_jobs import register as register_inventory
+
+    register_inventory(sub)
     # --- commands: customer 360 (issue 6) ---
+    from commercegraph.customer360.cli import add_commands as add_customer360_commands
+
+    add_customer360_commands(sub)
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
+    from commercegraph.webhooks import register_cli as register_webhook_commands
+
+    register_webhook_commands(sub)
     # --- commands: hardening (issue 9) ---
     return parser
 

@@ -54,12 +54,54 @@ class Settings(BaseSettings):
     # --- settings: pricing (issue 4) ---
 
     # --- settings: inventory (issue 5) ---
+    # Channel -> locations that ship its orders, in order of preference: a location kind
+    # (WAREHOUSE, STORE) or a location id; only locations that can ship count.
+    fulfillment_sources: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "WEB": ["WAREHOUSE", "STORE"],
+            "MOBILE_APP": ["WAREHOUSE", "STORE"],
+            "CALL_CENTER": ["WAREHOUSE", "STORE"],
+            "MARKETPLACE": ["WAREHOUSE"],
+            "STORE": [],
+        }
+    )
+    reservation_ttl_seconds: int = 900
+    bundle_min_support: float = 0.002
+    bundle_min_lift: float = 1.5
+    bundle_min_orders: int = 5
+    bundle_max_mined: int = 50
+    bundle_mined_discount_percent: int = 5
+    bundle_history_days: int = 365
 
     # --- settings: customer 360 (issue 6) ---
+    events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
+    events_max_batch: int = 100
+    events_max_body_bytes: int = 1_048_576
+    events_max_age_days: int = 365  # a store's point of sale may upload days late
+    events_max_clock_skew_seconds: int = 300
 
     # --- settings: wallet and loyalty (issue 7) ---
 
     # --- settings: personalisation (issue 8) ---
+    reco_up_sell_max_ratio: float = 1.5
+    reco_up_sell_max_ratio_price_sensitive: float = 1.2
+    reco_cross_sell_max_ratio: float = 0.5
+    reco_cross_sell_max_ratio_price_sensitive: float = 0.25
+    reco_price_sensitive_segments: tuple[str, ...] = (
+        "behaviour:price-sensitive",
+        "behaviour:discount-driven",
+    )
+    reco_premium_segments: tuple[str, ...] = ("rfm:champions", "abc:A")
+    replenishment_due_window_days: float = 3.0
+    offers_abandoned_cart_hours: float = 24.0
+    offers_max_new_marketing_per_day: int = 3
+    offers_store_radius_km: float = 10.0
+    webhook_url: str | None = None
+    webhook_secret: str = "dev-webhook-secret-change-me"
+    webhook_max_attempts: int = 8
+    webhook_backoff_base_seconds: float = 2.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_timeout_seconds: float = 5.0
 
     # --- settings: hardening (issue 9) ---
 

@@ -162,9 +162,42 @@ class Loaders:
         return _loader(self.registry.pricing.customer_order_stats)
 
     # --- loaders: inventory, carts and bundles (issue 5) ---
+    @cached_property
+    def bundle_by_id(self) -> DataLoader[Any, Any]:  # str -> BundleRecord | None
+        return _loader(self.registry.commerce.bundles_by_id)
+
+    @cached_property
+    def bundles_for_product(self) -> DataLoader[Any, Any]:  # product id -> list[BundleRecord]
+        return _loader(self.registry.commerce.bundles_for_products)
+
+    @cached_property
+    def bundle_search(self) -> DataLoader[Any, Any]:  # BundleQuery -> Page[BundleRecord]
+        return _loader(self.registry.commerce.search_bundles)
 
     # --- loaders: customer 360 (issue 6) ---
+    @cached_property
+    def customer_metrics(self) -> DataLoader[Any, Any]:  # customer id -> CustomerMetricsRecord
+        return _loader(self.registry.customer.customer_metrics)
+
+    @cached_property
+    def segment_members(self) -> DataLoader[Any, Any]:  # SegmentMembersQuery -> Page[str]
+        return _loader(self.registry.customer.customers_in_segment)
 
     # --- loaders: wallet and loyalty (issue 7) ---
 
     # --- loaders: personalisation (issue 8) ---
+    @cached_property
+    def baskets(self) -> DataLoader[Any, Any]:  # BasketQuery -> list[tuple[sku, ...]]
+        return _loader(self.registry.commerce.baskets_with)
+
+    @cached_property
+    def open_carts(self) -> DataLoader[Any, Any]:  # customer id -> list[CartActivityRecord]
+        return _loader(self.registry.commerce.open_carts_with_activity)
+
+    @cached_property
+    def purchased_lines(self) -> DataLoader[Any, Any]:  # customer id -> list[PurchasedLine]
+        return _loader(self.registry.commerce.purchased_lines)
+
+    @cached_property
+    def shopping_list_entries(self) -> DataLoader[Any, Any]:  # customer id -> list[...]
+        return _loader(self.registry.customer.shopping_list_entries)

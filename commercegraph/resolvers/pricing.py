@@ -43,6 +43,7 @@ from commercegraph.services.pricing_engine import (
 
 if TYPE_CHECKING:
     from commercegraph.resolvers.catalog import UnitPrice
+    from commercegraph.resolvers.quote import QuoteResult as CartQuote
 
 MAX_QUOTE_LINES = 500
 # Compiled rule sets per backend, rebuilt when the stored revision moves.
@@ -349,5 +350,33 @@ def unit_price_of(line: LineResult, currency: str) -> UnitPrice:
         valid_until=min(
             (t for t in (line.line.valid_until, *(a.valid_until for a in line.applied)) if t),
             default=None,
+        ),
+    )
+
+
+def as_cart_quote(result: QuoteResult) -> CartQuote:
+    """The engine's quote in the shape ``schema.quote.PriceQuote`` shows (carts use it too)."""
+    from commercegraph.resolvers.catalog import AppliedRuleResult
+    from commercegraph.resolvers.quote import QuoteLineResult
+    from commercegraph.resolvers.quote import QuoteResult as CartQuoteResult
+
+    cur = result.currency
+    return CartQuoteResult(
+        lines=tuple(
+            QuoteLineResult(
+                sku=line.line.sku,
+                quantity=line.line.quantity,
+                unit_price=unit_price_of(line, cur),
+                line_total=Money(line.total, cur),
+                bundle_id=line.line.bundle_id,
+            )
+            for line in result.lines
+        ),
+        subtotal=Money(result.subtotal, cur),
+        discounts=Money(result.discounts, cur),
+        total=Money(result.total, cur),
+        applied_rules=tuple(
+            AppliedRuleResult(a.rule_id, a.name, a.effect, Money(a.amount, cur))
+            for a in result.applied
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -20,8 +21,12 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
+
+if TYPE_CHECKING:
+    from commercegraph.schema.inventory import Bundle
 
 
 def _point(near: GeoPointInput | None) -> tuple[float, float] | None:
@@ -220,8 +225,28 @@ class Product(Node):
         return Content.of(entry) if entry is not None else None
 
     # --- Product fields: bundles (issue 5) ---
+    @strawberry.field(description="Bundles this product is part of, curated before mined.")
+    async def bundles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Bundle, strawberry.lazy("commercegraph.schema.inventory")]]:
+        from commercegraph.schema.inventory import product_bundles
+
+        return await product_bundles(info, self._record)
 
     # --- Product fields: personalisation (issue 8) ---
+    @strawberry.field(description="Complements, upgrades or pairs; personalised for a customer.")
+    async def recommendations(
+        self,
+        info: Info[Context, None],
+        kind: RecommendationKind,
+        first: int = 5,
+        channel: Channel | None = None,
+    ) -> list[Recommendation]:
+        from commercegraph.schema import personalization
+
+        return await personalization.product_recommendations(
+            info, self._record, kind, first, channel
+        )
 
 
 @strawberry.type

@@ -7,14 +7,12 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.adapters.base import Money as MoneyRecord
 from commercegraph.adapters.base import Page, PricingRuleRecord, PricingRuleVersionRecord
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import pricing as resolve
-from commercegraph.schema.catalog import AppliedRule, Price
-from commercegraph.schema.common import Channel, FulfillmentMethod, Money, Node, PageInfo
-from commercegraph.services.pricing_engine import QuoteResult
+from commercegraph.schema.common import Channel, FulfillmentMethod, Node, PageInfo
+from commercegraph.schema.quote import PriceQuote
 
 
 @strawberry.input
@@ -33,52 +31,6 @@ class QuoteInput:
     )
     currency: str | None = None
     fulfillment: FulfillmentMethod | None = None
-
-
-@strawberry.type
-class QuoteLine:
-    sku: str
-    quantity: int
-    bundle_id: strawberry.ID | None
-    unit_price: Price
-    line_total: Money
-
-
-@strawberry.type(description="A priced basket; `appliedRules` explains every cent off.")
-class PriceQuote:
-    lines: list[QuoteLine]
-    subtotal: Money
-    discounts: Money
-    total: Money
-    applied_rules: list[AppliedRule]
-
-    @classmethod
-    def of(cls, result: QuoteResult) -> PriceQuote:
-        cur = result.currency
-        return cls(
-            lines=[
-                QuoteLine(
-                    sku=line.line.sku,
-                    quantity=line.line.quantity,
-                    bundle_id=strawberry.ID(line.line.bundle_id) if line.line.bundle_id else None,
-                    unit_price=Price.of(resolve.unit_price_of(line, cur)),
-                    line_total=Money.minor(line.total, cur),
-                )
-                for line in result.lines
-            ],
-            subtotal=Money.minor(result.subtotal, cur),
-            discounts=Money.minor(result.discounts, cur),
-            total=Money.minor(result.total, cur),
-            applied_rules=[
-                AppliedRule(
-                    rule_id=strawberry.ID(a.rule_id),
-                    name=a.name,
-                    effect=a.effect,
-                    amount=Money.of(MoneyRecord(a.amount, cur)),
-                )
-                for a in result.applied
-            ],
-        )
 
 
 @strawberry.type
@@ -233,7 +185,7 @@ class PricingQuery:
             currency=input.currency,
             fulfillment=input.fulfillment.value if input.fulfillment else None,
         )
-        return PriceQuote.of(result)
+        return PriceQuote.of(resolve.as_cart_quote(result))
 
     @strawberry.field(description="Every pricing rule, by id (staff scope).")
     async def pricing_rules(

@@ -19,6 +19,23 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.customer360 import (
+    Customer360Model,
+    CustomerMerge,
+    CustomerMetrics,
+)
+from commercegraph.store.models.inventory import (
+    Bundle,
+    BundleComponent,
+    OrderFulfillment,
+    StockReservation,
+)
+from commercegraph.store.models.personalization import (
+    OfferCap,
+    OfferLogEntry,
+    ShoppingListEntry,
+    WebhookDelivery,
+)
 from commercegraph.store.models.pricing import (
     CustomerRuleBudget,
     PricingRevision,
@@ -38,13 +55,18 @@ from commercegraph.store.models.wallet import (
 __all__ = [
     "Base",
     "Brand",
+    "Bundle",
+    "BundleComponent",
     "Cart",
     "CartLine",
     "Category",
     "Consent",
     "ContentEntry",
     "Customer",
+    "Customer360Model",
     "CustomerIdentifier",
+    "CustomerMerge",
+    "CustomerMetrics",
     "CustomerRuleBudget",
     "CustomerSegment",
     "Event",
@@ -54,7 +76,10 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "LoyaltyAccount",
+    "OfferCap",
+    "OfferLogEntry",
     "Order",
+    "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
     "Price",
@@ -64,7 +89,10 @@ __all__ = [
     "Product",
     "ProductRelation",
     "RuleRedemption",
+    "ShoppingListEntry",
     "Stock",
+    "StockReservation",
     "UTCDateTime",
+    "WebhookDelivery",
     "utcnow",
 ]
