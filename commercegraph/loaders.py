@@ -131,6 +131,35 @@ class Loaders:
     # --- loaders: gateway core (issue 3) ---
 
     # --- loaders: pricing (issue 4) ---
+    @cached_property
+    def pricing_rule_set(self) -> DataLoader[Any, Any]:  # "*" -> RuleSet (compiled, cached)
+        from commercegraph.resolvers.pricing import load_rule_set
+
+        async def load(keys: Sequence[str]) -> list[Any]:
+            rule_set = await load_rule_set(self.registry.pricing)
+            return [rule_set for _ in keys]
+
+        return _loader(load)
+
+    @cached_property
+    def pricing_rule_by_id(self) -> DataLoader[Any, Any]:  # str -> PricingRuleRecord | None
+        return _loader(self.registry.pricing.rules_by_id)
+
+    @cached_property
+    def pricing_rule_versions(self) -> DataLoader[Any, Any]:  # str -> list[...VersionRecord]
+        return _loader(self.registry.pricing.rule_versions)
+
+    @cached_property
+    def budget_usage(self) -> DataLoader[Any, Any]:  # (rule id, customer id or "") -> BudgetUsage
+        return _loader(self.registry.pricing.budget_usage)
+
+    @cached_property
+    def product_views(self) -> DataLoader[Any, Any]:  # sku -> product_viewed events in 24 h
+        return _loader(self.registry.pricing.product_views)
+
+    @cached_property
+    def order_stats(self) -> DataLoader[Any, Any]:  # customer id -> CustomerOrderStats
+        return _loader(self.registry.pricing.customer_order_stats)
 
     # --- loaders: inventory, carts and bundles (issue 5) ---
     @cached_property

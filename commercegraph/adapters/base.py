@@ -530,11 +530,91 @@ class PriceRow:
     valid_until: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class PricingRuleRecord:
+    """A rule as stored; ``condition`` is CEL, ``effect`` the JSON effect document."""
+
+    id: str
+    name: str
+    condition: str
+    effect: str
+    priority: int = 0
+    stacking: str = "STACK"  # STACK | EXCLUSIVE | STOP_AFTER
+    active: bool = True
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    max_redemptions: int | None = None
+    max_redemptions_per_customer: int | None = None
+    channels: tuple[str, ...] = ()  # empty: every channel
+    currency: str | None = None  # None: every currency
+    version: int = 1
+    updated_by: str = ""
+    updated_at: datetime | None = None
+    created_by: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricingRuleVersionRecord:
+    rule: PricingRuleRecord
+    change: str  # CREATED | UPDATED | DELETED
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetUsage:
+    redeemed: int
+    redeemed_by_customer: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerOrderStats:
+    order_count: int
+    lifetime_value: int  # minor units, orders in any currency summed as recorded
+
+
 @runtime_checkable
 class PricingBackend(Protocol):
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         """``(sku, currency)`` → every base price row; selection is ``services.pricing``'s."""
         ...
+
+    async def rules_revision(self) -> int:
+        """A number that changes whenever any rule changes; cheap to read on every request."""
+        ...
+
+    async def active_rules(self) -> tuple[int, list[PricingRuleRecord]]:
+        """``(revision, every active rule)``, consistent with each other."""
+        ...
+
+    async def list_rules(self, first: int, after: str | None) -> Page[PricingRuleRecord]: ...
+    async def rules_by_id(self, ids: Sequence[str]) -> list[PricingRuleRecord | None]: ...
+    async def save_rule(self, rule: PricingRuleRecord, actor: str) -> PricingRuleRecord:
+        """Create or replace (bumping ``version``) and record the version; returns it saved."""
+        ...
+
+    async def delete_rule(self, rule_id: str, actor: str) -> bool: ...
+    async def rule_versions(self, ids: Sequence[str]) -> list[list[PricingRuleVersionRecord]]: ...
+    async def budget_usage(self, keys: Sequence[tuple[str, str]]) -> list[BudgetUsage]:
+        """``(rule id, customer id or "")`` → redemptions so far, in total and by the customer."""
+        ...
+
+    async def redeem(
+        self, order_id: str, customer_id: str | None, rule_ids: Sequence[str]
+    ) -> list[str]:
+        """Count one redemption of each rule for the order, atomically against its budgets.
+
+        Idempotent per order: a second call returns the first call's rule ids. Raises
+        ``Conflict`` (nothing recorded) when any budget is exhausted.
+        """
+        ...
+
+    async def product_views(self, skus: Sequence[str]) -> list[int]:
+        """``product_viewed`` events per sku in the last 24 hours."""
+        ...
+
+    async def customer_order_stats(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerOrderStats]: ...
 
 
 # --- inventory ----------------------------------------------------------------------

@@ -87,7 +87,7 @@ async def bundle_price(
                 rule_id=f"bundle:{bundle.id}",
                 name=bundle.name,
                 effect=f"{bundle.discount_percent}% off the bundle",
-                amount=Money(-discount, code),
+                amount=Money(discount, code),
             ),
         )
     valid = [p.valid_until for p in prices if p.valid_until is not None]

@@ -12,7 +12,6 @@ from commercegraph.adapters.base import (
     LocationRecord,
     Money,
     Page,
-    PriceRow,
     ProductRecord,
     ProductSearch,
     StockRecord,
@@ -24,7 +23,6 @@ from commercegraph.services.geo import check_point, distance_km
 from commercegraph.services.inventory import AvailabilityResult, compute_availability
 from commercegraph.services.money import is_currency_code
 from commercegraph.services.pagination import check_first
-from commercegraph.services.pricing import select_base_price
 
 MAX_QUANTITY = 10_000
 
@@ -97,21 +95,14 @@ async def unit_price(
     quantity: int,
     channel: str,
     currency: str | None,
+    store_id: str | None = None,
 ) -> UnitPrice:
-    check_quantity(quantity)
-    code = check_currency(ctx, currency)
-    rows: list[PriceRow]
-    group: str | None
-    rows, group = await asyncio.gather(
-        ctx.loaders.price_rows.load((product.sku, code)), caller_group(ctx)
+    from commercegraph.resolvers.pricing import product_price, unit_price_of
+
+    line = await product_price(
+        ctx, product.sku, quantity, channel=channel, store_id=store_id, currency=currency
     )
-    row = select_base_price(
-        rows, channel=channel, customer_group=group, quantity=quantity, now=ctx.now
-    )
-    if row is None:
-        raise NotFound(f"No {code} price for {product.sku} on {channel}", backend="pricing")
-    base = Money(row.amount, code)
-    return UnitPrice(base=base, final=base, applied_rules=(), valid_until=row.valid_until)
+    return unit_price_of(line, check_currency(ctx, currency))
 
 
 def check_near(near: tuple[float, float] | None, radius_km: float | None) -> None:

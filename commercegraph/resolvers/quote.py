@@ -1,21 +1,21 @@
 """Pricing a cart: unit prices per line, bundle discounts, totals.
 
-Unit prices come from ``catalog.unit_price`` (rule-aware once the pricing engine lands);
-bundle discounts are applied by ``bundle_adjustments``, the one place that turns a
-bundle's discount into an applied rule.
+Lines are priced by the pricing engine (``resolvers.pricing.quote_lines``); bundle
+discounts are applied by ``bundle_adjustments``, the one place that turns a bundle's
+discount into an applied rule. Applied amounts are what a rule takes off (positive).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commercegraph.adapters.base import BundleRecord, CartLineRecord, Money, ProductRecord
 from commercegraph.context import Context
 from commercegraph.errors import NotFound
-from commercegraph.resolvers.catalog import AppliedRuleResult, UnitPrice, unit_price
+from commercegraph.resolvers.catalog import AppliedRuleResult, UnitPrice
 from commercegraph.services.bundles import bundle_discount
 
 
@@ -70,45 +70,42 @@ async def bundle_adjustments(
                     rule_id=f"bundle:{bundle.id}",
                     name=bundle.name,
                     effect=f"{bundle.discount_percent}% off the bundle",
-                    amount=Money(-amount, currency),
+                    amount=Money(amount, currency),
                 )
             )
     return rules
 
 
 async def quote_cart(
-    ctx: Context, lines: Sequence[CartLineRecord], *, channel: str, currency: str
+    ctx: Context,
+    lines: Sequence[CartLineRecord],
+    *,
+    channel: str,
+    currency: str,
+    store_id: str | None = None,
 ) -> QuoteResult:
-    """Price every line at the cart's total quantity of its sku (quantity tiers)."""
-    skus = sorted({line.sku for line in lines})
-    products = await _products(ctx, skus) if skus else {}
-    totals: Counter[str] = Counter()
-    for line in lines:
-        totals[line.sku] += line.quantity
-    prices = await asyncio.gather(
-        *(
-            unit_price(ctx, products[s], quantity=totals[s], channel=channel, currency=currency)
-            for s in skus
+    """Price the cart with the pricing engine (every line together, so cart-wide rules see
+    the whole cart), then the bundle discounts on what the lines cost after the rules."""
+    from commercegraph.resolvers.pricing import as_cart_quote, quote_lines
+
+    if not lines:
+        zero = Money(0, currency)
+        return QuoteResult(lines=(), subtotal=zero, discounts=zero, total=zero)
+    engine = as_cart_quote(
+        await quote_lines(
+            ctx,
+            [(line.sku, line.quantity, line.bundle_id) for line in lines],
+            channel=channel,
+            store_id=store_id,
+            currency=currency,
         )
     )
-    by_sku = dict(zip(skus, prices, strict=True))
-    priced = tuple(
-        QuoteLineResult(
-            sku=line.sku,
-            quantity=line.quantity,
-            unit_price=by_sku[line.sku],
-            line_total=Money(by_sku[line.sku].final.amount * line.quantity, currency),
-            bundle_id=line.bundle_id,
-        )
-        for line in lines
-    )
-    subtotal = sum(line.line_total.amount for line in priced)
-    rules = await bundle_adjustments(ctx, priced, currency)
-    discounts = -sum(r.amount.amount for r in rules)
+    bundles = await bundle_adjustments(ctx, engine.lines, currency)
+    discounts = engine.discounts.amount + sum(r.amount.amount for r in bundles)
     return QuoteResult(
-        lines=priced,
-        subtotal=Money(subtotal, currency),
+        lines=engine.lines,
+        subtotal=engine.subtotal,
         discounts=Money(discounts, currency),
-        total=Money(subtotal - discounts, currency),
-        applied_rules=tuple(rules),
+        total=Money(engine.subtotal.amount - discounts, currency),
+        applied_rules=engine.applied_rules + tuple(bundles),
     )

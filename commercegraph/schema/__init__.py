@@ -21,6 +21,8 @@ from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
+from commercegraph.schema.pricing import PricingMutation, PricingQuery  # isort: skip
+
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
 from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
@@ -30,6 +32,8 @@ from commercegraph.schema.customer360 import Customer360Mutation, Customer360Que
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(PricingQuery)  # pricing (issue 4)
+MUTATION_PARTS.append(PricingMutation)  # pricing (issue 4)
 QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
 MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)

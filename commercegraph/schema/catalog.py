@@ -192,14 +192,13 @@ class Product(Node):
         store_id: strawberry.ID | None = None,
         currency: str | None = None,
     ) -> Price:
-        if store_id is not None:
-            expect_global_id(store_id, "Store", "storeId")
         price = await resolve.unit_price(
             info.context,
             self._record,
             quantity=quantity,
             channel=(channel or Channel.WEB).value,
             currency=currency,
+            store_id=expect_global_id(store_id, "Store", "storeId") if store_id else None,
         )
         return Price.of(price)
 

@@ -118,7 +118,7 @@ async def test_product_search_pagination_and_category_filter(gql: GraphQLClient)
 async def test_product_price_availability_content(gql: GraphQLClient) -> None:
     query = """query($sku: String!, $near: GeoPointInput) { product(sku: $sku) {
         id sku name brand category
-        price { base { amount currency formatted } final { amount } appliedRules { name } }
+        price { base { amount currency formatted } final { amount } appliedRules { name amount { amount } } }
         eur: price(currency: "EUR") { base { amount currency } }
         availability(near: $near, radiusKm: 50) { online { availableToPromise status } pickupEligible
           stores(first: 5) { store { id name } level { availableToPromise status } distanceKm } }
@@ -129,7 +129,8 @@ async def test_product_price_availability_content(gql: GraphQLClient) -> None:
     product = data(await gql.post(query, {"sku": DEVI_SHOES_SKU, "near": near}))["product"]
     assert product["sku"] == DEVI_SHOES_SKU
     assert product["price"]["base"]["amount"] > 0
-    assert product["price"]["final"]["amount"] == product["price"]["base"]["amount"]
+    off = sum(r["amount"]["amount"] for r in product["price"]["appliedRules"])
+    assert product["price"]["final"]["amount"] == product["price"]["base"]["amount"] - off
     assert product["eur"]["base"]["currency"] == "EUR"
     stores = product["availability"]["stores"]
     assert stores[0]["store"]["id"] == to_global_id("Store", DOWNTOWN_ID)

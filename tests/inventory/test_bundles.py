@@ -73,14 +73,17 @@ async def test_bundles_are_listed_paged_and_found_by_product(gql: GraphQLClient)
 async def test_bundle_price_is_components_less_the_bundle_discount(gql: GraphQLClient) -> None:
     bundle = data(await gql.post(BUNDLE_PRICE, {"id": KIT}))["node"]
     assert [(c["product"]["sku"], c["quantity"]) for c in bundle["components"]] == list(RUNNING_KIT)
-    units = []
+    units, bases = [], []
     for sku, quantity in RUNNING_KIT:
-        price = data(await gql.post('{ product(sku: "%s") { price { final { amount } } } }' % sku))
-        units.append(price["product"]["price"]["final"]["amount"] * quantity)
-    assert bundle["price"]["base"]["amount"] == sum(units)
+        query = '{ product(sku: "%s") { price { base { amount } final { amount } } } }' % sku
+        price = data(await gql.post(query))["product"]["price"]
+        units.append(price["final"]["amount"] * quantity)
+        bases.append(price["base"]["amount"] * quantity)
+    # the components' own pricing rules apply first; the bundle discount comes on top
+    assert bundle["price"]["base"]["amount"] == sum(bases)
     discount = (sum(units) * 10 + 50) // 100
     assert bundle["price"]["final"]["amount"] == sum(units) - discount
-    assert {"ruleId": f"bundle:{RUNNING_KIT_ID}", "amount": {"amount": -discount}} in bundle[
+    assert {"ruleId": f"bundle:{RUNNING_KIT_ID}", "amount": {"amount": discount}} in bundle[
         "price"
     ]["appliedRules"]
     trio = data(await gql.post(BUNDLE_PRICE, {"id": TRIO}))["node"]
@@ -123,9 +126,18 @@ async def test_add_bundle_to_cart_ties_lines_and_discounts_whole_sets(
     ]
     price = data(await fresh_gql.post(BUNDLE_PRICE, {"id": KIT}))["node"]["price"]
     quote = kit["addBundleToCart"]["quote"]
-    assert quote["total"]["amount"] == price["final"]["amount"]
-    assert quote["discounts"]["amount"] == price["base"]["amount"] - price["final"]["amount"] > 0
-    assert quote["appliedRules"][0]["ruleId"] == f"bundle:{RUNNING_KIT_ID}"
+    # The cart is priced by the rules engine first (line rules, and cart rules such as this
+    # new customer's welcome offer); the bundle discount then comes off what the kit's lines
+    # cost after those rules.
+    rules = {r["ruleId"]: r["amount"]["amount"] for r in quote["appliedRules"]}
+    assert quote["subtotal"]["amount"] == price["base"]["amount"]
+    assert quote["discounts"]["amount"] == sum(rules.values()) > 0
+    assert quote["total"]["amount"] == quote["subtotal"]["amount"] - quote["discounts"]["amount"]
+    kit_lines = sum(line["lineTotal"]["amount"] for line in quote["lines"])
+    assert rules[f"bundle:{RUNNING_KIT_ID}"] == (kit_lines * 10 + 50) // 100
+    assert "rule_welcome" in rules and "rule_welcome" not in {
+        r["ruleId"] for r in price["appliedRules"]
+    }, "the welcome offer is a cart rule for a first order, not part of the bundle's price"
 
     order = data(
         await fresh_gql.post(
@@ -153,7 +165,10 @@ async def test_mix_and_match_takes_exactly_its_picks(fresh_gql: GraphQLClient) -
     )["addBundleToCart"]
     assert [(li["sku"], li["quantity"]) for li in added["lines"]] == [(skus[0], 2), (skus[1], 1)]
     quote = added["quote"]
-    assert quote["discounts"]["amount"] == (quote["subtotal"]["amount"] * 15 + 50) // 100
+    rules = {r["ruleId"]: r["amount"]["amount"] for r in quote["appliedRules"]}
+    after_rules = sum(line["lineTotal"]["amount"] for line in quote["lines"])
+    assert rules[f"bundle:{COFFEE_TRIO_ID}"] == (after_rules * 15 + 50) // 100
+    assert quote["discounts"]["amount"] == sum(rules.values())
 
 
 async def test_mined_bundles_are_recomputed_not_duplicated(

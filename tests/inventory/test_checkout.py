@@ -70,8 +70,11 @@ async def test_cart_quote_then_pickup_order_shows_in_customer_orders(
         (DEVI_SODA_SKU, 1),
     ]
     quote = cart["quote"]
-    assert quote["subtotal"]["amount"] == sum(li["lineTotal"]["amount"] for li in quote["lines"])
-    assert quote["total"] == quote["subtotal"] and quote["discounts"]["amount"] == 0
+    # Devi's own pricing rules (her loyalty tier) explain every cent between base and total.
+    explained = sum(r["amount"]["amount"] for r in quote["appliedRules"])
+    assert quote["discounts"]["amount"] == explained
+    assert quote["total"]["amount"] == quote["subtotal"]["amount"] - explained
+    assert quote["total"]["amount"] == sum(li["lineTotal"]["amount"] for li in quote["lines"])
     cart = data(await fresh_gql.post(REMOVE, {"c": cart["id"], "s": DEVI_SODA_SKU}, token=token))[
         "removeCartLine"
     ]

@@ -36,6 +36,13 @@ from commercegraph.store.models.personalization import (
     ShoppingListEntry,
     WebhookDelivery,
 )
+from commercegraph.store.models.pricing import (
+    CustomerRuleBudget,
+    PricingRevision,
+    PricingRule,
+    PricingRuleVersion,
+    RuleRedemption,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -60,6 +67,7 @@ __all__ = [
     "CustomerIdentifier",
     "CustomerMerge",
     "CustomerMetrics",
+    "CustomerRuleBudget",
     "CustomerSegment",
     "Event",
     "IdempotencyRecord",
@@ -75,8 +83,12 @@ __all__ = [
     "OrderLine",
     "PaymentMethod",
     "Price",
+    "PricingRevision",
+    "PricingRule",
+    "PricingRuleVersion",
     "Product",
     "ProductRelation",
+    "RuleRedemption",
     "ShoppingListEntry",
     "Stock",
     "StockReservation",
