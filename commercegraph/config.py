@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = None
     jwt_jwks_cache_seconds: int = 300
     redis_url: str | None = None
+    redis_key_prefix: str = "cg:"
     rate_limit_enabled: bool | None = None  # None: on in production, off in dev
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 60

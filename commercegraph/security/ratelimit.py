@@ -125,7 +125,8 @@ class RedisLimiter:
 def build_limiter(settings: Settings) -> Limiter:
     rate, burst = settings.rate_limit_per_second, settings.rate_limit_burst
     if settings.redis_url:
-        return RedisLimiter.from_url(settings.redis_url, rate, burst)
+        prefix = f"{settings.redis_key_prefix}rl:"
+        return RedisLimiter.from_url(settings.redis_url, rate, burst, prefix)
     return LocalLimiter(rate, burst)
 
 
