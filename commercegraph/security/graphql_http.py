@@ -109,7 +109,8 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body_bytes:
             raise self._too_large()
-        wants_ide = request.method == "GET" and "query" not in request.query_params
+        params = request.query_params
+        wants_ide = request.method == "GET" and not ({"query", "extensions"} & set(params))
         if media is None and not wants_ide:
             raise CodedHTTPError(
                 406,
@@ -120,6 +121,13 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             return await self.run(request)
         except BodyTooLarge:
             raise self._too_large() from None
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # a GET carrying only a persisted-operation hash is an operation, not a page
+        return bool(
+            super().should_render_graphql_ide(request)
+            and request.query_params.get("extensions") is None
+        )
 
     def _too_large(self) -> CodedHTTPError:
         return CodedHTTPError(
