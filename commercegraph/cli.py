@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
     # --- commands: hardening (issue 9) ---
+    from commercegraph.limits.persisted import add_command as add_allow_list_command
+
+    add_allow_list_command(sub)
     return parser
 
 

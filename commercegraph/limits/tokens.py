@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from graphql import GraphQLError, Source
 from graphql.language import Lexer, TokenKind
@@ -13,6 +14,7 @@ from commercegraph.limits._walk import limit_error
 CODE = "MAX_TOKENS_EXCEEDED"
 
 
+@lru_cache(maxsize=1024)  # as many documents as the parser cache keeps
 def count_tokens(query: str, stop_after: int) -> int:
     """Tokens up to ``stop_after + 1`` (comments are not tokens); a lexing error stops."""
     lexer = Lexer(Source(query))

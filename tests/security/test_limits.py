@@ -180,3 +180,15 @@ async def test_persisted_operations_allow_only_listed_documents(tmp_path: Path) 
     path.write_text(json.dumps({"0" * 64: allowed_query}))
     with pytest.raises(ValueError, match="not the sha256"):
         load_allow_list(path)
+
+
+def test_allow_list_command_hashes_documents(tmp_path: Path) -> None:
+    from commercegraph.cli import main
+
+    document = tmp_path / "stores.graphql"
+    document.write_text("query Stores { stores { name } }\n")
+    output = tmp_path / "operations.json"
+    assert main(["allow-list", str(document), "--output", str(output)]) == 0
+    assert load_allow_list(output) == {
+        operation_hash("query Stores { stores { name } }"): "query Stores { stores { name } }"
+    }
