@@ -26,19 +26,39 @@ class JWKSKeySource:
         self._keys: dict[str | None, Any] = {}
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
+        self._refreshing = False
 
     def key_for(self, kid: str | None) -> Any:
+        """The key for ``kid``. Only a cold cache or an unseen ``kid`` waits for the network:
+        a stale cache still answers while a background thread refreshes it."""
         now = time.monotonic()
         with self._lock:
-            stale = now - self._fetched_at > self.ttl_seconds
-            unseen = kid not in self._keys and now - self._fetched_at > UNKNOWN_KID_REFETCH_SECONDS
-            if stale or unseen:
+            known = kid in self._keys or (kid is None and len(self._keys) == 1)
+            if not known and now - self._fetched_at > UNKNOWN_KID_REFETCH_SECONDS:
                 self._refresh(now)
+            elif known and now - self._fetched_at > self.ttl_seconds:
+                self._refresh_in_background()
             if kid is None and len(self._keys) == 1:
                 return next(iter(self._keys.values()))
             if kid not in self._keys:
                 raise JWKSError(f"no signing key {kid!r} in the key set")
             return self._keys[kid]
+
+    def _refresh_in_background(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+
+        def refresh() -> None:
+            try:
+                with self._lock:
+                    self._refresh(time.monotonic())
+            except JWKSError:
+                pass  # keep the keys we have; the next stale read tries again
+            finally:
+                self._refreshing = False
+
+        threading.Thread(target=refresh, name="jwks-refresh", daemon=True).start()
 
     def _refresh(self, now: float) -> None:
         try:
