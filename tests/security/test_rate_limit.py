@@ -125,3 +125,28 @@ async def test_two_app_instances_share_one_bucket_in_redis(
     client = redis.from_url(REDIS_URL)
     assert [k async for k in client.scan_iter(match=f"{redis_prefix}rl:*")], "keys live in Redis"
     await client.aclose()
+
+
+async def test_an_unreachable_redis_lets_requests_through() -> None:
+    from commercegraph.security.ratelimit import RedisLimiter
+
+    limiter = RedisLimiter.from_url("redis://127.0.0.1:9/0", rate=0.001, burst=1)
+    decisions = [await limiter.hit("caller") for _ in range(3)]
+    assert all(d.allowed for d in decisions), "serving beats refusing everyone"
+    await limiter.aclose()
+
+
+def test_callers_are_keyed_by_verified_subject_else_address() -> None:
+    from commercegraph.security.ratelimit import caller_key
+
+    settings = Settings(jwt_secret="k" * 64)
+    token = issue_token(settings, subject="cus_devi", scope="customer")
+
+    def scope(authorization: str | None) -> dict[str, object]:
+        headers = [(b"authorization", authorization.encode())] if authorization else []
+        return {"type": "http", "headers": headers, "client": ("203.0.113.9", 5000)}
+
+    assert caller_key(settings, scope(f"Bearer {token}")) == "customer:cus_devi"
+    forged = issue_token(Settings(jwt_secret="x" * 64), subject="cus_devi", scope="customer")
+    assert caller_key(settings, scope(f"Bearer {forged}")) == "ip:203.0.113.9"
+    assert caller_key(settings, scope(None)) == "ip:203.0.113.9"
