@@ -45,6 +45,9 @@ CUSTOMER_OWNED = frozenset(
         "OrderEdge",
         "OrderConnection",
         "OrderLine",
+        "ShoppingList",
+        "ShoppingListItem",
+        "Offer",
     }
 )
 PUBLIC = frozenset(
@@ -64,6 +67,8 @@ PUBLIC = frozenset(
         "StoreDistance",
         "GeoPoint",
         "Content",
+        # computed for whoever asks, never for a customer named in the query
+        "Recommendation",
     }
 )
 # Root fields that answer with the caller's own data; every other root must not hand a
@@ -93,6 +98,28 @@ def reachable_types(s: GraphQLSchema) -> set[str]:
     return seen
 
 
+def leading_to_owned(s: GraphQLSchema) -> frozenset[str]:
+    """Object types from which some customer-owned type can be reached (themselves included).
+
+    Subtrees without any customer-owned type hold public data only: the walk skips them.
+    """
+    edges: dict[str, set[str]] = {}
+    for named in s.type_map.values():
+        if isinstance(named, GraphQLObjectType) and not named.name.startswith("__"):
+            edges[named.name] = {
+                t.name
+                for f in named.fields.values()
+                if not is_leaf_type(get_named_type(f.type))
+                for t in concrete_types(s, get_named_type(f.type))
+            }
+    found = set(CUSTOMER_OWNED) & set(edges)
+    while True:
+        more = {name for name, targets in edges.items() if targets & found} - found
+        if not more:
+            return frozenset(found)
+        found |= more
+
+
 def test_every_type_reachable_from_query_is_classified() -> None:
     reachable = reachable_types(schema())
     unclassified = reachable - CUSTOMER_OWNED - PUBLIC
@@ -111,10 +138,11 @@ async def walk(
     roots: frozenset[str] | None = None,
 ) -> Results:
     assert s.query_type is not None
+    worth = leading_to_owned(s)
     frontier: list[Path] = [
         (step,)
         for step in extensions_of(s, s.query_type, (), candidates)
-        if roots is None or step.field in roots
+        if (roots is None or step.field in roots) and step.type_name in worth
     ]
     results: Results = []
     while frontier:
@@ -125,7 +153,11 @@ async def walk(
         if values_at(body.get("data"), path) and len(path) < MAX_STEPS:
             parent = s.get_type(path[-1].type_name)
             assert isinstance(parent, GraphQLObjectType)
-            frontier.extend((*path, step) for step in extensions_of(s, parent, path, candidates))
+            frontier.extend(
+                (*path, step)
+                for step in extensions_of(s, parent, path, candidates)
+                if step.type_name in worth
+            )
     return results
 
 
@@ -189,7 +221,7 @@ async def test_customer_token_never_reads_another_customers_data(
     leaks: list[str] = []
     for token, who in ((sam_token, "Sam"), (None, "anonymous")):
         results = await walk(gql, s, token, attack)
-        assert len(results) > 50, "the walk should cover many paths"
+        assert len(results) > 30, "the walk should cover many paths"
         for path, body in results:
             query = render(s, path)
             data = body.get("data")
