@@ -21,6 +21,7 @@ from schemathesis import GenerationMode
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
+from commercegraph.demo import DEVI_ID
 from commercegraph.openapi_apps import OPENAPI_APPS
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
@@ -89,7 +90,14 @@ def assert_well_behaved(status: int, content: bytes, what: str) -> None:
 def test_graphql_endpoint_survives_fuzzing(fuzz_settings: Settings) -> None:
     app = create_app(fuzz_settings)
     schema = schemathesis.graphql.from_asgi("/graphql", app)
-    staff = {"Authorization": "Bearer " + issue_token(fuzz_settings, subject="fuzz", scope="staff")}
+    callers = [
+        None,
+        {"Authorization": "Bearer " + issue_token(fuzz_settings, subject="fuzz", scope="staff")},
+        {
+            "Authorization": "Bearer "
+            + issue_token(fuzz_settings, subject=DEVI_ID, scope="customer")
+        },
+    ]
     operations = [r.ok() for r in schema.get_all_operations()]
     assert len(operations) >= 7, "every root field is an operation to fuzz"
     for operation in operations:
@@ -97,7 +105,7 @@ def test_graphql_endpoint_survives_fuzzing(fuzz_settings: Settings) -> None:
         @FUZZ
         @given(case=operation.as_strategy())
         def fuzz(case: Any) -> None:
-            for headers in (None, staff):
+            for headers in callers:
                 response = case.call(headers=headers)
                 assert_well_behaved(response.status_code, response.content, str(case.body)[:300])
 
