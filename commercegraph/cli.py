@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
     # --- commands: inventory and bundles (issue 5) ---
+    from commercegraph.inventory_jobs import register as register_inventory
+
+    register_inventory(sub)
     # --- commands: customer 360 (issue 6) ---
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
