@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_leaf_type
+from sqlalchemy import select
 
 from commercegraph.demo import DEVI_ID, SAM_ID
+from commercegraph.ids import NODE_DOMAINS, to_global_id
 from commercegraph.schema import build_schema
+from commercegraph.store.db import Store, create_engine
 from tests.conftest import GraphQLClient
 from tests.security.idor import (
     MAX_STEPS,
@@ -45,6 +48,10 @@ CUSTOMER_OWNED = frozenset(
         "OrderEdge",
         "OrderConnection",
         "OrderLine",
+        "Cart",
+        "CartLine",
+        "PriceQuote",
+        "QuoteLine",
         "ShoppingList",
         "ShoppingListItem",
         "Offer",
@@ -67,6 +74,10 @@ PUBLIC = frozenset(
         "StoreDistance",
         "GeoPoint",
         "Content",
+        "Bundle",
+        "BundleComponent",
+        "BundleConnection",
+        "BundleEdge",
         # computed for whoever asks, never for a customer named in the query
         "Recommendation",
     }
@@ -193,6 +204,32 @@ def leaf_strings(value: Any) -> set[str]:
     return set()
 
 
+async def owned_node_ids(database_url: str, customer_id: str) -> set[str]:
+    """Global ids, under every node type, of rows the customer owns in any table.
+
+    Objects the customer cannot read back through ``me`` (a cart, say) are attacked too.
+    """
+    import commercegraph.store.models  # noqa: F401  (registers every table)
+    from commercegraph.store.models.base import Base
+
+    store = Store(create_engine(database_url))
+    found: set[str] = set()
+    try:
+        async with store.read() as session:
+            for table in Base.metadata.sorted_tables:
+                keys = list(table.primary_key.columns)
+                if "customer_id" not in table.c or len(keys) != 1:
+                    continue
+                rows = await session.execute(
+                    select(keys[0]).where(table.c.customer_id == customer_id).limit(2)
+                )
+                for (local_id,) in rows:
+                    found |= {to_global_id(t, str(local_id)) for t in NODE_DOMAINS}
+    finally:
+        await store.dispose()
+    return found
+
+
 @pytest.fixture(scope="module")
 def walked_schema() -> GraphQLSchema:
     return schema()
@@ -211,9 +248,14 @@ async def test_customer_token_never_reads_another_customers_data(
     assert "Customer.id" in devi_ids and "Order.id" in devi_ids, devi_ids
     secrets = set(devi_ids.values()) | (devi_strings - sam_strings - devi_public - sam_public)
     assert "devi@example.com" in secrets
+    if "createCart" in (s.mutation_type.fields if s.mutation_type else {}):
+        # the demo seeds no carts: Devi makes one, so node(id:) is tried on a cart too
+        created = await gql.post("mutation { createCart { id } }", token=devi_token)
+        secrets.add(created["data"]["createCart"]["id"])
+    stored = await owned_node_ids(gql.settings.database_url, DEVI_ID)
 
     attack = Candidates(
-        ids=sorted(set(devi_ids.values())),
+        ids=sorted(set(devi_ids.values()) | stored),
         strings=sorted({DEVI_ID, *(x for x in secrets if "@" in x or any(c.isdigit() for c in x))})[
             :12
         ],
