@@ -61,16 +61,19 @@ def fuzz_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
 
 
 def error_codes(body: Any) -> list[Any]:
-    """Codes in our shape (``errors[].extensions.code``) or a plain ``code``/``error.code``."""
+    """Codes in our GraphQL shape (``errors[].extensions.code``), or a problem document's
+    top-level ``code`` (RFC 9457 with our extension member), or ``error.code``."""
     if isinstance(body, list):
         return [c for item in body for c in error_codes(item)]
     if not isinstance(body, dict):
         return []
-    if isinstance(body.get("errors"), list):
-        return [(e.get("extensions") or {}).get("code") for e in body["errors"]]
+    if "code" in body:
+        return [body["code"]]
     if isinstance(body.get("error"), dict):
         return [body["error"].get("code")]
-    return [body["code"]] if "code" in body else []
+    if isinstance(body.get("errors"), list):
+        return [(e.get("extensions") or {}).get("code") for e in body["errors"]]
+    return []
 
 
 def assert_well_behaved(status: int, content: bytes, what: str) -> None:

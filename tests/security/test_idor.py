@@ -35,6 +35,10 @@ from tests.security.idor import (
 CUSTOMER_OWNED = frozenset(
     {
         "Customer",
+        "CustomerEdge",
+        "CustomerConnection",
+        "LifetimeValue",
+        "RfmScore",
         "Identity",
         "Consent",
         "Segment",
