@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
 
 from commercegraph.adapters.registry import AdapterRegistry, build_registry
 from commercegraph.auth import Caller, authenticate
@@ -19,12 +18,15 @@ from commercegraph.config import Settings
 from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
 from commercegraph.events import events_endpoint
+from commercegraph.limits import limit_extensions
 from commercegraph.schema import build_schema
+from commercegraph.security.graphql_http import GraphQLOverHTTP
+from commercegraph.security.install import harden_app
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import OperationSpan, configure_logging
 
 
-class GraphQLView(GraphQL[Context, None]):
+class GraphQLView(GraphQLOverHTTP):
     def __init__(self, registry: AdapterRegistry, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.registry = registry
@@ -65,7 +67,10 @@ def create_app(
     configure_logging(settings.log_level)
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
-    schema = build_schema(production=settings.is_production, extensions=[OperationSpan])
+    schema = build_schema(
+        production=settings.is_production,
+        extensions=[OperationSpan, *limit_extensions(settings)],
+    )
     view = GraphQLView(
         registry,
         settings,
@@ -103,6 +108,7 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    harden_app(app, settings, view)
     app.state.settings = settings
     app.state.store = store
     app.state.registry = registry

@@ -1,16 +1,23 @@
-"""Bearer-token authentication: HS256 JWTs with ``sub`` (customer id) and ``scope``."""
+"""Bearer-token authentication: JWTs with ``sub`` (customer id) and ``scope``.
+
+One algorithm is pinned by configuration: HS256 with ``CG_JWT_SECRET`` (the default), or
+RS256 with keys from ``CG_JWT_JWKS_URL``. ``exp``, ``iss`` and ``aud`` are required;
+``nbf`` and ``iat`` are checked when present; clock skew is bounded.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
 from commercegraph.config import Settings
 from commercegraph.errors import Forbidden, Unauthenticated
+from commercegraph.security.jwks import JWKSError, key_source
 
-ALGORITHMS = ["HS256"]  # pinned: never taken from the token header
+ALGORITHMS = ["HS256"]  # what issue_token signs with; never taken from the token header
 CLOCK_SKEW_SECONDS = 30  # tolerated drift between issuer and gateway clocks
 SCOPES = frozenset({"customer", "staff"})
 
@@ -73,6 +80,16 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHMS[0])
 
 
+def _verification_key(settings: Settings, token: str) -> Any:
+    if settings.jwt_algorithm == "HS256":
+        return settings.jwt_secret
+    if not settings.jwt_jwks_url:
+        raise JWKSError("RS256 needs CG_JWT_JWKS_URL")
+    kid = jwt.get_unverified_header(token).get("kid")
+    source = key_source(settings.jwt_jwks_url, settings.jwt_jwks_cache_seconds)
+    return source.key_for(kid if isinstance(kid, str) else None)
+
+
 def authenticate(settings: Settings, authorization: str | None) -> Caller:
     """The caller for an ``Authorization`` header; no header means anonymous."""
     if not authorization:
@@ -83,16 +100,18 @@ def authenticate(settings: Settings, authorization: str | None) -> Caller:
     try:
         claims = jwt.decode(
             token.strip(),
-            settings.jwt_secret,
-            algorithms=ALGORITHMS,
+            _verification_key(settings, token.strip()),
+            algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             leeway=CLOCK_SKEW_SECONDS,
-            options={"require": ["exp", "sub", "iss", "aud"]},
+            options={"require": ["exp", "sub", "iss", "aud"], "verify_nbf": True},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("The token has expired") from exc
-    except jwt.InvalidTokenError as exc:
+    except jwt.ImmatureSignatureError as exc:
+        raise Unauthenticated("The token is not valid yet") from exc
+    except (jwt.InvalidTokenError, JWKSError) as exc:
         raise Unauthenticated(f"Invalid token: {exc}") from exc
     scopes = frozenset(str(claims.get("scope", "")).split()) & SCOPES
     if not scopes:

@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_webhook_commands(sub)
     # --- commands: hardening (issue 9) ---
+    from commercegraph.limits.persisted import add_command as add_allow_list_command
+
+    add_allow_list_command(sub)
     return parser
 
 

@@ -104,6 +104,25 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 5.0
 
     # --- settings: hardening (issue 9) ---
+    # Defaults follow graphql-armor's plugins except depth (see SECURITY.md).
+    limit_depth: int = 12
+    limit_aliases: int = 15
+    limit_directives: int = 50
+    limit_tokens: int = 1000
+    limit_characters: int = 15_000
+    limit_cost: int = 5000
+    limit_cost_list_size: int = 10  # assumed length of a list without first/last
+    limit_body_bytes: int = 262_144
+    batch_max_operations: int = 0  # 0 turns batched requests off
+    persisted_operations_path: str | None = None  # JSON {sha256: query}: only those run
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_jwks_url: str | None = None
+    jwt_jwks_cache_seconds: int = 300
+    redis_url: str | None = None
+    redis_key_prefix: str = "cg:"
+    rate_limit_enabled: bool | None = None  # None: on in production, off in dev
+    rate_limit_per_second: float = 20.0
+    rate_limit_burst: int = 60
 
     @property
     def is_production(self) -> bool:

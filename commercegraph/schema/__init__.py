@@ -65,9 +65,10 @@ def build_schema(
         mutation=_merged("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None,
         types=[Product, Customer, Order, Store],
         extensions=[
+            # first: limits refuse a document before the caches parse or keep it
+            *(extensions or []),
             lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
             lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
-            *(extensions or []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
     )

@@ -1,0 +1,48 @@
+"""Refuse operations that use more aliases than a limit (each alias is a field run again)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from graphql import OperationDefinitionNode, SelectionSetNode, ValidationRule
+from strawberry.extensions import AddValidationRules
+
+from commercegraph.limits._walk import Fragments, fields, fragments_of, limit_error
+
+CODE = "MAX_ALIASES_EXCEEDED"
+
+
+def count_aliases(selection_set: SelectionSetNode | None, fragments: Fragments) -> int:
+    """Aliases as executed: a fragment spread twice counts twice."""
+    return sum(
+        (1 if field.alias else 0) + count_aliases(field.selection_set, fragments)
+        for field in fields(selection_set, fragments)
+    )
+
+
+@cache
+def aliases_rule(limit: int) -> type[ValidationRule]:
+    class MaxAliasesRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+            found = count_aliases(
+                node.selection_set, fragments_of(self.context.document.definitions)
+            )
+            if found > limit:
+                self.report_error(
+                    limit_error(
+                        CODE,
+                        f"Aliases limit of {limit} exceeded, found {found}.",
+                        node,
+                        limit=limit,
+                        found=found,
+                    )
+                )
+
+    return MaxAliasesRule
+
+
+class MaxAliases(AddValidationRules):
+    """``extensions=[lambda: MaxAliases(15)]``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__([aliases_rule(limit)])

@@ -1,0 +1,1 @@
+"""Transport-level protection: GraphQL over HTTP, coded HTTP errors, JWKS, rate limits."""
