@@ -19,6 +19,12 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.loyalty import (
+    PointsLot,
+    QualifyingSpend,
+    Referral,
+    ReferralCode,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -49,9 +55,13 @@ __all__ = [
     "Order",
     "OrderLine",
     "PaymentMethod",
+    "PointsLot",
     "Price",
     "Product",
     "ProductRelation",
+    "QualifyingSpend",
+    "Referral",
+    "ReferralCode",
     "Stock",
     "UTCDateTime",
     "utcnow",

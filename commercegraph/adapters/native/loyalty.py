@@ -1,0 +1,436 @@
+"""Points on the native ledger: lots (pending, available, FIFO expiry) and tiers.
+
+Every function here runs inside a caller's write transaction after ``lock_member`` has
+locked the customer's loyalty row, so one customer's points move one operation at a time
+while different customers never wait on each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commercegraph.adapters.base import LoyaltyChange, PointsEarning
+from commercegraph.adapters.native.ledger import (
+    AccountRef,
+    customer_account,
+    new_id,
+    post,
+    system_account,
+)
+from commercegraph.errors import InsufficientFunds
+from commercegraph.services.earning import tier_change
+from commercegraph.services.loyalty import points_for_spend, tier_for
+from commercegraph.store import models as m
+
+PTS = "PTS"
+TIER_WINDOW = timedelta(days=365)  # tiers count qualifying spend over a rolling 12 months
+OPENING_VALIDITY = timedelta(days=365)  # balances that predate lots expire a year on
+
+
+def points_account(customer_id: str) -> AccountRef:
+    return customer_account(customer_id, "POINTS", PTS)
+
+
+def pending_account(customer_id: str) -> AccountRef:
+    return customer_account(customer_id, "PENDING", PTS)
+
+
+ISSUED = system_account("POINTS_ISSUED", PTS)
+
+
+async def lock_member(session: AsyncSession, customer_id: str, now: datetime) -> m.LoyaltyAccount:
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(m.LoyaltyAccount)
+        .values(
+            customer_id=customer_id,
+            tier="BRONZE",
+            pending_points=0,
+            qualifying_spend=0,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    member = (
+        await session.scalars(
+            select(m.LoyaltyAccount)
+            .where(m.LoyaltyAccount.customer_id == customer_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    await _reconcile(session, member, now)
+    return member
+
+
+async def _balance(session: AsyncSession, account_id: str) -> int:
+    value = await session.scalar(
+        select(m.LedgerAccount.balance).where(m.LedgerAccount.id == account_id)
+    )
+    return int(value or 0)
+
+
+async def _lot_sum(session: AsyncSession, customer_id: str, status: str) -> int:
+    value = await session.scalar(
+        select(func.coalesce(func.sum(m.PointsLot.remaining), 0)).where(
+            m.PointsLot.customer_id == customer_id, m.PointsLot.status == status
+        )
+    )
+    return int(value or 0)
+
+
+async def _reconcile(session: AsyncSession, member: m.LoyaltyAccount, now: datetime) -> None:
+    """Give lots to balances that predate them (imported or seeded accounts)."""
+    cid = member.customer_id
+    available = await _balance(session, points_account(cid).account_id)
+    lots = await _lot_sum(session, cid, "AVAILABLE")
+    if available > lots:
+        _add_lot(
+            session,
+            cid,
+            "OPENING",
+            None,
+            "opening",
+            available - lots,
+            "AVAILABLE",
+            now,
+            now,
+            now + OPENING_VALIDITY,
+        )
+    pending = await _balance(session, pending_account(cid).account_id)
+    if member.pending_points > pending:
+        # a cached pending figure without ledger entries: put it on the ledger
+        await post(
+            session,
+            customer_id=cid,
+            kind="OPENING",
+            legs=[
+                (ISSUED, pending - member.pending_points),
+                (pending_account(cid), member.pending_points - pending),
+            ],
+            now=now,
+            description="pending points carried over",
+        )
+        pending = member.pending_points
+    pending_lots = await _lot_sum(session, cid, "PENDING")
+    if pending > pending_lots:
+        _add_lot(
+            session,
+            cid,
+            "OPENING",
+            None,
+            "opening",
+            pending - pending_lots,
+            "PENDING",
+            now,
+            now + timedelta(days=30),
+            now + timedelta(days=30) + OPENING_VALIDITY,
+        )
+    member.pending_points = pending
+    spend_rows = await session.scalar(
+        select(func.count())
+        .select_from(m.QualifyingSpend)
+        .where(m.QualifyingSpend.customer_id == cid)
+    )
+    if not spend_rows and member.qualifying_spend > 0:
+        session.add(
+            m.QualifyingSpend(
+                customer_id=cid,
+                reference="opening",
+                amount=member.qualifying_spend,
+                occurred_at=min(member.updated_at, now),
+            )
+        )
+    await session.flush()
+
+
+def _add_lot(
+    session: AsyncSession,
+    customer_id: str,
+    source: str,
+    order_id: str | None,
+    transaction_id: str,
+    points: int,
+    status: str,
+    earned_at: datetime,
+    available_at: datetime,
+    expires_at: datetime,
+) -> None:
+    session.add(
+        m.PointsLot(
+            id=new_id("lot"),
+            customer_id=customer_id,
+            source=source,
+            order_id=order_id,
+            transaction_id=transaction_id,
+            points=points,
+            remaining=points,
+            status=status,
+            earned_at=earned_at,
+            available_at=available_at,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def window_spend(session: AsyncSession, customer_id: str, now: datetime) -> int:
+    await session.flush()
+    value = await session.scalar(
+        select(func.coalesce(func.sum(m.QualifyingSpend.amount), 0)).where(
+            m.QualifyingSpend.customer_id == customer_id,
+            m.QualifyingSpend.occurred_at > now - TIER_WINDOW,
+            m.QualifyingSpend.occurred_at <= now,
+        )
+    )
+    return max(0, int(value or 0))
+
+
+async def _change(
+    session: AsyncSession,
+    member: m.LoyaltyAccount,
+    spend_before: int,
+    now: datetime,
+    tx_id: str | None,
+    points: int,
+) -> LoyaltyChange:
+    spend_after = await window_spend(session, member.customer_id, now)
+    change = tier_change(spend_before, spend_after)
+    member.qualifying_spend = spend_after
+    member.tier = tier_for(points_for_spend(spend_after))
+    member.updated_at = now
+    await session.flush()
+    return LoyaltyChange(
+        transaction_id=tx_id,
+        points_earned=points,
+        points=await _balance(session, points_account(member.customer_id).account_id),
+        pending_points=member.pending_points,
+        tier_before=change.tier_before,
+        tier_after=change.tier_after,
+        points_to_next_tier=change.points_to_next_tier,
+        reached_new_tier=change.reached_new_tier,
+    )
+
+
+async def earn(
+    session: AsyncSession, earning: PointsEarning, *, scope: str | None, key: str | None
+) -> LoyaltyChange:
+    cid = earning.customer_id
+    now = earning.occurred_at
+    member = await lock_member(session, cid, now)
+    spend_before = await window_spend(session, cid, now)
+    tx_id: str | None = None
+    pending = earning.pending_days > 0
+    if earning.points > 0:
+        target = pending_account(cid) if pending else points_account(cid)
+        tx_id, _ = await post(
+            session,
+            customer_id=cid,
+            kind="EARN",
+            legs=[(ISSUED, -earning.points), (target, earning.points)],
+            now=now,
+            scope=scope,
+            idempotency_key=key,
+            description=f"{earning.source} {earning.order_id or ''}".strip(),
+        )
+        available_at = now + timedelta(days=earning.pending_days)
+        _add_lot(
+            session,
+            cid,
+            earning.source,
+            earning.order_id,
+            tx_id,
+            earning.points,
+            "PENDING" if pending else "AVAILABLE",
+            now,
+            available_at,
+            available_at + timedelta(days=earning.validity_days),
+        )
+        if pending:
+            member.pending_points += earning.points
+    if earning.qualifying_amount:
+        reference = f"order:{earning.order_id}" if earning.order_id else f"tx:{tx_id or key}"
+        session.add(
+            m.QualifyingSpend(
+                customer_id=cid,
+                reference=reference,
+                amount=earning.qualifying_amount,
+                occurred_at=now,
+            )
+        )
+    return await _change(session, member, spend_before, now, tx_id, earning.points)
+
+
+async def reverse_order(
+    session: AsyncSession, customer_id: str, order_id: str, now: datetime, *, scope: str, key: str
+) -> LoyaltyChange:
+    member = await lock_member(session, customer_id, now)
+    spend_before = await window_spend(session, customer_id, now)
+    lots = list(
+        await session.scalars(
+            select(m.PointsLot)
+            .where(
+                m.PointsLot.customer_id == customer_id,
+                m.PointsLot.order_id == order_id,
+                m.PointsLot.remaining > 0,
+            )
+            .order_by(m.PointsLot.earned_at, m.PointsLot.id)
+        )
+    )
+    from_pending = sum(lot.remaining for lot in lots if lot.status == "PENDING")
+    from_available = sum(lot.remaining for lot in lots if lot.status == "AVAILABLE")
+    tx_id: str | None = None
+    if from_pending or from_available:
+        tx_id, _ = await post(
+            session,
+            customer_id=customer_id,
+            kind="EARN_REVERSAL",
+            legs=[
+                (pending_account(customer_id), -from_pending),
+                (points_account(customer_id), -from_available),
+                (ISSUED, from_pending + from_available),
+            ],
+            now=now,
+            scope=scope,
+            idempotency_key=key,
+            description=f"order {order_id} returned",
+        )
+        for lot in lots:
+            lot.remaining = 0
+            lot.status = "CLOSED"
+        member.pending_points -= from_pending
+    earned = await session.scalar(
+        select(func.coalesce(func.sum(m.QualifyingSpend.amount), 0)).where(
+            m.QualifyingSpend.customer_id == customer_id,
+            m.QualifyingSpend.reference == f"order:{order_id}",
+        )
+    )
+    if earned:
+        session.add(
+            m.QualifyingSpend(
+                customer_id=customer_id,
+                reference=f"order:{order_id}:return",
+                amount=-int(earned),
+                occurred_at=now,
+            )
+        )
+    return await _change(
+        session, member, spend_before, now, tx_id, -(from_pending + from_available)
+    )
+
+
+async def consume_fifo(session: AsyncSession, customer_id: str, points: int, now: datetime) -> None:
+    """Take ``points`` from the oldest-expiring available lots."""
+    await expire_member(session, customer_id, now)
+    lots = list(
+        await session.scalars(
+            select(m.PointsLot)
+            .where(
+                m.PointsLot.customer_id == customer_id,
+                m.PointsLot.status == "AVAILABLE",
+                m.PointsLot.remaining > 0,
+            )
+            .order_by(m.PointsLot.expires_at, m.PointsLot.earned_at, m.PointsLot.id)
+        )
+    )
+    if sum(lot.remaining for lot in lots) < points:
+        raise InsufficientFunds("Not enough available points", argument="points")
+    left = points
+    for lot in lots:
+        take = min(left, lot.remaining)
+        lot.remaining -= take
+        if lot.remaining == 0:
+            lot.status = "CLOSED"
+        left -= take
+        if left == 0:
+            break
+    await session.flush()
+
+
+async def expire_member(session: AsyncSession, customer_id: str, now: datetime) -> int:
+    lots = list(
+        await session.scalars(
+            select(m.PointsLot).where(
+                m.PointsLot.customer_id == customer_id,
+                m.PointsLot.status == "AVAILABLE",
+                m.PointsLot.remaining > 0,
+                m.PointsLot.expires_at <= now,
+            )
+        )
+    )
+    expired = sum(lot.remaining for lot in lots)
+    if expired:
+        await post(
+            session,
+            customer_id=customer_id,
+            kind="EXPIRE",
+            legs=[(points_account(customer_id), -expired), (ISSUED, expired)],
+            now=now,
+            description="points expired",
+        )
+        for lot in lots:
+            lot.remaining = 0
+            lot.status = "CLOSED"
+        await session.flush()
+    return expired
+
+
+async def release_member(session: AsyncSession, member: m.LoyaltyAccount, now: datetime) -> int:
+    cid = member.customer_id
+    lots = list(
+        await session.scalars(
+            select(m.PointsLot).where(
+                m.PointsLot.customer_id == cid,
+                m.PointsLot.status == "PENDING",
+                m.PointsLot.available_at <= now,
+            )
+        )
+    )
+    released = sum(lot.remaining for lot in lots)
+    if released:
+        await post(
+            session,
+            customer_id=cid,
+            kind="RELEASE",
+            legs=[(pending_account(cid), -released), (points_account(cid), released)],
+            now=now,
+            description="return window ended",
+        )
+        member.pending_points -= released
+    for lot in lots:
+        lot.status = "AVAILABLE" if lot.remaining else "CLOSED"
+    await session.flush()
+    return released
+
+
+async def due_customers(
+    session: AsyncSession, status: str, column: str, now: datetime
+) -> list[str]:
+    col = getattr(m.PointsLot, column)
+    return list(
+        await session.scalars(
+            select(m.PointsLot.customer_id)
+            .where(m.PointsLot.status == status, m.PointsLot.remaining > 0, col <= now)
+            .distinct()
+        )
+    )
+
+
+async def expiring_soon(
+    session: AsyncSession, customer_ids: list[str], now: datetime, until: datetime
+) -> dict[str, int]:
+    rows = await session.execute(
+        select(m.PointsLot.customer_id, func.sum(m.PointsLot.remaining))
+        .where(
+            m.PointsLot.customer_id.in_(customer_ids),
+            m.PointsLot.status == "AVAILABLE",
+            m.PointsLot.remaining > 0,
+            m.PointsLot.expires_at <= until,
+        )
+        .group_by(m.PointsLot.customer_id)
+    )
+    return {cid: int(total or 0) for cid, total in rows}
