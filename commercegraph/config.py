@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # --- settings: customer 360 (issue 6) ---
 
     # --- settings: wallet and loyalty (issue 7) ---
+    wallet_max_top_up: int = 100_000  # minor units per top-up
+    wallet_max_payment_methods: int = 10
+    loyalty_expiring_soon_days: int = 30
 
     # --- settings: personalisation (issue 8) ---
 

@@ -447,9 +447,7 @@ class WalletBackend(Protocol):
         """Reverse (part of) a payment back to the account it came from."""
         ...
 
-    async def find_posting(
-        self, customer_id: str, idempotency_key: str
-    ) -> WalletPosting | None:
+    async def find_posting(self, customer_id: str, idempotency_key: str) -> WalletPosting | None:
         """The posting recorded under a ledger idempotency key, if any."""
         ...
 

@@ -72,7 +72,7 @@ async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> 
     missing = [r for r in wanted.values() if r.account_id not in existing]
     if not missing:
         return
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     rows = [
         {
             "id": r.account_id,

@@ -44,7 +44,7 @@ ISSUED = system_account("POINTS_ISSUED", PTS)
 
 
 async def lock_member(session: AsyncSession, customer_id: str, now: datetime) -> m.LoyaltyAccount:
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
         insert(m.LoyaltyAccount)
         .values(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
@@ -17,15 +17,18 @@ from commercegraph.adapters.base import (
     WalletRecord,
     WalletTransactionRecord,
 )
+from commercegraph.adapters.native.loyalty import expiring_soon
+from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
 from commercegraph.services.loyalty import points_for_spend, points_to_next_tier
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
 
 
-class NativeWallet:
+class NativeWallet(Referrals):
     name = "native"
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -59,6 +62,13 @@ class NativeWallet:
                     )
                 )
             }
+            now = utcnow()
+            soon = await expiring_soon(
+                session,
+                list(customer_ids),
+                now,
+                now + timedelta(days=self.settings.loyalty_expiring_soon_days),
+            )
         results: list[LoyaltyRecord | None] = []
         for cid in customer_ids:
             account = accounts.get(cid)
@@ -74,7 +84,7 @@ class NativeWallet:
                         points_for_spend(account.qualifying_spend)
                     ),
                     pending_points=account.pending_points,
-                    expiring_soon=0,
+                    expiring_soon=soon.get(cid, 0),
                 )
             )
         return results

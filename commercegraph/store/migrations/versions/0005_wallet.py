@@ -81,9 +81,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("referred_id", name=op.f("pk_referrals")),
     )
     with op.batch_alter_table("referrals", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_referrals_referrer_id"), ["referrer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_referrals_referrer_id"), ["referrer_id"], unique=False)
 
 
 def downgrade() -> None:
