@@ -137,5 +137,12 @@ class Loaders:
     # --- loaders: customer 360 (issue 6) ---
 
     # --- loaders: wallet and loyalty (issue 7) ---
+    @cached_property
+    def referral_summary(self) -> DataLoader[Any, Any]:  # customer id -> ReferralSummary
+        return _loader(self.registry.wallet.referral_summaries)
+
+    @cached_property
+    def reward_credit(self) -> DataLoader[Any, Any]:  # customer id -> Money | None
+        return _loader(self.registry.wallet.reward_credits)
 
     # --- loaders: personalisation (issue 8) ---

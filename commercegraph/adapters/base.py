@@ -447,7 +447,9 @@ class WalletBackend(Protocol):
         """Reverse (part of) a payment back to the account it came from."""
         ...
 
-    async def find_posting(self, customer_id: str, idempotency_key: str) -> WalletPosting | None:
+    async def find_posting(
+        self, customer_id: str, idempotency_key: str
+    ) -> WalletTransactionRecord | None:
         """The posting recorded under a ledger idempotency key, if any."""
         ...
 
@@ -488,6 +490,10 @@ class WalletBackend(Protocol):
 
     async def purge_idempotency_records(self, older_than: datetime) -> int:
         """Forget remembered results older than ``older_than`` (callers keep >= 24 h)."""
+        ...
+
+    async def reward_credits(self, customer_ids: Sequence[str]) -> list[Money | None]:
+        """Credit from redeemed points set aside for the next order (ORDER_DISCOUNT)."""
         ...
 
 

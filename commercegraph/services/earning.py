@@ -30,7 +30,15 @@ class EarningRules:
     )
     # keyed by category id or lower-cased category name
     category_percent: Mapping[str, int] = field(
-        default_factory=lambda: _frozen({"grocery": 200, "phone-accessories": 150})
+        default_factory=lambda: _frozen(
+            {
+                "cat_coffee_pods": 200,
+                "cat_cases": 150,
+                "cat_chargers": 150,
+                "cat_screen_guards": 150,
+                "cat_earbuds": 150,
+            }
+        )
     )
     channel_percent: Mapping[str, int] = field(default_factory=lambda: _frozen({"MOBILE_APP": 150}))
     pickup_percent: int = 110
@@ -118,6 +126,12 @@ class TierChange:
 
 def next_tier(qualifying_points: int) -> str | None:
     return next((name for name, threshold in TIERS if qualifying_points < threshold), None)
+
+
+def following_tier(tier: str) -> str | None:
+    names = [name for name, _ in TIERS]
+    position = names.index(tier) if tier in names else -1
+    return names[position + 1] if position + 1 < len(names) else None
 
 
 def tier_change(spend_before: int, spend_after: int) -> TierChange:

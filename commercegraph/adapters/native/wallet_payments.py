@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -304,3 +305,13 @@ class WalletPayments:
                 delete(m.IdempotencyRecord).where(m.IdempotencyRecord.created_at < older_than)
             )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def reward_credits(self, customer_ids: Sequence[str]) -> list[Money | None]:
+        async with self.store.read() as session:
+            rows = await session.scalars(
+                select(m.LedgerAccount).where(
+                    m.LedgerAccount.owner_id.in_(customer_ids), m.LedgerAccount.kind == "REWARD"
+                )
+            )
+            found = {a.owner_id: Money(a.balance, a.unit) for a in rows}
+        return [found.get(c) for c in customer_ids]

@@ -1,0 +1,232 @@
+"""Wallet and loyalty at checkout: pay an order, refund it, award its points.
+
+These are what ``placeOrder`` and order cancellation call. Each effect is keyed by the
+order id, so a retried checkout never pays or awards twice, and each reads through the
+request's loaders and writes through the wallet port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from commercegraph.adapters.base import (
+    LoyaltyChange,
+    Money,
+    OrderRecord,
+    PaymentMethodRecord,
+    PointsEarning,
+    ProductRecord,
+    WalletPosting,
+)
+from commercegraph.context import Context
+from commercegraph.errors import BadUserInput, CommerceGraphError, NotFound
+from commercegraph.services.earning import (
+    DEFAULT_RULES,
+    EarningRules,
+    EarnLine,
+    TierChange,
+    following_tier,
+    points_for_order,
+    rewards_message,
+)
+
+COMPLETED_STATUSES = frozenset({"COMPLETED", "DELIVERED", "PICKED_UP"})
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPayment:
+    order_id: str
+    reward_credit: WalletPosting | None
+    wallet: WalletPosting | None
+    charged: Money  # what is left for the payment method
+    payment_method: PaymentMethodRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRefund:
+    order_id: str
+    refunded: tuple[WalletPosting, ...]
+    loyalty: LoyaltyChange
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRewards:
+    """A ``LoyaltyChange`` told as the customer hears it at checkout."""
+
+    order_id: str
+    points_earned: int
+    pending_points: int
+    points: int
+    tier_before: str
+    tier_after: str
+    reached_new_tier: bool
+    points_to_next_tier: int | None
+    multipliers: tuple[str, ...]
+    message: str
+
+
+def _keys(order_id: str, what: str) -> str:
+    return f"order:{order_id}:{what}"
+
+
+async def load_order(ctx: Context, order_id: str) -> OrderRecord:
+    order: OrderRecord | None = await ctx.loaders.order_by_id.load(order_id)
+    if order is None:
+        raise NotFound(f"No order {order_id!r}", argument="orderId")
+    ctx.caller.require_customer_access(order.customer_id)
+    return order
+
+
+async def pay_order(
+    ctx: Context,
+    order: OrderRecord,
+    *,
+    wallet_amount: int,
+    payment_method_id: str | None = None,
+    use_reward_credit: bool = True,
+) -> OrderPayment:
+    """Pay ``order`` from reward credit, then ``wallet_amount`` from the wallet, and leave
+    the rest to ``payment_method_id`` (required when anything is left)."""
+    ctx.caller.require_customer_access(order.customer_id)
+    wallet_port = ctx.registry.wallet
+    cid, total = order.customer_id, order.total
+    if not 0 <= wallet_amount <= total.amount:
+        raise BadUserInput(
+            f"`walletAmount` must be between 0 and the order total {total.amount}",
+            argument="walletAmount",
+        )
+    credit: Money | None = await ctx.loaders.reward_credit.load(cid) if use_reward_credit else None
+    from_credit = 0
+    if credit is not None and credit.currency == total.currency:
+        from_credit = max(0, min(credit.amount, total.amount - wallet_amount))
+    remainder = total.amount - wallet_amount - from_credit
+    method: PaymentMethodRecord | None = None
+    if payment_method_id is not None or remainder > 0:
+        if payment_method_id is None:
+            raise BadUserInput(
+                f"{remainder} is left to pay: name a payment method", argument="paymentMethodId"
+            )
+        methods: list[PaymentMethodRecord] = await ctx.loaders.payment_methods.load(cid)
+        method = next((p for p in methods if p.id == payment_method_id), None)
+        if method is None:
+            raise NotFound("No such payment method", argument="paymentMethodId")
+    done: list[WalletPosting] = []
+    try:
+        wallet_posting = None
+        if wallet_amount:
+            wallet_posting = await wallet_port.pay(
+                cid, wallet_amount, f"order {order.id}", _keys(order.id, "wallet")
+            )
+            done.append(wallet_posting)
+        credit_posting = None
+        if from_credit:
+            credit_posting = await wallet_port.pay(
+                cid, from_credit, f"order {order.id}", _keys(order.id, "reward"), "REWARD"
+            )
+    except CommerceGraphError:
+        # all or nothing: what was already taken for this order goes back
+        for posting in done:
+            if not posting.replayed:
+                await wallet_port.refund(
+                    cid, posting.transaction_id, None, _keys(order.id, "undo-" + posting.kind)
+                )
+        raise
+    return OrderPayment(
+        order.id, credit_posting, wallet_posting, Money(remainder, total.currency), method
+    )
+
+
+async def refund_order(ctx: Context, order: OrderRecord) -> OrderRefund:
+    """On cancellation: give back what the wallet and reward credit paid, take back points."""
+    ctx.caller.require_customer_access(order.customer_id)
+    port, cid = ctx.registry.wallet, order.customer_id
+    refunded: list[WalletPosting] = []
+    for what in ("wallet", "reward"):
+        payment = await port.find_posting(cid, _keys(order.id, what))
+        if payment is not None:
+            refunded.append(
+                await port.refund(cid, payment.id, None, _keys(order.id, f"{what}-refund"))
+            )
+    change = await port.reverse_order_points(cid, order.id, _keys(order.id, "points-reversal"))
+    return OrderRefund(order.id, tuple(refunded), change)
+
+
+async def _earn_lines(ctx: Context, order: OrderRecord) -> list[EarnLine]:
+    products: list[ProductRecord | None] = await asyncio.gather(
+        *(ctx.loaders.product_by_sku.load(line.sku) for line in order.lines)
+    )
+    return [
+        EarnLine(
+            line.unit_price.amount * line.quantity,
+            product.category if product else None,
+            product.category_id if product else None,
+        )
+        for line, product in zip(order.lines, products, strict=True)
+    ]
+
+
+async def award_order_points(
+    ctx: Context, order: OrderRecord, rules: EarningRules = DEFAULT_RULES
+) -> OrderRewards:
+    """Points for a placed order, pending until its return window ends; says whether the
+    customer reached a new tier. Awarding the same order again returns the first award."""
+    ctx.caller.require_customer_access(order.customer_id)
+    loyalty = await ctx.loaders.loyalty.load(order.customer_id)
+    earning = points_for_order(
+        await _earn_lines(ctx, order),
+        total=order.total.amount,
+        currency=order.total.currency,
+        tier=loyalty.tier if loyalty is not None else "BRONZE",
+        channel=order.channel,
+        fulfillment=order.fulfillment,
+        rules=rules,
+    )
+    pending_days = 0 if order.status in COMPLETED_STATUSES else rules.return_window_days
+    change = await ctx.registry.wallet.earn_points(
+        PointsEarning(
+            customer_id=order.customer_id,
+            points=earning.points,
+            qualifying_amount=earning.qualifying_amount,
+            source="ORDER",
+            occurred_at=max(order.placed_at, ctx.now),
+            order_id=order.id,
+            pending_days=pending_days,
+            validity_days=rules.validity_days,
+        ),
+        _keys(order.id, "earn"),
+    )
+    return rewards_of(order.id, change, earning.multipliers, pending=pending_days > 0)
+
+
+def rewards_of(
+    order_id: str, change: LoyaltyChange, multipliers: tuple[str, ...], *, pending: bool
+) -> OrderRewards:
+    tier = TierChange(
+        change.tier_before,
+        change.tier_after,
+        change.points_to_next_tier,
+        following_tier(change.tier_after),
+    )
+    return OrderRewards(
+        order_id=order_id,
+        points_earned=change.points_earned,
+        pending_points=change.pending_points,
+        points=change.points,
+        tier_before=change.tier_before,
+        tier_after=change.tier_after,
+        reached_new_tier=change.reached_new_tier,
+        points_to_next_tier=change.points_to_next_tier,
+        multipliers=multipliers,
+        message=rewards_message(change.points_earned, pending, tier),
+    )
+
+
+async def order_completed(
+    ctx: Context, order: OrderRecord, rules: EarningRules = DEFAULT_RULES
+) -> LoyaltyChange | None:
+    """The referred customer's first completed order pays their referrer, once."""
+    ctx.caller.require_customer_access(order.customer_id)
+    if order.status not in COMPLETED_STATUSES:
+        return None
+    return await ctx.registry.wallet.reward_referral(order.customer_id, rules.referral_points)
