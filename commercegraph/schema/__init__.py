@@ -21,10 +21,13 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
+from commercegraph.schema.wallet import WalletMutation
+
 # --- query parts: personalisation (issue 8) ---
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

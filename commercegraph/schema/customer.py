@@ -35,6 +35,7 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.schema.referral import Referral
 from commercegraph.services.pagination import check_first
 
 
@@ -313,6 +314,9 @@ class Customer(Node):
     # --- Customer fields: customer 360 (issue 6) ---
 
     # --- Customer fields: wallet and loyalty (issue 7) ---
+    @strawberry.field(description="Referral code and how many friends it brought in.")
+    async def referral(self, info: Info[Context, None]) -> Referral:
+        return Referral.of(await info.context.loaders.referral_summary.load(self._owner(info)))
 
     # --- Customer fields: carts (issue 5) ---
 
