@@ -53,7 +53,7 @@ def wallet_url(request: pytest.FixtureRequest) -> str:
 
 @pytest_asyncio.fixture(scope="session")
 async def wallet_store(wallet_url: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(wallet_url, pool_size=60))
+    store = Store(create_engine(wallet_url, pool_size=15))
     yield store
     await store.dispose()
 
@@ -65,7 +65,7 @@ def wallet(wallet_store: Store, wallet_url: str) -> NativeWallet:
 
 @pytest_asyncio.fixture(scope="session")
 async def pg_store(wallet_postgres_url: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(wallet_postgres_url, pool_size=60))
+    store = Store(create_engine(wallet_postgres_url, pool_size=15))
     yield store
     await store.dispose()
 
