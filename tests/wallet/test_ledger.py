@@ -15,7 +15,7 @@ from tests.wallet.conftest import funded_customer, make_customer
 
 
 async def test_top_up_pay_refund_move_money_and_balance_the_ledger(wallet: NativeWallet) -> None:
-    cid, card = await funded_customer(wallet, 5_000)
+    cid, _card = await funded_customer(wallet, 5_000)
     payment = await wallet.pay(cid, 1_200, "order o1", "pay-1")
     assert payment.amount.amount == -1_200 and payment.balance.amount == 3_800
     partial = await wallet.refund(cid, payment.transaction_id, 200, "refund-1")
@@ -68,7 +68,7 @@ async def test_idempotency_replays_same_request_and_refuses_a_different_one(
 
 async def test_top_up_checks_amount_and_payment_method_owner(wallet: NativeWallet) -> None:
     cid, card = await funded_customer(wallet, 0)
-    other, other_card = await funded_customer(wallet, 0)
+    _other, other_card = await funded_customer(wallet, 0)
     with pytest.raises(BadUserInput) as bad:
         await wallet.top_up(cid, 0, card, "t0")
     assert bad.value.extensions["argument"] == "amount"
