@@ -25,6 +25,7 @@ from commercegraph.services.earning import (
     DEFAULT_RULES,
     EarningRules,
     EarnLine,
+    OrderEarning,
     TierChange,
     following_tier,
     points_for_order,
@@ -173,15 +174,20 @@ async def award_order_points(
     customer reached a new tier. Awarding the same order again returns the first award."""
     ctx.caller.require_customer_access(order.customer_id)
     loyalty = await ctx.loaders.loyalty.load(order.customer_id)
-    earning = points_for_order(
-        await _earn_lines(ctx, order),
-        total=order.total.amount,
-        currency=order.total.currency,
-        tier=loyalty.tier if loyalty is not None else "BRONZE",
-        channel=order.channel,
-        fulfillment=order.fulfillment,
-        rules=rules,
-    )
+    lines = await _earn_lines(ctx, order)
+
+    def earning_at(tier: str) -> OrderEarning:
+        return points_for_order(
+            lines,
+            total=order.total.amount,
+            currency=order.total.currency,
+            tier=tier,
+            channel=order.channel,
+            fulfillment=order.fulfillment,
+            rules=rules,
+        )
+
+    earning = earning_at(loyalty.tier if loyalty is not None else "BRONZE")
     pending_days = 0 if order.status in COMPLETED_STATUSES else rules.return_window_days
     change = await ctx.registry.wallet.earn_points(
         PointsEarning(
@@ -196,6 +202,8 @@ async def award_order_points(
         ),
         _keys(order.id, "earn"),
     )
+    if change.replayed:  # told as it was first told, at the tier the order earned under
+        earning = earning_at(change.tier_before)
     return rewards_of(order.id, change, earning.multipliers, pending=pending_days > 0)
 
 

@@ -269,9 +269,12 @@ class Customer(Node):
 
     @strawberry.field
     async def wallet(self, info: Info[Context, None]) -> Wallet | None:
-        record: WalletRecord | None = await info.context.loaders.wallet.load(self._owner(info))
-        if record is None:
-            return None
+        owner = self._owner(info)
+        record: WalletRecord | None = await info.context.loaders.wallet.load(owner)
+        if record is None:  # no money moved yet: an empty wallet that can hold cards
+            return Wallet(
+                balance=Money.minor(0, info.context.settings.default_currency), _customer_id=owner
+            )
         return Wallet(balance=Money.of(record.balance), _customer_id=record.customer_id)
 
     @strawberry.field

@@ -105,7 +105,7 @@ def points_for_order(
         notes.append("category")
     for name, pct in (("tier", tier_pct), ("channel", channel_pct), ("pickup", pickup_pct)):
         if pct != 100:
-            notes.append(f"{name} x{Fraction(pct, 100)}")
+            notes.append(f"{name} x{pct / 100:g}")  # display only; the sums stay exact
         scale *= Fraction(pct, 100)
     base = math.floor(Fraction(paid * rules.points_per_unit, unit))
     return OrderEarning(math.floor(weighted * scale), base, paid, tuple(notes))

@@ -120,3 +120,6 @@ async def funded_customer(wallet: NativeWallet, amount: int) -> tuple[str, str]:
         await wallet.top_up(cid, step, card.id, f"fund-{remaining}")
         remaining -= step
     return cid, card.id
+
+
+from tests.wallet.seeded import demo, demo_url  # noqa: E402, F401  (module-scoped demo stores)

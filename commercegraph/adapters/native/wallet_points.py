@@ -59,11 +59,14 @@ class LoyaltyWrites(WalletPayments):
             scope=cid,
             key=idempotency_key,
             operation="loyalty.earn",
-            request={
+            # an order earns once: its points depend on the tier at the time, so a later
+            # retry (after the tier moved) is the same request, answered with the first award
+            request={"source": earning.source, "order": earning.order_id}
+            if earning.order_id
+            else {
                 "points": earning.points,
                 "qualifying": earning.qualifying_amount,
                 "source": earning.source,
-                "order": earning.order_id,
                 "pending_days": earning.pending_days,
             },
             now=self._now(),
