@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -61,8 +61,9 @@ def system_account(kind: str, unit: str) -> AccountRef:
     return AccountRef(f"{SYSTEM_PREFIX}{kind}_{unit}", "system", kind, unit)
 
 
-async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> None:
-    """Create missing accounts; concurrent creators of the same account both succeed."""
+async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> set[str]:
+    """Create missing accounts (concurrent creators of one account both succeed); returns
+    the ids that existed already."""
     wanted = {r.account_id: r for r in refs}
     existing = set(
         await session.scalars(
@@ -71,8 +72,8 @@ async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> 
     )
     missing = [r for r in wanted.values() if r.account_id not in existing]
     if not missing:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        return existing
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     rows = [
         {
             "id": r.account_id,
@@ -85,24 +86,46 @@ async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> 
         }
         for r in missing
     ]
-    await session.execute(insert(m.LedgerAccount).values(rows).on_conflict_do_nothing())
+    await session.execute(dialect_insert(m.LedgerAccount).values(rows).on_conflict_do_nothing())
+    return existing
 
 
-async def _move(session: AsyncSession, account_id: str, delta: int) -> int:
-    stmt = update(m.LedgerAccount).where(m.LedgerAccount.id == account_id)
+async def _move(session: AsyncSession, ref: AccountRef, delta: int) -> int:
+    stmt = update(m.LedgerAccount).where(m.LedgerAccount.id == ref.account_id)
     if delta < 0:
         stmt = stmt.where(or_(m.LedgerAccount.allow_negative, m.LedgerAccount.balance + delta >= 0))
-    result = await session.execute(
+    stmt = (
         stmt.values(balance=m.LedgerAccount.balance + delta)
         .returning(m.LedgerAccount.balance)
         .execution_options(synchronize_session=False)
     )
-    balance = result.scalar_one_or_none()
+    balance = (await session.execute(stmt)).scalar_one_or_none()
     if balance is None:
-        raise InsufficientFunds(
-            "The balance does not cover this amount", account=account_id.split("_")[-2]
+        exists = await session.scalar(
+            select(m.LedgerAccount.id).where(m.LedgerAccount.id == ref.account_id)
         )
+        if exists is not None:
+            raise InsufficientFunds("The balance does not cover this amount", account=ref.kind)
+        # accounts open on first use: creating them only here keeps the common path short
+        await ensure_accounts(session, [ref])
+        balance = (await session.execute(stmt)).scalar_one_or_none()
+        if balance is None:
+            raise InsufficientFunds("The balance does not cover this amount", account=ref.kind)
     return int(balance)
+
+
+DEFERRED = "ledger.deferred_system_moves"
+_known_system: set[tuple[int, str]] = set()
+
+
+async def _ensure_system(session: AsyncSession, refs: list[AccountRef]) -> None:
+    """System accounts exist before entries name them; known ones cost no query."""
+    engine = id(session.get_bind())
+    missing = [r for r in refs if (engine, r.account_id) not in _known_system]
+    if missing:
+        # only rows seen committed are remembered: a creating transaction may roll back
+        existing = await ensure_accounts(session, missing)
+        _known_system.update((engine, account_id) for account_id in existing)
 
 
 async def post(
@@ -117,18 +140,26 @@ async def post(
     reverses_id: str | None = None,
     description: str = "",
 ) -> tuple[str, dict[str, int]]:
-    """Record one balanced transaction; returns its id and the moved accounts' balances."""
+    """Record one balanced transaction; returns its id and the customer accounts' balances.
+
+    Inside ``run_idempotent`` the system accounts move at the very end of the transaction
+    (see ``apply_deferred``); elsewhere they move before this returns.
+    """
     check_balanced(Leg(ref.account_id, ref.unit, amount) for ref, amount in legs)
-    await ensure_accounts(session, (ref for ref, _ in legs))
+    refs = {ref.account_id: ref for ref, _ in legs}
+    await _ensure_system(session, [ref for ref in refs.values() if ref.is_system])
     net = net_by_account(Leg(ref.account_id, ref.unit, amount) for ref, amount in legs)
-    order = lock_order(net, SYSTEM_PREFIX)
     balances: dict[str, int] = {}
-    for account_id in order:
-        if not account_id.startswith(SYSTEM_PREFIX):
-            balances[account_id] = await _move(session, account_id, net[account_id])
+    system: list[tuple[AccountRef, int]] = []
+    for account_id in lock_order(net, SYSTEM_PREFIX):
+        ref = refs[account_id]
+        if ref.is_system:
+            system.append((ref, net[account_id]))
+        else:
+            balances[account_id] = await _move(session, ref, net[account_id])
     tx_id = new_id("ltx")
-    session.add(
-        m.LedgerTransaction(
+    await session.execute(
+        insert(m.LedgerTransaction).values(
             id=tx_id,
             customer_id=customer_id,
             kind=kind,
@@ -139,17 +170,33 @@ async def post(
             created_at=now,
         )
     )
-    await session.flush()
-    session.add_all(
-        m.LedgerEntry(transaction_id=tx_id, account_id=ref.account_id, amount=amount)
-        for ref, amount in legs
-        if amount != 0
+    await session.execute(
+        insert(m.LedgerEntry),
+        [
+            {"transaction_id": tx_id, "account_id": ref.account_id, "amount": amount}
+            for ref, amount in legs
+            if amount != 0
+        ],
     )
-    await session.flush()
-    for account_id in order:
-        if account_id.startswith(SYSTEM_PREFIX):
-            balances[account_id] = await _move(session, account_id, net[account_id])
+    deferred = session.info.get(DEFERRED)
+    if deferred is not None:
+        deferred.extend(system)
+    else:
+        for ref, delta in system:
+            await _move(session, ref, delta)
     return tx_id, balances
+
+
+async def apply_deferred(session: AsyncSession) -> None:
+    moves: list[tuple[AccountRef, int]] = session.info.pop(DEFERRED, [])
+    net: dict[str, int] = {}
+    refs: dict[str, AccountRef] = {}
+    for ref, delta in moves:
+        net[ref.account_id] = net.get(ref.account_id, 0) + delta
+        refs[ref.account_id] = ref
+    for account_id in sorted(net):
+        if net[account_id]:
+            await _move(session, refs[account_id], net[account_id])
 
 
 def check_key(idempotency_key: str) -> str:
@@ -182,13 +229,10 @@ async def run_idempotent(
     """
     key = check_key(key)
     fingerprint = request_fingerprint(operation, request)
-    replay = await _replay(store, scope, key, fingerprint)
-    if replay is not None:
-        return replay, True
     try:
         async with store.write() as session:
-            session.add(
-                m.IdempotencyRecord(
+            await session.execute(
+                insert(m.IdempotencyRecord).values(
                     scope=scope,
                     key=key,
                     operation=operation,
@@ -197,8 +241,9 @@ async def run_idempotent(
                     created_at=now,
                 )
             )
-            await session.flush()
+            session.info[DEFERRED] = []
             payload = await body(session)
+            await session.flush()
             encoded = json.dumps(payload, separators=(",", ":"))
             if len(encoded) > MAX_KEY_LENGTH:
                 raise ValueError(f"result of {operation} too long to remember: {encoded}")
@@ -208,10 +253,14 @@ async def run_idempotent(
                 .values(result_ref=encoded)
                 .execution_options(synchronize_session=False)
             )
+            # the shared system rows last: their locks are held only for the commit
+            await apply_deferred(session)
             return payload, False
-    except IntegrityError:
+    except IntegrityError as exc:
         replay = await _replay(store, scope, key, fingerprint)
         if replay is None:
+            if "idem" not in str(exc.orig):  # not a key clash: a bug, not the caller's
+                raise
             raise Conflict(
                 "This idempotency key was already used", argument="idempotencyKey"
             ) from None
