@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- commands: inventory and bundles (issue 5) ---
     # --- commands: customer 360 (issue 6) ---
     # --- commands: wallet and loyalty (issue 7) ---
+    from commercegraph.wallet_cli import register as register_wallet
+
+    register_wallet(sub)
     # --- commands: personalisation (issue 8) ---
     # --- commands: hardening (issue 9) ---
     return parser

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     wallet_max_top_up: int = 100_000  # minor units per top-up
     wallet_max_payment_methods: int = 10
     loyalty_expiring_soon_days: int = 30
+    wallet_idempotency_retention_hours: int = Field(default=48, ge=24)
 
     # --- settings: personalisation (issue 8) ---
 

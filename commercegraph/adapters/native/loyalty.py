@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -420,11 +420,14 @@ async def due_customers(
     )
 
 
-async def expiring_soon(
+async def expiring(
     session: AsyncSession, customer_ids: list[str], now: datetime, until: datetime
-) -> dict[str, int]:
+) -> dict[str, tuple[int, int]]:
+    """Per customer: points already past their date (expiry not yet posted), and points
+    that expire by ``until``."""
+    overdue = func.sum(case((m.PointsLot.expires_at <= now, m.PointsLot.remaining), else_=0))
     rows = await session.execute(
-        select(m.PointsLot.customer_id, func.sum(m.PointsLot.remaining))
+        select(m.PointsLot.customer_id, overdue, func.sum(m.PointsLot.remaining))
         .where(
             m.PointsLot.customer_id.in_(customer_ids),
             m.PointsLot.status == "AVAILABLE",
@@ -433,4 +436,4 @@ async def expiring_soon(
         )
         .group_by(m.PointsLot.customer_id)
     )
-    return {cid: int(total or 0) for cid, total in rows}
+    return {cid: (int(late or 0), int(total or 0) - int(late or 0)) for cid, late, total in rows}

@@ -17,7 +17,7 @@ from commercegraph.adapters.base import (
     WalletRecord,
     WalletTransactionRecord,
 )
-from commercegraph.adapters.native.loyalty import expiring_soon
+from commercegraph.adapters.native.loyalty import expiring
 from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
@@ -63,7 +63,7 @@ class NativeWallet(Referrals):
                 )
             }
             now = utcnow()
-            soon = await expiring_soon(
+            soon = await expiring(
                 session,
                 list(customer_ids),
                 now,
@@ -78,13 +78,14 @@ class NativeWallet(Referrals):
             results.append(
                 LoyaltyRecord(
                     customer_id=cid,
-                    points=points.get(cid, 0),
+                    # points past their date are gone even before the expiry is posted
+                    points=points.get(cid, 0) - soon.get(cid, (0, 0))[0],
                     tier=account.tier,
                     points_to_next_tier=points_to_next_tier(
                         points_for_spend(account.qualifying_spend)
                     ),
                     pending_points=account.pending_points,
-                    expiring_soon=soon.get(cid, 0),
+                    expiring_soon=soon.get(cid, (0, 0))[1],
                 )
             )
         return results
