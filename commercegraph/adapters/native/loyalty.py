@@ -43,7 +43,9 @@ def pending_account(customer_id: str) -> AccountRef:
 ISSUED = system_account("POINTS_ISSUED", PTS)
 
 
-async def lock_member(session: AsyncSession, customer_id: str, now: datetime) -> m.LoyaltyAccount:
+async def lock_member(
+    session: AsyncSession, customer_id: str, now: datetime, *, expire: bool = True
+) -> m.LoyaltyAccount:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
         insert(m.LoyaltyAccount)
@@ -65,6 +67,8 @@ async def lock_member(session: AsyncSession, customer_id: str, now: datetime) ->
         )
     ).one()
     await _reconcile(session, member, now)
+    if expire:  # what a write reports is current
+        await expire_member(session, customer_id, now)
     return member
 
 

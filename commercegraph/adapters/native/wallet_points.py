@@ -153,7 +153,7 @@ class LoyaltyWrites(WalletPayments):
         total = 0
         for cid in customers:
             async with self.store.write() as session:
-                member = await loyalty.lock_member(session, cid, now)
+                member = await loyalty.lock_member(session, cid, now, expire=False)
                 if status == "PENDING":
                     total += await loyalty.release_member(session, member, now)
                 else:
