@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commercegraph.config import Settings
@@ -22,14 +22,16 @@ async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
         released = await wallet.release_pending_points(now)
         expired = await wallet.expire_points(now)
         retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
-        purged = await wallet.purge_idempotency_records(now - retention)
+        purged = await wallet.purge_idempotency_records(datetime.now(UTC) - retention)
     finally:
         await store.dispose()
     return {"released_points": released, "expired_points": expired, "purged_keys": purged}
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
-    now = datetime.fromisoformat(args.now) if args.now else datetime.now().astimezone()
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     print(json.dumps(asyncio.run(_maintain(settings, now))))
     return 0
 

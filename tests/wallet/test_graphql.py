@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, SAM_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
+from commercegraph.store.models.base import utcnow
 from tests.wallet.audit import audit_ledger
 from tests.wallet.conftest import make_customer
 from tests.wallet.seeded import Demo, place_order
@@ -260,3 +262,23 @@ async def test_referrals_pay_once_and_refuse_a_second_identity(demo: Demo) -> No
     await place_order(demo.store, late, [(DEVI_COFFEE_SKU, 1, COFFEE_PRICE)])
     refused = await gql.post(apply, {"c": code}, token=gql.token(late))
     assert error(refused) == {"code": "CONFLICT", "argument": "code"}
+
+
+async def test_devis_points_show_what_expires_soon_and_exclude_what_expired(demo: Demo) -> None:
+    gql = demo.gql
+    loyalty = data(await gql.post(ME_WALLET, token=gql.token(DEVI_ID)))["me"]["loyalty"]
+    now = utcnow()
+    async with demo.store.read() as session:
+        lots = list(
+            await session.scalars(
+                select(m.PointsLot).where(
+                    m.PointsLot.customer_id == DEVI_ID,
+                    m.PointsLot.status == "AVAILABLE",
+                    m.PointsLot.remaining > 0,
+                )
+            )
+        )
+    assert lots, "the demo gives each of Devi's earnings a lot"
+    assert loyalty["points"] == sum(lot.remaining for lot in lots if lot.expires_at > now)
+    soon = [lot for lot in lots if now < lot.expires_at <= now + timedelta(days=30)]
+    assert loyalty["expiringSoon"] == sum(lot.remaining for lot in soon) > 0
