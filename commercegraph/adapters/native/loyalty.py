@@ -1,4 +1,4 @@
-"""Points on the native ledger: lots (pending, available, FIFO expiry) and tiers.
+"""Points on the native ledger: earning, returns and tiers over a rolling 12 months.
 
 Every function here runs inside a caller's write transaction after ``lock_member`` has
 locked the customer's loyalty row, so one customer's points move one operation at a time
@@ -9,38 +9,28 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import LoyaltyChange, PointsEarning
-from commercegraph.adapters.native.ledger import (
-    AccountRef,
-    customer_account,
-    new_id,
-    post,
-    system_account,
+from commercegraph.adapters.native.ledger import post
+from commercegraph.adapters.native.points_lots import (
+    ISSUED,
+    add_lot,
+    balance,
+    expire_member,
+    lot_sum,
+    pending_account,
+    points_account,
 )
-from commercegraph.errors import InsufficientFunds
 from commercegraph.services.earning import tier_change
 from commercegraph.services.loyalty import points_for_spend, tier_for
 from commercegraph.store import models as m
 
-PTS = "PTS"
 TIER_WINDOW = timedelta(days=365)  # tiers count qualifying spend over a rolling 12 months
 OPENING_VALIDITY = timedelta(days=365)  # balances that predate lots expire a year on
-
-
-def points_account(customer_id: str) -> AccountRef:
-    return customer_account(customer_id, "POINTS", PTS)
-
-
-def pending_account(customer_id: str) -> AccountRef:
-    return customer_account(customer_id, "PENDING", PTS)
-
-
-ISSUED = system_account("POINTS_ISSUED", PTS)
 
 
 async def lock_member(
@@ -72,29 +62,13 @@ async def lock_member(
     return member
 
 
-async def _balance(session: AsyncSession, account_id: str) -> int:
-    value = await session.scalar(
-        select(m.LedgerAccount.balance).where(m.LedgerAccount.id == account_id)
-    )
-    return int(value or 0)
-
-
-async def _lot_sum(session: AsyncSession, customer_id: str, status: str) -> int:
-    value = await session.scalar(
-        select(func.coalesce(func.sum(m.PointsLot.remaining), 0)).where(
-            m.PointsLot.customer_id == customer_id, m.PointsLot.status == status
-        )
-    )
-    return int(value or 0)
-
-
 async def _reconcile(session: AsyncSession, member: m.LoyaltyAccount, now: datetime) -> None:
     """Give lots to balances that predate them (imported or seeded accounts)."""
     cid = member.customer_id
-    available = await _balance(session, points_account(cid).account_id)
-    lots = await _lot_sum(session, cid, "AVAILABLE")
+    available = await balance(session, points_account(cid).account_id)
+    lots = await lot_sum(session, cid, "AVAILABLE")
     if available > lots:
-        _add_lot(
+        add_lot(
             session,
             cid,
             "OPENING",
@@ -106,7 +80,7 @@ async def _reconcile(session: AsyncSession, member: m.LoyaltyAccount, now: datet
             now,
             now + OPENING_VALIDITY,
         )
-    pending = await _balance(session, pending_account(cid).account_id)
+    pending = await balance(session, pending_account(cid).account_id)
     if member.pending_points > pending:
         # a cached pending figure without ledger entries: put it on the ledger
         await post(
@@ -121,9 +95,9 @@ async def _reconcile(session: AsyncSession, member: m.LoyaltyAccount, now: datet
             description="pending points carried over",
         )
         pending = member.pending_points
-    pending_lots = await _lot_sum(session, cid, "PENDING")
+    pending_lots = await lot_sum(session, cid, "PENDING")
     if pending > pending_lots:
-        _add_lot(
+        add_lot(
             session,
             cid,
             "OPENING",
@@ -151,35 +125,6 @@ async def _reconcile(session: AsyncSession, member: m.LoyaltyAccount, now: datet
             )
         )
     await session.flush()
-
-
-def _add_lot(
-    session: AsyncSession,
-    customer_id: str,
-    source: str,
-    order_id: str | None,
-    transaction_id: str,
-    points: int,
-    status: str,
-    earned_at: datetime,
-    available_at: datetime,
-    expires_at: datetime,
-) -> None:
-    session.add(
-        m.PointsLot(
-            id=new_id("lot"),
-            customer_id=customer_id,
-            source=source,
-            order_id=order_id,
-            transaction_id=transaction_id,
-            points=points,
-            remaining=points,
-            status=status,
-            earned_at=earned_at,
-            available_at=available_at,
-            expires_at=expires_at,
-        )
-    )
 
 
 async def window_spend(session: AsyncSession, customer_id: str, now: datetime) -> int:
@@ -211,7 +156,7 @@ async def _change(
     return LoyaltyChange(
         transaction_id=tx_id,
         points_earned=points,
-        points=await _balance(session, points_account(member.customer_id).account_id),
+        points=await balance(session, points_account(member.customer_id).account_id),
         pending_points=member.pending_points,
         tier_before=change.tier_before,
         tier_after=change.tier_after,
@@ -242,7 +187,7 @@ async def earn(
             description=f"{earning.source} {earning.order_id or ''}".strip(),
         )
         available_at = now + timedelta(days=earning.pending_days)
-        _add_lot(
+        add_lot(
             session,
             cid,
             earning.source,
@@ -325,119 +270,3 @@ async def reverse_order(
     return await _change(
         session, member, spend_before, now, tx_id, -(from_pending + from_available)
     )
-
-
-async def consume_fifo(session: AsyncSession, customer_id: str, points: int, now: datetime) -> None:
-    """Take ``points`` from the oldest-expiring available lots."""
-    await expire_member(session, customer_id, now)
-    lots = list(
-        await session.scalars(
-            select(m.PointsLot)
-            .where(
-                m.PointsLot.customer_id == customer_id,
-                m.PointsLot.status == "AVAILABLE",
-                m.PointsLot.remaining > 0,
-            )
-            .order_by(m.PointsLot.expires_at, m.PointsLot.earned_at, m.PointsLot.id)
-        )
-    )
-    if sum(lot.remaining for lot in lots) < points:
-        raise InsufficientFunds("Not enough available points", argument="points")
-    left = points
-    for lot in lots:
-        take = min(left, lot.remaining)
-        lot.remaining -= take
-        if lot.remaining == 0:
-            lot.status = "CLOSED"
-        left -= take
-        if left == 0:
-            break
-    await session.flush()
-
-
-async def expire_member(session: AsyncSession, customer_id: str, now: datetime) -> int:
-    lots = list(
-        await session.scalars(
-            select(m.PointsLot).where(
-                m.PointsLot.customer_id == customer_id,
-                m.PointsLot.status == "AVAILABLE",
-                m.PointsLot.remaining > 0,
-                m.PointsLot.expires_at <= now,
-            )
-        )
-    )
-    expired = sum(lot.remaining for lot in lots)
-    if expired:
-        await post(
-            session,
-            customer_id=customer_id,
-            kind="EXPIRE",
-            legs=[(points_account(customer_id), -expired), (ISSUED, expired)],
-            now=now,
-            description="points expired",
-        )
-        for lot in lots:
-            lot.remaining = 0
-            lot.status = "CLOSED"
-        await session.flush()
-    return expired
-
-
-async def release_member(session: AsyncSession, member: m.LoyaltyAccount, now: datetime) -> int:
-    cid = member.customer_id
-    lots = list(
-        await session.scalars(
-            select(m.PointsLot).where(
-                m.PointsLot.customer_id == cid,
-                m.PointsLot.status == "PENDING",
-                m.PointsLot.available_at <= now,
-            )
-        )
-    )
-    released = sum(lot.remaining for lot in lots)
-    if released:
-        await post(
-            session,
-            customer_id=cid,
-            kind="RELEASE",
-            legs=[(pending_account(cid), -released), (points_account(cid), released)],
-            now=now,
-            description="return window ended",
-        )
-        member.pending_points -= released
-    for lot in lots:
-        lot.status = "AVAILABLE" if lot.remaining else "CLOSED"
-    await session.flush()
-    return released
-
-
-async def due_customers(
-    session: AsyncSession, status: str, column: str, now: datetime
-) -> list[str]:
-    col = getattr(m.PointsLot, column)
-    return list(
-        await session.scalars(
-            select(m.PointsLot.customer_id)
-            .where(m.PointsLot.status == status, m.PointsLot.remaining > 0, col <= now)
-            .distinct()
-        )
-    )
-
-
-async def expiring(
-    session: AsyncSession, customer_ids: list[str], now: datetime, until: datetime
-) -> dict[str, tuple[int, int]]:
-    """Per customer: points already past their date (expiry not yet posted), and points
-    that expire by ``until``."""
-    overdue = func.sum(case((m.PointsLot.expires_at <= now, m.PointsLot.remaining), else_=0))
-    rows = await session.execute(
-        select(m.PointsLot.customer_id, overdue, func.sum(m.PointsLot.remaining))
-        .where(
-            m.PointsLot.customer_id.in_(customer_ids),
-            m.PointsLot.status == "AVAILABLE",
-            m.PointsLot.remaining > 0,
-            m.PointsLot.expires_at <= until,
-        )
-        .group_by(m.PointsLot.customer_id)
-    )
-    return {cid: (int(late or 0), int(total or 0) - int(late or 0)) for cid, late, total in rows}

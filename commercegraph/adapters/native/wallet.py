@@ -17,7 +17,7 @@ from commercegraph.adapters.base import (
     WalletRecord,
     WalletTransactionRecord,
 )
-from commercegraph.adapters.native.loyalty import expiring
+from commercegraph.adapters.native.points_lots import expiring
 from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput

@@ -13,7 +13,7 @@ from commercegraph.adapters.base import (
     PointsEarning,
     RedemptionRecord,
 )
-from commercegraph.adapters.native import loyalty
+from commercegraph.adapters.native import loyalty, points_lots
 from commercegraph.adapters.native.ledger import (
     customer_account,
     post,
@@ -117,14 +117,14 @@ class LoyaltyWrites(WalletPayments):
 
         async def body(session: AsyncSession) -> list[Any]:
             await loyalty.lock_member(session, customer_id, now)
-            await loyalty.consume_fifo(session, customer_id, points, now)
+            await points_lots.consume_fifo(session, customer_id, points, now)
             tx_id, balances = await post(
                 session,
                 customer_id=customer_id,
                 kind="REDEEM",
                 legs=[
-                    (loyalty.points_account(customer_id), -points),
-                    (loyalty.ISSUED, points),
+                    (points_lots.points_account(customer_id), -points),
+                    (points_lots.ISSUED, points),
                     (system_account("REWARDS", unit), -credit),
                     (target, credit),
                 ],
@@ -133,7 +133,12 @@ class LoyaltyWrites(WalletPayments):
                 idempotency_key=idempotency_key,
                 description=f"{points} points into {into.lower().replace('_', ' ')}",
             )
-            return [tx_id, credit, unit, balances[loyalty.points_account(customer_id).account_id]]
+            return [
+                tx_id,
+                credit,
+                unit,
+                balances[points_lots.points_account(customer_id).account_id],
+            ]
 
         payload, replayed = await run_idempotent(
             self.store,
@@ -149,15 +154,15 @@ class LoyaltyWrites(WalletPayments):
 
     async def _per_member(self, now: datetime, status: str, column: str) -> int:
         async with self.store.read() as session:
-            customers = await loyalty.due_customers(session, status, column, now)
+            customers = await points_lots.due_customers(session, status, column, now)
         total = 0
         for cid in customers:
             async with self.store.write() as session:
                 member = await loyalty.lock_member(session, cid, now, expire=False)
                 if status == "PENDING":
-                    total += await loyalty.release_member(session, member, now)
+                    total += await points_lots.release_member(session, member, now)
                 else:
-                    total += await loyalty.expire_member(session, cid, now)
+                    total += await points_lots.expire_member(session, cid, now)
         return total
 
     async def release_pending_points(self, now: datetime | None = None) -> int:
