@@ -68,15 +68,17 @@ async def _run(wallet: NativeWallet, payers: list[str], seconds: float) -> dict[
             done += 1
         return done
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     counts = await asyncio.gather(*(worker(w, cid) for w, cid in enumerate(payers)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     latencies.sort()
     return {
         "workers": len(payers),
         "postings": sum(counts),
         "seconds": round(elapsed, 2),
         "postings_per_second": round(sum(counts) / elapsed, 1),
+        # gateway-side CPU per posting: the share of a core this process spent on each one
+        "client_cpu_ms_per_posting": round(cpu / max(1, sum(counts)) * 1000, 2),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 2),
         "latency_ms_p99": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
     }
@@ -108,7 +110,14 @@ def main() -> None:
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     print(
-        json.dumps({"benchmark": "wallet_ledger_postgresql", "cpu_count": os.cpu_count(), **result})
+        json.dumps(
+            {
+                "benchmark": "wallet_ledger_postgresql",
+                "cpu_count": os.cpu_count(),
+                "load_average_1m": round(os.getloadavg()[0], 2),  # the machine is shared
+                **result,
+            }
+        )
     )
 
 
