@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_wallet(sub)
     # --- commands: personalisation (issue 8) ---
+    from commercegraph.webhooks import register_cli as register_webhook_commands
+
+    register_webhook_commands(sub)
     # --- commands: hardening (issue 9) ---
     return parser
 

@@ -14,20 +14,21 @@ from strawberry.types import ExecutionContext
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
+from commercegraph.schema.wallet import WalletMutation
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
 # --- query parts: wallet and loyalty (issue 7) ---
-from commercegraph.schema.wallet import WalletMutation
-
 # --- query parts: personalisation (issue 8) ---
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
 MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
+MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

@@ -25,6 +25,12 @@ from commercegraph.store.models.loyalty import (
     Referral,
     ReferralCode,
 )
+from commercegraph.store.models.personalization import (
+    OfferCap,
+    OfferLogEntry,
+    ShoppingListEntry,
+    WebhookDelivery,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -52,6 +58,8 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "LoyaltyAccount",
+    "OfferCap",
+    "OfferLogEntry",
     "Order",
     "OrderLine",
     "PaymentMethod",
@@ -62,7 +70,9 @@ __all__ = [
     "QualifyingSpend",
     "Referral",
     "ReferralCode",
+    "ShoppingListEntry",
     "Stock",
     "UTCDateTime",
+    "WebhookDelivery",
     "utcnow",
 ]
