@@ -173,3 +173,17 @@ async def test_idempotency_records_are_kept_a_day(wallet: NativeWallet) -> None:
     with pytest.raises(ValueError):
         await wallet.purge_idempotency_records(utcnow() - timedelta(hours=23))
     assert await wallet.purge_idempotency_records(utcnow() - timedelta(days=2)) >= 0
+
+
+async def test_an_order_earns_and_returns_once_whatever_the_keys(wallet: NativeWallet) -> None:
+    cid = await make_customer(wallet.store)
+    earning = PointsEarning(cid, 100, 10_000, "ORDER", utcnow(), "o-once", 30)
+    await wallet.earn_points(earning, "first")
+    with pytest.raises(Conflict) as again:
+        await wallet.earn_points(earning, "second-key")
+    assert again.value.extensions["argument"] == "orderId"
+    back = await wallet.reverse_order_points(cid, "o-once", "back-1")
+    assert back.points_earned == -100
+    twice = await wallet.reverse_order_points(cid, "o-once", "back-2")
+    assert twice.points_earned == 0 and twice.tier_after == back.tier_after
+    await audit_ledger(wallet.store, [cid])

@@ -115,7 +115,7 @@ async def _run(wallet: NativeWallet, ops: list[Op]) -> None:
             elif op in ("redeem", "redeem_discount"):
                 into = "WALLET_CREDIT" if op == "redeem" else "ORDER_DISCOUNT"
                 await wallet.redeem_points(cid, max(100, amount // 100 * 100), into, key)
-            elif op == "reverse" and orders[who]:
+            elif op == "reverse" and orders[who]:  # the same order may come back twice
                 await wallet.reverse_order_points(cid, orders[who][0], key)
         except CommerceGraphError as exc:  # refusals are fine; they must change nothing
             assert exc.code in {"INSUFFICIENT_FUNDS", "CONFLICT", "BAD_USER_INPUT"}, exc

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import LoyaltyChange, PointsEarning
-from commercegraph.adapters.native.ledger import post
+from commercegraph.adapters.native.ledger import new_id, post
 from commercegraph.adapters.native.points_lots import (
     ISSUED,
     add_lot,
@@ -25,6 +25,7 @@ from commercegraph.adapters.native.points_lots import (
     pending_account,
     points_account,
 )
+from commercegraph.errors import Conflict
 from commercegraph.services.earning import tier_change
 from commercegraph.services.loyalty import points_for_spend, tier_for
 from commercegraph.store import models as m
@@ -165,12 +166,29 @@ async def _change(
     )
 
 
+async def _order_earned(session: AsyncSession, customer_id: str, order_id: str) -> bool:
+    lot = await session.scalar(
+        select(m.PointsLot.id).where(
+            m.PointsLot.customer_id == customer_id, m.PointsLot.order_id == order_id
+        )
+    )
+    spend = await session.scalar(
+        select(m.QualifyingSpend.id).where(
+            m.QualifyingSpend.customer_id == customer_id,
+            m.QualifyingSpend.reference == f"order:{order_id}",
+        )
+    )
+    return lot is not None or spend is not None
+
+
 async def earn(
     session: AsyncSession, earning: PointsEarning, *, scope: str | None, key: str | None
 ) -> LoyaltyChange:
     cid = earning.customer_id
     now = earning.occurred_at
     member = await lock_member(session, cid, now)
+    if earning.order_id is not None and await _order_earned(session, cid, earning.order_id):
+        raise Conflict(f"Order {earning.order_id!r} already earned points", argument="orderId")
     spend_before = await window_spend(session, cid, now)
     tx_id: str | None = None
     pending = earning.pending_days > 0
@@ -202,7 +220,9 @@ async def earn(
         if pending:
             member.pending_points += earning.points
     if earning.qualifying_amount:
-        reference = f"order:{earning.order_id}" if earning.order_id else f"tx:{tx_id or key}"
+        reference = (
+            f"order:{earning.order_id}" if earning.order_id else f"tx:{tx_id or new_id('q')}"
+        )
         session.add(
             m.QualifyingSpend(
                 customer_id=cid,
@@ -252,13 +272,20 @@ async def reverse_order(
             lot.remaining = 0
             lot.status = "CLOSED"
         member.pending_points -= from_pending
-    earned = await session.scalar(
-        select(func.coalesce(func.sum(m.QualifyingSpend.amount), 0)).where(
-            m.QualifyingSpend.customer_id == customer_id,
-            m.QualifyingSpend.reference == f"order:{order_id}",
-        )
+    spend = dict(
+        (
+            await session.execute(
+                select(m.QualifyingSpend.reference, m.QualifyingSpend.amount).where(
+                    m.QualifyingSpend.customer_id == customer_id,
+                    m.QualifyingSpend.reference.in_(
+                        [f"order:{order_id}", f"order:{order_id}:return"]
+                    ),
+                )
+            )
+        ).all()
     )
-    if earned:
+    earned = spend.get(f"order:{order_id}")
+    if earned and f"order:{order_id}:return" not in spend:  # a second return takes nothing
         session.add(
             m.QualifyingSpend(
                 customer_id=customer_id,
