@@ -446,6 +446,7 @@ class WalletPosting:
     amount: Money  # signed movement on the customer's account
     balance: Money  # the account's balance right after this posting
     replayed: bool = False  # True when an idempotency key returned an earlier result
+    reward_amount: int = 0  # also taken from reward credit in the same transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,8 +537,10 @@ class WalletBackend(Protocol):
         reference: str,
         idempotency_key: str,
         account: str = "WALLET",
+        reward_amount: int = 0,
     ) -> WalletPosting:
-        """Debit ``account`` (WALLET or REWARD credit); ``InsufficientFunds`` when short."""
+        """Debit ``amount`` from ``account`` (WALLET or REWARD credit) and ``reward_amount``
+        from reward credit, in one transaction; ``InsufficientFunds`` when either is short."""
         ...
 
     async def refund(

@@ -20,7 +20,7 @@ from commercegraph.adapters.base import (
     WalletPosting,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, CommerceGraphError, NotFound
+from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.services.earning import (
     DEFAULT_RULES,
     EarningRules,
@@ -38,8 +38,9 @@ COMPLETED_STATUSES = frozenset({"COMPLETED", "DELIVERED", "PICKED_UP"})
 @dataclass(frozen=True, slots=True)
 class OrderPayment:
     order_id: str
-    reward_credit: WalletPosting | None
-    wallet: WalletPosting | None
+    posting: WalletPosting | None  # one ledger transaction for wallet and reward credit
+    wallet_amount: Money
+    reward_credit_amount: Money
     charged: Money  # what is left for the payment method
     payment_method: PaymentMethodRecord | None
 
@@ -112,29 +113,25 @@ async def pay_order(
         method = next((p for p in methods if p.id == payment_method_id), None)
         if method is None:
             raise NotFound("No such payment method", argument="paymentMethodId")
-    done: list[WalletPosting] = []
-    try:
-        wallet_posting = None
-        if wallet_amount:
-            wallet_posting = await wallet_port.pay(
-                cid, wallet_amount, f"order {order.id}", _keys(order.id, "wallet")
-            )
-            done.append(wallet_posting)
-        credit_posting = None
-        if from_credit:
-            credit_posting = await wallet_port.pay(
-                cid, from_credit, f"order {order.id}", _keys(order.id, "reward"), "REWARD"
-            )
-    except CommerceGraphError:
-        # all or nothing: what was already taken for this order goes back
-        for posting in done:
-            if not posting.replayed:
-                await wallet_port.refund(
-                    cid, posting.transaction_id, None, _keys(order.id, "undo-" + posting.kind)
-                )
-        raise
+    posting = None
+    if wallet_amount or from_credit:
+        # one ledger transaction: the wallet and the reward credit are both taken or neither
+        posting = await wallet_port.pay(
+            cid,
+            wallet_amount,
+            f"order {order.id}",
+            _keys(order.id, "pay"),
+            "WALLET",
+            reward_amount=from_credit,
+        )
+        from_credit = posting.reward_amount  # a retry reports what the first payment took
     return OrderPayment(
-        order.id, credit_posting, wallet_posting, Money(remainder, total.currency), method
+        order.id,
+        posting,
+        Money(wallet_amount, total.currency),
+        Money(from_credit, total.currency),
+        Money(total.amount - wallet_amount - from_credit, total.currency),
+        method,
     )
 
 
@@ -143,12 +140,9 @@ async def refund_order(ctx: Context, order: OrderRecord) -> OrderRefund:
     ctx.caller.require_customer_access(order.customer_id)
     port, cid = ctx.registry.wallet, order.customer_id
     refunded: list[WalletPosting] = []
-    for what in ("wallet", "reward"):
-        payment = await port.find_posting(cid, _keys(order.id, what))
-        if payment is not None:
-            refunded.append(
-                await port.refund(cid, payment.id, None, _keys(order.id, f"{what}-refund"))
-            )
+    payment = await port.find_posting(cid, _keys(order.id, "pay"))
+    if payment is not None:
+        refunded.append(await port.refund(cid, payment.id, None, _keys(order.id, "refund")))
     change = await port.reverse_order_points(cid, order.id, _keys(order.id, "points-reversal"))
     return OrderRefund(order.id, tuple(refunded), change)
 

@@ -214,15 +214,16 @@ class WalletMutation:
             wallet_amount=wallet_amount,
             payment_method_id=str(payment_method_id) if payment_method_id else None,
         )
-        currency = order.total.currency
         return OrderPayment(
-            reward_credit_amount=Money.minor(
-                -paid.reward_credit.amount.amount if paid.reward_credit else 0, currency
-            ),
-            wallet_amount=Money.minor(-paid.wallet.amount.amount if paid.wallet else 0, currency),
+            reward_credit_amount=Money.of(paid.reward_credit_amount),
+            wallet_amount=Money.of(paid.wallet_amount),
             charged_amount=Money.of(paid.charged),
             payment_method=_method(paid.payment_method) if paid.payment_method else None,
-            wallet_balance=Money.of(paid.wallet.balance) if paid.wallet else None,
+            wallet_balance=(
+                Money.of(paid.posting.balance)
+                if paid.posting is not None and paid.wallet_amount.amount
+                else None
+            ),
         )
 
     @strawberry.mutation(

@@ -57,8 +57,10 @@ class WalletPayments:
         return unit or self.settings.default_currency
 
     def _posting(self, payload: list[Any], replayed: bool) -> WalletPosting:
-        tx_id, kind, amount, balance, unit = payload
-        return WalletPosting(tx_id, kind, Money(amount, unit), Money(balance, unit), replayed)
+        tx_id, kind, amount, balance, unit, *reward = payload
+        return WalletPosting(
+            tx_id, kind, Money(amount, unit), Money(balance, unit), replayed, *reward
+        )
 
     async def top_up(
         self, customer_id: str, amount: int, payment_method_id: str, idempotency_key: str
@@ -104,33 +106,41 @@ class WalletPayments:
         reference: str,
         idempotency_key: str,
         account: str = "WALLET",
+        reward_amount: int = 0,
     ) -> WalletPosting:
-        if amount <= 0:
+        if amount < 0 or reward_amount < 0 or amount + reward_amount <= 0:
             raise BadUserInput("`amount` must be positive", argument="amount")
-        if account not in ("WALLET", "REWARD"):
+        if account not in ("WALLET", "REWARD") or (account == "REWARD" and reward_amount):
             raise BadUserInput("`account` must be WALLET or REWARD", argument="account")
         unit = await self._wallet_unit(customer_id)
         source = customer_account(customer_id, account, unit)
+        reward = customer_account(customer_id, "REWARD", unit)
         now = self._now()
 
         async def body(session: AsyncSession) -> list[Any]:
+            legs = [(source, -amount), (reward, -reward_amount)]
             tx_id, balances = await post(
                 session,
                 customer_id=customer_id,
                 kind="PAYMENT",
-                legs=[(source, -amount), (system_account("SALES", unit), amount)],
+                legs=[leg for leg in legs if leg[1]]
+                + [(system_account("SALES", unit), amount + reward_amount)],
                 now=now,
                 scope=customer_id,
                 idempotency_key=idempotency_key,
                 description=reference,
             )
-            return [tx_id, "PAYMENT", -amount, balances[source.account_id], unit]
+            main = source if amount else reward
+            taken = amount if amount else reward_amount
+            return [tx_id, "PAYMENT", -taken, balances[main.account_id], unit, reward_amount]
 
         payload, replayed = await run_idempotent(
             self.store,
             scope=customer_id,
             key=idempotency_key,
             operation="wallet.pay",
+            # what reward credit covers depends on the credit left at the time: a retry of
+            # the same payment is the same request whatever the credit is now
             request={"amount": amount, "reference": reference, "account": account},
             now=now,
             body=body,
@@ -156,43 +166,64 @@ class WalletPayments:
                 raise NotFound("No such wallet payment", argument="paymentId")
             legs = (
                 await session.execute(
-                    select(m.LedgerEntry.account_id, m.LedgerEntry.amount, m.LedgerAccount)
+                    select(m.LedgerEntry.amount, m.LedgerAccount)
                     .join(m.LedgerAccount, m.LedgerAccount.id == m.LedgerEntry.account_id)
                     .where(m.LedgerEntry.transaction_id == payment_id)
                 )
             ).all()
-            source = next(a for _, amt, a in legs if amt < 0)
-            sink = next(a for _, amt, a in legs if amt > 0)
-            refunded = await session.scalar(
-                select(func.coalesce(func.sum(m.LedgerEntry.amount), 0))
-                .join(m.LedgerTransaction, m.LedgerTransaction.id == m.LedgerEntry.transaction_id)
-                .where(
-                    m.LedgerTransaction.reverses_id == payment_id,
-                    m.LedgerEntry.account_id == source.id,
-                )
+            refunded = dict(
+                (
+                    await session.execute(
+                        select(m.LedgerEntry.account_id, func.sum(m.LedgerEntry.amount))
+                        .join(
+                            m.LedgerTransaction,
+                            m.LedgerTransaction.id == m.LedgerEntry.transaction_id,
+                        )
+                        .where(m.LedgerTransaction.reverses_id == payment_id)
+                        .group_by(m.LedgerEntry.account_id)
+                    )
+                ).all()
             )
-            refundable = -sum(amt for _, amt, a in legs if a.id == source.id) - int(refunded or 0)
-            value = refundable if amount is None else amount
+            sink = next(a for amt, a in legs if amt > 0)
+            # money goes back to the wallet first, then to reward credit
+            sources = sorted(
+                ((a, -amt - int(refunded.get(a.id) or 0)) for amt, a in legs if amt < 0),
+                key=lambda pair: pair[0].kind != "WALLET",
+            )
+            refundable = sum(left for _, left in sources)
             if refundable <= 0:
                 raise Conflict("This payment is already refunded", argument="paymentId")
+            value = refundable if amount is None else amount
             if value > refundable:
                 raise BadUserInput(
                     f"`amount` exceeds what is left to refund ({refundable})", argument="amount"
                 )
-            src = AccountRef(source.id, source.owner_id, source.kind, source.unit)
+            back: list[tuple[AccountRef, int]] = []
+            rest = value
+            for account, left in sources:
+                share = min(rest, left)
+                if share > 0:
+                    back.append(
+                        (
+                            AccountRef(account.id, account.owner_id, account.kind, account.unit),
+                            share,
+                        )
+                    )
+                    rest -= share
             dst = AccountRef(sink.id, sink.owner_id, sink.kind, sink.unit)
             tx_id, balances = await post(
                 session,
                 customer_id=customer_id,
                 kind="REFUND",
-                legs=[(dst, -value), (src, value)],
+                legs=[(dst, -value), *back],
                 now=now,
                 scope=customer_id,
                 idempotency_key=idempotency_key,
                 reverses_id=payment_id,
                 description=f"refund of {payment.description}",
             )
-            return [tx_id, "REFUND", value, balances[src.account_id], source.unit]
+            main = back[0][0]
+            return [tx_id, "REFUND", value, balances[main.account_id], main.unit]
 
         payload, replayed = await run_idempotent(
             self.store,
