@@ -18,6 +18,7 @@ from commercegraph.auth import Caller, authenticate
 from commercegraph.config import Settings
 from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
+from commercegraph.events import events_endpoint
 from commercegraph.schema import build_schema
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import OperationSpan, configure_logging
@@ -97,6 +98,7 @@ def create_app(
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
             # --- routes: customer 360 events (issue 6) ---
+            Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---
         ],
         lifespan=lifespan,

@@ -150,7 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
     # --- commands: inventory and bundles (issue 5) ---
+    from commercegraph.inventory_jobs import register as register_inventory
+
+    register_inventory(sub)
     # --- commands: customer 360 (issue 6) ---
+    from commercegraph.customer360.cli import add_commands as add_customer360_commands
+
+    add_customer360_commands(sub)
     # --- commands: wallet and loyalty (issue 7) ---
     from commercegraph.wallet_cli import register as register_wallet
 

@@ -54,8 +54,31 @@ class Settings(BaseSettings):
     # --- settings: pricing (issue 4) ---
 
     # --- settings: inventory (issue 5) ---
+    # Channel -> locations that ship its orders, in order of preference: a location kind
+    # (WAREHOUSE, STORE) or a location id; only locations that can ship count.
+    fulfillment_sources: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "WEB": ["WAREHOUSE", "STORE"],
+            "MOBILE_APP": ["WAREHOUSE", "STORE"],
+            "CALL_CENTER": ["WAREHOUSE", "STORE"],
+            "MARKETPLACE": ["WAREHOUSE"],
+            "STORE": [],
+        }
+    )
+    reservation_ttl_seconds: int = 900
+    bundle_min_support: float = 0.002
+    bundle_min_lift: float = 1.5
+    bundle_min_orders: int = 5
+    bundle_max_mined: int = 50
+    bundle_mined_discount_percent: int = 5
+    bundle_history_days: int = 365
 
     # --- settings: customer 360 (issue 6) ---
+    events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
+    events_max_batch: int = 100
+    events_max_body_bytes: int = 1_048_576
+    events_max_age_days: int = 365  # a store's point of sale may upload days late
+    events_max_clock_skew_seconds: int = 300
 
     # --- settings: wallet and loyalty (issue 7) ---
     wallet_max_top_up: int = 100_000  # minor units per top-up

@@ -133,8 +133,26 @@ class Loaders:
     # --- loaders: pricing (issue 4) ---
 
     # --- loaders: inventory, carts and bundles (issue 5) ---
+    @cached_property
+    def bundle_by_id(self) -> DataLoader[Any, Any]:  # str -> BundleRecord | None
+        return _loader(self.registry.commerce.bundles_by_id)
+
+    @cached_property
+    def bundles_for_product(self) -> DataLoader[Any, Any]:  # product id -> list[BundleRecord]
+        return _loader(self.registry.commerce.bundles_for_products)
+
+    @cached_property
+    def bundle_search(self) -> DataLoader[Any, Any]:  # BundleQuery -> Page[BundleRecord]
+        return _loader(self.registry.commerce.search_bundles)
 
     # --- loaders: customer 360 (issue 6) ---
+    @cached_property
+    def customer_metrics(self) -> DataLoader[Any, Any]:  # customer id -> CustomerMetricsRecord
+        return _loader(self.registry.customer.customer_metrics)
+
+    @cached_property
+    def segment_members(self) -> DataLoader[Any, Any]:  # SegmentMembersQuery -> Page[str]
+        return _loader(self.registry.customer.customers_in_segment)
 
     # --- loaders: wallet and loyalty (issue 7) ---
     @cached_property

@@ -118,6 +118,22 @@ class CartRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalOrder:
+    """A sale recorded elsewhere (a store's point of sale), idempotent by its key."""
+
+    idempotency_key: str
+    customer_id: str
+    channel: str
+    placed_at: datetime
+    currency: str
+    lines: tuple[OrderLineRecord, ...]
+    discount: int = 0
+    store_id: str | None = None
+    fulfillment: str = "PICKUP"
+    status: str = "COMPLETED"
+
+
+@dataclass(frozen=True, slots=True)
 class BasketQuery:
     sku: str
     limit: int = 500
@@ -135,6 +151,61 @@ class PurchasedLine:
 class CartActivityRecord:
     cart: CartRecord
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrderLine:
+    sku: str
+    quantity: int
+    unit_price: int  # minor units, in the order's currency
+    bundle_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """What checkout asks the commerce backend to record; ``idempotency_key`` is unique
+    per customer, so placing the same order twice returns the first one."""
+
+    customer_id: str
+    cart_id: str
+    channel: str
+    currency: str
+    lines: tuple[NewOrderLine, ...]
+    subtotal: int
+    discount: int
+    total: int
+    fulfillment: str  # SHIP | PICKUP
+    location_id: str  # where it ships from or is picked up
+    store_id: str | None  # the pickup store
+    address: str | None
+    idempotency_key: str
+    reservation_reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class BundleComponentRecord:
+    product_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class BundleRecord:
+    id: str
+    name: str
+    kind: str  # FIXED | MIX_AND_MATCH | FREQUENTLY_BOUGHT_TOGETHER
+    components: tuple[BundleComponentRecord, ...]
+    discount_percent: int = 0
+    pick_count: int | None = None  # MIX_AND_MATCH: how many of the components make one set
+    support: float | None = None
+    lift: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BundleQuery:
+    product_id: str | None = None
+    first: int = 20
+    after: str | None = None
 
 
 @runtime_checkable
@@ -163,6 +234,14 @@ class CommerceBackend(Protocol):
         """Add ``quantity`` of ``sku`` (merging with an existing line); 0 or less removes."""
         ...
 
+    async def record_external_order(self, order: ExternalOrder) -> OrderRecord:
+        """Create the order once per ``(customer_id, idempotency_key)``; a repeat returns it."""
+        ...
+
+    async def transfer_orders(self, source_customer_id: str, target_customer_id: str) -> int:
+        """Give every order of the source customer to the target; returns how many moved."""
+        ...
+
     async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
         """The most recent orders holding the sku, each as its distinct skus, newest first."""
         ...
@@ -175,6 +254,32 @@ class CommerceBackend(Protocol):
 
     async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
         """Every order line each customer bought (cancelled orders left out), newest first."""
+        ...
+
+    async def place_order(self, order: NewOrder) -> OrderRecord:
+        """Record the order and close its cart, atomically. The same customer and
+        idempotency key return the order already placed (``Conflict`` if it came from
+        another cart); a cart that is no longer open is a ``Conflict``."""
+        ...
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        """The order placed under the key, if any; ``Conflict`` if it came from another cart."""
+        ...
+
+    async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]: ...
+    async def bundles_for_products(self, product_ids: Sequence[str]) -> list[list[BundleRecord]]:
+        """Bundles each product is a component of, curated before mined."""
+        ...
+
+    async def search_bundles(self, queries: Sequence[BundleQuery]) -> list[Page[BundleRecord]]: ...
+    async def order_baskets(self, since: datetime | None) -> list[tuple[str, ...]]:
+        """The distinct skus of each order placed since ``since`` (for bundle mining)."""
+        ...
+
+    async def replace_bundles(self, kind: str, bundles: Sequence[BundleRecord]) -> int:
+        """Replace every bundle of ``kind`` (e.g. the mined ones) in one transaction."""
         ...
 
 
@@ -257,6 +362,42 @@ class RecentViewsQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerMetricsRecord:
+    customer_id: str
+    currency: str
+    order_count: int
+    revenue: int  # minor units, all time
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    recency_score: int | None
+    frequency_score: int | None
+    monetary_score: int | None
+    rfm_segment: str | None  # segment key, e.g. rfm:champions
+    abc_class: str | None
+    probability_alive: float | None
+    expected_purchases_12m: float | None
+    predicted_12m: int | None  # minor units
+    computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMembersQuery:
+    segment_key: str
+    first: int = 20
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    id: str
+    source_customer_id: str
+    target_customer_id: str
+    actor: str
+    merged_at: datetime
+    summary: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ShoppingListEntryRecord:
     sku: str
     quantity: int
@@ -312,6 +453,41 @@ class CustomerBackend(Protocol):
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         """Segment memberships as last computed."""
+        ...
+
+    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]: ...
+    async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
+        """Store each event unless its id is already stored; returns what is stored."""
+        ...
+
+    async def link_identifier(
+        self, customer_id: str, kind: str, value: str, source: str
+    ) -> IdentityRecord:
+        """Link a normalised identifier; ``Conflict`` if another customer holds it."""
+        ...
+
+    async def merge_customers(
+        self,
+        source_customer_id: str,
+        target_customer_id: str,
+        actor: str,
+        idempotency_key: str,
+        details: dict[str, Any] | None = None,
+    ) -> MergeRecord:
+        """Move identifiers and events to the target and record the merge (with ``details``
+        of what other backends moved), once."""
+        ...
+
+    async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]: ...
+    async def customer_metrics(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerMetricsRecord | None]: ...
+    async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
+        """Customer ids in a segment, by id, with cursor pagination."""
+        ...
+
+    async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
+        """Recompute these customers' segments and figures (their orders changed)."""
         ...
 
     async def shopping_list_entries(
@@ -386,6 +562,21 @@ class StockRecord:
     safety_stock: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReservationLine:
+    sku: str
+    location_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRecord:
+    reference: str
+    status: str  # HELD | COMMITTED | RELEASED | EXPIRED
+    lines: tuple[ReservationLine, ...]
+    expires_at: datetime
+
+
 @runtime_checkable
 class InventoryBackend(Protocol):
     async def locations(self) -> list[LocationRecord]: ...
@@ -393,6 +584,27 @@ class InventoryBackend(Protocol):
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         """Every location's stock row for each sku."""
         ...
+
+    async def reserve(
+        self, reference: str, lines: Sequence[ReservationLine], expires_at: datetime
+    ) -> ReservationRecord:
+        """Hold every line or none (``OutOfStock``). A reference already held is
+        returned as it is, so a retried checkout never takes the stock twice."""
+        ...
+
+    async def commit_reservation(self, reference: str) -> ReservationRecord | None:
+        """Take the held units off hand; committing twice changes nothing."""
+        ...
+
+    async def release_reservation(self, reference: str) -> ReservationRecord | None:
+        """Give held units back; releasing twice changes nothing."""
+        ...
+
+    async def release_expired(self, now: datetime, limit: int = 1000) -> int:
+        """Give back holds whose expiry has passed; returns how many lines expired."""
+        ...
+
+    async def reservations(self, references: Sequence[str]) -> list[ReservationRecord | None]: ...
 
 
 # --- wallet and loyalty -------------------------------------------------------------
@@ -522,6 +734,12 @@ class WalletBackend(Protocol):
     async def transactions(
         self, queries: Sequence[TransactionQuery]
     ) -> list[Page[WalletTransactionRecord]]: ...
+    async def transfer_balance(
+        self, source_customer_id: str, target_customer_id: str, idempotency_key: str
+    ) -> list[Money]:
+        """Move every stored-value and points balance of the source to the target, once per
+        key; returns the amounts moved."""
+        ...
 
     # --- writes: every movement is one balanced ledger transaction; keys scope per customer
     async def top_up(

@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from sqlalchemy import MetaData, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commercegraph.demo.bundles import seed_bundles
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
+from commercegraph.demo.customer360 import seed_customer360
 from commercegraph.demo.customers import World, generate_customer
 from commercegraph.demo.inventory import location_rows, price_rows, stock_rows
 from commercegraph.demo.loyalty import seed_loyalty_detail
@@ -125,6 +127,8 @@ async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
                 update(accounts).where(accounts.c.id == account).values(balance=balance))
     await seed_loyalty_detail(store, now)  # wallet and loyalty (issue 7): lots, rolling spend
 
+    await seed_bundles(store, now)  # bundles: curated, then mined from the orders above
+    await seed_customer360(store, now)  # customer 360: segments, RFM and LTV of the above
     return SeedSummary(
         products=written["products"], locations=written["locations"],
         customers=written["customers"], orders=written["orders"],

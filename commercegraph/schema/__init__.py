@@ -11,9 +11,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
@@ -22,13 +24,19 @@ from commercegraph.schema.wallet import WalletMutation
 # --- query parts: pricing (issue 4) ---
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
+from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
+
 # --- query parts: wallet and loyalty (issue 7) ---
 # --- query parts: personalisation (issue 8) ---
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
+MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
 MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
+QUERY_PARTS.append(InventoryQuery)  # inventory, carts and bundles (issue 5)
+MUTATION_PARTS.append(CartMutation)  # inventory, carts and bundles (issue 5)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

@@ -19,6 +19,17 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.customer360 import (
+    Customer360Model,
+    CustomerMerge,
+    CustomerMetrics,
+)
+from commercegraph.store.models.inventory import (
+    Bundle,
+    BundleComponent,
+    OrderFulfillment,
+    StockReservation,
+)
 from commercegraph.store.models.loyalty import (
     PointsLot,
     QualifyingSpend,
@@ -43,13 +54,18 @@ from commercegraph.store.models.wallet import (
 __all__ = [
     "Base",
     "Brand",
+    "Bundle",
+    "BundleComponent",
     "Cart",
     "CartLine",
     "Category",
     "Consent",
     "ContentEntry",
     "Customer",
+    "Customer360Model",
     "CustomerIdentifier",
+    "CustomerMerge",
+    "CustomerMetrics",
     "CustomerSegment",
     "Event",
     "IdempotencyRecord",
@@ -61,6 +77,7 @@ __all__ = [
     "OfferCap",
     "OfferLogEntry",
     "Order",
+    "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
     "PointsLot",
@@ -72,6 +89,7 @@ __all__ = [
     "ReferralCode",
     "ShoppingListEntry",
     "Stock",
+    "StockReservation",
     "UTCDateTime",
     "WebhookDelivery",
     "utcnow",
