@@ -187,3 +187,20 @@ async def test_an_order_earns_and_returns_once_whatever_the_keys(wallet: NativeW
     twice = await wallet.reverse_order_points(cid, "o-once", "back-2")
     assert twice.points_earned == 0 and twice.tier_after == back.tier_after
     await audit_ledger(wallet.store, [cid])
+
+
+async def test_customer_merge_moves_points_lots_with_the_points(wallet: NativeWallet) -> None:
+    source, _ = await funded_customer(wallet, 700)
+    target, _ = await funded_customer(wallet, 300)
+    now = utcnow()
+    await wallet.earn_points(PointsEarning(source, 400, 0, "ORDER", now, "m-a", 0), "a")
+    await wallet.earn_points(PointsEarning(source, 150, 0, "ORDER", now, "m-p", 30), "p")
+    await wallet.earn_points(PointsEarning(target, 100, 0, "ORDER", now, "m-t", 0), "t")
+    await wallet.transfer_balance(source, target, f"merge:{source}:{target}")
+    (gone, kept) = await wallet.loyalty_accounts([source, target])
+    assert kept is not None and kept.points == 500 and kept.pending_points == 150
+    assert gone is not None and gone.points == 0 and gone.pending_points == 0
+    (merged,) = await wallet.wallets([target])
+    assert merged is not None and merged.balance.amount == 1_000
+    await wallet.redeem_points(target, 500, "WALLET_CREDIT", "after-merge")
+    await audit_ledger(wallet.store, [source, target])

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,7 +176,7 @@ class NativeWallet(Referrals):
                         select(m.LedgerAccount)
                         .where(
                             m.LedgerAccount.owner_id.in_(owners),
-                            m.LedgerAccount.kind.in_(("WALLET", "POINTS")),
+                            m.LedgerAccount.kind.in_(("WALLET", "POINTS", "PENDING", "REWARD")),
                         )
                         .order_by(m.LedgerAccount.id)  # one lock order: no deadlocks
                         .with_for_update()
@@ -233,6 +233,7 @@ class NativeWallet(Referrals):
                     source.balance -= amount
                     target.balance += amount
                     moved.append(Money(amount, source.unit))
+                await _move_points_detail(session, source_customer_id, target_customer_id)
                 return moved
         except IntegrityError:
             async with self.store.read() as session:
@@ -259,3 +260,29 @@ class NativeWallet(Referrals):
             .order_by(m.LedgerEntry.id)
         )
         return [Money(amount, unit) for amount, unit in rows]
+
+
+async def _move_points_detail(session: AsyncSession, source_id: str, target_id: str) -> None:
+    """Points lots and the pending cache follow the points to the surviving customer, so
+    lots keep summing to the points accounts on both sides."""
+    await session.execute(
+        update(m.PointsLot)
+        .where(m.PointsLot.customer_id == source_id, m.PointsLot.remaining > 0)
+        .values(customer_id=target_id)
+        .execution_options(synchronize_session=False)
+    )
+    source = await session.get(m.LoyaltyAccount, source_id, with_for_update=True)
+    if source is None or not source.pending_points:
+        return
+    target = await session.get(m.LoyaltyAccount, target_id, with_for_update=True)
+    if target is None:
+        target = m.LoyaltyAccount(
+            customer_id=target_id,
+            tier="BRONZE",
+            pending_points=0,
+            qualifying_spend=0,
+            updated_at=utcnow(),
+        )
+        session.add(target)
+    target.pending_points += source.pending_points
+    source.pending_points = 0
