@@ -11,6 +11,7 @@ import asyncio
 
 from commercegraph.adapters.base import (
     BasketQuery,
+    BundleRecord,
     CartActivityRecord,
     CartRecord,
     ConsentRecord,
@@ -86,6 +87,19 @@ async def frequently_bought_with(ctx: Context, product: ProductRecord) -> dict[s
         BasketQuery(product.sku, BASKET_SAMPLE)
     )
     return co_purchases(product.sku, baskets)
+
+
+async def mined_partners(ctx: Context, product: ProductRecord) -> set[str]:
+    """Skus that ``commercegraph mine-bundles`` found in frequently-bought-together sets
+    with the product (support and lift over the whole order history)."""
+    bundles: list[BundleRecord] = await ctx.loaders.bundles_for_product.load(product.id)
+    return {
+        c.sku
+        for b in bundles
+        if b.kind == "FREQUENTLY_BOUGHT_TOGETHER"
+        for c in b.components
+        if c.sku != product.sku
+    }
 
 
 async def same_category(ctx: Context, product: ProductRecord) -> list[ProductRecord]:

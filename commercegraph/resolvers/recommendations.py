@@ -12,6 +12,8 @@ from commercegraph.errors import BadUserInput
 from commercegraph.resolvers import personal_sources as src
 from commercegraph.services.recommendations import (
     CROSS_SELL,
+    FREQUENTLY_BOUGHT_TOGETHER,
+    MIN_FBT_CONFIDENCE,
     UP_SELL,
     Anchor,
     Candidate,
@@ -68,6 +70,14 @@ async def _related(
         src.frequently_bought_with(ctx, anchor),
         src.accessories_of(ctx, anchor) if kind == CROSS_SELL else asyncio.sleep(0, []),
     )
+    if kind == FREQUENTLY_BOUGHT_TOGETHER:
+        # The mined sets decide which pairings count; the anchor's own recent baskets say how
+        # strongly. Before any mining has run, the basket statistics stand alone.
+        partners = await src.mined_partners(ctx, anchor)
+        if partners:
+            co = {
+                sku: co.get(sku) or CoPurchase(sku, 0, MIN_FBT_CONFIDENCE) for sku in partners
+            }
     by_id = await asyncio.gather(*(ctx.loaders.product_by_id.load(i) for i in accessory_ids))
     by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in co))
     found: dict[str, tuple[ProductRecord, bool, CoPurchase | None]] = {}

@@ -25,6 +25,7 @@ from commercegraph.services import recommendations as scoring
 from commercegraph.services.shopping_list import ListItem
 
 if TYPE_CHECKING:
+    from commercegraph.schema.cart import Cart
     from commercegraph.schema.catalog import Product, Store
 
 ProductType = Annotated["Product", strawberry.lazy("commercegraph.schema.catalog")]
@@ -249,6 +250,16 @@ class AutoFilledCart:
     cart_id: strawberry.ID
     lines: list[AutoFilledCartLine] = strawberry.field(description="Every line now in the cart.")
     added: list[AutoFilledCartLine] = strawberry.field(description="What this call added.")
+    _cart_id: strawberry.Private[str]
+
+    @strawberry.field(description="The cart itself, ready for `placeOrder`.")
+    async def cart(
+        self, info: Info[Context, None]
+    ) -> Annotated[Cart, strawberry.lazy("commercegraph.schema.cart")] | None:
+        from commercegraph.schema.cart import Cart as CartType
+
+        record = await info.context.loaders.cart_by_id.load(self._cart_id)
+        return CartType.of(record) if record is not None else None
 
 
 @strawberry.type
@@ -285,4 +296,5 @@ class PersonalizationMutation:
             cart_id=strawberry.ID(to_global_id("Cart", filled.cart_id)),
             lines=[AutoFilledCartLine(sku=s, quantity=q) for s, q in filled.lines],
             added=[AutoFilledCartLine(sku=s, quantity=q) for s, q in filled.added],
+            _cart_id=filled.cart_id,
         )

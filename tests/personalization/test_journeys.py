@@ -146,3 +146,21 @@ async def test_personalisation_errors_are_coded(gql: GraphQLClient) -> None:
     for query, token, code in cases:
         body = await gql.post(query, token=token)
         assert codes(body) == [code], (query, body)
+
+
+async def test_frequently_bought_together_comes_from_the_mined_bundles(gql: GraphQLClient) -> None:
+    bundles = data(await gql.post("""{ bundles(first: 50) { edges { node { kind
+        components { product { sku } } } } } }"""))["bundles"]["edges"]
+    mined = [
+        [c["product"]["sku"] for c in e["node"]["components"]]
+        for e in bundles
+        if e["node"]["kind"] == "FREQUENTLY_BOUGHT_TOGETHER"
+    ]
+    assert mined, "the demo mines frequently-bought-together sets"
+    anchor = mined[0][0]
+    partners = {sku for skus in mined if anchor in skus for sku in skus} - {anchor}
+    query = """query($sku: String!) { product(sku: $sku) {
+        recommendations(kind: FREQUENTLY_BOUGHT_TOGETHER, first: 10) { product { sku } reason } } }"""
+    recs = data(await gql.post(query, {"sku": anchor}))["product"]["recommendations"]
+    assert recs, "a mined partner in stock is recommended"
+    assert {r["product"]["sku"] for r in recs} <= partners

@@ -89,10 +89,13 @@ async def test_due_items_fill_a_cart_once(p8_gql: GraphQLClient, p8_store: Store
     listed = data(await p8_gql.post("{ me { shoppingList { %s } } }" % LIST, token=token))
     due = listed["me"]["shoppingList"]["dueSoon"]
     assert [d["product"]["sku"] for d in due] == [DEVI_COFFEE_SKU]
-    fill = "mutation($cart: ID) { autoFillCart(cartId: $cart) { cartId lines { sku quantity product { name } } added { sku quantity } } }"
+    fill = "mutation($cart: ID) { autoFillCart(cartId: $cart) { cartId lines { sku quantity product { name } } added { sku quantity } cart { id status lines { quantity product { sku } } } } }"
     first = data(await p8_gql.post(fill, token=token))["autoFillCart"]
     assert first["added"] == [{"sku": DEVI_COFFEE_SKU, "quantity": 2}]
     assert [(line["sku"], line["quantity"]) for line in first["lines"]] == [(DEVI_COFFEE_SKU, 2)]
+    cart = first["cart"]
+    assert cart["id"] == first["cartId"] and cart["status"] == "OPEN"
+    assert [(x["product"]["sku"], x["quantity"]) for x in cart["lines"]] == [(DEVI_COFFEE_SKU, 2)]
     second = data(await p8_gql.post(fill, {"cart": first["cartId"]}, token=token))["autoFillCart"]
     assert second["added"] == [] and second["cartId"] == first["cartId"]
     assert [(line["sku"], line["quantity"]) for line in second["lines"]] == [(DEVI_COFFEE_SKU, 2)]
