@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_customer360_commands(sub)
     # --- commands: wallet and loyalty (issue 7) ---
+    from commercegraph.wallet_cli import register as register_wallet
+
+    register_wallet(sub)
     # --- commands: personalisation (issue 8) ---
     from commercegraph.webhooks import register_cli as register_webhook_commands
 

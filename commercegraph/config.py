@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     events_max_clock_skew_seconds: int = 300
 
     # --- settings: wallet and loyalty (issue 7) ---
+    wallet_max_top_up: int = 100_000  # minor units per top-up
+    wallet_max_payment_methods: int = 10
+    loyalty_expiring_soon_days: int = 30
+    wallet_idempotency_retention_hours: int = Field(default=48, ge=24)
 
     # --- settings: personalisation (issue 8) ---
     reco_up_sell_max_ratio: float = 1.5

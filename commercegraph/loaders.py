@@ -184,6 +184,13 @@ class Loaders:
         return _loader(self.registry.customer.customers_in_segment)
 
     # --- loaders: wallet and loyalty (issue 7) ---
+    @cached_property
+    def referral_summary(self) -> DataLoader[Any, Any]:  # customer id -> ReferralSummary
+        return _loader(self.registry.wallet.referral_summaries)
+
+    @cached_property
+    def reward_credit(self) -> DataLoader[Any, Any]:  # customer id -> Money | None
+        return _loader(self.registry.wallet.reward_credits)
 
     # --- loaders: personalisation (issue 8) ---
     @cached_property

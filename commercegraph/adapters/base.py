@@ -729,6 +729,81 @@ class TransactionQuery:
     after: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WalletPosting:
+    """One ledger transaction as seen from the customer's account."""
+
+    transaction_id: str
+    kind: str
+    amount: Money  # signed movement on the customer's account
+    balance: Money  # the account's balance right after this posting
+    replayed: bool = False  # True when an idempotency key returned an earlier result
+    reward_amount: int = 0  # also taken from reward credit in the same transaction
+
+
+@dataclass(frozen=True, slots=True)
+class NewPaymentMethod:
+    kind: str  # CARD | PAYPAL | APPLE_PAY | GOOGLE_PAY | BANK_ACCOUNT
+    provider_token: str
+    brand: str | None = None
+    last4: str | None = None
+    email: str | None = None
+    make_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEarning:
+    customer_id: str
+    points: int
+    qualifying_amount: int  # minor units counted towards the tier
+    source: str  # ORDER | REFERRAL | ADJUSTMENT
+    occurred_at: datetime
+    order_id: str | None = None
+    pending_days: int = 0  # points stay pending this long (the return window)
+    validity_days: int = 365  # then expire this long after becoming available
+
+
+@dataclass(frozen=True, slots=True)
+class LoyaltyChange:
+    transaction_id: str | None
+    points_earned: int
+    points: int  # available after
+    pending_points: int  # pending after
+    tier_before: str
+    tier_after: str
+    points_to_next_tier: int | None
+    reached_new_tier: bool = False
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionRecord:
+    transaction_id: str
+    points: int
+    into: str  # WALLET_CREDIT | ORDER_DISCOUNT
+    credit: Money
+    points_left: int
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRecord:
+    referrer_id: str
+    referred_id: str
+    code: str
+    status: str  # PENDING | REWARDED
+    created_at: datetime
+    rewarded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralSummary:
+    code: str | None
+    referred: int
+    rewarded: int
+    points_earned: int
+
+
 @runtime_checkable
 class WalletBackend(Protocol):
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]: ...
@@ -744,6 +819,81 @@ class WalletBackend(Protocol):
     ) -> list[Money]:
         """Move every stored-value and points balance of the source to the target, once per
         key; returns the amounts moved."""
+        ...
+
+    # --- writes: every movement is one balanced ledger transaction; keys scope per customer
+    async def top_up(
+        self, customer_id: str, amount: int, payment_method_id: str, idempotency_key: str
+    ) -> WalletPosting:
+        """Credit stored value charged to one of the customer's payment methods."""
+        ...
+
+    async def pay(
+        self,
+        customer_id: str,
+        amount: int,
+        reference: str,
+        idempotency_key: str,
+        account: str = "WALLET",
+        reward_amount: int = 0,
+    ) -> WalletPosting:
+        """Debit ``amount`` from ``account`` (WALLET or REWARD credit) and ``reward_amount``
+        from reward credit, in one transaction; ``InsufficientFunds`` when either is short."""
+        ...
+
+    async def refund(
+        self, customer_id: str, payment_id: str, amount: int | None, idempotency_key: str
+    ) -> WalletPosting:
+        """Reverse (part of) a payment back to the account it came from."""
+        ...
+
+    async def find_posting(
+        self, customer_id: str, idempotency_key: str
+    ) -> WalletTransactionRecord | None:
+        """The posting recorded under a ledger idempotency key, if any."""
+        ...
+
+    async def earn_points(self, earning: PointsEarning, idempotency_key: str) -> LoyaltyChange: ...
+    async def reverse_order_points(
+        self, customer_id: str, order_id: str, idempotency_key: str
+    ) -> LoyaltyChange:
+        """Take back what an order earned (pending first) and its qualifying spend."""
+        ...
+
+    async def redeem_points(
+        self, customer_id: str, points: int, into: str, idempotency_key: str
+    ) -> RedemptionRecord: ...
+    async def release_pending_points(self, now: datetime | None = None) -> int:
+        """Make points whose return window has ended available; returns how many."""
+        ...
+
+    async def expire_points(self, now: datetime | None = None) -> int:
+        """Expire lots past their date, oldest first; returns how many points expired."""
+        ...
+
+    async def add_payment_method(
+        self, customer_id: str, method: NewPaymentMethod
+    ) -> PaymentMethodRecord: ...
+    async def remove_payment_method(self, customer_id: str, payment_method_id: str) -> None: ...
+    async def set_default_payment_method(
+        self, customer_id: str, payment_method_id: str
+    ) -> PaymentMethodRecord: ...
+    async def referral_summaries(self, customer_ids: Sequence[str]) -> list[ReferralSummary]: ...
+    async def create_referral_code(self, customer_id: str) -> str: ...
+    async def referrer_for_code(self, code: str) -> str | None: ...
+    async def record_referral(self, referred_id: str, code: str) -> ReferralRecord: ...
+    async def reward_referral(
+        self, referred_id: str, points: int, now: datetime | None = None
+    ) -> LoyaltyChange | None:
+        """Pay the referrer once, when the referred customer's first order completes."""
+        ...
+
+    async def purge_idempotency_records(self, older_than: datetime) -> int:
+        """Forget remembered results older than ``older_than`` (callers keep >= 24 h)."""
+        ...
+
+    async def reward_credits(self, customer_ids: Sequence[str]) -> list[Money | None]:
+        """Credit from redeemed points set aside for the next order (ORDER_DISCOUNT)."""
         ...
 
 

@@ -21,6 +21,7 @@ from commercegraph.demo.content import content_rows
 from commercegraph.demo.customer360 import seed_customer360
 from commercegraph.demo.customers import World, generate_customer
 from commercegraph.demo.inventory import location_rows, price_rows, stock_rows
+from commercegraph.demo.loyalty import seed_loyalty_detail
 from commercegraph.demo.pricing_rules import seed_pricing_rules
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
 from commercegraph.demo.story import generate_story
@@ -137,6 +138,7 @@ async def seed_demo(
             await session.execute(
                 update(accounts).where(accounts.c.id == account).values(balance=balance)
             )
+    await seed_loyalty_detail(store, now)  # wallet and loyalty (issue 7): lots, rolling spend
 
     await seed_bundles(store, now)  # bundles: curated, then mined from the orders above
     await seed_customer360(store, now)  # customer 360: segments, RFM and LTV of the above

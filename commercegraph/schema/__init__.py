@@ -18,6 +18,7 @@ from commercegraph.schema.errors import code_error
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
+from commercegraph.schema.wallet import WalletMutation
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
@@ -36,6 +37,7 @@ QUERY_PARTS.append(PricingQuery)  # pricing (issue 4)
 MUTATION_PARTS.append(PricingMutation)  # pricing (issue 4)
 QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
 MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
+MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
 QUERY_PARTS.append(InventoryQuery)  # inventory, carts and bundles (issue 5)
 MUTATION_PARTS.append(CartMutation)  # inventory, carts and bundles (issue 5)

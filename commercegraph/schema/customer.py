@@ -48,6 +48,7 @@ from commercegraph.schema.personalization import (
     RecommendationKind,
     ShoppingList,
 )
+from commercegraph.schema.referral import Referral
 from commercegraph.services.pagination import check_first
 
 
@@ -281,9 +282,12 @@ class Customer(Node):
 
     @strawberry.field
     async def wallet(self, info: Info[Context, None]) -> Wallet | None:
-        record: WalletRecord | None = await info.context.loaders.wallet.load(self._owner(info))
-        if record is None:
-            return None
+        owner = self._owner(info)
+        record: WalletRecord | None = await info.context.loaders.wallet.load(owner)
+        if record is None:  # no money moved yet: an empty wallet that can hold cards
+            return Wallet(
+                balance=Money.minor(0, info.context.settings.default_currency), _customer_id=owner
+            )
         return Wallet(balance=Money.of(record.balance), _customer_id=record.customer_id)
 
     @strawberry.field
@@ -333,6 +337,9 @@ class Customer(Node):
         return await lifetime_value_for(info.context, self._owner(info))
 
     # --- Customer fields: wallet and loyalty (issue 7) ---
+    @strawberry.field(description="Referral code and how many friends it brought in.")
+    async def referral(self, info: Info[Context, None]) -> Referral:
+        return Referral.of(await info.context.loaders.referral_summary.load(self._owner(info)))
 
     # --- Customer fields: carts (issue 5) ---
 

@@ -59,6 +59,7 @@ CUSTOMER_OWNED = frozenset(
         "ShoppingList",
         "ShoppingListItem",
         "Offer",
+        "Referral",
     }
 )
 PUBLIC = frozenset(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,8 @@ from commercegraph.adapters.base import (
     WalletRecord,
     WalletTransactionRecord,
 )
+from commercegraph.adapters.native.points_lots import expiring
+from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
 from commercegraph.services.loyalty import points_for_spend, points_to_next_tier
@@ -31,7 +33,7 @@ from commercegraph.store.models.base import utcnow
 MERGE_SCOPE = "customer-merge"  # idempotency scope of balance transfers between customers
 
 
-class NativeWallet:
+class NativeWallet(Referrals):
     name = "native"
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -65,6 +67,13 @@ class NativeWallet:
                     )
                 )
             }
+            now = utcnow()
+            soon = await expiring(
+                session,
+                list(customer_ids),
+                now,
+                now + timedelta(days=self.settings.loyalty_expiring_soon_days),
+            )
         results: list[LoyaltyRecord | None] = []
         for cid in customer_ids:
             account = accounts.get(cid)
@@ -74,13 +83,14 @@ class NativeWallet:
             results.append(
                 LoyaltyRecord(
                     customer_id=cid,
-                    points=points.get(cid, 0),
+                    # points past their date are gone even before the expiry is posted
+                    points=points.get(cid, 0) - soon.get(cid, (0, 0))[0],
                     tier=account.tier,
                     points_to_next_tier=points_to_next_tier(
                         points_for_spend(account.qualifying_spend)
                     ),
                     pending_points=account.pending_points,
-                    expiring_soon=0,
+                    expiring_soon=soon.get(cid, (0, 0))[1],
                 )
             )
         return results
@@ -166,7 +176,7 @@ class NativeWallet:
                         select(m.LedgerAccount)
                         .where(
                             m.LedgerAccount.owner_id.in_(owners),
-                            m.LedgerAccount.kind.in_(("WALLET", "POINTS")),
+                            m.LedgerAccount.kind.in_(("WALLET", "POINTS", "PENDING", "REWARD")),
                         )
                         .order_by(m.LedgerAccount.id)  # one lock order: no deadlocks
                         .with_for_update()
@@ -223,6 +233,7 @@ class NativeWallet:
                     source.balance -= amount
                     target.balance += amount
                     moved.append(Money(amount, source.unit))
+                await _move_points_detail(session, source_customer_id, target_customer_id)
                 return moved
         except IntegrityError:
             async with self.store.read() as session:
@@ -249,3 +260,29 @@ class NativeWallet:
             .order_by(m.LedgerEntry.id)
         )
         return [Money(amount, unit) for amount, unit in rows]
+
+
+async def _move_points_detail(session: AsyncSession, source_id: str, target_id: str) -> None:
+    """Points lots and the pending cache follow the points to the surviving customer, so
+    lots keep summing to the points accounts on both sides."""
+    await session.execute(
+        update(m.PointsLot)
+        .where(m.PointsLot.customer_id == source_id, m.PointsLot.remaining > 0)
+        .values(customer_id=target_id)
+        .execution_options(synchronize_session=False)
+    )
+    source = await session.get(m.LoyaltyAccount, source_id, with_for_update=True)
+    if source is None or not source.pending_points:
+        return
+    target = await session.get(m.LoyaltyAccount, target_id, with_for_update=True)
+    if target is None:
+        target = m.LoyaltyAccount(
+            customer_id=target_id,
+            tier="BRONZE",
+            pending_points=0,
+            qualifying_spend=0,
+            updated_at=utcnow(),
+        )
+        session.add(target)
+    target.pending_points += source.pending_points
+    source.pending_points = 0

@@ -30,6 +30,12 @@ from commercegraph.store.models.inventory import (
     OrderFulfillment,
     StockReservation,
 )
+from commercegraph.store.models.loyalty import (
+    PointsLot,
+    QualifyingSpend,
+    Referral,
+    ReferralCode,
+)
 from commercegraph.store.models.personalization import (
     OfferCap,
     OfferLogEntry,
@@ -82,12 +88,16 @@ __all__ = [
     "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
+    "PointsLot",
     "Price",
     "PricingRevision",
     "PricingRule",
     "PricingRuleVersion",
     "Product",
     "ProductRelation",
+    "QualifyingSpend",
+    "Referral",
+    "ReferralCode",
     "RuleRedemption",
     "ShoppingListEntry",
     "Stock",

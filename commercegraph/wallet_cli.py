@@ -1,0 +1,42 @@
+"""``commercegraph loyalty-maintenance``: release matured points, expire old ones (FIFO)
+and forget idempotency records past their retention. Safe to run as often as wanted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from commercegraph.config import Settings
+
+
+async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.native.wallet import NativeWallet
+    from commercegraph.store.db import Store, create_engine
+
+    store = Store(create_engine(settings.database_url))
+    try:
+        wallet = NativeWallet(store, settings)
+        released = await wallet.release_pending_points(now)
+        expired = await wallet.expire_points(now)
+        retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
+        purged = await wallet.purge_idempotency_records(datetime.now(UTC) - retention)
+    finally:
+        await store.dispose()
+    return {"released_points": released, "expired_points": expired, "purged_keys": purged}
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    print(json.dumps(asyncio.run(_maintain(settings, now))))
+    return 0
+
+
+def register(sub: Any) -> None:
+    cmd = sub.add_parser("loyalty-maintenance", help="release, expire points; purge old keys")
+    cmd.add_argument("--now", help="ISO time to act as of (default: now)")
+    cmd.set_defaults(handler=_run)

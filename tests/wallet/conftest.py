@@ -1,0 +1,125 @@
+"""Fixtures for wallet tests: empty migrated stores (SQLite, PostgreSQL) and a native wallet.
+
+Tests here make their own customers with random ids, so they never disturb the shared
+seeded databases and can run in any order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+
+import pytest
+import pytest_asyncio
+
+from commercegraph.adapters.base import NewPaymentMethod
+from commercegraph.adapters.native.wallet import NativeWallet
+from commercegraph.config import Settings
+from commercegraph.store import models as m
+from commercegraph.store.db import Store, create_engine
+from commercegraph.store.migrate import upgrade
+from commercegraph.store.models.base import utcnow
+from tests.conftest import _pg_execute, _postgres_reachable, make_postgres_db
+
+
+@pytest.fixture(scope="session")
+def wallet_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('wallet') / 'wallet.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def wallet_postgres_url() -> Iterator[str]:
+    problem = _postgres_reachable()
+    if problem:
+        pytest.skip(problem)
+    url = make_postgres_db()
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        name = url.rsplit("/", 1)[1]
+        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def wallet_url(request: pytest.FixtureRequest) -> str:
+    name = "wallet_sqlite_url" if request.param == "sqlite" else "wallet_postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def wallet_store(wallet_url: str) -> AsyncIterator[Store]:
+    store = Store(create_engine(wallet_url, pool_size=15))
+    yield store
+    await store.dispose()
+
+
+@pytest.fixture(scope="session")
+def wallet(wallet_store: Store, wallet_url: str) -> NativeWallet:
+    return NativeWallet(wallet_store, Settings(database_url=wallet_url))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pg_store(wallet_postgres_url: str) -> AsyncIterator[Store]:
+    store = Store(create_engine(wallet_postgres_url, pool_size=15))
+    yield store
+    await store.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_wallet(pg_store: Store, wallet_postgres_url: str) -> NativeWallet:
+    return NativeWallet(pg_store, Settings(database_url=wallet_postgres_url))
+
+
+def new_customer_id(prefix: str = "cus_t") -> str:
+    return f"{prefix}_{secrets.token_hex(5)}"
+
+
+async def make_customer(
+    store: Store,
+    *,
+    email: str | None = None,
+    identifiers: dict[str, str] | None = None,
+    created_at: datetime | None = None,
+) -> str:
+    cid = new_customer_id()
+    now = created_at or utcnow()
+    async with store.write() as session:
+        session.add(
+            m.Customer(
+                id=cid,
+                display_name=cid,
+                email=email or f"{cid}@example.com",
+                customer_group="RETAIL",
+                created_at=now,
+            )
+        )
+        await session.flush()
+        for kind, value in (identifiers or {}).items():
+            session.add(
+                m.CustomerIdentifier(
+                    kind=kind, value=value, customer_id=cid, source="test", linked_at=now
+                )
+            )
+    return cid
+
+
+async def funded_customer(wallet: NativeWallet, amount: int) -> tuple[str, str]:
+    """A new customer with a card on file and ``amount`` in the wallet."""
+    cid = await make_customer(wallet.store)
+    card = await wallet.add_payment_method(
+        cid, NewPaymentMethod("CARD", f"tok_{secrets.token_hex(8)}", brand="Visa", last4="4242")
+    )
+    remaining = amount
+    while remaining > 0:
+        step = min(remaining, wallet.settings.wallet_max_top_up)
+        await wallet.top_up(cid, step, card.id, f"fund-{remaining}")
+        remaining -= step
+    return cid, card.id
+
+
+from tests.wallet.seeded import demo, demo_url  # noqa: E402, F401  (module-scoped demo stores)
