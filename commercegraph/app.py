@@ -20,7 +20,12 @@ from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
 from commercegraph.schema import build_schema
 from commercegraph.store.db import Store, create_engine
-from commercegraph.telemetry import OperationSpan, configure_logging
+from commercegraph.telemetry import (
+    OperationSpan,
+    configure_logging,
+    configure_telemetry,
+    render_prometheus,
+)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -62,6 +67,11 @@ def create_app(
 ) -> Starlette:
     settings = settings or Settings()
     configure_logging(settings.log_level)
+    configure_telemetry(
+        settings.otel.traces_exporter,
+        settings.otel.metrics_exporter,
+        settings.otel.exporter_otlp_protocol,
+    )
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
     schema = build_schema(production=settings.is_production, extensions=[OperationSpan])
@@ -96,6 +106,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
+            Route("/metrics", lambda _: Response(render_prometheus(), media_type="text/plain")),
             # --- routes: customer 360 events (issue 6) ---
             # --- routes: hardening (issue 9) ---
         ],

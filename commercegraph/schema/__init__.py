@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
@@ -25,6 +26,8 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(GatewayQuery)
+MUTATION_PARTS.append(GatewayMutation)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 
