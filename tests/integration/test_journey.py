@@ -202,7 +202,7 @@ async def test_scopes_are_enforced(gql: GraphQLClient) -> None:
         )
     ) == ["FORBIDDEN"]
     body = await gql.post("query($id: ID!) { node(id: $id) { id } }", {"id": devi_gid}, token=sam)
-    assert codes(body) == ["FORBIDDEN"] and body["data"] is None
+    assert codes(body) == ["FORBIDDEN"] and body["data"]["node"] is None
     devi_orders = data(
         await gql.post(
             "{ me { orders(first: 1) { edges { node { id } } } } }", token=gql.token(DEVI_ID)

@@ -97,16 +97,16 @@ def test_health_readiness_and_graphiql(server: tuple[str, dict[str, str]]) -> No
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
-def test_readyz_reports_an_unreachable_store(tmp_path: Path) -> None:
-    from starlette.testclient import TestClient
-
+async def test_readyz_reports_an_unreachable_store(tmp_path: Path) -> None:
     from commercegraph.app import create_app
     from commercegraph.config import Settings
 
     missing_dir = tmp_path / "no" / "such" / "dir" / "x.db"
     app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{missing_dir}"))
-    with TestClient(app) as client:
-        response = client.get("/readyz")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+        response = await client.get("/readyz")
+    await app.state.store.dispose()
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
 
 
