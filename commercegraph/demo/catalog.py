@@ -36,27 +36,64 @@ CATEGORIES: tuple[CategoryDef, ...] = (
     CategoryDef(
         "cat_phone_accessories", "Phone Accessories", "Handyzubehör", None, None, ("accessory",)
     ),
-    CategoryDef("cat_coffee_pods", "Coffee Pods", "Kaffeekapseln", "cat_grocery", "COF",
-                ("coffee", "pods")),
-    CategoryDef("cat_soda_water", "Soda Water", "Sprudelwasser", "cat_grocery", "SOD",
-                ("soda", "water", "sparkling")),
+    CategoryDef(
+        "cat_coffee_pods", "Coffee Pods", "Kaffeekapseln", "cat_grocery", "COF", ("coffee", "pods")
+    ),
+    CategoryDef(
+        "cat_soda_water",
+        "Soda Water",
+        "Sprudelwasser",
+        "cat_grocery",
+        "SOD",
+        ("soda", "water", "sparkling"),
+    ),
     CategoryDef("cat_snacks", "Snacks", "Snacks", "cat_grocery", "SNK", ("snacks",)),
     CategoryDef("cat_tea", "Tea", "Tee", "cat_grocery", "TEA", ("tea",)),
-    CategoryDef("cat_running_shoes", "Running Shoes", "Laufschuhe", "cat_footwear", "RUN",
-                ("running", "shoes")),
-    CategoryDef("cat_sneakers", "Sneakers", "Sneaker", "cat_footwear", "SNE",
-                ("sneakers", "shoes")),
+    CategoryDef(
+        "cat_running_shoes",
+        "Running Shoes",
+        "Laufschuhe",
+        "cat_footwear",
+        "RUN",
+        ("running", "shoes"),
+    ),
+    CategoryDef(
+        "cat_sneakers", "Sneakers", "Sneaker", "cat_footwear", "SNE", ("sneakers", "shoes")
+    ),
     CategoryDef("cat_boots", "Boots", "Stiefel", "cat_footwear", "BOT", ("boots", "shoes")),
-    CategoryDef("cat_sandals", "Sandals", "Sandalen", "cat_footwear", "SAN",
-                ("sandals", "shoes")),
-    CategoryDef("cat_cases", "Cases", "Handyhüllen", "cat_phone_accessories", "CAS",
-                ("case", "phone-accessory")),
-    CategoryDef("cat_chargers", "Chargers", "Ladegeräte", "cat_phone_accessories", "CHG",
-                ("charger", "phone-accessory")),
-    CategoryDef("cat_screen_guards", "Screen Guards", "Displayschutz", "cat_phone_accessories",
-                "SCR", ("screen-guard", "phone-accessory")),
-    CategoryDef("cat_earbuds", "Earbuds", "Kopfhörer", "cat_phone_accessories", "EAR",
-                ("earbuds", "audio", "phone-accessory")),
+    CategoryDef("cat_sandals", "Sandals", "Sandalen", "cat_footwear", "SAN", ("sandals", "shoes")),
+    CategoryDef(
+        "cat_cases",
+        "Cases",
+        "Handyhüllen",
+        "cat_phone_accessories",
+        "CAS",
+        ("case", "phone-accessory"),
+    ),
+    CategoryDef(
+        "cat_chargers",
+        "Chargers",
+        "Ladegeräte",
+        "cat_phone_accessories",
+        "CHG",
+        ("charger", "phone-accessory"),
+    ),
+    CategoryDef(
+        "cat_screen_guards",
+        "Screen Guards",
+        "Displayschutz",
+        "cat_phone_accessories",
+        "SCR",
+        ("screen-guard", "phone-accessory"),
+    ),
+    CategoryDef(
+        "cat_earbuds",
+        "Earbuds",
+        "Kopfhörer",
+        "cat_phone_accessories",
+        "EAR",
+        ("earbuds", "audio", "phone-accessory"),
+    ),
 )
 CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
 ACCESSORY_CATEGORIES = frozenset({"cat_cases", "cat_chargers", "cat_screen_guards", "cat_earbuds"})
@@ -66,48 +103,161 @@ FOOTWEAR_CATEGORIES = ("cat_running_shoes", "cat_sneakers", "cat_boots", "cat_sa
 COLORS = ("black", "white", "grey", "navy", "red", "green", "blue", "sand", "olive", "pink")
 
 COFFEE_BRANDS = ("Bean & Co", "Roastery", "Morning Ritual")
-COFFEE_VARIANTS = ("Classic Roast", "Dark Roast", "Espresso Intenso", "Decaf",
-                   "Colombia Single Origin", "Hazelnut", "Vanilla", "Caramel", "Lungo Forte",
-                   "Breakfast Blend")
+COFFEE_VARIANTS = (
+    "Classic Roast",
+    "Dark Roast",
+    "Espresso Intenso",
+    "Decaf",
+    "Colombia Single Origin",
+    "Hazelnut",
+    "Vanilla",
+    "Caramel",
+    "Lungo Forte",
+    "Breakfast Blend",
+)
 COFFEE_PACKS = (30, 30, 12, 48)
 COFFEE_DAYS_PER_PACK = {12: 10, 30: 21, 48: 32}  # how long one pack lasts a household
 SODA_BRANDS = ("Fizzwell", "Cascade Springs")
-SODA_FLAVORS = ("Original", "Lime", "Lemon", "Grapefruit", "Berry", "Cucumber", "Mango",
-                "Peach", "Blood Orange", "Club Soda")
+SODA_FLAVORS = (
+    "Original",
+    "Lime",
+    "Lemon",
+    "Grapefruit",
+    "Berry",
+    "Cucumber",
+    "Mango",
+    "Peach",
+    "Blood Orange",
+    "Club Soda",
+)
 SNACK_BRANDS = ("Crunchbox", "Trail & Co", "Nibble")
-SNACK_ITEMS = ("Sea Salt Potato Chips", "Dark Chocolate Almonds", "Trail Mix",
-               "Pretzel Twists", "Granola Bars", "Rice Crackers", "Veggie Straws",
-               "Butter Popcorn", "Beef Jerky", "Fruit Leather", "Protein Bars",
-               "Roasted Cashews")
+SNACK_ITEMS = (
+    "Sea Salt Potato Chips",
+    "Dark Chocolate Almonds",
+    "Trail Mix",
+    "Pretzel Twists",
+    "Granola Bars",
+    "Rice Crackers",
+    "Veggie Straws",
+    "Butter Popcorn",
+    "Beef Jerky",
+    "Fruit Leather",
+    "Protein Bars",
+    "Roasted Cashews",
+)
 TEA_BRANDS = ("Leaf & Kettle", "Chai House", "Green Hill")
-TEA_VARIANTS = ("English Breakfast", "Earl Grey", "Green Sencha", "Chamomile", "Peppermint",
-                "Masala Chai", "Rooibos", "Jasmine Green", "Lemon Ginger")
-RUNNING = (("Stride", "Apex Run", "Trailhawk"),
-           ("Velocity 3", "Cloudrun", "Tempo Elite", "Pace 2", "Glide Max", "Summit Trail",
-            "Racer Lite", "Marathon Pro", "Daily Trainer", "Horizon"))
-SNEAKERS = (("Urbanite", "Kicks & Co", "Courtside"),
-            ("Classic Low", "Retro High", "Canvas Slip-On", "Court 84", "Street Runner",
-             "Leather Low", "Knit Lite", "Platform", "Skate Pro", "Everyday"))
-BOOTS = (("Timberline", "Northpeak"),
-         ("Chelsea Boot", "Hiking Boot", "Work Boot", "Winter Boot", "Chukka Boot", "Rain Boot",
-          "Combat Boot", "Desert Boot", "Trail Boot", "Lace-Up Boot", "Waterproof Hiker",
-          "Snow Boot", "Western Boot"))
-SANDALS = (("Solstice", "Tideline"),
-           ("Slide", "Sport", "Flip Flop", "Strappy", "Cork Footbed", "Hiking", "Platform",
-            "Recovery", "Woven", "Two-Strap", "Toe Post", "Fisherman", "Clog"))
+TEA_VARIANTS = (
+    "English Breakfast",
+    "Earl Grey",
+    "Green Sencha",
+    "Chamomile",
+    "Peppermint",
+    "Masala Chai",
+    "Rooibos",
+    "Jasmine Green",
+    "Lemon Ginger",
+)
+RUNNING = (
+    ("Stride", "Apex Run", "Trailhawk"),
+    (
+        "Velocity 3",
+        "Cloudrun",
+        "Tempo Elite",
+        "Pace 2",
+        "Glide Max",
+        "Summit Trail",
+        "Racer Lite",
+        "Marathon Pro",
+        "Daily Trainer",
+        "Horizon",
+    ),
+)
+SNEAKERS = (
+    ("Urbanite", "Kicks & Co", "Courtside"),
+    (
+        "Classic Low",
+        "Retro High",
+        "Canvas Slip-On",
+        "Court 84",
+        "Street Runner",
+        "Leather Low",
+        "Knit Lite",
+        "Platform",
+        "Skate Pro",
+        "Everyday",
+    ),
+)
+BOOTS = (
+    ("Timberline", "Northpeak"),
+    (
+        "Chelsea Boot",
+        "Hiking Boot",
+        "Work Boot",
+        "Winter Boot",
+        "Chukka Boot",
+        "Rain Boot",
+        "Combat Boot",
+        "Desert Boot",
+        "Trail Boot",
+        "Lace-Up Boot",
+        "Waterproof Hiker",
+        "Snow Boot",
+        "Western Boot",
+    ),
+)
+SANDALS = (
+    ("Solstice", "Tideline"),
+    (
+        "Slide",
+        "Sport",
+        "Flip Flop",
+        "Strappy",
+        "Cork Footbed",
+        "Hiking",
+        "Platform",
+        "Recovery",
+        "Woven",
+        "Two-Strap",
+        "Toe Post",
+        "Fisherman",
+        "Clog",
+    ),
+)
 # (model, tier); the first word is the brand.
-PHONES = (("Aurora X12", 2), ("Aurora X12 Pro", 3), ("Aurora X10", 2), ("Aurora Lite 5", 1),
-          ("Nimbus 8", 2), ("Nimbus 8 Max", 3), ("Nimbus 7a", 1), ("Nimbus Fold", 3),
-          ("Helio One", 2), ("Helio One Plus", 3), ("Helio S", 1), ("Helio Mini", 1),
-          ("Kestrel K5", 2), ("Kestrel K5 Ultra", 3), ("Kestrel Go", 1), ("Kestrel Rugged", 2))
+PHONES = (
+    ("Aurora X12", 2),
+    ("Aurora X12 Pro", 3),
+    ("Aurora X10", 2),
+    ("Aurora Lite 5", 1),
+    ("Nimbus 8", 2),
+    ("Nimbus 8 Max", 3),
+    ("Nimbus 7a", 1),
+    ("Nimbus Fold", 3),
+    ("Helio One", 2),
+    ("Helio One Plus", 3),
+    ("Helio S", 1),
+    ("Helio Mini", 1),
+    ("Kestrel K5", 2),
+    ("Kestrel K5 Ultra", 3),
+    ("Kestrel Go", 1),
+    ("Kestrel Rugged", 2),
+)
 NEW_PHONES = frozenset({"Aurora X12 Pro", "Nimbus Fold"})  # released inside the order history
-CASES = (("Silicone Case", "Shellwise"), ("Clear Case", "Clearview"),
-         ("Leather Folio Case", "Armora"))
+CASES = (
+    ("Silicone Case", "Shellwise"),
+    ("Clear Case", "Clearview"),
+    ("Leather Folio Case", "Armora"),
+)
 GUARDS = (("Tempered Glass Screen Guard", "Glasswerk"), ("Privacy Screen Guard", "Glasswerk"))
 CHARGER_BRANDS = ("Voltix", "ChargeLab", "Amped")
-CHARGERS = (("20W USB-C Charger", False, 20), ("30W USB-C Fast Charger", False, 30),
-            ("65W GaN Dual-Port Charger", False, 65), ("36W Car Charger", False, 36),
-            ("15W Wireless Charging Pad", True, 15), ("3-in-1 Wireless Stand", True, 15))
+CHARGERS = (
+    ("20W USB-C Charger", False, 20),
+    ("30W USB-C Fast Charger", False, 30),
+    ("65W GaN Dual-Port Charger", False, 65),
+    ("36W Car Charger", False, 36),
+    ("15W Wireless Charging Pad", True, 15),
+    ("3-in-1 Wireless Stand", True, 15),
+)
 EARBUD_BRANDS = ("Sonora", "Pulse", "Tunebud")
 EARBUD_MODELS = ("Air", "Air Pro", "Sport", "Buds 2", "Studio ANC", "Lite", "Mini")
 
@@ -161,9 +311,18 @@ class _Builder:
         days = self.rng.randint(lo_days, hi_days)
         return self.now - timedelta(days=days, hours=self.rng.randint(0, 23))
 
-    def add(self, cat_id: str, brand: str, name: str, price_range: tuple[float, float],
-            attributes: dict[str, Any], *, tier: int | None = None,
-            released_at: datetime | None = None, extra_tags: tuple[str, ...] = ()) -> ProductInfo:
+    def add(
+        self,
+        cat_id: str,
+        brand: str,
+        name: str,
+        price_range: tuple[float, float],
+        attributes: dict[str, Any],
+        *,
+        tier: int | None = None,
+        released_at: datetime | None = None,
+        extra_tags: tuple[str, ...] = (),
+    ) -> ProductInfo:
         cat = CATEGORY_BY_ID[cat_id]
         assert cat.code is not None
         number = self.counters[cat.code] = self.counters.get(cat.code, 0) + 1
@@ -184,15 +343,34 @@ class _Builder:
         search = " ".join([name, brand, cat.name] + ([parent.name] if parent else []))
         group_id = parent.id if parent else cat.id
         low_stock = {"cat_grocery": 12, "cat_footwear": 3, "cat_phones": 2}.get(group_id, 5)
-        self.products.append({
-            "id": product_id, "sku": sku, "name": name, "brand_id": brand_id,
-            "category_id": cat.id, "tags": list(cat.tags + extra_tags),
-            "attributes": attributes, "rating": rating, "tier": tier,
-            "floor_price": price * 60 // 100, "low_stock_threshold": low_stock,
-            "released_at": released_at, "name_search": search.lower(),
-        })
-        info = ProductInfo(product_id, sku, name, cat.id, group_id, price, tier,
-                           attributes.get("replenishment_days"), released_at)
+        self.products.append(
+            {
+                "id": product_id,
+                "sku": sku,
+                "name": name,
+                "brand_id": brand_id,
+                "category_id": cat.id,
+                "tags": list(cat.tags + extra_tags),
+                "attributes": attributes,
+                "rating": rating,
+                "tier": tier,
+                "floor_price": price * 60 // 100,
+                "low_stock_threshold": low_stock,
+                "released_at": released_at,
+                "name_search": search.lower(),
+            }
+        )
+        info = ProductInfo(
+            product_id,
+            sku,
+            name,
+            cat.id,
+            group_id,
+            price,
+            tier,
+            attributes.get("replenishment_days"),
+            released_at,
+        )
         self.infos.append(info)
         return info
 
@@ -202,24 +380,50 @@ def _grocery(b: _Builder) -> None:
         brand, variant = COFFEE_BRANDS[i % 3], COFFEE_VARIANTS[i // 3]
         pack = COFFEE_PACKS[(i // 3) % len(COFFEE_PACKS)]
         per_pod = (0.42, 0.62)
-        b.add("cat_coffee_pods", brand, f"{brand} {variant} Coffee Pods, {pack}-Pack",
-              (pack * per_pod[0], pack * per_pod[1]),
-              {"pack_size": pack, "unit": "pods", "flavor": variant.lower(),
-               "decaf": variant == "Decaf", "replenishment_days": COFFEE_DAYS_PER_PACK[pack]})
+        b.add(
+            "cat_coffee_pods",
+            brand,
+            f"{brand} {variant} Coffee Pods, {pack}-Pack",
+            (pack * per_pod[0], pack * per_pod[1]),
+            {
+                "pack_size": pack,
+                "unit": "pods",
+                "flavor": variant.lower(),
+                "decaf": variant == "Decaf",
+                "replenishment_days": COFFEE_DAYS_PER_PACK[pack],
+            },
+        )
     for i in range(20):
         brand, flavor = SODA_BRANDS[i % 2], SODA_FLAVORS[i // 2]
-        b.add("cat_soda_water", brand, f"{brand} {flavor} Sparkling Water, 12 x 355 ml",
-              (4.49, 7.99), {"pack_size": 12, "volume_ml": 355, "flavor": flavor.lower(),
-                             "replenishment_days": 7})
+        b.add(
+            "cat_soda_water",
+            brand,
+            f"{brand} {flavor} Sparkling Water, 12 x 355 ml",
+            (4.49, 7.99),
+            {"pack_size": 12, "volume_ml": 355, "flavor": flavor.lower(), "replenishment_days": 7},
+        )
     for i in range(36):
         brand, item = SNACK_BRANDS[i % 3], SNACK_ITEMS[i // 3]
-        b.add("cat_snacks", brand, f"{brand} {item}", (2.49, 8.99),
-              {"weight_g": b.rng.choice((100, 150, 200, 250, 400)), "replenishment_days": 14})
+        b.add(
+            "cat_snacks",
+            brand,
+            f"{brand} {item}",
+            (2.49, 8.99),
+            {"weight_g": b.rng.choice((100, 150, 200, 250, 400)), "replenishment_days": 14},
+        )
     for i in range(27):
         brand, variant = TEA_BRANDS[i % 3], TEA_VARIANTS[i // 3]
-        b.add("cat_tea", brand, f"{brand} {variant} Tea, 20 Bags", (3.99, 12.99),
-              {"bags": 20, "caffeine": variant not in ("Chamomile", "Peppermint", "Rooibos"),
-               "replenishment_days": 30})
+        b.add(
+            "cat_tea",
+            brand,
+            f"{brand} {variant} Tea, 20 Bags",
+            (3.99, 12.99),
+            {
+                "bags": 20,
+                "caffeine": variant not in ("Chamomile", "Peppermint", "Rooibos"),
+                "replenishment_days": 30,
+            },
+        )
 
 
 def _footwear(b: _Builder) -> None:
@@ -254,44 +458,78 @@ def _phones(b: _Builder) -> dict[str, list[str]]:
         wireless = tier >= 2
         released = b.released(20, 90) if model in NEW_PHONES else b.released(300, 900)
         screen = round(5.4 + 0.3 * b.rng.randint(0, 4), 1)
-        info = b.add("cat_phones", model.split()[0], model, tier_prices[tier],
-                     {"model": model, "storage_gb": (64, 128, 256, 512)[tier],
-                      "color": b.rng.choice(COLORS[:4]), "screen_in": screen,
-                      "connector": "USB-C", "wireless_charging": wireless, "network": "5G"},
-                     tier=tier, released_at=released)
+        info = b.add(
+            "cat_phones",
+            model.split()[0],
+            model,
+            tier_prices[tier],
+            {
+                "model": model,
+                "storage_gb": (64, 128, 256, 512)[tier],
+                "color": b.rng.choice(COLORS[:4]),
+                "screen_in": screen,
+                "connector": "USB-C",
+                "wireless_charging": wireless,
+                "network": "5G",
+            },
+            tier=tier,
+            released_at=released,
+        )
         phones.append((info, wireless))
     accessories: dict[str, list[str]] = {info.sku: [] for info, _ in phones}
     for info, _ in phones:
         for kind, brand in CASES:
-            acc = b.add("cat_cases", brand, f"{info.name} {kind}", (19.0, 49.0),
-                        {"compatible_with": [info.sku], "model": info.name,
-                         "color": b.rng.choice(COLORS)},
-                        released_at=info.released_at)
+            acc = b.add(
+                "cat_cases",
+                brand,
+                f"{info.name} {kind}",
+                (19.0, 49.0),
+                {"compatible_with": [info.sku], "model": info.name, "color": b.rng.choice(COLORS)},
+                released_at=info.released_at,
+            )
             accessories[info.sku].append(acc.sku)
         for kind, brand in GUARDS:
-            acc = b.add("cat_screen_guards", brand, f"{info.name} {kind}", (12.0, 29.0),
-                        {"compatible_with": [info.sku], "model": info.name, "pack": 2},
-                        released_at=info.released_at)
+            acc = b.add(
+                "cat_screen_guards",
+                brand,
+                f"{info.name} {kind}",
+                (12.0, 29.0),
+                {"compatible_with": [info.sku], "model": info.name, "pack": 2},
+                released_at=info.released_at,
+            )
             accessories[info.sku].append(acc.sku)
     wired: list[ProductInfo] = []
     wireless_chargers: list[ProductInfo] = []
     for i in range(len(CHARGER_BRANDS) * len(CHARGERS)):
         brand, (kind, is_wireless, watts) = CHARGER_BRANDS[i % 3], CHARGERS[i // 3]
-        acc = b.add("cat_chargers", brand, f"{brand} {kind}", (15.0, 59.0),
-                    {"watts": watts, "connector": "USB-C", "wireless": is_wireless})
+        acc = b.add(
+            "cat_chargers",
+            brand,
+            f"{brand} {kind}",
+            (15.0, 59.0),
+            {"watts": watts, "connector": "USB-C", "wireless": is_wireless},
+        )
         (wireless_chargers if is_wireless else wired).append(acc)
     earbuds: list[ProductInfo] = []
     for i in range(len(EARBUD_BRANDS) * len(EARBUD_MODELS)):
         brand, model = EARBUD_BRANDS[i % 3], EARBUD_MODELS[i // 3]
-        earbuds.append(b.add("cat_earbuds", brand, f"{brand} {model} Wireless Earbuds",
-                             (29.0, 199.0), {"anc": "ANC" in model or "Pro" in model,
-                                             "battery_h": b.rng.choice((5, 6, 8, 10))}))
+        earbuds.append(
+            b.add(
+                "cat_earbuds",
+                brand,
+                f"{brand} {model} Wireless Earbuds",
+                (29.0, 199.0),
+                {"anc": "ANC" in model or "Pro" in model, "battery_h": b.rng.choice((5, 6, 8, 10))},
+            )
+        )
     for n, (info, wireless) in enumerate(phones):
         accessories[info.sku] += [wired[n % len(wired)].sku, wired[(n + 5) % len(wired)].sku]
         if wireless:
             accessories[info.sku].append(wireless_chargers[n % len(wireless_chargers)].sku)
-        accessories[info.sku] += [earbuds[n % len(earbuds)].sku,
-                                  earbuds[(n + 7) % len(earbuds)].sku]
+        accessories[info.sku] += [
+            earbuds[n % len(earbuds)].sku,
+            earbuds[(n + 7) % len(earbuds)].sku,
+        ]
     return accessories
 
 
@@ -306,8 +544,17 @@ def build_catalog(now: datetime) -> Catalog:
         by_category.setdefault(info.category_id, []).append(info)
     relations = [
         {"product_id": by_sku[phone].id, "related_id": by_sku[acc].id, "kind": "ACCESSORY"}
-        for phone, skus in accessories.items() for acc in skus
+        for phone, skus in accessories.items()
+        for acc in skus
     ]
     categories = [{"id": c.id, "name": c.name, "parent_id": c.parent_id} for c in CATEGORIES]
-    return Catalog(categories, list(b.brands.values()), b.products, relations, b.infos, by_sku,
-                   by_category, accessories)
+    return Catalog(
+        categories,
+        list(b.brands.values()),
+        b.products,
+        relations,
+        b.infos,
+        by_sku,
+        by_category,
+        accessories,
+    )

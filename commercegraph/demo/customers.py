@@ -72,8 +72,12 @@ PERSONAS: tuple[tuple[str, tuple[float, float, float]], ...] = (
 PERSONA_WEIGHTS = (0.25, 0.3, 0.25, 0.2)
 STAPLE_LEAVES = GROCERY_CATEGORIES
 STAPLE_WEIGHTS = (0.4, 0.35, 0.15, 0.1)  # coffee pods, soda water, snacks, tea
-STAPLE_QUANTITY = {"cat_coffee_pods": (1, 2), "cat_soda_water": (1, 4), "cat_snacks": (1, 3),
-                   "cat_tea": (1, 2)}
+STAPLE_QUANTITY = {
+    "cat_coffee_pods": (1, 2),
+    "cat_soda_water": (1, 4),
+    "cat_snacks": (1, 3),
+    "cat_tea": (1, 2),
+}
 GROUP_LEAVES: dict[str, tuple[str, ...]] = {
     "cat_grocery": GROCERY_CATEGORIES,
     "cat_footwear": FOOTWEAR_CATEGORIES,
@@ -103,27 +107,50 @@ def phone_number(n: int) -> str:
     return f"+1{PHONE_AREAS[area]}{PHONE_EXCHANGE + exchange}{line:04d}"
 
 
-def identifier_row(customer_id: str, kind: str, raw: str, source: str,
-                   linked_at: datetime) -> Row:
-    return {"kind": kind, "value": normalise_identifier(kind, raw), "customer_id": customer_id,
-            "source": source, "linked_at": linked_at}
+def identifier_row(customer_id: str, kind: str, raw: str, source: str, linked_at: datetime) -> Row:
+    return {
+        "kind": kind,
+        "value": normalise_identifier(kind, raw),
+        "customer_id": customer_id,
+        "source": source,
+        "linked_at": linked_at,
+    }
 
 
-def payment_method_row(customer_id: str, number: int, kind: str, token: str, label: str,
-                       created_at: datetime) -> Row:
-    return {"id": f"pm_{customer_id.removeprefix('cus_')}_{number}", "customer_id": customer_id,
-            "kind": kind, "provider_token": token, "label": label,
-            "is_default": number == 1, "created_at": created_at}
+def payment_method_row(
+    customer_id: str, number: int, kind: str, token: str, label: str, created_at: datetime
+) -> Row:
+    return {
+        "id": f"pm_{customer_id.removeprefix('cus_')}_{number}",
+        "customer_id": customer_id,
+        "kind": kind,
+        "provider_token": token,
+        "label": label,
+        "is_default": number == 1,
+        "created_at": created_at,
+    }
 
 
-def moment(rng: random.Random, now: datetime, days_ago: float, hours: tuple[int, int],
-           weekend: bool = False) -> datetime:
+def moment(
+    rng: random.Random,
+    now: datetime,
+    days_ago: float,
+    hours: tuple[int, int],
+    weekend: bool = False,
+) -> datetime:
     """A time on the local day ``days_ago`` back, within ``hours``, strictly before now."""
     day = (now - timedelta(days=days_ago)).astimezone(LOCAL).date()
     if weekend and day.weekday() < 5:
         day += timedelta(days=5 - day.weekday())
-    at = datetime(day.year, day.month, day.day, rng.randint(*hours), rng.randint(0, 59),
-                  rng.randint(0, 59), tzinfo=LOCAL).astimezone(UTC)
+    at = datetime(
+        day.year,
+        day.month,
+        day.day,
+        rng.randint(*hours),
+        rng.randint(0, 59),
+        rng.randint(0, 59),
+        tzinfo=LOCAL,
+    ).astimezone(UTC)
     while at >= now:
         at -= timedelta(days=7 if weekend else 1)
     return at
@@ -170,34 +197,49 @@ def _profile(rng: random.Random, world: World, n: int, rows: ChunkRows) -> Profi
     if not uses_app:
         weights = (weights[0], 0.0, weights[2])
     created_days = {"new": (5, 90), "lapsed": (ORDER_HISTORY_DAYS + 30, 1095)}.get(
-        archetype.name, (30, 1095))
-    created_at = now - timedelta(seconds=rng.randint(created_days[0] * 86400,
-                                                     created_days[1] * 86400))
+        archetype.name, (30, 1095)
+    )
+    created_at = now - timedelta(
+        seconds=rng.randint(created_days[0] * 86400, created_days[1] * 86400)
+    )
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     profile = Profile(
-        n=n, id=f"cus_{n:06d}", archetype=archetype, weights=weights, uses_app=uses_app,
+        n=n,
+        id=f"cus_{n:06d}",
+        archetype=archetype,
+        weights=weights,
+        uses_app=uses_app,
         weekend=rng.random() < 0.15,
         group="WHOLESALE" if rng.random() < 0.02 else "RETAIL",
         tier=rng.choices((1, 2, 3), weights=(0.4, 0.4, 0.2))[0],
-        home=rng.choices(STORE_IDS, weights=STORE_WEIGHTS)[0], created_at=created_at,
+        home=rng.choices(STORE_IDS, weights=STORE_WEIGHTS)[0],
+        created_at=created_at,
         affinity=[base * rng.expovariate(1.0) for base in GROUP_BASE_AFFINITY],
     )
     referred_by = f"cus_{rng.randint(1, n - 1):06d}" if n > 1 and rng.random() < 0.08 else None
-    rows["customers"].append({
-        "id": profile.id, "display_name": f"{first} {last}",
-        "email": f"{first}.{last}.{n}@example.com".lower(), "customer_group": profile.group,
-        "home_store_id": profile.home, "referred_by": referred_by, "created_at": created_at,
-    })
+    rows["customers"].append(
+        {
+            "id": profile.id,
+            "display_name": f"{first} {last}",
+            "email": f"{first}.{last}.{n}@example.com".lower(),
+            "customer_group": profile.group,
+            "home_store_id": profile.home,
+            "referred_by": referred_by,
+            "created_at": created_at,
+        }
+    )
 
     def linked() -> datetime:
-        return min(created_at + timedelta(seconds=rng.randint(0, 60 * 86400)),
-                   now - timedelta(hours=1))
+        return min(
+            created_at + timedelta(seconds=rng.randint(0, 60 * 86400)), now - timedelta(hours=1)
+        )
 
     ids = rows["customer_identifiers"]
     cid = profile.id
     email_source = "pos" if persona == "store-first" and rng.random() < 0.5 else "web"
-    ids.append(identifier_row(cid, "EMAIL", f"{first}.{last}.{n}@example.com", email_source,
-                              created_at))
+    ids.append(
+        identifier_row(cid, "EMAIL", f"{first}.{last}.{n}@example.com", email_source, created_at)
+    )
     if rng.random() < 0.8:
         source = rng.choice(("crm", "pos", "app") if uses_app else ("crm", "pos"))
         ids.append(identifier_row(cid, "PHONE", phone_number(n), source, linked()))
@@ -206,26 +248,43 @@ def _profile(rng: random.Random, world: World, n: int, rows: ChunkRows) -> Profi
         ids.append(identifier_row(cid, "DEVICE", f"dev-{n:06d}-{platform}", "app", linked()))
     if rng.random() < weights[2] * 1.3:
         ids.append(identifier_row(cid, "POS_CUSTOMER", f"POS-{n:06d}", "pos", linked()))
-    rows["consents"].append({
-        "customer_id": cid, "marketing_email": rng.random() < 0.55,
-        "marketing_sms": rng.random() < 0.25, "personalization": rng.random() < 0.7,
-        "updated_at": linked(),
-    })
-    methods = [("CARD", "visa", "Visa"), ("CARD", "mastercard", "Mastercard"),
-               ("CARD", "amex", "Amex"), ("PAYPAL", "paypal", "PayPal")]
+    rows["consents"].append(
+        {
+            "customer_id": cid,
+            "marketing_email": rng.random() < 0.55,
+            "marketing_sms": rng.random() < 0.25,
+            "personalization": rng.random() < 0.7,
+            "updated_at": linked(),
+        }
+    )
+    methods = [
+        ("CARD", "visa", "Visa"),
+        ("CARD", "mastercard", "Mastercard"),
+        ("CARD", "amex", "Amex"),
+        ("PAYPAL", "paypal", "PayPal"),
+    ]
     if uses_app:
         methods.append(("APPLE_PAY", "applepay", "Apple Pay"))
     for number, (kind, provider, brand) in enumerate(
-            rng.sample(methods, 2 if rng.random() < 0.35 else 1), start=1):
+        rng.sample(methods, 2 if rng.random() < 0.35 else 1), start=1
+    ):
         tail = "@example.com" if kind == "PAYPAL" else f"{rng.randint(0, 9999):04d}"
-        rows["payment_methods"].append(payment_method_row(
-            cid, number, kind, f"tok_{provider}_{rng.getrandbits(64):016x}",
-            f"{brand} ····{tail}", linked()))
+        rows["payment_methods"].append(
+            payment_method_row(
+                cid,
+                number,
+                kind,
+                f"tok_{provider}_{rng.getrandbits(64):016x}",
+                f"{brand} ····{tail}",
+                linked(),
+            )
+        )
     return profile
 
 
-def _baskets(rng: random.Random, world: World, p: Profile, start_ago: float,
-             end_ago: float) -> list[tuple[float, list[tuple[str, int]]]]:
+def _baskets(
+    rng: random.Random, world: World, p: Profile, start_ago: float, end_ago: float
+) -> list[tuple[float, list[tuple[str, int]]]]:
     """(days ago, lines) per basket: staples on their cycles, one-offs in between."""
     catalog = world.catalog
     items: list[tuple[float, list[tuple[str, int]]]] = []
@@ -251,8 +310,13 @@ def _baskets(rng: random.Random, world: World, p: Profile, start_ago: float,
         group = rng.choices(GROUPS, weights=p.affinity)[0]
         leaf = rng.choice(GROUP_LEAVES[group])
         count = rng.randint(1, 3) if group == "cat_grocery" else 1
-        lines = [(pick(rng, catalog.by_category[leaf], p.tier).sku,
-                  rng.randint(1, 3) if group == "cat_grocery" else 1) for _ in range(count)]
+        lines = [
+            (
+                pick(rng, catalog.by_category[leaf], p.tier).sku,
+                rng.randint(1, 3) if group == "cat_grocery" else 1,
+            )
+            for _ in range(count)
+        ]
         if group != "cat_grocery" and rng.random() < 0.25:
             extra = pick(rng, catalog.by_category[rng.choice(GROCERY_CATEGORIES)], p.tier)
             lines.append((extra.sku, 1))
@@ -262,8 +326,9 @@ def _baskets(rng: random.Random, world: World, p: Profile, start_ago: float,
             later = t - rng.uniform(0, 21)
             accessories = catalog.accessories[lines[0][0]]
             if later > end_ago:
-                items.append((later, [(sku, 1) for sku in
-                                      rng.sample(accessories, rng.randint(1, 2))]))
+                items.append(
+                    (later, [(sku, 1) for sku in rng.sample(accessories, rng.randint(1, 2))])
+                )
     items.sort(key=lambda item: -item[0])
     merged: list[tuple[float, list[tuple[str, int]]]] = []
     for t, lines in items:
@@ -274,8 +339,14 @@ def _baskets(rng: random.Random, world: World, p: Profile, start_ago: float,
     return merged
 
 
-def _orders(rng: random.Random, world: World, p: Profile, history: History,
-            wallet: Wallet | None, pays_with_wallet: bool) -> None:
+def _orders(
+    rng: random.Random,
+    world: World,
+    p: Profile,
+    history: History,
+    wallet: Wallet | None,
+    pays_with_wallet: bool,
+) -> None:
     now = world.now
     start_ago = min(ORDER_HISTORY_DAYS, (now - p.created_at).total_seconds() / 86400)
     end_ago = rng.uniform(200, 540) if p.archetype.name == "lapsed" else 0.0
@@ -284,8 +355,9 @@ def _orders(rng: random.Random, world: World, p: Profile, history: History,
     planned = []
     for days_ago, lines in _baskets(rng, world, p, start_ago, end_ago):
         channel = rng.choices(CHANNELS, weights=p.weights)[0]
-        at = moment(rng, now, days_ago, STORE_HOURS if channel == "STORE" else ONLINE_HOURS,
-                    p.weekend)
+        at = moment(
+            rng, now, days_ago, STORE_HOURS if channel == "STORE" else ONLINE_HOURS, p.weekend
+        )
         lines = [(sku, q) for sku, q in lines if world.catalog.by_sku[sku].released_at < at]
         if not lines or at <= p.created_at:
             continue
@@ -307,17 +379,32 @@ def _orders(rng: random.Random, world: World, p: Profile, history: History,
         planned.append((at, channel, lines, fulfillment, store, status, discount))
     planned.sort(key=lambda plan: plan[0])
     for at, channel, lines, fulfillment, store, status, discount in planned:
-        order = history.order(at, channel, lines, fulfillment=fulfillment, store_id=store,
-                              status=status, discount_percent=discount)
+        order = history.order(
+            at,
+            channel,
+            lines,
+            fulfillment=fulfillment,
+            store_id=store,
+            status=status,
+            discount_percent=discount,
+        )
         if wallet is None:
             continue
-        if (pays_with_wallet and status == COMPLETED and channel != "WEB"
-                and rng.random() < 0.6 and order.total > 0):
+        if (
+            pays_with_wallet
+            and status == COMPLETED
+            and channel != "WEB"
+            and rng.random() < 0.6
+            and order.total > 0
+        ):
             if wallet.balance < order.total:
                 shortfall = order.total - wallet.balance
                 amount = -(-shortfall // 2500) * 2500 + rng.choice((0, 0, 2500, 5000))
-                wallet.top_up(amount, at - timedelta(minutes=rng.randint(5, 180)),
-                              rng.choice(("card", "PayPal")))
+                wallet.top_up(
+                    amount,
+                    at - timedelta(minutes=rng.randint(5, 180)),
+                    rng.choice(("card", "PayPal")),
+                )
             wallet.pay(order.total, at, order.id)
         wallet.earn(order)
 
@@ -359,9 +446,15 @@ def generate_customer(world: World, rows: ChunkRows, n: int) -> None:
     member = rng.random() < p.archetype.loyalty_chance
     wallet: Wallet | None = None
     if member:
-        rows["customer_identifiers"].append(identifier_row(
-            p.id, "LOYALTY_CARD", f"LC-{n:06d}", rng.choice(("pos", "app", "crm")),
-            min(p.created_at + timedelta(days=rng.randint(0, 90)), world.now)))
+        rows["customer_identifiers"].append(
+            identifier_row(
+                p.id,
+                "LOYALTY_CARD",
+                f"LC-{n:06d}",
+                rng.choice(("pos", "app", "crm")),
+                min(p.created_at + timedelta(days=rng.randint(0, 90)), world.now),
+            )
+        )
         wallet = Wallet(world.ledger, rows, p.id)
     _orders(rng, world, p, history, wallet, p.uses_app and rng.random() < 0.5)
     if wallet is not None:

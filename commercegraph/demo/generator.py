@@ -51,8 +51,9 @@ def default_now() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-async def _insert(session: AsyncSession, table: str, rows: Sequence[dict[str, object]],
-                  written: Counter[str]) -> None:
+async def _insert(
+    session: AsyncSession, table: str, rows: Sequence[dict[str, object]], written: Counter[str]
+) -> None:
     if rows:
         await session.execute(insert(TABLES[table]), list(rows))
         written[table] += len(rows)
@@ -64,8 +65,9 @@ async def _flush(store: Store, chunk: ChunkRows, written: Counter[str]) -> None:
             await _insert(session, table, chunk[table], written)
 
 
-async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
-                    now: datetime | None = None) -> SeedSummary:
+async def seed_demo(
+    store: Store, customers: int = 500, seed: int = 42, now: datetime | None = None
+) -> SeedSummary:
     """Write the demo retailer into migrated, empty tables.
 
     ``customers`` ordinary customers are generated in addition to the two story customers
@@ -97,13 +99,21 @@ async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
         # Parents before children: top-level categories first, as the table refers to itself.
         top = [c for c in catalog.categories if c["parent_id"] is None]
         await _insert(session, "categories", top, written)
-        await _insert(session, "categories",
-                      [c for c in catalog.categories if c["parent_id"] is not None], written)
+        await _insert(
+            session,
+            "categories",
+            [c for c in catalog.categories if c["parent_id"] is not None],
+            written,
+        )
         for table, rows in (
-            ("brands", catalog.brands), ("products", catalog.products),
-            ("product_relations", catalog.relations), ("locations", location_rows()),
-            ("prices", prices), ("stock", stock_rows(catalog.infos)),
-            ("content_entries", content_rows(catalog)), ("ledger_accounts", ledger.system_rows()),
+            ("brands", catalog.brands),
+            ("products", catalog.products),
+            ("product_relations", catalog.relations),
+            ("locations", location_rows()),
+            ("prices", prices),
+            ("stock", stock_rows(catalog.infos)),
+            ("content_entries", content_rows(catalog)),
+            ("ledger_accounts", ledger.system_rows()),
         ):
             await _insert(session, table, rows, written)
 
@@ -121,13 +131,19 @@ async def seed_demo(store: Store, customers: int = 500, seed: int = 42,
     async with store.write() as session:
         for account, balance in ledger.system_balances.items():
             await session.execute(
-                update(accounts).where(accounts.c.id == account).values(balance=balance))
+                update(accounts).where(accounts.c.id == account).values(balance=balance)
+            )
 
     return SeedSummary(
-        products=written["products"], locations=written["locations"],
-        customers=written["customers"], orders=written["orders"],
-        order_lines=written["order_lines"], events=written["events"], prices=written["prices"],
-        stock_rows=written["stock"], content_entries=written["content_entries"],
+        products=written["products"],
+        locations=written["locations"],
+        customers=written["customers"],
+        orders=written["orders"],
+        order_lines=written["order_lines"],
+        events=written["events"],
+        prices=written["prices"],
+        stock_rows=written["stock"],
+        content_entries=written["content_entries"],
         ledger_transactions=written["ledger_transactions"],
         elapsed_s=round(time.perf_counter() - started, 3),
     )

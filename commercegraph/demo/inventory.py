@@ -13,20 +13,76 @@ REGION = "Portland, OR"
 
 # id, name, kind, lat, lon, address, can_ship, can_pickup
 LOCATIONS: tuple[tuple[str, str, str, float, float, str, bool, bool], ...] = (
-    (WAREHOUSE_ID, "Portland Distribution Center", "WAREHOUSE", 45.6048, -122.7460,
-     "11200 N Rivergate Blvd, Portland, OR 97203", True, False),
-    (DOWNTOWN_ID, "Downtown", "STORE", 45.5190, -122.6790,
-     "700 SW Morrison St, Portland, OR 97205", True, True),
-    ("loc_pearl", "Pearl District", "STORE", 45.5285, -122.6826,
-     "1100 NW Glisan St, Portland, OR 97209", False, True),
-    ("loc_hawthorne", "Hawthorne", "STORE", 45.5120, -122.6290,
-     "3700 SE Hawthorne Blvd, Portland, OR 97214", False, True),
-    ("loc_alberta", "Alberta Arts", "STORE", 45.5590, -122.6440,
-     "1800 NE Alberta St, Portland, OR 97211", False, True),
-    ("loc_beaverton", "Beaverton", "STORE", 45.4871, -122.8037,
-     "12500 SW Broadway St, Beaverton, OR 97005", True, True),
-    ("loc_lake_oswego", "Lake Oswego", "STORE", 45.4207, -122.6706,
-     "400 A Ave, Lake Oswego, OR 97034", True, True),
+    (
+        WAREHOUSE_ID,
+        "Portland Distribution Center",
+        "WAREHOUSE",
+        45.6048,
+        -122.7460,
+        "11200 N Rivergate Blvd, Portland, OR 97203",
+        True,
+        False,
+    ),
+    (
+        DOWNTOWN_ID,
+        "Downtown",
+        "STORE",
+        45.5190,
+        -122.6790,
+        "700 SW Morrison St, Portland, OR 97205",
+        True,
+        True,
+    ),
+    (
+        "loc_pearl",
+        "Pearl District",
+        "STORE",
+        45.5285,
+        -122.6826,
+        "1100 NW Glisan St, Portland, OR 97209",
+        False,
+        True,
+    ),
+    (
+        "loc_hawthorne",
+        "Hawthorne",
+        "STORE",
+        45.5120,
+        -122.6290,
+        "3700 SE Hawthorne Blvd, Portland, OR 97214",
+        False,
+        True,
+    ),
+    (
+        "loc_alberta",
+        "Alberta Arts",
+        "STORE",
+        45.5590,
+        -122.6440,
+        "1800 NE Alberta St, Portland, OR 97211",
+        False,
+        True,
+    ),
+    (
+        "loc_beaverton",
+        "Beaverton",
+        "STORE",
+        45.4871,
+        -122.8037,
+        "12500 SW Broadway St, Beaverton, OR 97005",
+        True,
+        True,
+    ),
+    (
+        "loc_lake_oswego",
+        "Lake Oswego",
+        "STORE",
+        45.4207,
+        -122.6706,
+        "400 A Ave, Lake Oswego, OR 97034",
+        True,
+        True,
+    ),
 )
 STORE_IDS: tuple[str, ...] = tuple(loc[0] for loc in LOCATIONS if loc[2] == "STORE")
 # How often each store is a customer's home store; Downtown is the flagship.
@@ -40,8 +96,17 @@ WHOLESALE_PERCENT = 85
 
 def location_rows() -> list[Row]:
     return [
-        {"id": lid, "name": name, "kind": kind, "lat": lat, "lon": lon, "region": REGION,
-         "address": address, "can_ship": ship, "can_pickup": pickup}
+        {
+            "id": lid,
+            "name": name,
+            "kind": kind,
+            "lat": lat,
+            "lon": lon,
+            "region": REGION,
+            "address": address,
+            "can_ship": ship,
+            "can_pickup": pickup,
+        }
         for lid, name, kind, lat, lon, address, ship, pickup in LOCATIONS
     ]
 
@@ -78,8 +143,10 @@ class PriceBook:
 
     def unit_price(self, sku: str, channel: str, group: str, quantity: int) -> int:
         return min(
-            r.amount for r in self.usd[sku]
-            if r.channel in (None, channel) and r.customer_group in (None, group)
+            r.amount
+            for r in self.usd[sku]
+            if r.channel in (None, channel)
+            and r.customer_group in (None, group)
             and r.min_quantity <= quantity
         )
 
@@ -89,13 +156,28 @@ def price_rows(products: Sequence[ProductInfo]) -> tuple[list[Row], PriceBook]:
     rows: list[Row] = []
     book = PriceBook()
 
-    def emit(sku: str, usd: int, *, channel: str | None = None, group: str | None = None,
-             min_quantity: int = 1) -> None:
+    def emit(
+        sku: str,
+        usd: int,
+        *,
+        channel: str | None = None,
+        group: str | None = None,
+        min_quantity: int = 1,
+    ) -> None:
         book.add(sku, PriceRule(channel, group, min_quantity, usd))
         for currency, amount in (("USD", usd), ("EUR", to_eur(usd))):
-            rows.append({"sku": sku, "currency": currency, "channel": channel,
-                         "customer_group": group, "min_quantity": min_quantity,
-                         "amount": amount, "valid_from": None, "valid_until": None})
+            rows.append(
+                {
+                    "sku": sku,
+                    "currency": currency,
+                    "channel": channel,
+                    "customer_group": group,
+                    "min_quantity": min_quantity,
+                    "amount": amount,
+                    "valid_from": None,
+                    "valid_until": None,
+                }
+            )
 
     for info in products:
         emit(info.sku, info.price)
@@ -127,6 +209,13 @@ def stock_rows(products: Sequence[ProductInfo]) -> list[Row]:
                 on_hand = 0 if rng.random() < 0.12 else rng.randint(*store)
             if info.sku == DEVI_SHOES_SKU and location_id == DOWNTOWN_ID:
                 on_hand = 7  # the story: the shoes Devi looked at are in stock near her
-            rows.append({"sku": info.sku, "location_id": location_id, "on_hand": on_hand,
-                         "reserved": 0, "safety_stock": rng.randint(0, 2)})
+            rows.append(
+                {
+                    "sku": info.sku,
+                    "location_id": location_id,
+                    "on_hand": on_hand,
+                    "reserved": 0,
+                    "safety_stock": rng.randint(0, 2),
+                }
+            )
     return rows

@@ -27,8 +27,16 @@ from commercegraph.services.loyalty import points_for_spend, tier_for
 
 # Insert order: parents before the rows that reference them.
 TABLE_ORDER = (
-    "customers", "customer_identifiers", "consents", "payment_methods", "orders",
-    "order_lines", "events", "ledger_accounts", "ledger_transactions", "ledger_entries",
+    "customers",
+    "customer_identifiers",
+    "consents",
+    "payment_methods",
+    "orders",
+    "order_lines",
+    "events",
+    "ledger_accounts",
+    "ledger_transactions",
+    "ledger_entries",
     "loyalty_accounts",
 )
 COMPLETED = "COMPLETED"
@@ -66,8 +74,9 @@ class PlacedOrder:
 class History:
     """Writes one customer's orders and events into a chunk."""
 
-    def __init__(self, rows: ChunkRows, counters: Counters, prices: PriceBook,
-                 customer_id: str, group: str) -> None:
+    def __init__(
+        self, rows: ChunkRows, counters: Counters, prices: PriceBook, customer_id: str, group: str
+    ) -> None:
         self.rows = rows
         self.counters = counters
         self.prices = prices
@@ -75,9 +84,17 @@ class History:
         self.group = group
         self.orders: list[PlacedOrder] = []
 
-    def order(self, placed_at: datetime, channel: str, lines: Iterable[tuple[str, int]], *,
-              fulfillment: str, store_id: str | None, status: str = COMPLETED,
-              discount_percent: int = 0) -> PlacedOrder:
+    def order(
+        self,
+        placed_at: datetime,
+        channel: str,
+        lines: Iterable[tuple[str, int]],
+        *,
+        fulfillment: str,
+        store_id: str | None,
+        status: str = COMPLETED,
+        discount_percent: int = 0,
+    ) -> PlacedOrder:
         merged: dict[str, int] = {}
         for sku, quantity in lines:
             merged[sku] = merged.get(sku, 0) + quantity
@@ -88,31 +105,60 @@ class History:
         for sku, quantity in merged.items():
             unit = self.prices.unit_price(sku, channel, self.group, quantity)
             subtotal += unit * quantity
-            line_rows.append({"order_id": order_id, "sku": sku, "quantity": quantity,
-                              "unit_price": unit, "line_total": unit * quantity})
+            line_rows.append(
+                {
+                    "order_id": order_id,
+                    "sku": sku,
+                    "quantity": quantity,
+                    "unit_price": unit,
+                    "line_total": unit * quantity,
+                }
+            )
         discount = subtotal * discount_percent // 100
         total = subtotal - discount
-        self.rows["orders"].append({
-            "id": order_id, "customer_id": self.customer_id, "channel": channel,
-            "placed_at": placed_at, "currency": CURRENCY, "subtotal": subtotal,
-            "discount": discount, "total": total, "fulfillment": fulfillment,
-            "store_id": store_id, "status": status, "idempotency_key": None,
-        })
+        self.rows["orders"].append(
+            {
+                "id": order_id,
+                "customer_id": self.customer_id,
+                "channel": channel,
+                "placed_at": placed_at,
+                "currency": CURRENCY,
+                "subtotal": subtotal,
+                "discount": discount,
+                "total": total,
+                "fulfillment": fulfillment,
+                "store_id": store_id,
+                "status": status,
+                "idempotency_key": None,
+            }
+        )
         placed = PlacedOrder(order_id, placed_at, channel, total, status)
         self.orders.append(placed)
         return placed
 
-    def event(self, type_: str, at: datetime, channel: str, sku: str | None = None,
-              payload: dict[str, Any] | None = None) -> None:
+    def event(
+        self,
+        type_: str,
+        at: datetime,
+        channel: str,
+        sku: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
         self.counters.events += 1
         number = self.counters.events
-        self.rows["events"].append({
-            "id": f"evt_{number:010d}", "type": type_, "customer_id": self.customer_id,
-            "channel": channel, "sku": sku, "occurred_at": at,
-            # Clients batch and upload a little later; the lag only needs to look plausible.
-            "received_at": at + timedelta(seconds=1 + number % 7),
-            "payload": payload if payload is not None else {},
-        })
+        self.rows["events"].append(
+            {
+                "id": f"evt_{number:010d}",
+                "type": type_,
+                "customer_id": self.customer_id,
+                "channel": channel,
+                "sku": sku,
+                "occurred_at": at,
+                # Clients batch and upload a little later; the lag only needs to look plausible.
+                "received_at": at + timedelta(seconds=1 + number % 7),
+                "payload": payload if payload is not None else {},
+            }
+        )
 
 
 class Ledger:
@@ -124,8 +170,17 @@ class Ledger:
 
     def system_rows(self) -> list[Row]:
         # Inserted at zero before any entry; the generator writes the final balances last.
-        return [{"id": acct, "owner_id": "system", "kind": kind, "unit": unit, "balance": 0,
-                 "allow_negative": True} for acct, kind, unit in SYSTEM_ACCOUNTS]
+        return [
+            {
+                "id": acct,
+                "owner_id": "system",
+                "kind": kind,
+                "unit": unit,
+                "balance": 0,
+                "allow_negative": True,
+            }
+            for acct, kind, unit in SYSTEM_ACCOUNTS
+        ]
 
 
 @dataclass
@@ -144,16 +199,24 @@ class Wallet:
         self.wallet_account = account_id(self.customer_id, "WALLET", CURRENCY)
         self.points_account = account_id(self.customer_id, "POINTS", POINTS_UNIT)
 
-    def _post(self, kind: str, at: datetime, description: str,
-              legs: Sequence[tuple[str, int]]) -> None:
+    def _post(
+        self, kind: str, at: datetime, description: str, legs: Sequence[tuple[str, int]]
+    ) -> None:
         assert sum(amount for _, amount in legs) == 0, "a transaction must balance"
         self.ledger.counters.transactions += 1
         txn_id = f"ltx_{self.ledger.counters.transactions:09d}"
-        self.rows["ledger_transactions"].append({
-            "id": txn_id, "customer_id": self.customer_id, "kind": kind, "scope": None,
-            "idempotency_key": None, "reverses_id": None, "description": description,
-            "created_at": at,
-        })
+        self.rows["ledger_transactions"].append(
+            {
+                "id": txn_id,
+                "customer_id": self.customer_id,
+                "kind": kind,
+                "scope": None,
+                "idempotency_key": None,
+                "reverses_id": None,
+                "description": description,
+                "created_at": at,
+            }
+        )
         entries = self.rows["ledger_entries"]
         system = self.ledger.system_balances
         for account, amount in legs:
@@ -166,21 +229,32 @@ class Wallet:
                 self.points += amount
 
     def top_up(self, amount: int, at: datetime, source: str) -> None:
-        self._post("TOP_UP", at, f"Top-up via {source}",
-                   ((FUNDING_ACCOUNT, -amount), (self.wallet_account, amount)))
+        self._post(
+            "TOP_UP",
+            at,
+            f"Top-up via {source}",
+            ((FUNDING_ACCOUNT, -amount), (self.wallet_account, amount)),
+        )
 
     def pay(self, amount: int, at: datetime, order_id: str) -> None:
         if amount > self.balance:
             raise ValueError("demo wallet payments never overdraw the wallet")
-        self._post("PAYMENT", at, f"Payment for order {order_id}",
-                   ((self.wallet_account, -amount), (SALES_ACCOUNT, amount)))
+        self._post(
+            "PAYMENT",
+            at,
+            f"Payment for order {order_id}",
+            ((self.wallet_account, -amount), (SALES_ACCOUNT, amount)),
+        )
 
     def earn(self, order: PlacedOrder) -> None:
         points = points_for_spend(order.total)
         if order.status == COMPLETED and points > 0:
-            self._post("EARN", order.placed_at + timedelta(minutes=1),
-                       f"Points for order {order.id}",
-                       ((POINTS_ISSUED_ACCOUNT, -points), (self.points_account, points)))
+            self._post(
+                "EARN",
+                order.placed_at + timedelta(minutes=1),
+                f"Points for order {order.id}",
+                ((POINTS_ISSUED_ACCOUNT, -points), (self.points_account, points)),
+            )
 
     def close(self) -> None:
         """Append both account rows, their balances being the sums of their entries."""
@@ -188,10 +262,16 @@ class Wallet:
             (self.wallet_account, "WALLET", CURRENCY, self.balance),
             (self.points_account, "POINTS", POINTS_UNIT, self.points),
         ):
-            self.rows["ledger_accounts"].append({
-                "id": acct, "owner_id": self.customer_id, "kind": kind, "unit": unit,
-                "balance": balance, "allow_negative": False,
-            })
+            self.rows["ledger_accounts"].append(
+                {
+                    "id": acct,
+                    "owner_id": self.customer_id,
+                    "kind": kind,
+                    "unit": unit,
+                    "balance": balance,
+                    "allow_negative": False,
+                }
+            )
 
 
 def qualifying_spend(orders: Iterable[PlacedOrder], now: datetime) -> int:
@@ -203,5 +283,10 @@ def qualifying_spend(orders: Iterable[PlacedOrder], now: datetime) -> int:
 def loyalty_row(customer_id: str, orders: Sequence[PlacedOrder], now: datetime) -> Row:
     spend = qualifying_spend(orders, now)
     pending = sum(points_for_spend(o.total) for o in orders if o.status in OPEN_STATUSES)
-    return {"customer_id": customer_id, "tier": tier_for(points_for_spend(spend)),
-            "pending_points": pending, "qualifying_spend": spend, "updated_at": now}
+    return {
+        "customer_id": customer_id,
+        "tier": tier_for(points_for_spend(spend)),
+        "pending_points": pending,
+        "qualifying_spend": spend,
+        "updated_at": now,
+    }

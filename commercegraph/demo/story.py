@@ -53,8 +53,9 @@ def _total(world: World, plan: Plan) -> int:
     merged: dict[str, int] = {}
     for sku, quantity in plan.lines:
         merged[sku] = merged.get(sku, 0) + quantity
-    return sum(world.prices.unit_price(sku, plan.channel, "RETAIL", q) * q
-               for sku, q in merged.items())
+    return sum(
+        world.prices.unit_price(sku, plan.channel, "RETAIL", q) * q for sku, q in merged.items()
+    )
 
 
 def _devi_plans(world: World, rng: random.Random) -> list[Plan]:
@@ -65,8 +66,9 @@ def _devi_plans(world: World, rng: random.Random) -> list[Plan]:
     while days_ago < ORDER_HISTORY_DAYS:
         roll = rng.random()
         if roll < 0.6:
-            plan = Plan(moment(rng, now, days_ago, ONLINE_HOURS), "MOBILE_APP", "PICKUP",
-                        DOWNTOWN_ID)
+            plan = Plan(
+                moment(rng, now, days_ago, ONLINE_HOURS), "MOBILE_APP", "PICKUP", DOWNTOWN_ID
+            )
         elif roll < 0.75:
             plan = Plan(moment(rng, now, days_ago, ONLINE_HOURS), "MOBILE_APP", "SHIP", None)
         else:
@@ -97,17 +99,25 @@ def _devi_fillers(world: World, rng: random.Random, plans: list[Plan]) -> list[P
     points = spend // 100
     target = next(t for _, t in TIERS if t - DEVI_TIER_GAP[1] >= points)
     low, high = (target - DEVI_TIER_GAP[1]) * 100, (target - DEVI_TIER_GAP[0]) * 100 + 99
-    fillers = [Plan(moment(rng, now, rng.uniform(30, 330), STORE_HOURS), "STORE", "PICKUP",
-                    DOWNTOWN_ID) for _ in range(3)]
-    fillers += [Plan(moment(rng, now, rng.uniform(30, 330), ONLINE_HOURS), "WEB", "SHIP", None)
-                for _ in range(3)]
+    fillers = [
+        Plan(moment(rng, now, rng.uniform(30, 330), STORE_HOURS), "STORE", "PICKUP", DOWNTOWN_ID)
+        for _ in range(3)
+    ]
+    fillers += [
+        Plan(moment(rng, now, rng.uniform(30, 330), ONLINE_HOURS), "WEB", "SHIP", None)
+        for _ in range(3)
+    ]
     taboo = {DEVI_COFFEE_SKU, DEVI_SODA_SKU, DEVI_SHOES_SKU}
     # No accessories (she owns no phone from us) and no phones; each SKU once, at qty 1, so
     # no quantity tier changes the price between planning and placing.
-    candidates = [p for p in world.catalog.infos
-                  if p.sku not in taboo and p.category_id not in ACCESSORY_CATEGORIES
-                  and p.group_id != "cat_phones"
-                  and p.released_at < now - timedelta(days=QUALIFYING_WINDOW_DAYS)]
+    candidates = [
+        p
+        for p in world.catalog.infos
+        if p.sku not in taboo
+        and p.category_id not in ACCESSORY_CATEGORIES
+        and p.group_id != "cat_phones"
+        and p.released_at < now - timedelta(days=QUALIFYING_WINDOW_DAYS)
+    ]
     turn = 0
     while spend < low:
         room = high - spend
@@ -125,27 +135,56 @@ def _devi_fillers(world: World, rng: random.Random, plans: list[Plan]) -> list[P
 def _devi(world: World, rows: ChunkRows, rng: random.Random) -> None:
     now = world.now
     created = now - timedelta(days=912, hours=14, minutes=35)
-    rows["customers"].append({
-        "id": DEVI_ID, "display_name": "Devi Sharma", "email": "devi@example.com",
-        "customer_group": "RETAIL", "home_store_id": DOWNTOWN_ID, "referred_by": None,
-        "created_at": created,
-    })
+    rows["customers"].append(
+        {
+            "id": DEVI_ID,
+            "display_name": "Devi Sharma",
+            "email": "devi@example.com",
+            "customer_group": "RETAIL",
+            "home_store_id": DOWNTOWN_ID,
+            "referred_by": None,
+            "created_at": created,
+        }
+    )
     for kind, value, source, days in (
-        ("EMAIL", "devi@example.com", "web", 0), ("PHONE", "+1 503 555 0042", "app", 3),
-        ("LOYALTY_CARD", "LC-DEVI-0001", "pos", 10), ("DEVICE", "dev-devi-iphone", "app", 3),
+        ("EMAIL", "devi@example.com", "web", 0),
+        ("PHONE", "+1 503 555 0042", "app", 3),
+        ("LOYALTY_CARD", "LC-DEVI-0001", "pos", 10),
+        ("DEVICE", "dev-devi-iphone", "app", 3),
         ("POS_CUSTOMER", "POS-DEVI", "pos", 10),
     ):
         rows["customer_identifiers"].append(
-            identifier_row(DEVI_ID, kind, value, source, created + timedelta(days=days)))
-    rows["consents"].append({"customer_id": DEVI_ID, "marketing_email": True,
-                             "marketing_sms": True, "personalization": True,
-                             "updated_at": created + timedelta(days=3)})
-    rows["payment_methods"].extend([
-        payment_method_row(DEVI_ID, 1, "PAYPAL", "tok_paypal_7d3f9a1c2e4b",
-                           "PayPal ····@example.com", created + timedelta(days=3)),
-        payment_method_row(DEVI_ID, 2, "CARD", "tok_visa_51c0e2a8b9d4", "Visa ····4242",
-                           created + timedelta(days=40)),
-    ])
+            identifier_row(DEVI_ID, kind, value, source, created + timedelta(days=days))
+        )
+    rows["consents"].append(
+        {
+            "customer_id": DEVI_ID,
+            "marketing_email": True,
+            "marketing_sms": True,
+            "personalization": True,
+            "updated_at": created + timedelta(days=3),
+        }
+    )
+    rows["payment_methods"].extend(
+        [
+            payment_method_row(
+                DEVI_ID,
+                1,
+                "PAYPAL",
+                "tok_paypal_7d3f9a1c2e4b",
+                "PayPal ····@example.com",
+                created + timedelta(days=3),
+            ),
+            payment_method_row(
+                DEVI_ID,
+                2,
+                "CARD",
+                "tok_visa_51c0e2a8b9d4",
+                "Visa ····4242",
+                created + timedelta(days=40),
+            ),
+        ]
+    )
     plans = _devi_plans(world, rng)
     plans += _devi_fillers(world, rng, plans)
     plans.sort(key=lambda p: p.at)
@@ -154,8 +193,9 @@ def _devi(world: World, rows: ChunkRows, rng: random.Random) -> None:
     store_orders = [p for p in plans if p.channel == "STORE"]
     last_store = store_orders[-1]
     for plan in plans:
-        order = history.order(plan.at, plan.channel, plan.lines, fulfillment=plan.fulfillment,
-                              store_id=plan.store_id)
+        order = history.order(
+            plan.at, plan.channel, plan.lines, fulfillment=plan.fulfillment, store_id=plan.store_id
+        )
         if plan.channel == "STORE":  # she pays at the till with the app's wallet
             top_up_at = plan.at - timedelta(minutes=20)
             if plan is last_store:
@@ -182,14 +222,24 @@ def _devi(world: World, rows: ChunkRows, rng: random.Random) -> None:
     events: list[tuple[datetime, str, str, str | None]] = []
     for hours in sorted(rng.sample(range(2, 44), 3)):
         # She browsed the running shoes on the website in the last couple of evenings.
-        events.append((now - timedelta(days=1, hours=hours, minutes=rng.randint(0, 59)),
-                       "product_viewed", "WEB", DEVI_SHOES_SKU))
-    browse = [p for p in world.catalog.infos
-              if p.group_id in ("cat_grocery", "cat_footwear") and p.sku != DEVI_SHOES_SKU]
+        events.append(
+            (
+                now - timedelta(days=1, hours=hours, minutes=rng.randint(0, 59)),
+                "product_viewed",
+                "WEB",
+                DEVI_SHOES_SKU,
+            )
+        )
+    browse = [
+        p
+        for p in world.catalog.infos
+        if p.group_id in ("cat_grocery", "cat_footwear") and p.sku != DEVI_SHOES_SKU
+    ]
     for _ in range(10):
         at = now - timedelta(days=rng.uniform(4, 60))
-        events.append((at.replace(microsecond=0), "product_viewed", "MOBILE_APP",
-                       rng.choice(browse).sku))
+        events.append(
+            (at.replace(microsecond=0), "product_viewed", "MOBILE_APP", rng.choice(browse).sku)
+        )
     for _ in range(6):
         at = now - timedelta(days=rng.uniform(0.1, 30))
         events.append((at.replace(microsecond=0), "app_opened", "MOBILE_APP", None))
@@ -201,24 +251,42 @@ def _devi(world: World, rows: ChunkRows, rng: random.Random) -> None:
 def _sam(world: World, rows: ChunkRows, rng: random.Random) -> None:
     now = world.now
     created = now - timedelta(days=540, hours=9)
-    rows["customers"].append({
-        "id": SAM_ID, "display_name": "Sam Okafor", "email": "sam@example.com",
-        "customer_group": "RETAIL", "home_store_id": "loc_pearl", "referred_by": None,
-        "created_at": created,
-    })
-    rows["customer_identifiers"].extend([
-        identifier_row(SAM_ID, "EMAIL", "sam@example.com", "web", created),
-        identifier_row(SAM_ID, "PHONE", "+1 503 555 0077", "crm", created + timedelta(days=1)),
-    ])
-    rows["consents"].append({"customer_id": SAM_ID, "marketing_email": True,
-                             "marketing_sms": False, "personalization": True,
-                             "updated_at": created})
-    rows["payment_methods"].append(payment_method_row(
-        SAM_ID, 1, "CARD", "tok_mastercard_9e81c4d07a35", "Mastercard ····5454", created))
+    rows["customers"].append(
+        {
+            "id": SAM_ID,
+            "display_name": "Sam Okafor",
+            "email": "sam@example.com",
+            "customer_group": "RETAIL",
+            "home_store_id": "loc_pearl",
+            "referred_by": None,
+            "created_at": created,
+        }
+    )
+    rows["customer_identifiers"].extend(
+        [
+            identifier_row(SAM_ID, "EMAIL", "sam@example.com", "web", created),
+            identifier_row(SAM_ID, "PHONE", "+1 503 555 0077", "crm", created + timedelta(days=1)),
+        ]
+    )
+    rows["consents"].append(
+        {
+            "customer_id": SAM_ID,
+            "marketing_email": True,
+            "marketing_sms": False,
+            "personalization": True,
+            "updated_at": created,
+        }
+    )
+    rows["payment_methods"].append(
+        payment_method_row(
+            SAM_ID, 1, "CARD", "tok_mastercard_9e81c4d07a35", "Mastercard ····5454", created
+        )
+    )
     history = History(rows, world.counters, world.prices, SAM_ID, "RETAIL")
     established = now - timedelta(days=400)
-    sneakers = next(p.sku for p in world.catalog.by_category["cat_sneakers"][4:]
-                    if p.released_at < established)
+    sneakers = next(
+        p.sku for p in world.catalog.by_category["cat_sneakers"][4:] if p.released_at < established
+    )
     tea = world.catalog.by_category["cat_tea"][1].sku
     phone_at = moment(rng, now, rng.uniform(23, 37), ONLINE_HOURS)
     for at, lines in (

@@ -163,7 +163,7 @@ class GuardedAdapter:
         LOADER_BATCH_SIZE.record(size, {"backend": self.domain, "operation": name})
         if record.outcome not in ("ok", "rejected"):
             BACKEND_ERRORS.add(1, labels)
-        if record.attempts:
+        if record.reached_backend:
             self.calls[name] += 1
             self.latencies.append(elapsed_ms)
             self.last_outcome = record.outcome

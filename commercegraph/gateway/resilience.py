@@ -36,6 +36,7 @@ class CallRecord:
     attempts: int = 0
     circuit: str = CircuitState.CLOSED.value
     outcome: str = "ok"
+    reached_backend: bool = False  # false for cache hits and calls refused by an open circuit
 
 
 def _outcome(error: BaseException) -> str:
@@ -75,6 +76,7 @@ class Resilience:
             except CircuitOpen as exc:
                 record.circuit, record.outcome = CircuitState.OPEN.value, "circuit_open"
                 raise exc from None
+            record.reached_backend = True
             try:
                 return await self._attempt(call)
             except BackendError as error:
