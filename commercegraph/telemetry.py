@@ -59,11 +59,13 @@ class OperationSpan(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
-        name = ctx.operation_name or "anonymous"
         started = time.perf_counter()
-        with tracer.start_as_current_span(f"graphql.operation {name}") as span:
-            span.set_attribute("graphql.operation.name", name)
+        with tracer.start_as_current_span("graphql.operation") as span:
             yield
+            # The document is parsed by now, so an unnamed request gets its operation's name.
+            name = ctx.operation_name or "anonymous"
+            span.update_name(f"graphql.operation {name}")
+            span.set_attribute("graphql.operation.name", name)
             result = ctx.result
             errors = len(result.errors) if result is not None and result.errors else 0
             if errors:
