@@ -13,7 +13,8 @@ from commercegraph.config import DOMAINS, Settings
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from commercegraph.backends.serve import BackendServers
 
-    servers = BackendServers(settings, host=args.host, port_base=args.port_base, token=args.token)
+    port_base = args.port_base or None  # 0: ephemeral ports, printed below
+    servers = BackendServers(settings, host=args.host, port_base=port_base, token=args.token)
     for domain, url in servers.urls.items():
         print(
             f"{domain:10} {url}    CG_ADAPTERS__{domain.upper()}=rest "
@@ -43,7 +44,12 @@ def add_commands(sub: Any) -> None:
     actions = backends.add_subparsers(dest="backends_command", required=True)
     serve = actions.add_parser("serve", help="serve the six domains, one port each")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port-base", type=int, default=9100, help="commerce, content, ... +0..5")
+    serve.add_argument(
+        "--port-base",
+        type=int,
+        default=9100,
+        help="commerce, content, ... +0..5; 0 for ephemeral ports",
+    )
     serve.add_argument("--token", default=None, help="require this bearer token")
     serve.set_defaults(handler=_serve)
     openapi = actions.add_parser("openapi", help="write openapi/<domain>.yaml")

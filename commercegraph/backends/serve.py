@@ -26,7 +26,9 @@ START_TIMEOUT_S = 30.0  # uvicorn binds in well under a second; this is a hung-s
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket; port 0 picks a free ephemeral port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only for sockets that say
+    # TCP, and with Nagle on, every small response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(1024)
