@@ -181,6 +181,40 @@ async def _run(url: str, requests: int, deadline: float) -> dict[str, Any]:
     return results
 
 
+async def _guard_overhead(url: str, requests: int) -> dict[str, Any]:
+    """The guard's cost per request: native adapters with and without it, same queries."""
+    from commercegraph.adapters.registry import AdapterRegistry
+
+    settings = Settings(database_url=url, log_level="WARNING", cache_ttl_seconds=0)
+    token = issue_token(settings, subject=DEVI_ID, scope="customer")
+    app = create_app(settings)
+    guarded: AdapterRegistry = app.state.registry
+    raw = AdapterRegistry(
+        **{d: getattr(guarded, d).inner for d in DOMAINS}, names=dict(guarded.names)
+    )
+    plain = create_app(settings, store=app.state.store, registry=raw)
+    result: dict[str, Any] = {}
+    clients = {
+        label: httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url="http://gw")
+        for label, gw in (("guarded", app), ("unguarded", plain))
+    }
+    for name, query, who in (("journey", JOURNEY, token), ("page_50", PAGE, None)):
+        headers = {"Authorization": f"Bearer {who}"} if who else {}
+        times: dict[str, list[float]] = {label: [] for label in clients}
+        for _ in range(requests + 1):  # alternate, so load on the machine hits both alike
+            for label, http in clients.items():
+                started = time.perf_counter()
+                await http.post("/graphql", json={"query": query}, headers=headers)
+                times[label].append((time.perf_counter() - started) * 1000)
+        for label, values in times.items():
+            result[f"{name}_{label}_p50_ms"] = _percentile(values[1:], 0.5)
+    for http in clients.values():
+        await http.aclose()
+    await guarded.aclose()
+    await app.state.store.dispose()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=40)
@@ -201,6 +235,7 @@ def main() -> None:
 
         asyncio.run(seed())
         scenarios = asyncio.run(_run(url, args.requests, deadline))
+        overhead = asyncio.run(_guard_overhead(url, args.requests))
     print(
         json.dumps(
             {
@@ -208,6 +243,7 @@ def main() -> None:
                 "transport": "HTTP over 127.0.0.1 to six reference backends (uvicorn)",
                 "injected_latency_ms": LATENCY_MS,
                 "scenarios": scenarios,
+                "guard_overhead_native_in_process": overhead,
             },
             indent=2,
         )

@@ -40,7 +40,8 @@ async def _seed(url: str, customers: int, seed: int, now: datetime) -> dict[str,
         async with store.read() as session:
             for table in Base.metadata.sorted_tables:
                 counts[table.name] = int(
-                    await session.scalar(select(func.count()).select_from(table)) or 0)
+                    await session.scalar(select(func.count()).select_from(table)) or 0
+                )
         return {"summary": asdict(summary), "rows": counts}
     finally:
         await store.dispose()

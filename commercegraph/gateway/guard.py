@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.util.types import AttributeValue
 
 from commercegraph.adapters.base import PORTS
 from commercegraph.config import Settings
@@ -124,11 +125,15 @@ class GuardedAdapter:
             size = len(keys) if keys is not None else 1
             record = CallRecord()
             started = time.perf_counter()
-            with tracer.start_as_current_span(span_name, kind=SpanKind.CLIENT) as span:
-                span.set_attribute("backend.name", self.domain)
-                span.set_attribute("backend.adapter", self.adapter_name)
-                span.set_attribute("backend.operation", name)
-                span.set_attribute("backend.batch_size", size)
+            attributes: dict[str, AttributeValue] = {
+                "backend.name": self.domain,
+                "backend.adapter": self.adapter_name,
+                "backend.operation": name,
+                "backend.batch_size": size,
+            }
+            with tracer.start_as_current_span(
+                span_name, kind=SpanKind.CLIENT, attributes=attributes
+            ) as span:
                 hits = 0
                 try:
                     if cached:
@@ -152,11 +157,15 @@ class GuardedAdapter:
         self, span: Any, name: str, size: int, hits: int, record: CallRecord, started: float
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        span.set_attribute("backend.attempt", record.attempts)
-        span.set_attribute("backend.cache_hit", hits == size)
-        span.set_attribute("backend.cache_hits", hits)
-        span.set_attribute("backend.circuit", record.circuit)
-        span.set_attribute("backend.outcome", record.outcome if record.attempts else "cache_hit")
+        span.set_attributes(
+            {
+                "backend.attempt": record.attempts,
+                "backend.cache_hit": hits == size,
+                "backend.cache_hits": hits,
+                "backend.circuit": record.circuit,
+                "backend.outcome": record.outcome if record.attempts else "cache_hit",
+            }
+        )
         labels = {"backend": self.domain, "operation": name, "outcome": record.outcome}
         BACKEND_CALLS.add(1, labels)
         BACKEND_DURATION.record(elapsed_ms, labels)
