@@ -54,6 +54,19 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
+MAX_OPERATION_LABELS = 500  # clients name operations; beyond this many they share "other"
+_operation_labels: set[str] = set()
+
+
+def _metric_name(name: str) -> str:
+    if name in _operation_labels:
+        return name
+    if len(_operation_labels) < MAX_OPERATION_LABELS and len(name) <= 100:
+        _operation_labels.add(name)
+        return name
+    return "other"
+
+
 class OperationSpan(SchemaExtension):
     """One span per GraphQL operation, named by the operation name."""
 
@@ -72,7 +85,7 @@ class OperationSpan(SchemaExtension):
                 span.set_attribute("graphql.errors", errors)
         OPERATION_DURATION.record(
             (time.perf_counter() - started) * 1000,
-            {"operation": name, "outcome": "error" if errors else "ok"},
+            {"operation": _metric_name(name), "outcome": "error" if errors else "ok"},
         )
 
 

@@ -208,7 +208,9 @@ class GuardedAdapter:
         state = self.resilience.breaker.state
         latencies = list(self.latencies)
         return BackendHealth(
-            name=str(getattr(self.inner, "endpoint", None) or f"{self.adapter_name}:{self.domain}"),
+            name=str(
+                getattr(self.inner, "display_name", None) or f"{self.adapter_name}:{self.domain}"
+            ),
             domain=self.domain,
             adapter=self.adapter_name,
             healthy=state is CircuitState.CLOSED and self.last_outcome in ("ok", "rejected"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from commercegraph.adapters.rest.client import RestClient
 from commercegraph.adapters.rest.codec import WireFormatError, decode, encode
@@ -25,6 +26,7 @@ class RestAdapter:
         self.domain = domain
         self.client = client
         self.endpoint = client.endpoint
+        self.display_name = urlsplit(client.endpoint).netloc.rpartition("@")[2]
         for operation, spec in endpoints(domain).items():
             setattr(self, operation, self._method(spec))
 
