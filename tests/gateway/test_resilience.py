@@ -171,3 +171,18 @@ async def test_rest_backend_token_is_sent(seeded_db: SeededDatabase) -> None:
         async with gateway(allowed) as client:
             body = await client.post('{ product(sku: "SKU-RUN-0001") { sku } }')
             assert body["data"]["product"]["sku"] == "SKU-RUN-0001"
+
+
+async def test_with_pricing_down_other_root_fields_still_answer(seeded_db: SeededDatabase) -> None:
+    # Product.price is non-null (the sketch's contract), so a pricing outage nulls the product
+    # that asked for it; root fields that do not need pricing still answer.
+    settings = settings_for(seeded_db.url, faults="pricing:error_rate=1.0", cache_ttl_seconds=0)
+    query = """{ product(sku: "SKU-RUN-0001") { sku price { final { amount } } }
+                 plain: product(sku: "SKU-RUN-0001") { sku content { title } }
+                 stores(first: 2) { name } }"""
+    async with gateway(settings) as client:
+        body = await client.post(query)
+    assert body["data"]["product"] is None
+    assert body["data"]["plain"]["sku"] == "SKU-RUN-0001" and body["data"]["plain"]["content"]
+    assert len(body["data"]["stores"]) == 2
+    assert backend_errors(body) == [("BACKEND_UNAVAILABLE", "pricing")]
