@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- commands: customer 360 (issue 6) ---
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
+    from commercegraph.webhooks import register_cli as register_webhook_commands
+
+    register_webhook_commands(sub)
     # --- commands: hardening (issue 9) ---
     return parser
 

@@ -69,6 +69,25 @@ class Settings(BaseSettings):
     # --- settings: wallet and loyalty (issue 7) ---
 
     # --- settings: personalisation (issue 8) ---
+    reco_up_sell_max_ratio: float = 1.5
+    reco_up_sell_max_ratio_price_sensitive: float = 1.2
+    reco_cross_sell_max_ratio: float = 0.5
+    reco_cross_sell_max_ratio_price_sensitive: float = 0.25
+    reco_price_sensitive_segments: tuple[str, ...] = (
+        "behaviour:price-sensitive",
+        "behaviour:discount-driven",
+    )
+    reco_premium_segments: tuple[str, ...] = ("rfm:champions", "abc:A")
+    replenishment_due_window_days: float = 3.0
+    offers_abandoned_cart_hours: float = 24.0
+    offers_max_new_marketing_per_day: int = 3
+    offers_store_radius_km: float = 10.0
+    webhook_url: str | None = None
+    webhook_secret: str = "dev-webhook-secret-change-me"
+    webhook_max_attempts: int = 8
+    webhook_backoff_base_seconds: float = 2.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_timeout_seconds: float = 5.0
 
     # --- settings: hardening (issue 9) ---
 

@@ -139,3 +139,18 @@ class Loaders:
     # --- loaders: wallet and loyalty (issue 7) ---
 
     # --- loaders: personalisation (issue 8) ---
+    @cached_property
+    def baskets(self) -> DataLoader[Any, Any]:  # BasketQuery -> list[tuple[sku, ...]]
+        return _loader(self.registry.commerce.baskets_with)
+
+    @cached_property
+    def open_carts(self) -> DataLoader[Any, Any]:  # customer id -> list[CartActivityRecord]
+        return _loader(self.registry.commerce.open_carts_with_activity)
+
+    @cached_property
+    def purchased_lines(self) -> DataLoader[Any, Any]:  # customer id -> list[PurchasedLine]
+        return _loader(self.registry.commerce.purchased_lines)
+
+    @cached_property
+    def shopping_list_entries(self) -> DataLoader[Any, Any]:  # customer id -> list[...]
+        return _loader(self.registry.customer.shopping_list_entries)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 T = TypeVar("T")
@@ -117,6 +117,26 @@ class CartRecord:
     lines: tuple[CartLineRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class BasketQuery:
+    sku: str
+    limit: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PurchasedLine:
+    order_id: str
+    placed_at: datetime
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CartActivityRecord:
+    cart: CartRecord
+    updated_at: datetime
+
+
 @runtime_checkable
 class CommerceBackend(Protocol):
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]: ...
@@ -141,6 +161,20 @@ class CommerceBackend(Protocol):
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
     ) -> CartRecord:
         """Add ``quantity`` of ``sku`` (merging with an existing line); 0 or less removes."""
+        ...
+
+    async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
+        """The most recent orders holding the sku, each as its distinct skus, newest first."""
+        ...
+
+    async def open_carts_with_activity(
+        self, customer_ids: Sequence[str]
+    ) -> list[list[CartActivityRecord]]:
+        """Each customer's open carts with when they last changed, oldest change first."""
+        ...
+
+    async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
+        """Every order line each customer bought (cancelled orders left out), newest first."""
         ...
 
 
@@ -222,6 +256,47 @@ class RecentViewsQuery:
     first: int = 10
 
 
+@dataclass(frozen=True, slots=True)
+class ShoppingListEntryRecord:
+    sku: str
+    quantity: int
+    status: str  # LISTED | DISMISSED
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OfferIssue:
+    """An offer a rule wants to show; ``key`` identifies it for its frequency cap."""
+
+    key: str
+    kind: str
+    title: str
+    message: str
+    reason: str
+    sku: str | None
+    store_id: str | None
+    marketing: bool
+    expires_at: datetime
+    cap: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRecord:
+    id: str
+    customer_id: str
+    key: str
+    kind: str
+    title: str
+    message: str
+    reason: str
+    sku: str | None
+    store_id: str | None
+    trigger: str
+    marketing: bool
+    issued_at: datetime
+    expires_at: datetime
+
+
 @runtime_checkable
 class CustomerBackend(Protocol):
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
@@ -237,6 +312,30 @@ class CustomerBackend(Protocol):
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         """Segment memberships as last computed."""
+        ...
+
+    async def shopping_list_entries(
+        self, customer_ids: Sequence[str]
+    ) -> list[list[ShoppingListEntryRecord]]: ...
+    async def set_shopping_list_entry(
+        self, customer_id: str, sku: str, quantity: int, status: str, now: datetime
+    ) -> None:
+        """Upsert the customer's entry for ``sku`` (``LISTED`` or ``DISMISSED``)."""
+        ...
+
+    async def issue_offers(
+        self,
+        customer_id: str,
+        offers: Sequence[OfferIssue],
+        *,
+        trigger: str,
+        now: datetime,
+        max_new_marketing_per_day: int,
+        notify_event: str | None = None,
+    ) -> list[OfferRecord]:
+        """Issue each offer whose cap has passed (at most once per cap, under concurrency),
+        write a webhook outbox row with each new one when ``notify_event`` is given, and
+        return every offer of the customer still unexpired, newest first."""
         ...
 
 

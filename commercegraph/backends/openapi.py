@@ -10,7 +10,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -45,6 +45,8 @@ class _Schemas:
             tp = bindings.get(tp, Any)
         if tp is Any:
             return {}
+        if tp is type(None):
+            return {"type": "null"}
         origin, args = get_origin(tp), get_args(tp)
         if origin is Union or origin is types.UnionType:
             options = [self.of(a, bindings) for a in args if a is not type(None)]
@@ -78,6 +80,7 @@ class _Schemas:
             bool: {"type": "boolean"},
             datetime: {"type": "string", "format": "date-time"},
             date: {"type": "string", "format": "date"},
+            timedelta: {"type": "number", "description": "a duration in seconds"},
         }[tp]
 
     def _record(self, cls: type, args: tuple[Any, ...], bindings: dict[Any, Any]) -> dict[str, Any]:

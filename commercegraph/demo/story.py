@@ -59,10 +59,14 @@ def _total(world: World, plan: Plan) -> int:
 
 
 def _devi_plans(world: World, rng: random.Random) -> list[Plan]:
-    """Coffee pods every 21±3 days (the last 2-6 days ago) and soda water weekly."""
+    """Coffee pods every 21±3 days and soda water weekly.
+
+    Her last box was bought 18.5-19.5 days ago, so on any day the demo runs her pods are due
+    again within the next few days: the shopping list's "due soon" shows them.
+    """
     now = world.now
     coffee: list[Plan] = []
-    days_ago = rng.uniform(3.0, 4.5)
+    days_ago = rng.uniform(18.5, 19.5)
     while days_ago < ORDER_HISTORY_DAYS:
         roll = rng.random()
         if roll < 0.6:

@@ -15,6 +15,7 @@ from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
+from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
@@ -26,8 +27,9 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
-QUERY_PARTS.append(GatewayQuery)
-MUTATION_PARTS.append(GatewayMutation)
+MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
+QUERY_PARTS.append(GatewayQuery)  # gateway core (issue 3)
+MUTATION_PARTS.append(GatewayMutation)  # gateway core (issue 3)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

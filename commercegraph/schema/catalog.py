@@ -20,6 +20,7 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
 
@@ -223,6 +224,19 @@ class Product(Node):
     # --- Product fields: bundles (issue 5) ---
 
     # --- Product fields: personalisation (issue 8) ---
+    @strawberry.field(description="Complements, upgrades or pairs; personalised for a customer.")
+    async def recommendations(
+        self,
+        info: Info[Context, None],
+        kind: RecommendationKind,
+        first: int = 5,
+        channel: Channel | None = None,
+    ) -> list[Recommendation]:
+        from commercegraph.schema import personalization
+
+        return await personalization.product_recommendations(
+            info, self._record, kind, first, channel
+        )
 
 
 @strawberry.type

@@ -35,6 +35,13 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.schema.personalization import (
+    Offer,
+    OfferContextInput,
+    Recommendation,
+    RecommendationKind,
+    ShoppingList,
+)
 from commercegraph.services.pagination import check_first
 
 
@@ -317,3 +324,31 @@ class Customer(Node):
     # --- Customer fields: carts (issue 5) ---
 
     # --- Customer fields: personalisation (issue 8) ---
+    @strawberry.field(description="Products for this customer: complements, upgrades, pairs.")
+    async def recommendations(
+        self,
+        info: Info[Context, None],
+        kind: RecommendationKind,
+        product_id: strawberry.ID | None = None,
+        first: int = 5,
+        channel: Channel | None = None,
+    ) -> list[Recommendation]:
+        from commercegraph.schema import personalization
+
+        return await personalization.customer_recommendations(
+            info, self._owner(info), kind, product_id, first, channel
+        )
+
+    @strawberry.field(description="Listed items plus replenishment inferred from orders.")
+    async def shopping_list(self, info: Info[Context, None]) -> ShoppingList:
+        from commercegraph.schema import personalization
+
+        return await personalization.shopping_list(info, self._owner(info))
+
+    @strawberry.field(description="Offers for the context, within consent and frequency caps.")
+    async def offers(
+        self, info: Info[Context, None], context: OfferContextInput | None = None
+    ) -> list[Offer]:
+        from commercegraph.schema import personalization
+
+        return await personalization.offers(info, self._owner(info), context)

@@ -12,6 +12,8 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
+    BasketQuery,
+    CartActivityRecord,
     CartLineRecord,
     CartRecord,
     CategoryRecord,
@@ -22,6 +24,7 @@ from commercegraph.adapters.base import (
     Page,
     ProductRecord,
     ProductSearch,
+    PurchasedLine,
 )
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, NotFound
@@ -278,3 +281,68 @@ class NativeCommerce:
             (record,) = await self._carts(session, [cart_id])
         assert record is not None
         return record
+
+    async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
+        results: list[list[tuple[str, ...]]] = []
+        async with self.store.read() as session:
+            for q in queries:
+                recent = await session.execute(
+                    select(m.Order.id, m.Order.placed_at)
+                    .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
+                    .where(m.OrderLine.sku == q.sku)
+                    .distinct()
+                    .order_by(m.Order.placed_at.desc(), m.Order.id.desc())
+                    .limit(q.limit)
+                )
+                order_ids = [order_id for order_id, _ in recent]
+                skus: dict[str, set[str]] = defaultdict(set)
+                if order_ids:
+                    rows = await session.execute(
+                        select(m.OrderLine.order_id, m.OrderLine.sku).where(
+                            m.OrderLine.order_id.in_(order_ids)
+                        )
+                    )
+                    for order_id, sku in rows:
+                        skus[order_id].add(sku)
+                results.append([tuple(sorted(skus[o])) for o in order_ids])
+        return results
+
+    async def open_carts_with_activity(
+        self, customer_ids: Sequence[str]
+    ) -> list[list[CartActivityRecord]]:
+        found: dict[str, list[CartActivityRecord]] = defaultdict(list)
+        async with self.store.read() as session:
+            carts = list(
+                await session.scalars(
+                    select(m.Cart)
+                    .where(m.Cart.customer_id.in_(customer_ids), m.Cart.status == "OPEN")
+                    .order_by(m.Cart.updated_at, m.Cart.id)
+                )
+            )
+            records = await self._carts(session, [c.id for c in carts])
+            for cart, record in zip(carts, records, strict=True):
+                if record is not None and cart.customer_id is not None:
+                    found[cart.customer_id].append(CartActivityRecord(record, cart.updated_at))
+        return [found.get(c, []) for c in customer_ids]
+
+    async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
+        found: dict[str, list[PurchasedLine]] = defaultdict(list)
+        async with self.store.read() as session:
+            rows = await session.execute(
+                select(
+                    m.Order.customer_id,
+                    m.Order.id,
+                    m.Order.placed_at,
+                    m.OrderLine.sku,
+                    m.OrderLine.quantity,
+                )
+                .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
+                .where(
+                    m.Order.customer_id.in_(customer_ids),
+                    m.Order.status.not_in(("CANCELLED", "REFUNDED")),
+                )
+                .order_by(m.Order.placed_at.desc(), m.Order.id.desc(), m.OrderLine.id)
+            )
+            for customer_id, order_id, placed_at, sku, quantity in rows:
+                found[customer_id].append(PurchasedLine(order_id, placed_at, sku, quantity))
+        return [found.get(c, []) for c in customer_ids]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 
@@ -11,9 +12,13 @@ from commercegraph.adapters.base import (
     ConsentRecord,
     CustomerRecord,
     IdentityRecord,
+    OfferIssue,
+    OfferRecord,
     RecentViewsQuery,
     SegmentRecord,
+    ShoppingListEntryRecord,
 )
+from commercegraph.adapters.native import personalization
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -111,3 +116,35 @@ class NativeCustomer:
             for s in rows:
                 found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
         return [found.get(c, []) for c in customer_ids]
+
+    async def shopping_list_entries(
+        self, customer_ids: Sequence[str]
+    ) -> list[list[ShoppingListEntryRecord]]:
+        return await personalization.shopping_list_entries(self.store, customer_ids)
+
+    async def set_shopping_list_entry(
+        self, customer_id: str, sku: str, quantity: int, status: str, now: datetime
+    ) -> None:
+        await personalization.set_shopping_list_entry(
+            self.store, customer_id, sku, quantity, status, now
+        )
+
+    async def issue_offers(
+        self,
+        customer_id: str,
+        offers: Sequence[OfferIssue],
+        *,
+        trigger: str,
+        now: datetime,
+        max_new_marketing_per_day: int,
+        notify_event: str | None = None,
+    ) -> list[OfferRecord]:
+        return await personalization.issue_offers(
+            self.store,
+            customer_id,
+            offers,
+            trigger=trigger,
+            now=now,
+            max_new_marketing_per_day=max_new_marketing_per_day,
+            notify_event=notify_event,
+        )

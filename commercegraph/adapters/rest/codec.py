@@ -1,8 +1,8 @@
 """The JSON wire format of canonical records, shared by the REST adapter and backends.
 
 Records travel as JSON objects named like their dataclass fields; datetimes as ISO 8601
-with offset; tuples as arrays. Decoding is driven by the port's type hints, so a record or
-port method added later needs no codec change.
+with offset; durations as seconds; tuples as arrays. Decoding is driven by the port's type
+hints, so a record or port method added later needs no codec change.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -28,6 +28,8 @@ def encode(value: Any) -> JSON:
         return value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -54,6 +56,10 @@ def _decode(tp: Any, data: JSON, bindings: dict[Any, Any]) -> Any:
         tp = bindings.get(tp, Any)
     if tp is Any or tp is object:
         return data
+    if tp is type(None):
+        if data is not None:
+            raise WireFormatError(f"{data!r} where null is expected")
+        return None
     origin = get_origin(tp)
     args = get_args(tp)
     if origin is Union or origin is types.UnionType:
@@ -109,6 +115,10 @@ def _scalar(tp: Any, data: JSON) -> Any:
     if tp is date:
         _expect(data, str, tp)
         return date.fromisoformat(data)
+    if tp is timedelta:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise WireFormatError(f"{data!r} is not a number of seconds")
+        return timedelta(seconds=data)
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(data)
     if tp is float and isinstance(data, int | float) and not isinstance(data, bool):

@@ -19,6 +19,12 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.personalization import (
+    OfferCap,
+    OfferLogEntry,
+    ShoppingListEntry,
+    WebhookDelivery,
+)
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -46,13 +52,17 @@ __all__ = [
     "LedgerTransaction",
     "Location",
     "LoyaltyAccount",
+    "OfferCap",
+    "OfferLogEntry",
     "Order",
     "OrderLine",
     "PaymentMethod",
     "Price",
     "Product",
     "ProductRelation",
+    "ShoppingListEntry",
     "Stock",
     "UTCDateTime",
+    "WebhookDelivery",
     "utcnow",
 ]

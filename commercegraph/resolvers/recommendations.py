@@ -1,0 +1,130 @@
+"""Recommendations for a customer or a product: gather candidates, then let the service rank."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+
+from commercegraph.adapters.base import ProductRecord, PurchasedLine
+from commercegraph.context import Context
+from commercegraph.errors import BadUserInput
+from commercegraph.resolvers import personal_sources as src
+from commercegraph.services.recommendations import (
+    CROSS_SELL,
+    UP_SELL,
+    Anchor,
+    Candidate,
+    CoPurchase,
+    PricePolicy,
+    Recommendation,
+    improvements,
+    price_policy,
+    rank,
+)
+
+RECENT_ANCHORS = 3  # recent purchases that stand in for the product when none is given
+RECENT_DAYS = timedelta(days=90)  # older purchases say little about what is needed now
+MAX_FIRST = 20
+
+
+def _policy(ctx: Context, segments: Sequence[str]) -> PricePolicy:
+    s = ctx.settings
+    return price_policy(
+        segments,
+        up_sell_ratio=s.reco_up_sell_max_ratio,
+        up_sell_ratio_price_sensitive=s.reco_up_sell_max_ratio_price_sensitive,
+        cross_sell_ratio=s.reco_cross_sell_max_ratio,
+        cross_sell_ratio_price_sensitive=s.reco_cross_sell_max_ratio_price_sensitive,
+        price_sensitive_segments=s.reco_price_sensitive_segments,
+        premium_segments=s.reco_premium_segments,
+    )
+
+
+def owned_skus(history: Sequence[PurchasedLine]) -> frozenset[str]:
+    return frozenset(line.sku for line in history)
+
+
+async def _recent_anchors(ctx: Context, history: Sequence[PurchasedLine]) -> list[ProductRecord]:
+    """Distinct products of the recent orders, or of the last order when none is recent."""
+    since = ctx.now - RECENT_DAYS
+    recent = [line for line in history if line.placed_at >= since]
+    if not recent and history:
+        recent = [line for line in history if line.order_id == history[0].order_id]
+    skus = list(dict.fromkeys(line.sku for line in recent))[:RECENT_ANCHORS]
+    found = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
+    return [p for p in found if p is not None]
+
+
+async def _related(
+    ctx: Context, kind: str, anchor: ProductRecord
+) -> list[tuple[ProductRecord, bool, CoPurchase | None]]:
+    """(candidate, is a catalog accessory, co-purchase share) for one anchor."""
+    if kind == UP_SELL:
+        # Only better products can be up-sells: pricing and stock are read for those alone.
+        same = await src.same_category(ctx, anchor)
+        return [(p, False, None) for p in same if improvements(p, anchor)]
+    co, accessory_ids = await asyncio.gather(
+        src.frequently_bought_with(ctx, anchor),
+        src.accessories_of(ctx, anchor) if kind == CROSS_SELL else asyncio.sleep(0, []),
+    )
+    by_id = await asyncio.gather(*(ctx.loaders.product_by_id.load(i) for i in accessory_ids))
+    by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in co))
+    found: dict[str, tuple[ProductRecord, bool, CoPurchase | None]] = {}
+    for p in by_sku:
+        if p is not None:
+            found[p.sku] = (p, False, co[p.sku])
+    for p in by_id:
+        if p is not None:
+            found[p.sku] = (p, True, co.get(p.sku))
+    return list(found.values())
+
+
+async def recommend(
+    ctx: Context,
+    *,
+    kind: str,
+    customer_id: str | None,
+    product: ProductRecord | None,
+    channel: str,
+    first: int,
+) -> list[Recommendation]:
+    if not 1 <= first <= MAX_FIRST:
+        raise BadUserInput(f"`first` must be between 1 and {MAX_FIRST}", argument="first")
+    history: list[PurchasedLine] = []
+    segments: list[str] = []
+    if customer_id is not None:
+        history, segments = await asyncio.gather(
+            src.purchase_history(ctx, customer_id), src.segment_keys(ctx, customer_id)
+        )
+    if product is not None:
+        anchors = [product]
+    elif customer_id is not None:
+        anchors = await _recent_anchors(ctx, history)
+    else:
+        raise BadUserInput("Give `productId` to recommend for", argument="productId")
+    related = await asyncio.gather(*(_related(ctx, kind, a) for a in anchors))
+    products = {p.sku: p for p in anchors} | {p.sku: p for rs in related for p, _, _ in rs}
+    skus = list(products)
+    prices, stocked = await asyncio.gather(
+        asyncio.gather(*(src.personal_price(ctx, products[s], channel) for s in skus)),
+        asyncio.gather(*(src.in_stock_for_channel(ctx, s, channel) for s in skus)),
+    )
+    price_of = dict(zip(skus, prices, strict=True))
+    in_stock = dict(zip(skus, stocked, strict=True))
+    candidates = []
+    for anchor, rs in zip(anchors, related, strict=True):
+        anchor_price = price_of[anchor.sku]
+        if anchor_price is None:
+            continue
+        for p, accessory, co in rs:
+            price = price_of[p.sku]
+            if price is None:
+                continue
+            candidates.append(
+                Candidate(p, price, in_stock[p.sku], Anchor(anchor, anchor_price), accessory, co)
+            )
+    owned = owned_skus(history) | {a.sku for a in anchors}
+    return rank(
+        kind, candidates, _policy(ctx, segments), owned, ctx.settings.default_currency, first
+    )

@@ -1,0 +1,194 @@
+"""Delivers the webhook outbox: signed POSTs, retried with backoff, at least once.
+
+A delivery is claimed with a lease (a conditional update) before it is sent, so several
+workers never send the same row at the same time; a worker that dies mid-send leaves the
+lease to expire and another sends it again. Receivers de-duplicate on the delivery id
+header, which is the same on every attempt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import CursorResult, or_, select, update
+
+from commercegraph.config import Settings
+from commercegraph.services.webhooks import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    retry_delay,
+    signature,
+)
+from commercegraph.store import models as m
+from commercegraph.store.db import Store, create_engine
+from commercegraph.store.models.base import utcnow
+
+LEASE = timedelta(seconds=60)  # longer than one attempt's timeout, so leases expire only on crash
+BATCH_SIZE = 50
+PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
+
+
+@dataclass
+class DeliveryReport:
+    delivered: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+async def _claim(store: Store, delivery_id: str, now: datetime) -> bool:
+    async with store.write() as session:
+        result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+            update(m.WebhookDelivery)
+            .where(
+                m.WebhookDelivery.id == delivery_id,
+                m.WebhookDelivery.status == PENDING,
+                or_(
+                    m.WebhookDelivery.locked_until.is_(None),
+                    m.WebhookDelivery.locked_until < now,
+                ),
+            )
+            .values(locked_until=now + LEASE)
+        )
+        return result.rowcount == 1
+
+
+def body_of(delivery: m.WebhookDelivery) -> bytes:
+    envelope = {
+        "id": delivery.id,
+        "type": delivery.event_type,
+        "createdAt": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+async def _send(
+    http: httpx.AsyncClient, settings: Settings, delivery: m.WebhookDelivery, now: datetime
+) -> str | None:
+    """None when the receiver accepted the delivery, else why not."""
+    assert settings.webhook_url is not None
+    body = body_of(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        DELIVERY_HEADER: delivery.id,
+        EVENT_HEADER: delivery.event_type,
+        SIGNATURE_HEADER: signature(settings.webhook_secret, int(now.timestamp()), body),
+    }
+    try:
+        response = await http.post(
+            settings.webhook_url,
+            content=body,
+            headers=headers,
+            timeout=settings.webhook_timeout_seconds,
+        )
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"[:500]
+    if 200 <= response.status_code < 300:
+        return None
+    return f"HTTP {response.status_code}"
+
+
+async def deliver_due(
+    store: Store,
+    settings: Settings,
+    http: httpx.AsyncClient,
+    *,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> DeliveryReport:
+    """Attempt every delivery that is due once; return what happened to each."""
+    report = DeliveryReport()
+    if settings.webhook_url is None:
+        return report
+    now = now or utcnow()
+    rng = rng or random.Random()
+    async with store.read() as session:
+        due = list(
+            await session.scalars(
+                select(m.WebhookDelivery)
+                .where(
+                    m.WebhookDelivery.status == PENDING, m.WebhookDelivery.next_attempt_at <= now
+                )
+                .order_by(m.WebhookDelivery.next_attempt_at, m.WebhookDelivery.id)
+                .limit(BATCH_SIZE)
+            )
+        )
+    for delivery in due:
+        if not await _claim(store, delivery.id, now):
+            continue
+        error = await _send(http, settings, delivery, now)
+        attempts = delivery.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "locked_until": None, "last_error": error}
+        if error is None:
+            values.update(status=DELIVERED, delivered_at=now)
+            report.delivered.append(delivery.id)
+        elif attempts >= settings.webhook_max_attempts:
+            values.update(status=FAILED)
+            report.failed.append(delivery.id)
+        else:
+            delay = retry_delay(
+                attempts,
+                base=settings.webhook_backoff_base_seconds,
+                cap=settings.webhook_backoff_max_seconds,
+                rng=rng,
+            )
+            values.update(next_attempt_at=now + timedelta(seconds=delay))
+            report.retrying.append(delivery.id)
+        async with store.write() as session:
+            await session.execute(
+                update(m.WebhookDelivery)
+                .where(m.WebhookDelivery.id == delivery.id)
+                .values(**values)
+            )
+    return report
+
+
+async def run_worker(
+    store: Store, settings: Settings, *, poll_seconds: float = 1.0, stop: asyncio.Event
+) -> None:
+    """Deliver the outbox until ``stop`` is set."""
+    async with httpx.AsyncClient() as http:
+        while not stop.is_set():
+            await deliver_due(store, settings, http)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+            except TimeoutError:
+                pass
+
+
+def _deliver_command(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.webhook_url is None:
+        print("CG_WEBHOOK_URL is not set: nothing to deliver to", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        store = Store(create_engine(settings.database_url))
+        try:
+            if args.once:
+                async with httpx.AsyncClient() as http:
+                    report = await deliver_due(store, settings, http)
+                print(json.dumps(report.__dict__))
+            else:
+                await run_worker(store, settings, poll_seconds=args.poll, stop=asyncio.Event())
+        finally:
+            await store.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
+def register_cli(sub: Any) -> None:
+    """``commercegraph deliver-webhooks [--once] [--poll SECONDS]``."""
+    command = sub.add_parser("deliver-webhooks", help="deliver the webhook outbox")
+    command.add_argument("--once", action="store_true", help="one pass, then exit")
+    command.add_argument("--poll", type=float, default=1.0, help="seconds between passes")
+    command.set_defaults(handler=_deliver_command)
