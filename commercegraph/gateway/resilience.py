@@ -53,6 +53,7 @@ class Resilience:
     ) -> None:
         self.backend = backend
         self.timeout_s = policy.timeout_ms / 1000
+        self.write_timeout_s = policy.write_timeout_ms / 1000
         self.breaker = CircuitBreaker(
             backend,
             failure_threshold=policy.failure_threshold,
@@ -78,7 +79,7 @@ class Resilience:
                 raise exc from None
             record.reached_backend = True
             try:
-                return await self._attempt(call)
+                return await self._attempt(call, self.timeout_s if read else self.write_timeout_s)
             except BackendError as error:
                 self.breaker.record_failure()
                 record.outcome = _outcome(error)
@@ -97,14 +98,14 @@ class Resilience:
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _attempt(self, call: Callable[[], Awaitable[T]]) -> T:
+    async def _attempt(self, call: Callable[[], Awaitable[T]], timeout_s: float) -> T:
         try:
-            async with asyncio.timeout(self.timeout_s), self.bulkhead:
+            async with asyncio.timeout(timeout_s), self.bulkhead:
                 result = await call()
         except TimeoutError:
             raise BackendTimeout(
                 self.backend,
-                f"The {self.backend} backend did not answer within {self.timeout_s * 1000:.0f} ms",
+                f"The {self.backend} backend did not answer within {timeout_s * 1000:.0f} ms",
             ) from None
         except (CommerceGraphError, asyncio.CancelledError):
             raise

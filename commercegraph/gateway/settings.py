@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_TIMEOUT_MS = 2_000  # a backend slower than this costs its fields, not the response
+DEFAULT_WRITE_TIMEOUT_MS = (
+    10_000  # a write abandoned midway leaves its outcome unknown: wait longer
+)
 DEFAULT_RETRIES = 2  # three tries ride out a dropped connection without tripling tail latency
 DEFAULT_RETRY_BASE_MS = 20  # first backoff ceiling; doubles per attempt under full jitter
 DEFAULT_RETRY_MAX_MS = 200  # backoff never exceeds this, so retries fit in one timeout
@@ -21,6 +24,7 @@ DEFAULT_MAX_CONNECTIONS = 32  # pooled HTTP connections per REST backend
 
 class BackendPolicy(BaseModel):
     timeout_ms: int = Field(default=DEFAULT_TIMEOUT_MS, gt=0)
+    write_timeout_ms: int = Field(default=DEFAULT_WRITE_TIMEOUT_MS, gt=0)
     retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=5)
     retry_base_ms: int = Field(default=DEFAULT_RETRY_BASE_MS, ge=0)
     retry_max_ms: int = Field(default=DEFAULT_RETRY_MAX_MS, ge=0)

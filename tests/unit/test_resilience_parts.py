@@ -135,3 +135,14 @@ async def test_bulkhead_bounds_concurrent_calls() -> None:
 
     await asyncio.gather(*(call() for _ in range(12)))
     assert peak == 3 and bulkhead.in_flight == 0
+
+
+async def test_writes_get_their_own_longer_timeout() -> None:
+    async def slow_write() -> str:
+        await asyncio.sleep(0.05)
+        return "written"
+
+    resilience = _resilience(timeout_ms=10, write_timeout_ms=1_000)
+    assert await resilience.run(slow_write, read=False, record=CallRecord()) == "written"
+    with pytest.raises(BackendTimeout):
+        await resilience.run(slow_write, read=True, record=CallRecord())

@@ -32,8 +32,10 @@ class RestClient:
         self.http = httpx.AsyncClient(
             base_url=self.endpoint,
             headers=headers,
+            # The resilience layer holds the per-call budget; this is the transport's own guard.
             timeout=httpx.Timeout(
-                policy.timeout_ms / 1000, connect=backend.connect_timeout_ms / 1000
+                max(policy.timeout_ms, policy.write_timeout_ms) / 1000,
+                connect=backend.connect_timeout_ms / 1000,
             ),
             limits=httpx.Limits(
                 max_connections=backend.max_connections,
