@@ -51,8 +51,14 @@ AsyncMethod = Callable[..., Coroutine[Any, Any, Any]]
 @cache
 def port_methods(domain: str) -> dict[str, bool]:
     """The domain port's methods, each mapped to whether it is a read."""
+    return {name: read for name, (read, _) in _port_signatures(domain).items()}
+
+
+@cache
+def _port_signatures(domain: str) -> dict[str, tuple[bool, str | None]]:
+    """Each port method: whether it is a read, and the name of its first parameter."""
     port = PORTS[domain]
-    methods: dict[str, bool] = {}
+    methods: dict[str, tuple[bool, str | None]] = {}
     for name in dir(port):
         member = getattr(port, name)
         if name.startswith("_") or not inspect.iscoroutinefunction(member):
@@ -60,7 +66,8 @@ def port_methods(domain: str) -> dict[str, bool]:
         params = list(inspect.signature(member).parameters.values())[1:]
         first = str(params[0].annotation) if params else ""
         batch = not params or first.startswith(("Sequence[", "list["))
-        methods[name] = batch and not any(p.name == "idempotency_key" for p in params)
+        read = batch and not any(p.name == "idempotency_key" for p in params)
+        methods[name] = (read, params[0].name if params else None)
     return methods
 
 
@@ -114,11 +121,13 @@ class GuardedAdapter:
             self.target = FaultyAdapter(self.domain, self.inner, fault, frozenset(self.methods))
 
     def _guard(self, name: str) -> AsyncMethod:
-        read = self.methods[name]
+        read, first_param = _port_signatures(self.domain)[name]
         span_name = f"{self.domain}.{name}"
         cached = name in self.cached
 
         async def call(*args: Any, **kwargs: Any) -> Any:
+            if not args and first_param in kwargs:  # keys given by name: same batch as by position
+                args = (kwargs.pop(first_param),)
             keys = args[0] if args and isinstance(args[0], Sequence) and read else None
             if keys is not None and len(keys) == 0:
                 return []
