@@ -120,7 +120,16 @@ def create_backend_app(domain: str, adapter: Any, token: str | None = None) -> S
     async def stats(_: Request) -> Response:
         return JSONResponse({"domain": domain, "calls": dict(calls)})
 
-    routes += [Route("/healthz", healthz), Route("/_stats", stats)]
+    async def openapi(_: Request) -> Response:
+        from commercegraph.backends.openapi import document
+
+        return JSONResponse(document(domain))
+
+    routes += [
+        Route("/healthz", healthz),
+        Route("/_stats", stats),
+        Route("/openapi.json", openapi),
+    ]
     app = Starlette(routes=routes)
     app.state.calls = calls
     return app

@@ -75,7 +75,7 @@ class _Schemas:
             return {"enum": [m.value for m in tp]}
         return {
             str: {"type": "string"},
-            int: {"type": "integer"},
+            int: {"type": "integer", "format": "int64"},
             float: {"type": "number"},
             bool: {"type": "boolean"},
             datetime: {"type": "string", "format": "date-time"},

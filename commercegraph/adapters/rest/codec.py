@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 JSON = Any
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what every database behind a backend can store
 
 
 class WireFormatError(ValueError):
@@ -123,6 +124,10 @@ def _scalar(tp: Any, data: JSON) -> Any:
         return tp(data)
     if tp is float and isinstance(data, int | float) and not isinstance(data, bool):
         return float(data)
+    if tp is int and type(data) is float and data.is_integer():  # JSON's 3.0 is an integer
+        data = int(data)
+    if tp is int and type(data) is int and not INT64_MIN <= data <= INT64_MAX:
+        raise WireFormatError(f"{data} is outside the 64-bit integer range")
     if tp in (str, int, bool) and type(data) is tp:
         return data
     raise WireFormatError(f"{data!r} is not a {getattr(tp, '__name__', tp)}")
