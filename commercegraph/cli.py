@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_backend_commands(sub)
     # --- commands: inventory and bundles (issue 5) ---
+    from commercegraph.inventory_jobs import register as register_inventory
+
+    register_inventory(sub)
     # --- commands: customer 360 (issue 6) ---
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---

@@ -63,6 +63,24 @@ class Settings(BaseSettings):
     # --- settings: pricing (issue 4) ---
 
     # --- settings: inventory (issue 5) ---
+    # Channel -> locations that ship its orders, in order of preference: a location kind
+    # (WAREHOUSE, STORE) or a location id; only locations that can ship count.
+    fulfillment_sources: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "WEB": ["WAREHOUSE", "STORE"],
+            "MOBILE_APP": ["WAREHOUSE", "STORE"],
+            "CALL_CENTER": ["WAREHOUSE", "STORE"],
+            "MARKETPLACE": ["WAREHOUSE"],
+            "STORE": [],
+        }
+    )
+    reservation_ttl_seconds: int = 900
+    bundle_min_support: float = 0.002
+    bundle_min_lift: float = 1.5
+    bundle_min_orders: int = 5
+    bundle_max_mined: int = 50
+    bundle_mined_discount_percent: int = 5
+    bundle_history_days: int = 365
 
     # --- settings: customer 360 (issue 6) ---
 

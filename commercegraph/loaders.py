@@ -133,6 +133,17 @@ class Loaders:
     # --- loaders: pricing (issue 4) ---
 
     # --- loaders: inventory, carts and bundles (issue 5) ---
+    @cached_property
+    def bundle_by_id(self) -> DataLoader[Any, Any]:  # str -> BundleRecord | None
+        return _loader(self.registry.commerce.bundles_by_id)
+
+    @cached_property
+    def bundles_for_product(self) -> DataLoader[Any, Any]:  # product id -> list[BundleRecord]
+        return _loader(self.registry.commerce.bundles_for_products)
+
+    @cached_property
+    def bundle_search(self) -> DataLoader[Any, Any]:  # BundleQuery -> Page[BundleRecord]
+        return _loader(self.registry.commerce.search_bundles)
 
     # --- loaders: customer 360 (issue 6) ---
 

@@ -137,6 +137,61 @@ class CartActivityRecord:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class NewOrderLine:
+    sku: str
+    quantity: int
+    unit_price: int  # minor units, in the order's currency
+    bundle_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """What checkout asks the commerce backend to record; ``idempotency_key`` is unique
+    per customer, so placing the same order twice returns the first one."""
+
+    customer_id: str
+    cart_id: str
+    channel: str
+    currency: str
+    lines: tuple[NewOrderLine, ...]
+    subtotal: int
+    discount: int
+    total: int
+    fulfillment: str  # SHIP | PICKUP
+    location_id: str  # where it ships from or is picked up
+    store_id: str | None  # the pickup store
+    address: str | None
+    idempotency_key: str
+    reservation_reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class BundleComponentRecord:
+    product_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class BundleRecord:
+    id: str
+    name: str
+    kind: str  # FIXED | MIX_AND_MATCH | FREQUENTLY_BOUGHT_TOGETHER
+    components: tuple[BundleComponentRecord, ...]
+    discount_percent: int = 0
+    pick_count: int | None = None  # MIX_AND_MATCH: how many of the components make one set
+    support: float | None = None
+    lift: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BundleQuery:
+    product_id: str | None = None
+    first: int = 20
+    after: str | None = None
+
+
 @runtime_checkable
 class CommerceBackend(Protocol):
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]: ...
@@ -175,6 +230,32 @@ class CommerceBackend(Protocol):
 
     async def purchased_lines(self, customer_ids: Sequence[str]) -> list[list[PurchasedLine]]:
         """Every order line each customer bought (cancelled orders left out), newest first."""
+        ...
+
+    async def place_order(self, order: NewOrder) -> OrderRecord:
+        """Record the order and close its cart, atomically. The same customer and
+        idempotency key return the order already placed (``Conflict`` if it came from
+        another cart); a cart that is no longer open is a ``Conflict``."""
+        ...
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        """The order placed under the key, if any; ``Conflict`` if it came from another cart."""
+        ...
+
+    async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]: ...
+    async def bundles_for_products(self, product_ids: Sequence[str]) -> list[list[BundleRecord]]:
+        """Bundles each product is a component of, curated before mined."""
+        ...
+
+    async def search_bundles(self, queries: Sequence[BundleQuery]) -> list[Page[BundleRecord]]: ...
+    async def order_baskets(self, since: datetime | None) -> list[tuple[str, ...]]:
+        """The distinct skus of each order placed since ``since`` (for bundle mining)."""
+        ...
+
+    async def replace_bundles(self, kind: str, bundles: Sequence[BundleRecord]) -> int:
+        """Replace every bundle of ``kind`` (e.g. the mined ones) in one transaction."""
         ...
 
 
@@ -386,6 +467,21 @@ class StockRecord:
     safety_stock: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReservationLine:
+    sku: str
+    location_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRecord:
+    reference: str
+    status: str  # HELD | COMMITTED | RELEASED | EXPIRED
+    lines: tuple[ReservationLine, ...]
+    expires_at: datetime
+
+
 @runtime_checkable
 class InventoryBackend(Protocol):
     async def locations(self) -> list[LocationRecord]: ...
@@ -393,6 +489,27 @@ class InventoryBackend(Protocol):
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         """Every location's stock row for each sku."""
         ...
+
+    async def reserve(
+        self, reference: str, lines: Sequence[ReservationLine], expires_at: datetime
+    ) -> ReservationRecord:
+        """Hold every line or none (``OutOfStock``). A reference already held is
+        returned as it is, so a retried checkout never takes the stock twice."""
+        ...
+
+    async def commit_reservation(self, reference: str) -> ReservationRecord | None:
+        """Take the held units off hand; committing twice changes nothing."""
+        ...
+
+    async def release_reservation(self, reference: str) -> ReservationRecord | None:
+        """Give held units back; releasing twice changes nothing."""
+        ...
+
+    async def release_expired(self, now: datetime, limit: int = 1000) -> int:
+        """Give back holds whose expiry has passed; returns how many lines expired."""
+        ...
+
+    async def reservations(self, references: Sequence[str]) -> list[ReservationRecord | None]: ...
 
 
 # --- wallet and loyalty -------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import MetaData, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commercegraph.demo.bundles import seed_bundles
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
 from commercegraph.demo.customers import World, generate_customer
@@ -134,6 +135,7 @@ async def seed_demo(
                 update(accounts).where(accounts.c.id == account).values(balance=balance)
             )
 
+    await seed_bundles(store, now)  # bundles: curated, then mined from the orders above
     return SeedSummary(
         products=written["products"],
         locations=written["locations"],

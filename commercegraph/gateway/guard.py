@@ -257,7 +257,7 @@ def guard_adapters(
             domain,
             names[domain],
             adapter,
-            Resilience(domain, settings.resilience.for_domain(domain)),
+            Resilience(domain, settings.resilience.for_domain(domain).for_adapter(names[domain])),
             shared if settings.cache_ttl_seconds > 0 else None,
             owns_cache=index == 0,
         )

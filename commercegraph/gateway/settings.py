@@ -13,6 +13,9 @@ DEFAULT_TIMEOUT_MS = 2_000  # a backend slower than this costs its fields, not t
 DEFAULT_WRITE_TIMEOUT_MS = (
     10_000  # a write abandoned midway leaves its outcome unknown: wait longer
 )
+# The native adapter is the gateway's own database, not a remote system: under a burst of
+# writers it waits as long as SQLite's busy timeout rather than fail reads that would succeed.
+EMBEDDED_TIMEOUT_MS = 30_000
 DEFAULT_RETRIES = 2  # three tries ride out a dropped connection without tripling tail latency
 DEFAULT_RETRY_BASE_MS = 20  # first backoff ceiling; doubles per attempt under full jitter
 DEFAULT_RETRY_MAX_MS = 200  # backoff never exceeds this, so retries fit in one timeout
@@ -31,6 +34,13 @@ class BackendPolicy(BaseModel):
     failure_threshold: int = Field(default=DEFAULT_FAILURE_THRESHOLD, ge=1)
     reset_after_s: float = Field(default=DEFAULT_RESET_AFTER_S, gt=0)
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
+
+    def for_adapter(self, adapter: str) -> BackendPolicy:
+        """The policy for this adapter: timeouts not set explicitly follow its kind."""
+        if adapter != "native":
+            return self
+        unset = {"timeout_ms", "write_timeout_ms"} - self.model_fields_set
+        return self.model_copy(update=dict.fromkeys(unset, EMBEDDED_TIMEOUT_MS))
 
 
 class ResilienceSettings(BaseModel):

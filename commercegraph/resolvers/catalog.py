@@ -142,6 +142,7 @@ async def availability(
         near=near,
         radius_km=radius_km,
         pickup_radius_km=ctx.settings.pickup_radius_km,
+        routing=ctx.settings.fulfillment_sources,
     )
 
 

@@ -11,10 +11,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
+from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 
@@ -30,6 +32,8 @@ MUTATION_PARTS: list[type] = []
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
 QUERY_PARTS.append(GatewayQuery)  # gateway core (issue 3)
 MUTATION_PARTS.append(GatewayMutation)  # gateway core (issue 3)
+QUERY_PARTS.append(InventoryQuery)  # inventory, carts and bundles (issue 5)
+MUTATION_PARTS.append(CartMutation)  # inventory, carts and bundles (issue 5)
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 

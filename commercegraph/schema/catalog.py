@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -23,6 +24,9 @@ from commercegraph.schema.common import (
 from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
+
+if TYPE_CHECKING:
+    from commercegraph.schema.inventory import Bundle
 
 
 def _point(near: GeoPointInput | None) -> tuple[float, float] | None:
@@ -222,6 +226,13 @@ class Product(Node):
         return Content.of(entry) if entry is not None else None
 
     # --- Product fields: bundles (issue 5) ---
+    @strawberry.field(description="Bundles this product is part of, curated before mined.")
+    async def bundles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Bundle, strawberry.lazy("commercegraph.schema.inventory")]]:
+        from commercegraph.schema.inventory import product_bundles
+
+        return await product_bundles(info, self._record)
 
     # --- Product fields: personalisation (issue 8) ---
     @strawberry.field(description="Complements, upgrades or pairs; personalised for a customer.")

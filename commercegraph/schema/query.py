@@ -28,6 +28,10 @@ async def resolve_node(ctx: Context, global_id: str) -> Node:
         if order is not None:
             ctx.caller.require_customer_access(order.customer_id)
             return Order.of(order)
+    elif type_name in ("Cart", "Bundle"):  # issue 5
+        from commercegraph.schema.inventory import node as inventory_node
+
+        return await inventory_node(ctx, type_name, local_id, global_id)
     elif type_name == "Store":
         location = await loaders.location_by_id.load(local_id)
         if location is not None and location.kind == "STORE":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commercegraph.adapters.base import LocationRecord, StockRecord
@@ -36,9 +36,46 @@ class AvailabilityResult:
     pickup_eligible: bool
 
 
-def serves_online(location: LocationRecord, channel: str) -> bool:
-    """Online channels ship from the warehouse and from stores that ship."""
-    return channel in SHIPPING_CHANNELS and location.can_ship
+Routing = Mapping[str, Sequence[str]]  # channel -> location kinds or ids, preferred first
+
+
+def serves_online(location: LocationRecord, channel: str, routing: Routing | None = None) -> bool:
+    """Online channels ship from the warehouse and from stores that ship, or as routed."""
+    if routing is None:
+        return channel in SHIPPING_CHANNELS and location.can_ship
+    return location.can_ship and _preference(location, routing.get(channel, ())) is not None
+
+
+def _preference(location: LocationRecord, selectors: Sequence[str]) -> int | None:
+    for rank, selector in enumerate(selectors):
+        if selector in (location.id, location.kind):
+            return rank
+    return None
+
+
+def shipping_locations(
+    locations: Sequence[LocationRecord], channel: str, routing: Routing
+) -> list[LocationRecord]:
+    """The locations that may ship ``channel``'s orders, most preferred first."""
+    ranked = [
+        (rank, loc.id, loc)
+        for loc in locations
+        if loc.can_ship and (rank := _preference(loc, routing.get(channel, ()))) is not None
+    ]
+    return [loc for _, _, loc in sorted(ranked, key=lambda r: (r[0], r[1]))]
+
+
+def can_fill(
+    stock: Mapping[str, Sequence[StockRecord]], location_id: str, wanted: Mapping[str, int]
+) -> bool:
+    """Whether one location has the available-to-promise for every sku in ``wanted``."""
+    for sku, quantity in wanted.items():
+        atp = sum(
+            available_to_promise(s) for s in stock.get(sku, ()) if s.location_id == location_id
+        )
+        if atp < quantity:
+            return False
+    return True
 
 
 def compute_availability(
@@ -50,9 +87,12 @@ def compute_availability(
     radius_km: float | None = None,
     pickup_radius_km: float,
     quantity: int = 1,
+    routing: Routing | None = None,
 ) -> AvailabilityResult:
     by_location = {s.location_id: available_to_promise(s) for s in stock}
-    online = sum(by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel))
+    online = sum(
+        by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel, routing)
+    )
     stores: list[StoreAvailability] = []
     for loc in locations:
         if loc.kind != "STORE":

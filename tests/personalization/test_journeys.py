@@ -52,6 +52,9 @@ async def test_devi_journey_near_downtown(gql: GraphQLClient) -> None:
     assert 18 <= cycle <= 24, "coffee pods come up due about three weeks after the last purchase"
     due = {i["product"]["sku"] for i in me["shoppingList"]["dueSoon"]}
     assert due == {sku for sku, i in items.items() if i["dueSoon"]}
+    assert DEVI_COFFEE_SKU in due, "her last box was 19 days ago: the pods are due soon"
+    reminders = [o for o in me["offers"] if o["kind"] == "REPLENISHMENT_REMINDER"]
+    assert DEVI_COFFEE_SKU in {o["product"]["sku"] for o in reminders}
     in_store = [o for o in me["offers"] if o["kind"] == "AVAILABLE_IN_STORE"]
     assert len(in_store) == 1
     shoes = in_store[0]

@@ -146,3 +146,12 @@ async def test_writes_get_their_own_longer_timeout() -> None:
     assert await resilience.run(slow_write, read=False, record=CallRecord()) == "written"
     with pytest.raises(BackendTimeout):
         await resilience.run(slow_write, read=True, record=CallRecord())
+
+
+def test_native_adapters_wait_longer_unless_told_otherwise() -> None:
+    default = BackendPolicy()
+    assert default.for_adapter("rest") is default
+    native = default.for_adapter("native")
+    assert native.timeout_ms == native.write_timeout_ms == 30_000
+    explicit = BackendPolicy(timeout_ms=100).for_adapter("native")
+    assert explicit.timeout_ms == 100 and explicit.write_timeout_ms == 30_000

@@ -9,15 +9,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
     BasketQuery,
+    BundleQuery,
+    BundleRecord,
     CartActivityRecord,
     CartLineRecord,
     CartRecord,
     CategoryRecord,
     Money,
+    NewOrder,
     OrderLineRecord,
     OrderQuery,
     OrderRecord,
@@ -26,6 +30,7 @@ from commercegraph.adapters.base import (
     ProductSearch,
     PurchasedLine,
 )
+from commercegraph.adapters.native import bundles, orders
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
@@ -281,6 +286,53 @@ class NativeCommerce:
             (record,) = await self._carts(session, [cart_id])
         assert record is not None
         return record
+
+    async def place_order(self, order: NewOrder) -> OrderRecord:
+        try:
+            async with self.store.write() as session:
+                order_id = await orders.place_order(session, order, utcnow())
+        except IntegrityError:
+            # Another checkout placed an order under this key between our check and insert.
+            async with self.store.read() as session:
+                found = await orders.order_id_for_key(
+                    session, order.customer_id, order.idempotency_key
+                )
+            if found is None:
+                raise
+            order_id = orders.same_order(found, order.cart_id)
+        (record,) = await self.orders_by_id([order_id])
+        assert record is not None
+        return record
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        async with self.store.read() as session:
+            found = await orders.order_id_for_key(session, customer_id, idempotency_key)
+        if found is None:
+            return None
+        (record,) = await self.orders_by_id([orders.same_order(found, cart_id)])
+        return record
+
+    async def bundles_by_id(self, ids: Sequence[str]) -> list[BundleRecord | None]:
+        async with self.store.read() as session:
+            return await bundles.bundles_by_id(session, ids)
+
+    async def bundles_for_products(self, product_ids: Sequence[str]) -> list[list[BundleRecord]]:
+        async with self.store.read() as session:
+            return await bundles.bundles_for_products(session, product_ids)
+
+    async def search_bundles(self, queries: Sequence[BundleQuery]) -> list[Page[BundleRecord]]:
+        async with self.store.read() as session:
+            return [await bundles.search_bundles(session, q) for q in queries]
+
+    async def order_baskets(self, since: datetime | None) -> list[tuple[str, ...]]:
+        async with self.store.read() as session:
+            return await bundles.order_baskets(session, since)
+
+    async def replace_bundles(self, kind: str, records: Sequence[BundleRecord]) -> int:
+        async with self.store.write() as session:
+            return await bundles.replace_bundles(session, kind, records, utcnow())
 
     async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
         results: list[list[tuple[str, ...]]] = []

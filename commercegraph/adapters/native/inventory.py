@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
-from commercegraph.adapters.base import LocationRecord, StockRecord
+from commercegraph.adapters.base import (
+    LocationRecord,
+    ReservationLine,
+    ReservationRecord,
+    StockRecord,
+)
+from commercegraph.adapters.native import reservations as holds
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
 
 
 def _location(loc: m.Location) -> LocationRecord:
@@ -55,3 +63,33 @@ class NativeInventory:
                     StockRecord(s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock)
                 )
         return [found.get(sku, []) for sku in skus]
+
+    async def reserve(
+        self, reference: str, lines: Sequence[ReservationLine], expires_at: datetime
+    ) -> ReservationRecord:
+        # Sweep expired holds on these skus first, in a transaction of its own, so the
+        # hold below locks stock rows in one order only.
+        async with self.store.write() as session:
+            await holds.expire(session, utcnow(), skus={line.sku for line in lines})
+        async with self.store.write() as session:
+            return await holds.reserve(session, reference, lines, utcnow(), expires_at)
+
+    async def commit_reservation(self, reference: str) -> ReservationRecord | None:
+        async with self.store.write() as session:
+            await holds.commit(session, reference, utcnow())
+            (record,) = await holds.read_reservations(session, [reference])
+        return record
+
+    async def release_reservation(self, reference: str) -> ReservationRecord | None:
+        async with self.store.write() as session:
+            await holds.release(session, reference, utcnow())
+            (record,) = await holds.read_reservations(session, [reference])
+        return record
+
+    async def release_expired(self, now: datetime, limit: int = 1000) -> int:
+        async with self.store.write() as session:
+            return await holds.expire(session, now, limit=limit)
+
+    async def reservations(self, references: Sequence[str]) -> list[ReservationRecord | None]:
+        async with self.store.read() as session:
+            return await holds.read_reservations(session, references)

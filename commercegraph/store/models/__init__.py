@@ -19,6 +19,12 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.inventory import (
+    Bundle,
+    BundleComponent,
+    OrderFulfillment,
+    StockReservation,
+)
 from commercegraph.store.models.personalization import (
     OfferCap,
     OfferLogEntry,
@@ -37,6 +43,8 @@ from commercegraph.store.models.wallet import (
 __all__ = [
     "Base",
     "Brand",
+    "Bundle",
+    "BundleComponent",
     "Cart",
     "CartLine",
     "Category",
@@ -55,6 +63,7 @@ __all__ = [
     "OfferCap",
     "OfferLogEntry",
     "Order",
+    "OrderFulfillment",
     "OrderLine",
     "PaymentMethod",
     "Price",
@@ -62,6 +71,7 @@ __all__ = [
     "ProductRelation",
     "ShoppingListEntry",
     "Stock",
+    "StockReservation",
     "UTCDateTime",
     "WebhookDelivery",
     "utcnow",

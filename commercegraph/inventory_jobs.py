@@ -1,0 +1,120 @@
+"""Inventory and bundle jobs, and the commands that run them.
+
+``commercegraph mine-bundles`` recomputes the frequently-bought-together bundles from
+order history; ``commercegraph release-reservations`` gives back stock held by
+checkouts that never finished (checkout also sweeps the skus it touches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from commercegraph.adapters.base import (
+    BundleComponentRecord,
+    BundleRecord,
+    CommerceBackend,
+    InventoryBackend,
+)
+from commercegraph.config import Settings
+from commercegraph.services.bundles import FREQUENTLY_BOUGHT_TOGETHER, MiningParams, mine_itemsets
+from commercegraph.store.models.base import utcnow
+
+NAME_WORDS = 4  # words of each product name kept in a mined bundle's name
+
+
+def mining_params(settings: Settings) -> MiningParams:
+    return MiningParams(
+        min_support=settings.bundle_min_support,
+        min_lift=settings.bundle_min_lift,
+        min_count=settings.bundle_min_orders,
+        limit=settings.bundle_max_mined,
+        discount_percent=settings.bundle_mined_discount_percent,
+    )
+
+
+async def mine_bundles(
+    commerce: CommerceBackend, params: MiningParams, since: datetime | None
+) -> list[BundleRecord]:
+    """Replace the mined bundles with the pairs and triples of recent order history."""
+    baskets = await commerce.order_baskets(since)
+    itemsets = mine_itemsets(
+        baskets,
+        min_support=params.min_support,
+        min_lift=params.min_lift,
+        min_count=params.min_count,
+        limit=params.limit,
+    )
+    skus = sorted({sku for s in itemsets for sku in s.skus})
+    products = dict(zip(skus, await commerce.products_by_sku(skus), strict=True))
+    bundles = []
+    for itemset in itemsets:
+        parts = [products[sku] for sku in itemset.skus]
+        if any(p is None for p in parts):
+            continue  # sold once, since dropped from the catalog
+        found = [p for p in parts if p is not None]
+        bundles.append(
+            BundleRecord(
+                id=itemset.key,
+                name=" + ".join(" ".join(p.name.split(",")[0].split()[:NAME_WORDS]) for p in found),
+                kind=FREQUENTLY_BOUGHT_TOGETHER,
+                components=tuple(BundleComponentRecord(p.id, p.sku, 1) for p in found),
+                discount_percent=params.discount_percent,
+                support=itemset.support,
+                lift=itemset.lift,
+            )
+        )
+    await commerce.replace_bundles(FREQUENTLY_BOUGHT_TOGETHER, bundles)
+    return bundles
+
+
+async def release_expired(inventory: InventoryBackend, now: datetime) -> int:
+    released = 0
+    while batch := await inventory.release_expired(now, limit=1000):
+        released += batch
+    return released
+
+
+async def _run(settings: Settings, job: str) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.store.db import Store, create_engine
+
+    store = Store(create_engine(settings.database_url))
+    registry = build_registry(settings, store)
+    try:
+        now = utcnow()
+        if job == "mine":
+            since = now - timedelta(days=settings.bundle_history_days)
+            mined = await mine_bundles(registry.commerce, mining_params(settings), since)
+            return {
+                "mined": len(mined),
+                "bundles": [
+                    {"id": b.id, "name": b.name, "lift": round(b.lift or 0, 2)} for b in mined[:10]
+                ],
+            }
+        return {"released": await release_expired(registry.inventory, now)}
+    finally:
+        await registry.aclose()
+        await store.dispose()
+
+
+def _mine(settings: Settings, _: argparse.Namespace) -> int:
+    print(json.dumps(asyncio.run(_run(settings, "mine"))))
+    return 0
+
+
+def _release(settings: Settings, _: argparse.Namespace) -> int:
+    print(json.dumps(asyncio.run(_run(settings, "release"))))
+    return 0
+
+
+def register(sub: Any) -> None:
+    sub.add_parser(
+        "mine-bundles", help="recompute frequently-bought-together bundles from orders"
+    ).set_defaults(handler=_mine)
+    sub.add_parser(
+        "release-reservations", help="give back stock held by expired checkout reservations"
+    ).set_defaults(handler=_release)

@@ -1,0 +1,134 @@
+"""Carts and checkout: the ``Cart`` node and the cart and order mutations."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from commercegraph.adapters.base import CartRecord, ProductRecord
+from commercegraph.context import Context
+from commercegraph.ids import to_global_id
+from commercegraph.resolvers import cart as carts
+from commercegraph.resolvers import checkout
+from commercegraph.resolvers.quote import quote_cart
+from commercegraph.schema.catalog import Product
+from commercegraph.schema.common import Channel, FulfillmentMethod, Node
+from commercegraph.schema.customer import Order
+from commercegraph.schema.quote import PriceQuote
+
+
+@strawberry.type
+class CartLine:
+    sku: str
+    quantity: int
+    bundle_id: strawberry.ID | None = strawberry.field(
+        description="The bundle this line was added with, if any."
+    )
+
+    @strawberry.field
+    async def product(self, info: Info[Context, None]) -> Product | None:
+        record: ProductRecord | None = await info.context.loaders.product_by_sku.load(self.sku)
+        return Product.of(record) if record is not None else None
+
+
+@strawberry.type
+class Cart(Node):
+    id: strawberry.ID
+    channel: Channel
+    currency: str
+    status: str = strawberry.field(description="OPEN, or ORDERED once checked out.")
+    lines: list[CartLine]
+    _record: strawberry.Private[CartRecord]
+
+    @classmethod
+    def of(cls, r: CartRecord) -> Cart:
+        return cls(
+            id=strawberry.ID(to_global_id("Cart", r.id)),
+            channel=Channel(r.channel),
+            currency=r.currency,
+            status=r.status,
+            lines=[
+                CartLine(
+                    sku=line.sku,
+                    quantity=line.quantity,
+                    bundle_id=strawberry.ID(to_global_id("Bundle", line.bundle_id))
+                    if line.bundle_id
+                    else None,
+                )
+                for line in r.lines
+            ],
+            _record=r,
+        )
+
+    @strawberry.field(description="The cart priced for the caller, bundle discounts applied.")
+    async def quote(self, info: Info[Context, None]) -> PriceQuote:
+        r = self._record
+        return PriceQuote.of(
+            await quote_cart(info.context, r.lines, channel=r.channel, currency=r.currency)
+        )
+
+
+@strawberry.input
+class FulfillmentInput:
+    method: FulfillmentMethod
+    store_id: strawberry.ID | None = strawberry.field(
+        default=None, description="PICKUP: the store; SHIP: optionally the location to ship from."
+    )
+    address: str | None = strawberry.field(default=None, description="SHIP: where to.")
+
+
+@strawberry.type
+class CartMutation:
+    @strawberry.mutation(description="A new, empty cart for the caller (or anonymous).")
+    async def create_cart(
+        self, info: Info[Context, None], channel: Channel = Channel.WEB, currency: str | None = None
+    ) -> Cart:
+        return Cart.of(await carts.create_cart(info.context, channel.value, currency))
+
+    @strawberry.mutation(
+        description="Add units of a sku (merging with its line). Reserves nothing."
+    )
+    async def add_cart_line(
+        self, info: Info[Context, None], cart_id: strawberry.ID, sku: str, quantity: int
+    ) -> Cart:
+        return Cart.of(await carts.add_cart_line(info.context, cart_id, sku, quantity))
+
+    @strawberry.mutation(description="Remove a sku's line (the one tied to `bundleId`, if given).")
+    async def remove_cart_line(
+        self,
+        info: Info[Context, None],
+        cart_id: strawberry.ID,
+        sku: str,
+        bundle_id: strawberry.ID | None = None,
+    ) -> Cart:
+        return Cart.of(await carts.remove_cart_line(info.context, cart_id, sku, bundle_id))
+
+    @strawberry.mutation(
+        description="Add one set of a bundle as lines tied to it; MIX_AND_MATCH takes `skus`."
+    )
+    async def add_bundle_to_cart(
+        self,
+        info: Info[Context, None],
+        cart_id: strawberry.ID,
+        bundle_id: strawberry.ID,
+        skus: list[str] | None = None,
+    ) -> Cart:
+        return Cart.of(await carts.add_bundle_to_cart(info.context, cart_id, bundle_id, skus))
+
+    @strawberry.mutation(
+        description="Check the cart out: reserve, place, commit. The same key returns the "
+        "same order."
+    )
+    async def place_order(
+        self,
+        info: Info[Context, None],
+        cart_id: strawberry.ID,
+        fulfillment: FulfillmentInput,
+        idempotency_key: str,
+    ) -> Order:
+        choice = checkout.Fulfillment(
+            method=fulfillment.method.value,
+            store_id=fulfillment.store_id,
+            address=fulfillment.address,
+        )
+        return Order.of(await checkout.place_order(info.context, cart_id, choice, idempotency_key))
