@@ -12,6 +12,7 @@ from commercegraph.ids import to_global_id
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
 from tests.gateway.conftest import gateway, rest_settings
 from tests.integration.test_journey import DEVI_JOURNEY
+from tests.inventory.test_bundles import BUNDLE_PRICE, KIT, TRIO
 from tests.personalization.test_journeys import DEVI_APP_JOURNEY
 
 NEAR = {"lat": 45.5190, "lon": -122.6790}
@@ -82,6 +83,14 @@ JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
         % SAM_PHONE_SKU,
         {},
         SAM_ID,
+    ),
+    (BUNDLE_PRICE, {"id": KIT}, None),  # bundles (issue 5 ports)
+    (BUNDLE_PRICE, {"id": TRIO}, None),
+    (
+        """{ bundles(first: 5) { pageInfo { hasNextPage } edges { node { id kind
+        components { quantity product { sku } } } } } }""",
+        {},
+        None,
     ),
     ('{ product(sku: "NOPE") { id } }', {}, None),
     ("{ products(first: -1) { totalCount } }", {}, None),
