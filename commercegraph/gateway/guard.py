@@ -166,20 +166,21 @@ class GuardedAdapter:
         self, span: Any, name: str, size: int, hits: int, record: CallRecord, started: float
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
+        outcome = record.outcome if record.attempts else "cache_hit"
         span.set_attributes(
             {
                 "backend.attempt": record.attempts,
                 "backend.cache_hit": hits == size,
                 "backend.cache_hits": hits,
                 "backend.circuit": record.circuit,
-                "backend.outcome": record.outcome if record.attempts else "cache_hit",
+                "backend.outcome": outcome,
             }
         )
-        labels = {"backend": self.domain, "operation": name, "outcome": record.outcome}
+        labels = {"backend": self.domain, "operation": name, "outcome": outcome}
         BACKEND_CALLS.add(1, labels)
         BACKEND_DURATION.record(elapsed_ms, labels)
         LOADER_BATCH_SIZE.record(size, {"backend": self.domain, "operation": name})
-        if record.outcome not in ("ok", "rejected"):
+        if outcome not in ("ok", "rejected", "cache_hit"):
             BACKEND_ERRORS.add(1, labels)
         if record.reached_backend:
             self.calls[name] += 1
