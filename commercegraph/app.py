@@ -18,6 +18,7 @@ from commercegraph.auth import Caller, authenticate
 from commercegraph.config import Settings
 from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
+from commercegraph.events import events_endpoint
 from commercegraph.schema import build_schema
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import (
@@ -108,6 +109,7 @@ def create_app(
             # --- routes: gateway core (issue 3) ---
             Route("/metrics", lambda _: Response(render_prometheus(), media_type="text/plain")),
             # --- routes: customer 360 events (issue 6) ---
+            Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---
         ],
         lifespan=lifespan,

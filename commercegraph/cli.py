@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_inventory(sub)
     # --- commands: customer 360 (issue 6) ---
+    from commercegraph.customer360.cli import add_commands as add_customer360_commands
+
+    add_customer360_commands(sub)
     # --- commands: wallet and loyalty (issue 7) ---
     # --- commands: personalisation (issue 8) ---
     from commercegraph.webhooks import register_cli as register_webhook_commands

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     bundle_history_days: int = 365
 
     # --- settings: customer 360 (issue 6) ---
+    events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
+    events_max_batch: int = 100
+    events_max_body_bytes: int = 1_048_576
+    events_max_age_days: int = 365  # a store's point of sale may upload days late
+    events_max_clock_skew_seconds: int = 300
 
     # --- settings: wallet and loyalty (issue 7) ---
 

@@ -146,6 +146,13 @@ class Loaders:
         return _loader(self.registry.commerce.search_bundles)
 
     # --- loaders: customer 360 (issue 6) ---
+    @cached_property
+    def customer_metrics(self) -> DataLoader[Any, Any]:  # customer id -> CustomerMetricsRecord
+        return _loader(self.registry.customer.customer_metrics)
+
+    @cached_property
+    def segment_members(self) -> DataLoader[Any, Any]:  # SegmentMembersQuery -> Page[str]
+        return _loader(self.registry.customer.customers_in_segment)
 
     # --- loaders: wallet and loyalty (issue 7) ---
 

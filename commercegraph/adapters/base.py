@@ -118,6 +118,22 @@ class CartRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalOrder:
+    """A sale recorded elsewhere (a store's point of sale), idempotent by its key."""
+
+    idempotency_key: str
+    customer_id: str
+    channel: str
+    placed_at: datetime
+    currency: str
+    lines: tuple[OrderLineRecord, ...]
+    discount: int = 0
+    store_id: str | None = None
+    fulfillment: str = "PICKUP"
+    status: str = "COMPLETED"
+
+
+@dataclass(frozen=True, slots=True)
 class BasketQuery:
     sku: str
     limit: int = 500
@@ -216,6 +232,14 @@ class CommerceBackend(Protocol):
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
     ) -> CartRecord:
         """Add ``quantity`` of ``sku`` (merging with an existing line); 0 or less removes."""
+        ...
+
+    async def record_external_order(self, order: ExternalOrder) -> OrderRecord:
+        """Create the order once per ``(customer_id, idempotency_key)``; a repeat returns it."""
+        ...
+
+    async def transfer_orders(self, source_customer_id: str, target_customer_id: str) -> int:
+        """Give every order of the source customer to the target; returns how many moved."""
         ...
 
     async def baskets_with(self, queries: Sequence[BasketQuery]) -> list[list[tuple[str, ...]]]:
@@ -338,6 +362,42 @@ class RecentViewsQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerMetricsRecord:
+    customer_id: str
+    currency: str
+    order_count: int
+    revenue: int  # minor units, all time
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    recency_score: int | None
+    frequency_score: int | None
+    monetary_score: int | None
+    rfm_segment: str | None  # segment key, e.g. rfm:champions
+    abc_class: str | None
+    probability_alive: float | None
+    expected_purchases_12m: float | None
+    predicted_12m: int | None  # minor units
+    computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMembersQuery:
+    segment_key: str
+    first: int = 20
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    id: str
+    source_customer_id: str
+    target_customer_id: str
+    actor: str
+    merged_at: datetime
+    summary: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ShoppingListEntryRecord:
     sku: str
     quantity: int
@@ -393,6 +453,41 @@ class CustomerBackend(Protocol):
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         """Segment memberships as last computed."""
+        ...
+
+    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]: ...
+    async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
+        """Store each event unless its id is already stored; returns what is stored."""
+        ...
+
+    async def link_identifier(
+        self, customer_id: str, kind: str, value: str, source: str
+    ) -> IdentityRecord:
+        """Link a normalised identifier; ``Conflict`` if another customer holds it."""
+        ...
+
+    async def merge_customers(
+        self,
+        source_customer_id: str,
+        target_customer_id: str,
+        actor: str,
+        idempotency_key: str,
+        details: dict[str, Any] | None = None,
+    ) -> MergeRecord:
+        """Move identifiers and events to the target and record the merge (with ``details``
+        of what other backends moved), once."""
+        ...
+
+    async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]: ...
+    async def customer_metrics(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerMetricsRecord | None]: ...
+    async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
+        """Customer ids in a segment, by id, with cursor pagination."""
+        ...
+
+    async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
+        """Recompute these customers' segments and figures (their orders changed)."""
         ...
 
     async def shopping_list_entries(
@@ -564,6 +659,12 @@ class WalletBackend(Protocol):
     async def transactions(
         self, queries: Sequence[TransactionQuery]
     ) -> list[Page[WalletTransactionRecord]]: ...
+    async def transfer_balance(
+        self, source_customer_id: str, target_customer_id: str, idempotency_key: str
+    ) -> list[Money]:
+        """Move every stored-value and points balance of the source to the target, once per
+        key; returns the amounts moved."""
+        ...
 
 
 PORTS: dict[str, type[Any]] = {

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
+from commercegraph.adapters.rest.codec import SAFE_INT_MAX
 from commercegraph.adapters.rest.endpoints import Endpoint, endpoints
 
 ERROR_SCHEMA = {
@@ -75,7 +76,7 @@ class _Schemas:
             return {"enum": [m.value for m in tp]}
         return {
             str: {"type": "string"},
-            int: {"type": "integer", "format": "int64"},
+            int: {"type": "integer", "minimum": -SAFE_INT_MAX, "maximum": SAFE_INT_MAX},
             float: {"type": "number"},
             bool: {"type": "boolean"},
             datetime: {"type": "string", "format": "date-time"},

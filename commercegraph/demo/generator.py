@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commercegraph.demo.bundles import seed_bundles
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
+from commercegraph.demo.customer360 import seed_customer360
 from commercegraph.demo.customers import World, generate_customer
 from commercegraph.demo.inventory import location_rows, price_rows, stock_rows
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
@@ -136,6 +137,7 @@ async def seed_demo(
             )
 
     await seed_bundles(store, now)  # bundles: curated, then mined from the orders above
+    await seed_customer360(store, now)  # customer 360: segments, RFM and LTV of the above
     return SeedSummary(
         products=written["products"],
         locations=written["locations"],

@@ -24,11 +24,15 @@ from commercegraph.schema.query import Query as CoreQuery
 # --- query parts: pricing (issue 4) ---
 # --- query parts: inventory, carts and bundles (issue 5) ---
 # --- query parts: customer 360 (issue 6) ---
+from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
+
 # --- query parts: wallet and loyalty (issue 7) ---
 # --- query parts: personalisation (issue 8) ---
 # --- query parts: gateway core (issue 3) ---
 QUERY_PARTS: list[type] = [CoreQuery]
 MUTATION_PARTS: list[type] = []
+QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
+MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
 QUERY_PARTS.append(GatewayQuery)  # gateway core (issue 3)
 MUTATION_PARTS.append(GatewayMutation)  # gateway core (issue 3)

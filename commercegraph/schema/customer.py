@@ -35,6 +35,12 @@ from commercegraph.schema.common import (
     Node,
     PageInfo,
 )
+from commercegraph.schema.customer360_types import (
+    LifetimeValue,
+    RfmScore,
+    lifetime_value_for,
+    rfm_for,
+)
 from commercegraph.schema.personalization import (
     Offer,
     OfferContextInput,
@@ -318,6 +324,13 @@ class Customer(Node):
         return [Product.of(r) for r in records if r is not None]
 
     # --- Customer fields: customer 360 (issue 6) ---
+    @strawberry.field(description="RFM scores and named segment, as last computed.")
+    async def rfm(self, info: Info[Context, None]) -> RfmScore | None:
+        return await rfm_for(info.context, self._owner(info))
+
+    @strawberry.field(description="Historical and predicted 12-month value.")
+    async def lifetime_value(self, info: Info[Context, None]) -> LifetimeValue | None:
+        return await lifetime_value_for(info.context, self._owner(info))
 
     # --- Customer fields: wallet and loyalty (issue 7) ---
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from commercegraph.adapters.base import (
     CartLineRecord,
     CartRecord,
     CategoryRecord,
+    ExternalOrder,
     Money,
     NewOrder,
     OrderLineRecord,
@@ -32,7 +34,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.adapters.native import bundles, orders
 from commercegraph.config import Settings
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -286,6 +288,76 @@ class NativeCommerce:
             (record,) = await self._carts(session, [cart_id])
         assert record is not None
         return record
+
+    async def record_external_order(self, order: ExternalOrder) -> OrderRecord:
+        existing = await self._order_by_key(order.customer_id, order.idempotency_key)
+        if existing is not None:
+            return existing
+        digest = hashlib.sha256(f"{order.customer_id}\0{order.idempotency_key}".encode())
+        subtotal = sum(line.quantity * line.unit_price.amount for line in order.lines)
+        row = m.Order(
+            id=f"ord_{digest.hexdigest()[:24]}",
+            customer_id=order.customer_id,
+            channel=order.channel,
+            placed_at=order.placed_at,
+            currency=order.currency,
+            subtotal=subtotal,
+            discount=order.discount,
+            total=subtotal - order.discount,
+            fulfillment=order.fulfillment,
+            store_id=order.store_id,
+            status=order.status,
+            idempotency_key=order.idempotency_key,
+        )
+        try:
+            async with self.store.write() as session:
+                session.add(row)
+                await session.flush()
+                session.add_all(
+                    m.OrderLine(
+                        order_id=row.id,
+                        sku=line.sku,
+                        quantity=line.quantity,
+                        unit_price=line.unit_price.amount,
+                        line_total=line.quantity * line.unit_price.amount,
+                    )
+                    for line in order.lines
+                )
+        except IntegrityError:
+            pass  # a concurrent delivery of the same order won; return that one
+        found = await self._order_by_key(order.customer_id, order.idempotency_key)
+        if found is None:
+            raise Conflict(f"Order {row.id!r} could not be recorded")
+        return found
+
+    async def _order_by_key(self, customer_id: str, key: str) -> OrderRecord | None:
+        async with self.store.read() as session:
+            order = await session.scalar(
+                select(m.Order).where(
+                    m.Order.customer_id == customer_id, m.Order.idempotency_key == key
+                )
+            )
+            if order is None:
+                return None
+            lines = await _lines_by_order(session, [order.id])
+            return _order_record(order, lines[order.id])
+
+    async def transfer_orders(self, source_customer_id: str, target_customer_id: str) -> int:
+        try:
+            async with self.store.write() as session:
+                result = await session.execute(
+                    update(m.Order)
+                    .where(m.Order.customer_id == source_customer_id)
+                    .values(customer_id=target_customer_id)
+                )
+                moved: int = getattr(result, "rowcount", 0) or 0
+        except IntegrityError as exc:
+            raise Conflict(
+                "Both customers hold an order with the same idempotency key",
+                source=source_customer_id,
+                target=target_customer_id,
+            ) from exc
+        return moved
 
     async def place_order(self, order: NewOrder) -> OrderRecord:
         try:

@@ -5,20 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, tuple_
 
 from commercegraph.adapters.base import (
     ConsentRecord,
+    CustomerMetricsRecord,
     CustomerRecord,
+    EventRecord,
     IdentityRecord,
+    MergeRecord,
     OfferIssue,
     OfferRecord,
+    Page,
     RecentViewsQuery,
+    SegmentMembersQuery,
     SegmentRecord,
     ShoppingListEntryRecord,
 )
-from commercegraph.adapters.native import personalization
+from commercegraph.adapters.native import customer360, personalization
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -29,6 +35,7 @@ class NativeCustomer:
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
         async with self.store.read() as session:
@@ -116,6 +123,45 @@ class NativeCustomer:
             for s in rows:
                 found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
         return [found.get(c, []) for c in customer_ids]
+
+    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]:
+        return await customer360.events_by_id(self.store, ids)
+
+    async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
+        return await customer360.record_events(self.store, events)
+
+    async def link_identifier(
+        self, customer_id: str, kind: str, value: str, source: str
+    ) -> IdentityRecord:
+        return await customer360.link_identifier(self.store, customer_id, kind, value, source)
+
+    async def merge_customers(
+        self,
+        source_customer_id: str,
+        target_customer_id: str,
+        actor: str,
+        idempotency_key: str,
+        details: dict[str, Any] | None = None,
+    ) -> MergeRecord:
+        return await customer360.merge_customers(
+            self.store, source_customer_id, target_customer_id, actor, idempotency_key, details
+        )
+
+    async def merges(self, source_customer_ids: Sequence[str]) -> list[MergeRecord | None]:
+        return await customer360.merges(self.store, source_customer_ids)
+
+    async def customer_metrics(
+        self, customer_ids: Sequence[str]
+    ) -> list[CustomerMetricsRecord | None]:
+        return await customer360.customer_metrics(self.store, customer_ids)
+
+    async def customers_in_segment(self, queries: Sequence[SegmentMembersQuery]) -> list[Page[str]]:
+        return await customer360.customers_in_segment(self.store, queries)
+
+    async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
+        from commercegraph.customer360.refresh import refresh_customers
+
+        await refresh_customers(self.store, customer_ids, self.settings.default_currency)
 
     async def shopping_list_entries(
         self, customer_ids: Sequence[str]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
     LoyaltyRecord,
@@ -23,6 +26,9 @@ from commercegraph.services.loyalty import points_for_spend, points_to_next_tier
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
+
+MERGE_SCOPE = "customer-merge"  # idempotency scope of balance transfers between customers
 
 
 class NativeWallet:
@@ -144,3 +150,102 @@ class NativeWallet:
                     )
                 )
         return results
+
+    async def transfer_balance(
+        self, source_customer_id: str, target_customer_id: str, idempotency_key: str
+    ) -> list[Money]:
+        """One ledger transaction: for each source account with a balance, a debit on it and
+        an equal credit on the target's account of the same kind and unit."""
+        if source_customer_id == target_customer_id:
+            raise BadUserInput("Cannot transfer a balance to the same customer")
+        try:
+            async with self.store.write() as session:
+                owners = sorted({source_customer_id, target_customer_id})
+                accounts = list(
+                    await session.scalars(
+                        select(m.LedgerAccount)
+                        .where(
+                            m.LedgerAccount.owner_id.in_(owners),
+                            m.LedgerAccount.kind.in_(("WALLET", "POINTS")),
+                        )
+                        .order_by(m.LedgerAccount.id)  # one lock order: no deadlocks
+                        .with_for_update()
+                    )
+                )
+                # checked under the locks, so a concurrent transfer with this key is seen
+                done = await self._transfer_moved(session, idempotency_key)
+                if done is not None:
+                    return done
+                sources = [
+                    a for a in accounts if a.owner_id == source_customer_id and a.balance != 0
+                ]
+                if not sources:
+                    return []
+                tx = m.LedgerTransaction(
+                    id=f"ltx_merge_{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex}",
+                    customer_id=target_customer_id,
+                    kind="MERGE_TRANSFER",
+                    scope=MERGE_SCOPE,
+                    idempotency_key=idempotency_key,
+                    description=f"Balances merged from customer {source_customer_id}",
+                    created_at=utcnow(),
+                )
+                session.add(tx)
+                await session.flush()
+                targets = {
+                    (a.kind, a.unit): a for a in accounts if a.owner_id == target_customer_id
+                }
+                moved: list[Money] = []
+                for source in sources:
+                    amount = source.balance
+                    target = targets.get((source.kind, source.unit))
+                    if target is None:
+                        target = m.LedgerAccount(
+                            id=f"acct_{target_customer_id}_{source.kind}_{source.unit}",
+                            owner_id=target_customer_id,
+                            kind=source.kind,
+                            unit=source.unit,
+                            balance=0,
+                            allow_negative=source.allow_negative,
+                        )
+                        session.add(target)
+                        await session.flush()
+                    session.add_all(
+                        [
+                            m.LedgerEntry(
+                                transaction_id=tx.id, account_id=source.id, amount=-amount
+                            ),
+                            m.LedgerEntry(
+                                transaction_id=tx.id, account_id=target.id, amount=amount
+                            ),
+                        ]
+                    )
+                    source.balance -= amount
+                    target.balance += amount
+                    moved.append(Money(amount, source.unit))
+                return moved
+        except IntegrityError:
+            async with self.store.read() as session:
+                done = await self._transfer_moved(session, idempotency_key)
+            if done is None:
+                raise
+            return done
+
+    async def _transfer_moved(
+        self, session: AsyncSession, idempotency_key: str
+    ) -> list[Money] | None:
+        tx_id = await session.scalar(
+            select(m.LedgerTransaction.id).where(
+                m.LedgerTransaction.scope == MERGE_SCOPE,
+                m.LedgerTransaction.idempotency_key == idempotency_key,
+            )
+        )
+        if tx_id is None:
+            return None
+        rows = await session.execute(
+            select(m.LedgerEntry.amount, m.LedgerAccount.unit)
+            .join(m.LedgerAccount, m.LedgerAccount.id == m.LedgerEntry.account_id)
+            .where(m.LedgerEntry.transaction_id == tx_id, m.LedgerEntry.amount > 0)
+            .order_by(m.LedgerEntry.id)
+        )
+        return [Money(amount, unit) for amount, unit in rows]

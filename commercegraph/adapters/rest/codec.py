@@ -17,7 +17,9 @@ from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 JSON = Any
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what every database behind a backend can store
+# I-JSON (RFC 7493) integers: exact in every JSON parser, and room left for a backend's
+# own arithmetic (limit + 1, sums) without overflowing a 64-bit column.
+SAFE_INT_MAX = 2**53 - 1
 
 
 class WireFormatError(ValueError):
@@ -126,8 +128,8 @@ def _scalar(tp: Any, data: JSON) -> Any:
         return float(data)
     if tp is int and type(data) is float and data.is_integer():  # JSON's 3.0 is an integer
         data = int(data)
-    if tp is int and type(data) is int and not INT64_MIN <= data <= INT64_MAX:
-        raise WireFormatError(f"{data} is outside the 64-bit integer range")
+    if tp is int and type(data) is int and not -SAFE_INT_MAX <= data <= SAFE_INT_MAX:
+        raise WireFormatError(f"{data} is outside the interoperable integer range (2**53)")
     if tp in (str, int, bool) and type(data) is tp:
         return data
     raise WireFormatError(f"{data!r} is not a {getattr(tp, '__name__', tp)}")

@@ -19,6 +19,11 @@ from commercegraph.store.models.customer import (
     CustomerSegment,
     Event,
 )
+from commercegraph.store.models.customer360 import (
+    Customer360Model,
+    CustomerMerge,
+    CustomerMetrics,
+)
 from commercegraph.store.models.inventory import (
     Bundle,
     BundleComponent,
@@ -51,7 +56,10 @@ __all__ = [
     "Consent",
     "ContentEntry",
     "Customer",
+    "Customer360Model",
     "CustomerIdentifier",
+    "CustomerMerge",
+    "CustomerMetrics",
     "CustomerSegment",
     "Event",
     "IdempotencyRecord",

@@ -1,0 +1,276 @@
+"""Segment refresh: RFM, ABC, behaviour and lifetime value for the whole base or a few
+customers, written to ``customer_segments`` and ``customer_metrics``.
+
+A full refresh fits the cut points and the BG/NBD and Gamma-Gamma models on everyone and
+keeps them in ``customer360_models``; an incremental refresh (an order arrived) scores the
+named customers against them, so it costs a few small queries whatever the base's size.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commercegraph.customer360.activity import load_activity
+from commercegraph.services.ltv import (
+    BetaGeometricNBD,
+    FitError,
+    GammaGamma,
+    fit_bgnbd,
+    fit_gamma_gamma,
+)
+from commercegraph.services.segmentation import (
+    ABC,
+    BEHAVIOUR,
+    RFM,
+    AbcModel,
+    CustomerActivity,
+    RfmModel,
+    Segmentation,
+    fit_abc,
+    fit_rfm,
+    segment,
+    segment_name,
+)
+from commercegraph.store import models as m
+from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
+
+log = logging.getLogger("commercegraph.customer360")
+
+HORIZON_DAYS = 365.0  # "12 months" of the predictive figures
+MIN_AGE_DAYS = 1.0 / 24  # a first order placed this very hour still has a positive age
+INSERT_CHUNK = 10_000  # rows per executemany: bounded memory, few round trips
+OWN_KINDS = (RFM, ABC, BEHAVIOUR)
+
+
+@dataclass(frozen=True)
+class Models:
+    rfm: RfmModel
+    abc: AbcModel
+    bgnbd: BetaGeometricNBD | None
+    gamma_gamma: GammaGamma | None
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    customers: int
+    buyers: int
+    memberships: int
+    bgnbd: dict[str, float] | None
+    gamma_gamma: dict[str, float] | None
+    load_s: float
+    fit_s: float
+    write_s: float
+
+
+def _ltv_inputs(a: CustomerActivity) -> tuple[np.ndarray, ...]:
+    buyers = a.order_count > 0
+    age = np.maximum(a.days_since_first, MIN_AGE_DAYS)
+    recency = np.clip(a.days_since_first - a.days_since_last, 0.0, age)
+    frequency = np.maximum(a.order_count - 1, 0).astype(np.float64)
+    recency = np.where(frequency > 0, recency, 0.0)
+    monetary = a.revenue / np.maximum(a.order_count, 1)
+    return buyers, frequency, recency, age, monetary
+
+
+def fit_models(activity: CustomerActivity) -> Models:
+    buyers, frequency, recency, age, monetary = _ltv_inputs(activity)
+    bgnbd: BetaGeometricNBD | None
+    gamma_gamma: GammaGamma | None
+    try:
+        bgnbd = fit_bgnbd(frequency[buyers], recency[buyers], age[buyers])
+    except FitError as exc:
+        log.warning("BG/NBD not fitted: %s", exc)
+        bgnbd = None
+    try:
+        gamma_gamma = fit_gamma_gamma(frequency[buyers], monetary[buyers])
+    except FitError as exc:
+        log.warning("Gamma-Gamma not fitted: %s", exc)
+        gamma_gamma = None
+    return Models(fit_rfm(activity), fit_abc(activity.revenue), bgnbd, gamma_gamma)
+
+
+def _metric_rows(
+    activity: CustomerActivity, seg: Segmentation, models: Models, currency: str, now: datetime
+) -> list[dict[str, Any]]:
+    buyers, frequency, recency, age, monetary = _ltv_inputs(activity)
+    alive = expected = predicted = None
+    if models.bgnbd is not None:
+        alive = models.bgnbd.probability_alive(frequency, recency, age)
+        expected = models.bgnbd.expected_purchases(HORIZON_DAYS, frequency, recency, age)
+        if models.gamma_gamma is not None:
+            spend = models.gamma_gamma.expected_average_value(frequency, monetary)
+            predicted = np.rint(expected * spend)
+    rows = []
+    for i, cid in enumerate(activity.customer_ids):
+        bought = bool(buyers[i])
+        rows.append(
+            {
+                "customer_id": cid,
+                "currency": currency,
+                "order_count": int(activity.order_count[i]),
+                "revenue": int(activity.revenue[i]),
+                "first_order_at": now - timedelta(days=float(activity.days_since_first[i]))
+                if bought
+                else None,
+                "last_order_at": now - timedelta(days=float(activity.days_since_last[i]))
+                if bought
+                else None,
+                "recency_score": int(seg.rfm.recency[i]) if bought else None,
+                "frequency_score": int(seg.rfm.frequency[i]) if bought else None,
+                "monetary_score": int(seg.rfm.monetary[i]) if bought else None,
+                "rfm_segment": f"rfm:{seg.rfm.segment[i]}" if bought else None,
+                "abc_class": seg.abc[i] if bought else None,
+                "probability_alive": float(alive[i]) if alive is not None and bought else None,
+                "expected_purchases_12m": float(expected[i])
+                if expected is not None and bought
+                else None,
+                "predicted_12m": int(predicted[i])
+                if predicted is not None and bought and np.isfinite(predicted[i])
+                else None,
+                "computed_at": now,
+            }
+        )
+    return rows
+
+
+def _segment_rows(
+    activity: CustomerActivity, seg: Segmentation, now: datetime
+) -> list[dict[str, Any]]:
+    rows = []
+    for cid, keys in zip(activity.customer_ids, seg.memberships, strict=True):
+        for key in keys:
+            name, kind = segment_name(key)
+            rows.append(
+                {
+                    "customer_id": cid,
+                    "segment_key": key,
+                    "name": name,
+                    "kind": kind,
+                    "computed_at": now,
+                }
+            )
+    return rows
+
+
+async def _insert_chunks(session: AsyncSession, table: str, rows: list[dict[str, Any]]) -> None:
+    # Core executemany rather than the ORM bulk path: about 4x faster on large refreshes.
+    statement = insert(m.Base.metadata.tables[table])
+    for start in range(0, len(rows), INSERT_CHUNK):
+        await session.execute(statement, rows[start : start + INSERT_CHUNK])
+
+
+async def _replace(
+    session: AsyncSession,
+    activity: CustomerActivity,
+    seg: Segmentation,
+    models: Models,
+    currency: str,
+    now: datetime,
+    only: Sequence[str] | None,
+) -> int:
+    segments, metrics = m.CustomerSegment, m.CustomerMetrics
+    own = segments.kind.in_(OWN_KINDS)
+    if only is None:
+        await session.execute(delete(segments).where(own))
+        await session.execute(delete(metrics))
+    else:
+        await session.execute(delete(segments).where(own, segments.customer_id.in_(only)))
+        await session.execute(delete(metrics).where(metrics.customer_id.in_(only)))
+    segment_rows = _segment_rows(activity, seg, now)
+    await _insert_chunks(session, "customer_segments", segment_rows)
+    await _insert_chunks(
+        session, "customer_metrics", _metric_rows(activity, seg, models, currency, now)
+    )
+    return len(segment_rows)
+
+
+def _model_rows(models: Models, customers: int, now: datetime) -> list[dict[str, Any]]:
+    params: dict[str, dict[str, Any] | None] = {
+        "rfm": models.rfm.to_params(),
+        "abc": models.abc.to_params(),
+        "bgnbd": asdict(models.bgnbd) if models.bgnbd else None,
+        "gamma_gamma": asdict(models.gamma_gamma) if models.gamma_gamma else None,
+    }
+    return [
+        {"name": name, "params": p, "customers": customers, "fitted_at": now}
+        for name, p in params.items()
+        if p is not None
+    ]
+
+
+async def refresh_all(store: Store, currency: str, now: datetime | None = None) -> RefreshSummary:
+    """Fit everything on the whole base and rewrite every customer's figures."""
+    now = now or utcnow()
+    started = time.perf_counter()
+    async with store.read() as session:
+        activity = await load_activity(session, currency, now)
+    loaded = time.perf_counter()
+    models = fit_models(activity)
+    seg = segment(activity, models.rfm, models.abc)
+    fitted = time.perf_counter()
+    async with store.write() as session:
+        memberships = await _replace(session, activity, seg, models, currency, now, None)
+        await session.execute(delete(m.Customer360Model))
+        await session.execute(insert(m.Customer360Model), _model_rows(models, activity.size, now))
+    done = time.perf_counter()
+    return RefreshSummary(
+        customers=activity.size,
+        buyers=int(np.count_nonzero(activity.order_count)),
+        memberships=memberships,
+        bgnbd=asdict(models.bgnbd) if models.bgnbd else None,
+        gamma_gamma=asdict(models.gamma_gamma) if models.gamma_gamma else None,
+        load_s=round(loaded - started, 3),
+        fit_s=round(fitted - loaded, 3),
+        write_s=round(done - fitted, 3),
+    )
+
+
+async def load_models(session: AsyncSession) -> Models | None:
+    rows = {r.name: r.params for r in await session.scalars(select(m.Customer360Model))}
+    if "rfm" not in rows or "abc" not in rows:
+        return None
+    bg, gg = rows.get("bgnbd"), rows.get("gamma_gamma")
+    return Models(
+        rfm=RfmModel.from_params(rows["rfm"]),
+        abc=AbcModel.from_params(rows["abc"]),
+        bgnbd=BetaGeometricNBD(**bg) if bg else None,
+        gamma_gamma=GammaGamma(**gg) if gg else None,
+    )
+
+
+async def refresh_customers(
+    store: Store, customer_ids: Sequence[str], currency: str, now: datetime | None = None
+) -> None:
+    """Re-score a few customers against the last full refresh (or run one if none)."""
+    ids = list(dict.fromkeys(customer_ids))
+    if not ids:
+        return
+    now = now or utcnow()
+    async with store.read() as session:
+        models = await load_models(session)
+        if models is not None:
+            activity = await load_activity(session, currency, now, ids)
+    if models is None:
+        await refresh_all(store, currency, now)
+        return
+    seg = segment(activity, models.rfm, models.abc)
+    for attempt in range(2):
+        try:
+            async with store.write() as session:
+                await _replace(session, activity, seg, models, currency, now, ids)
+            return
+        except IntegrityError:
+            # a concurrent refresh of the same customer wrote first; one retry replaces it
+            if attempt:
+                raise

@@ -1,0 +1,205 @@
+"""Ingest a request's events: plan every event (validate, resolve the customer, check
+references) before writing any, then apply them one by one.
+
+Idempotent by event id: an id already stored with the same type and time is answered
+``duplicate`` and does nothing; with different content it is a ``CONFLICT``. Every write
+of ``apply`` is itself idempotent, and the event row is written last, so a delivery cut off
+half-way is completed by the client's retry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from commercegraph.adapters.base import EventRecord
+from commercegraph.errors import BadUserInput, Conflict, Forbidden
+from commercegraph.events.handlers import EVENT_HANDLERS, HandlerContext, PlannedEvent
+from commercegraph.events.schema import EventBase, PosPurchase, wire_fields
+from commercegraph.services.identity import normalise_identifier
+from commercegraph.services.identity_resolution import resolve_identity
+
+SourceKind = Literal["channel", "customer", "staff"]
+IDENTIFIER_SOURCES = {"STORE": "pos", "MOBILE_APP": "app", "WEB": "web"}
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """Who sends: a channel's API key (fixed channel), a customer token, or staff."""
+
+    kind: SourceKind
+    channel: str | None = None
+    customer_id: str | None = None
+
+
+@dataclass
+class IngestResult:
+    id: str
+    status: Literal["accepted", "duplicate"]
+    customer_id: str | None = None
+    order_id: str | None = None
+    linked: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "customerId": self.customer_id,
+            "orderId": self.order_id,
+            "linked": self.linked,
+        }
+
+
+@dataclass(frozen=True)
+class _Plan:
+    planned: PlannedEvent
+    to_link: tuple[tuple[str, str], ...]
+    identifiers: tuple[tuple[str, str], ...]
+    duplicate: EventRecord | None
+
+
+class EventIngestor:
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+
+    async def ingest(
+        self, source: EventSource, events: list[EventBase], batch: bool, now: datetime
+    ) -> list[IngestResult]:
+        plans: list[_Plan] = []
+        seen: dict[str, EventBase] = {}
+        for i, event in enumerate(events):
+            prefix = f"events[{i}]" if batch else ""
+            earlier = seen.get(event.id)
+            if earlier is not None and earlier != event:
+                raise Conflict(
+                    "The same event id twice with different content", field=_at(prefix, "id")
+                )
+            seen[event.id] = event
+            plans.append(await self._plan(source, event, prefix, now))
+        return [await self._apply(plan) for plan in plans]
+
+    async def _plan(
+        self, source: EventSource, event: EventBase, prefix: str, now: datetime
+    ) -> _Plan:
+        settings = self.ctx.settings
+        if event.occurred_at > now + timedelta(seconds=settings.events_max_clock_skew_seconds):
+            raise BadUserInput("occurredAt is in the future", field=_at(prefix, "occurredAt"))
+        if event.occurred_at < now - timedelta(days=settings.events_max_age_days):
+            raise BadUserInput(
+                f"occurredAt is more than {settings.events_max_age_days} days ago",
+                field=_at(prefix, "occurredAt"),
+            )
+        channel = self._channel(source, event, prefix)
+        claimed = await self._claimed_customer(source, event, prefix)
+        identifiers = tuple(
+            (
+                ident.kind,
+                _normalised(ident.kind, ident.value, _at(prefix, f"identifiers[{j}].value")),
+            )
+            for j, ident in enumerate(event.identifiers)
+        )
+        owners = (
+            await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
+        )
+        resolution = resolve_identity(
+            claimed, identifiers, owners, field=_at(prefix, "identifiers")
+        )
+        (stored,) = await self.ctx.registry.customer.events_by_id([event.id])
+        if stored is not None and (stored.type, stored.occurred_at) != (
+            _type(event),
+            event.occurred_at,
+        ):
+            raise Conflict(
+                f"Event {event.id!r} was already received with other content",
+                field=_at(prefix, "id"),
+            )
+        planned = PlannedEvent(event, prefix, resolution.customer_id, channel)
+        if stored is None:
+            await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
+        return _Plan(planned, resolution.to_link, identifiers, stored)
+
+    def _channel(self, source: EventSource, event: EventBase, prefix: str) -> str | None:
+        if source.kind == "channel" and source.channel is not None:
+            if event.channel is not None and event.channel != source.channel:
+                raise Forbidden(
+                    f"This API key sends {source.channel} events only", field=_at(prefix, "channel")
+                )
+            return source.channel
+        if isinstance(event, PosPurchase) and source.kind == "customer":
+            raise Forbidden(
+                "Only a store's point of sale may send pos_purchase", field=_at(prefix, "type")
+            )
+        return event.channel
+
+    async def _claimed_customer(
+        self, source: EventSource, event: EventBase, prefix: str
+    ) -> str | None:
+        if source.kind == "customer":
+            if event.customer_id is not None and event.customer_id != source.customer_id:
+                raise Forbidden(
+                    "A customer token may send its own events only", field=_at(prefix, "customerId")
+                )
+            return source.customer_id
+        if event.customer_id is None:
+            return None
+        (customer,) = await self.ctx.registry.customer.customers_by_id([event.customer_id])
+        if customer is None:
+            raise BadUserInput(
+                f"Unknown customer {event.customer_id!r}", field=_at(prefix, "customerId")
+            )
+        return event.customer_id
+
+    async def _apply(self, plan: _Plan) -> IngestResult:
+        planned = plan.planned
+        event = planned.event
+        if plan.duplicate is not None:
+            return IngestResult(
+                event.id,
+                "duplicate",
+                plan.duplicate.customer_id,
+                plan.duplicate.payload.get("orderId"),
+            )
+        linked = []
+        if planned.customer_id is not None:
+            source = IDENTIFIER_SOURCES.get(planned.channel or "", "event")
+            for kind, value in plan.to_link:
+                await self.ctx.registry.customer.link_identifier(
+                    planned.customer_id, kind, value, source
+                )
+                linked.append({"kind": kind, "value": value})
+        outcome = await EVENT_HANDLERS[_type(event)].apply(self.ctx, planned)
+        payload = {
+            **wire_fields(event),
+            "identifiers": [{"kind": k, "value": v} for k, v in plan.identifiers],
+            **outcome.payload,
+        }
+        await self.ctx.registry.customer.record_events(
+            [
+                EventRecord(
+                    id=event.id,
+                    type=_type(event),
+                    customer_id=planned.customer_id,
+                    channel=planned.channel,
+                    sku=getattr(event, "sku", None),
+                    occurred_at=event.occurred_at,
+                    payload=payload,
+                )
+            ]
+        )
+        return IngestResult(event.id, "accepted", planned.customer_id, outcome.order_id, linked)
+
+
+def _at(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _type(event: EventBase) -> str:
+    return str(getattr(event, "type"))  # noqa: B009 - every concrete event has a type
+
+
+def _normalised(kind: str, value: str, path: str) -> str:
+    try:
+        return normalise_identifier(kind, value)
+    except BadUserInput as exc:
+        raise BadUserInput(exc.message, field=path) from exc
