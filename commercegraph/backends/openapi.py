@@ -74,7 +74,7 @@ class _Schemas:
             return self._record(cls, args, bindings)
         if isinstance(tp, type) and issubclass(tp, Enum):
             return {"enum": [m.value for m in tp]}
-        return {
+        scalars: dict[Any, dict[str, Any]] = {
             str: {"type": "string"},
             int: {"type": "integer", "minimum": -SAFE_INT_MAX, "maximum": SAFE_INT_MAX},
             float: {"type": "number"},
@@ -82,7 +82,8 @@ class _Schemas:
             datetime: {"type": "string", "format": "date-time"},
             date: {"type": "string", "format": "date"},
             timedelta: {"type": "number", "description": "a duration in seconds"},
-        }[tp]
+        }
+        return scalars[tp]
 
     def _record(self, cls: type, args: tuple[Any, ...], bindings: dict[Any, Any]) -> dict[str, Any]:
         name = cls.__name__ + "".join(getattr(a, "__name__", "") for a in args)
