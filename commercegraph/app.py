@@ -23,7 +23,12 @@ from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
 from commercegraph.store.db import Store, create_engine
-from commercegraph.telemetry import OperationSpan, configure_logging
+from commercegraph.telemetry import (
+    OperationSpan,
+    configure_logging,
+    configure_telemetry,
+    render_prometheus,
+)
 
 
 class GraphQLView(GraphQLOverHTTP):
@@ -65,6 +70,11 @@ def create_app(
 ) -> Starlette:
     settings = settings or Settings()
     configure_logging(settings.log_level)
+    configure_telemetry(
+        settings.otel.traces_exporter,
+        settings.otel.metrics_exporter,
+        settings.otel.exporter_otlp_protocol,
+    )
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
     schema = build_schema(
@@ -102,6 +112,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
+            Route("/metrics", lambda _: Response(render_prometheus(), media_type="text/plain")),
             # --- routes: customer 360 events (issue 6) ---
             Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---

@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
+    from commercegraph.backends.cli import add_commands as add_backend_commands
+
+    add_backend_commands(sub)
     # --- commands: inventory and bundles (issue 5) ---
     from commercegraph.inventory_jobs import register as register_inventory
 

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from commercegraph.gateway.settings import OtelSettings, ResilienceSettings, RestSettings
+
 DOMAINS = ("commerce", "content", "customer", "pricing", "inventory", "wallet")
 
 
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
 
     # --- settings: gateway core (issue 3) ---
+    rest: RestSettings = RestSettings()  # CG_REST__<DOMAIN>__URL
+    resilience: ResilienceSettings = ResilienceSettings()  # CG_RESILIENCE__<DOMAIN>__...
+    faults: str = ""  # CG_FAULTS, e.g. "content:latency_ms=50;pricing:error_rate=1.0"
+    redis_url: str | None = None  # shared cross-request cache when set
+    cache_ttl_seconds: float = 60.0  # read-mostly data (catalog, content, stores)
+    cache_prefix: str = "cg:cache:"
+    otel: OtelSettings = Field(default_factory=OtelSettings)  # OTEL_TRACES_EXPORTER, ...
 
     # --- settings: pricing (issue 4) ---
 
@@ -122,7 +131,7 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_jwks_url: str | None = None
     jwt_jwks_cache_seconds: int = 300
-    redis_url: str | None = None
+    # redis_url (above, with the gateway settings) also makes rate limits shared
     redis_key_prefix: str = "cg:"
     rate_limit_enabled: bool | None = None  # None: on in production, off in dev
     rate_limit_per_second: float = 20.0

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp
 
-from commercegraph.config import Settings
+from commercegraph.config import DOMAINS, Settings
 
 
 def _gateway(settings: Settings) -> ASGIApp:
@@ -19,7 +19,23 @@ def _gateway(settings: Settings) -> ASGIApp:
     return create_app(settings)
 
 
+def _reference_backend(domain: str) -> Callable[[Settings], ASGIApp]:
+    """The reference backend of one domain (``commercegraph backends serve``) on the store."""
+
+    def build(settings: Settings) -> ASGIApp:
+        from commercegraph.adapters.native import create_adapter
+        from commercegraph.backends.app import create_backend_app
+        from commercegraph.store.db import Store, create_engine
+
+        # no pool: the fuzzer drives the app from loops of its own, so nothing may outlive one
+        store = Store(create_engine(settings.database_url, pooled=False))
+        return create_backend_app(domain, create_adapter(domain, settings, store))
+
+    return build
+
+
 # name of the document (file stem) → factory building the app that serves it
 OPENAPI_APPS: dict[str, Callable[[Settings], ASGIApp]] = {
     "events": _gateway,  # POST /events is a route of the gateway itself
+    **{domain: _reference_backend(domain) for domain in DOMAINS},
 }

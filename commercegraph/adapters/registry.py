@@ -84,4 +84,7 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
             )
         adapters[domain] = adapter
         names[domain] = name
-    return AdapterRegistry(**adapters, names=names)
+    # --- gateway core (issue 3): telemetry, cache, resilience and faults around each adapter
+    from commercegraph.gateway.guard import guard_adapters
+
+    return AdapterRegistry(**guard_adapters(adapters, names, settings), names=names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,6 +55,7 @@ async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) ->
         product = await ctx.loaders.product_by_sku.load(sku)
     if product is None:
         raise NotFound(f"No product with {'id' if id else 'sku'} {id or sku!r}")
+    remember_products(ctx, [product])
     return product
 
 
@@ -65,7 +67,17 @@ async def search_products(
         raise BadUserInput("`query` must be at most 200 characters", argument="query")
     search = ProductSearch(query=query or None, category=category or None, first=first, after=after)
     page: Page[ProductRecord] = await ctx.loaders.product_search.load(search)
+    remember_products(ctx, page.items)
     return page
+
+
+def remember_products(ctx: Context, products: Sequence[ProductRecord]) -> None:
+    """Products already in hand answer later look-ups by id or sku in this request (the
+    pricing engine reads lines by sku) without another call to the commerce backend."""
+    by_id, by_sku = ctx.loaders.product_by_id, ctx.loaders.product_by_sku
+    for product in products:
+        by_id.prime(product.id, product)
+        by_sku.prime(product.sku, product)
 
 
 def check_currency(ctx: Context, currency: str | None) -> str:

@@ -15,6 +15,7 @@ from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
@@ -39,6 +40,8 @@ QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
 MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
 MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
 MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
+QUERY_PARTS.append(GatewayQuery)  # gateway core (issue 3)
+MUTATION_PARTS.append(GatewayMutation)  # gateway core (issue 3)
 QUERY_PARTS.append(InventoryQuery)  # inventory, carts and bundles (issue 5)
 MUTATION_PARTS.append(CartMutation)  # inventory, carts and bundles (issue 5)
 

@@ -89,7 +89,13 @@ PUBLIC = frozenset(
 )
 # Staff tooling that carries no customer's data (the pricing tests prove the staff scope).
 STAFF_ONLY = frozenset(
-    {"PricingRule", "PricingRuleConnection", "PricingRuleEdge", "PricingRuleVersion"}
+    {
+        "PricingRule",
+        "PricingRuleConnection",
+        "PricingRuleEdge",
+        "PricingRuleVersion",
+        "BackendStatus",
+    }
 )
 # Root fields that answer with the caller's own data; every other root must not hand a
 # customer token (or nobody) any customer-owned object when given someone else's ids.

@@ -32,7 +32,7 @@ async def test_registry_builds_every_domain_and_rejects_unknown_names() -> None:
     try:
         registry = build_registry(Settings(), store)
         assert {d for d, _ in registry} == set(DOMAINS)
-        assert isinstance(registry.commerce, NativeCommerce)
+        assert isinstance(registry.commerce.inner, NativeCommerce)  # behind the gateway guard
         bad = Settings.model_validate({"adapters": {"pricing": "does-not-exist"}})
         with pytest.raises(AdapterConfigError, match="CG_ADAPTERS__PRICING"):
             build_registry(bad, store)

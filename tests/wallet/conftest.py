@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import string
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 
@@ -112,7 +113,13 @@ async def funded_customer(wallet: NativeWallet, amount: int) -> tuple[str, str]:
     """A new customer with a card on file and ``amount`` in the wallet."""
     cid = await make_customer(wallet.store)
     card = await wallet.add_payment_method(
-        cid, NewPaymentMethod("CARD", f"tok_{secrets.token_hex(8)}", brand="Visa", last4="4242")
+        cid,
+        NewPaymentMethod(
+            "CARD",
+            "tok_" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(16)),
+            brand="Visa",
+            last4="4242",
+        ),
     )
     remaining = amount
     while remaining > 0:

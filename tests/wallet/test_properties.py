@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import string
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -74,7 +75,12 @@ async def _run(wallet: NativeWallet, ops: list[Op]) -> None:
         (
             await wallet.add_payment_method(
                 c,
-                NewPaymentMethod("CARD", f"tok_{secrets.token_hex(6)}", brand="Visa", last4="1881"),
+                NewPaymentMethod(
+                    "CARD",
+                    "tok_" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(16)),
+                    brand="Visa",
+                    last4="1881",
+                ),
             )
         ).id
         for c in customers

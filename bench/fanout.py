@@ -1,0 +1,254 @@
+"""Fan-out benchmark: the gateway over the six reference backends on loopback HTTP.
+
+Runs Devi's journey and a 50-product page (price, availability, content) with and without
+50 ms injected per backend call, and prints one JSON object: backend calls per request per
+backend, p50/p95/p99 latency, throughput at a fixed concurrency, and the mean sum of the
+backend call latencies of one request (what a sequential gateway would wait).
+Bounded: ``--requests`` per scenario (default 40) and ``--max-seconds`` overall.
+Cross-request caching is off so every request reaches the backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from commercegraph.app import create_app
+from commercegraph.auth import issue_token
+from commercegraph.config import DOMAINS, AdapterChoice, Settings
+from commercegraph.demo import DEVI_ID, seed_demo
+from commercegraph.gateway.settings import RestBackend, RestSettings
+from commercegraph.store.db import Store, create_engine
+from commercegraph.store.migrate import upgrade
+
+JOURNEY = """query DeviJourney { me {
+  displayName identities { kind } consent { marketingEmail }
+  wallet { balance { amount } paymentMethods { label }
+           transactions(first: 5) { edges { node { kind } } } }
+  loyalty { points tier }
+  orders(first: 5) { totalCount
+                     edges { node { total { amount } lines { quantity product { name } } } } }
+  recentlyViewed(first: 3) { name price { final { amount } } availability { pickupEligible } }
+} }"""
+PAGE = """query Page { products(first: 50) { edges { node {
+  sku price { final { amount } } availability { online { availableToPromise } } content { title }
+} } } }"""
+LATENCY_MS = 50
+CONCURRENCY = 4  # requests in flight for the throughput figure; two cores are shared
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return round(ordered[index], 2)
+
+
+class Backends:
+    """The reference backends in their own process, as they would run in production."""
+
+    def __init__(self, url: str) -> None:
+        env = {**os.environ, "CG_DATABASE_URL": url, "CG_LOG_LEVEL": "WARNING"}
+        command = [sys.executable, "-m", "commercegraph", "backends", "serve", "--port-base", "0"]
+        self.proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.urls = {}
+        for _ in DOMAINS:
+            domain, url, *_ = self.proc.stdout.readline().split()
+            self.urls[domain] = url
+        for url in self.urls.values():
+            for _ in range(100):
+                try:
+                    httpx.get(f"{url}/healthz", timeout=1).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+
+    def calls(self) -> dict[str, int]:
+        stats = {d: httpx.get(f"{u}/_stats").json()["calls"] for d, u in self.urls.items()}
+        return {d: sum(c.values()) for d, c in stats.items()}
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+async def _scenario(
+    http: httpx.AsyncClient,
+    servers: Backends,
+    spans: InMemorySpanExporter,
+    query: str,
+    token: str | None,
+    requests: int,
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def one() -> float:
+        started = time.perf_counter()
+        response = await http.post("/graphql", json={"query": query}, headers=headers)
+        body = response.json()
+        if response.status_code != 200 or "errors" in body:
+            raise RuntimeError(f"benchmark query failed: {response.text[:300]}")
+        return (time.perf_counter() - started) * 1000
+
+    await one()  # warm-up: connections, parser cache
+    before = servers.calls()
+    spans.clear()
+    latencies = [await one() for _ in range(requests)]
+    after = servers.calls()
+    backend_ms = [
+        (s.end_time - s.start_time) / 1e6
+        for s in spans.get_finished_spans()
+        if s.attributes and "backend.operation" in s.attributes
+    ]
+    calls = {
+        d: round((after[d] - before[d]) / requests, 2) for d in DOMAINS if after[d] - before[d]
+    }
+
+    started = time.perf_counter()
+    queue = list(range(requests))
+
+    async def worker() -> None:
+        while queue:
+            queue.pop()
+            await one()
+
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    wall = time.perf_counter() - started
+    return {
+        "requests": requests,
+        "backend_calls_per_request": calls,
+        "latency_ms": {
+            "p50": _percentile(latencies, 0.5),
+            "p95": _percentile(latencies, 0.95),
+            "p99": _percentile(latencies, 0.99),
+            "mean": round(statistics.fmean(latencies), 2),
+        },
+        "sum_of_backend_latencies_ms_per_request": round(sum(backend_ms) / requests, 2),
+        "throughput_rps": round(requests / wall, 1),
+        "throughput_concurrency": CONCURRENCY,
+    }
+
+
+async def _run(url: str, requests: int, deadline: float) -> dict[str, Any]:
+    provider = TracerProvider()
+    trace.set_tracer_provider(provider)
+    spans = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    results: dict[str, Any] = {}
+    servers = Backends(url)
+    try:
+        for latency in (0, LATENCY_MS):
+            settings = Settings(
+                database_url=url,
+                log_level="WARNING",
+                adapters=AdapterChoice(**dict.fromkeys(DOMAINS, "rest")),
+                rest=RestSettings(**{d: RestBackend(url=u) for d, u in servers.urls.items()}),
+                faults=f"*:latency_ms={latency}" if latency else "",
+                cache_ttl_seconds=0,
+            )
+            app = create_app(settings)
+            token = issue_token(settings, subject=DEVI_ID, scope="customer")
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as http:
+                for name, query, who in (("journey", JOURNEY, token), ("page_50", PAGE, None)):
+                    if time.monotonic() > deadline:
+                        break
+                    key = f"{name}_latency_{latency}ms"
+                    results[key] = await _scenario(http, servers, spans, query, who, requests)
+            await app.state.registry.aclose()
+            await app.state.store.dispose()
+    finally:
+        servers.stop()
+    return results
+
+
+async def _guard_overhead(url: str, requests: int) -> dict[str, Any]:
+    """The guard's cost per request: native adapters with and without it, same queries."""
+    from commercegraph.adapters.registry import AdapterRegistry
+
+    settings = Settings(database_url=url, log_level="WARNING", cache_ttl_seconds=0)
+    token = issue_token(settings, subject=DEVI_ID, scope="customer")
+    app = create_app(settings)
+    guarded: AdapterRegistry = app.state.registry
+    raw = AdapterRegistry(
+        **{d: getattr(guarded, d).inner for d in DOMAINS}, names=dict(guarded.names)
+    )
+    plain = create_app(settings, store=app.state.store, registry=raw)
+    result: dict[str, Any] = {}
+    clients = {
+        label: httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url="http://gw")
+        for label, gw in (("guarded", app), ("unguarded", plain))
+    }
+    for name, query, who in (("journey", JOURNEY, token), ("page_50", PAGE, None)):
+        headers = {"Authorization": f"Bearer {who}"} if who else {}
+        times: dict[str, list[float]] = {label: [] for label in clients}
+        for _ in range(requests + 1):  # alternate, so load on the machine hits both alike
+            for label, http in clients.items():
+                started = time.perf_counter()
+                await http.post("/graphql", json={"query": query}, headers=headers)
+                times[label].append((time.perf_counter() - started) * 1000)
+        for label, values in times.items():
+            result[f"{name}_{label}_p50_ms"] = _percentile(values[1:], 0.5)
+    for http in clients.values():
+        await http.aclose()
+    await guarded.aclose()
+    await app.state.store.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--customers", type=int, default=40)
+    parser.add_argument("--max-seconds", type=float, default=240)
+    args = parser.parse_args()
+    deadline = time.monotonic() + args.max_seconds
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        upgrade(url)
+
+        async def seed() -> None:
+            store = Store(create_engine(url))
+            try:
+                await seed_demo(store, customers=args.customers, seed=42)
+            finally:
+                await store.dispose()
+
+        asyncio.run(seed())
+        scenarios = asyncio.run(_run(url, args.requests, deadline))
+        overhead = asyncio.run(_guard_overhead(url, args.requests))
+    print(
+        json.dumps(
+            {
+                "benchmark": "fanout",
+                "transport": "HTTP over 127.0.0.1 to six reference backends (uvicorn)",
+                "injected_latency_ms": LATENCY_MS,
+                "scenarios": scenarios,
+                "guard_overhead_native_in_process": overhead,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""HTTP and auth only: one pooled ``httpx.AsyncClient`` per backend, explicit timeouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from commercegraph.adapters.rest.errors import from_response, from_transport
+from commercegraph.errors import BackendUnavailable
+from commercegraph.gateway.settings import BackendPolicy, RestBackend
+from commercegraph.telemetry import inject_trace_headers
+
+KEEPALIVE_S = 30.0  # idle pooled connections live this long; backends usually allow 60 s
+
+
+class RestClient:
+    def __init__(
+        self,
+        domain: str,
+        backend: RestBackend,
+        policy: BackendPolicy,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not backend.url:
+            raise ValueError(f"CG_REST__{domain.upper()}__URL must be set for the rest adapter")
+        self.domain = domain
+        self.endpoint = backend.url.rstrip("/")
+        headers = {"Accept": "application/json", "User-Agent": "commercegraph"}
+        if backend.token:
+            headers["Authorization"] = f"Bearer {backend.token}"
+        self.http = httpx.AsyncClient(
+            base_url=self.endpoint,
+            headers=headers,
+            # The resilience layer holds the per-call budget; this is the transport's own guard.
+            timeout=httpx.Timeout(
+                max(policy.timeout_ms, policy.write_timeout_ms) / 1000,
+                connect=backend.connect_timeout_ms / 1000,
+            ),
+            limits=httpx.Limits(
+                max_connections=backend.max_connections,
+                max_keepalive_connections=backend.max_connections,
+                keepalive_expiry=KEEPALIVE_S,
+            ),
+            transport=transport,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """The decoded JSON body of a 2xx answer; anything else raises our error."""
+        try:
+            response = await self.http.request(
+                method,
+                path,
+                params=params,
+                json=json,
+                headers=inject_trace_headers(dict(headers or {})),
+            )
+        except httpx.HTTPError as exc:
+            raise from_transport(self.domain, exc) from exc
+        if response.status_code >= 300:
+            raise from_response(self.domain, response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise BackendUnavailable(
+                self.domain, f"The {self.domain} backend sent bad JSON"
+            ) from exc
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

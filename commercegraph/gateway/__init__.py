@@ -1,0 +1,1 @@
+"""The gateway core: resilience, fault injection, caching and telemetry around adapters."""

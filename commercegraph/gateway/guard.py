@@ -1,0 +1,267 @@
+"""The wrapper every adapter sits behind: telemetry, cache, resilience and injected faults.
+
+``guard_adapters`` is applied by the registry to the adapter chosen for each domain. Port
+methods are found on the domain's Protocol, so a method added to a port later is guarded
+without a change here. A method is a read when it is batch-shaped (its first parameter is a
+``Sequence``) or takes no arguments, and takes no ``idempotency_key``; only reads are retried.
+"""
+
+from __future__ import annotations
+
+import inspect
+import statistics
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.util.types import AttributeValue
+
+from commercegraph.adapters.base import PORTS
+from commercegraph.config import Settings
+from commercegraph.gateway.cache import MISSING, Cache, build_cache
+from commercegraph.gateway.circuit import CircuitState
+from commercegraph.gateway.faults import Fault, FaultyAdapter, parse_faults
+from commercegraph.gateway.resilience import CallRecord, Resilience
+from commercegraph.telemetry import (
+    BACKEND_CALLS,
+    BACKEND_DURATION,
+    BACKEND_ERRORS,
+    LOADER_BATCH_SIZE,
+    tracer,
+)
+
+LATENCY_WINDOW = 512  # recent calls behind latencyP50Ms: enough to be stable, cheap to sort
+
+# Read-mostly data, shared across requests for the cache TTL: catalog, content and stores.
+CACHED_METHODS: dict[str, frozenset[str]] = {
+    "commerce": frozenset(
+        {"products_by_id", "products_by_sku", "categories_by_id", "related_products"}
+    ),
+    "content": frozenset({"entries"}),
+    "inventory": frozenset({"locations", "locations_by_id"}),
+}
+
+AsyncMethod = Callable[..., Coroutine[Any, Any, Any]]
+
+
+@cache
+def port_methods(domain: str) -> dict[str, bool]:
+    """The domain port's methods, each mapped to whether it is a read."""
+    return {name: read for name, (read, _) in _port_signatures(domain).items()}
+
+
+@cache
+def _port_signatures(domain: str) -> dict[str, tuple[bool, str | None]]:
+    """Each port method: whether it is a read, and the name of its first parameter."""
+    port = PORTS[domain]
+    methods: dict[str, tuple[bool, str | None]] = {}
+    for name in dir(port):
+        member = getattr(port, name)
+        if name.startswith("_") or not inspect.iscoroutinefunction(member):
+            continue
+        params = list(inspect.signature(member).parameters.values())[1:]
+        first = str(params[0].annotation) if params else ""
+        batch = not params or first.startswith(("Sequence[", "list["))
+        read = batch and not any(p.name == "idempotency_key" for p in params)
+        methods[name] = (read, params[0].name if params else None)
+    return methods
+
+
+@dataclass(frozen=True)
+class BackendHealth:
+    name: str
+    domain: str
+    adapter: str
+    healthy: bool
+    circuit: str
+    latency_p50_ms: float | None
+    calls: int
+
+
+class GuardedAdapter:
+    def __init__(
+        self,
+        domain: str,
+        adapter_name: str,
+        inner: Any,
+        resilience: Resilience,
+        cache: Cache | None,
+        *,
+        owns_cache: bool = False,
+    ) -> None:
+        self.domain = domain
+        self.adapter_name = adapter_name
+        self.inner = inner
+        self.target = inner
+        self.resilience = resilience
+        self.cache = cache
+        self.owns_cache = owns_cache
+        self.methods = port_methods(domain)
+        self.cached = CACHED_METHODS.get(domain, frozenset()) if cache is not None else frozenset()
+        self.latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
+        self.calls: Counter[str] = Counter()
+        self.last_outcome = "ok"
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.methods:
+            return getattr(self.inner, name)
+        guarded = self._guard(name)
+        self.__dict__[name] = guarded  # later lookups skip __getattr__
+        return guarded
+
+    def set_fault(self, fault: Fault | None) -> None:
+        """Inject (or with None, clear) a fault below the resilience layer."""
+        if fault is None or not fault.active:
+            self.target = self.inner
+        else:
+            self.target = FaultyAdapter(self.domain, self.inner, fault, frozenset(self.methods))
+
+    def _guard(self, name: str) -> AsyncMethod:
+        read, first_param = _port_signatures(self.domain)[name]
+        span_name = f"{self.domain}.{name}"
+        cached = name in self.cached
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            if not args and first_param in kwargs:  # keys given by name: same batch as by position
+                args = (kwargs.pop(first_param),)
+            keys = args[0] if args and isinstance(args[0], Sequence) and read else None
+            if keys is not None and len(keys) == 0:
+                return []
+            size = len(keys) if keys is not None else 1
+            record = CallRecord()
+            started = time.perf_counter()
+            attributes: dict[str, AttributeValue] = {
+                "backend.name": self.domain,
+                "backend.adapter": self.adapter_name,
+                "backend.operation": name,
+                "backend.batch_size": size,
+            }
+            with tracer.start_as_current_span(
+                span_name, kind=SpanKind.CLIENT, attributes=attributes
+            ) as span:
+                hits = 0
+                try:
+                    if cached:
+                        result, hits = await self._cached(name, args, kwargs, record)
+                    else:
+                        method = getattr(self.target, name)
+                        result = await self.resilience.run(
+                            lambda: method(*args, **kwargs), read=read, record=record
+                        )
+                except BaseException as exc:
+                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                    raise
+                finally:
+                    self._finish(span, name, size, hits, record, started)
+            return result
+
+        call.__name__ = name
+        return call
+
+    def _finish(
+        self, span: Any, name: str, size: int, hits: int, record: CallRecord, started: float
+    ) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        outcome = record.outcome if record.attempts else "cache_hit"
+        span.set_attributes(
+            {
+                "backend.attempt": record.attempts,
+                "backend.cache_hit": hits == size,
+                "backend.cache_hits": hits,
+                "backend.circuit": record.circuit,
+                "backend.outcome": outcome,
+            }
+        )
+        labels = {"backend": self.domain, "operation": name, "outcome": outcome}
+        BACKEND_CALLS.add(1, labels)
+        BACKEND_DURATION.record(elapsed_ms, labels)
+        LOADER_BATCH_SIZE.record(size, {"backend": self.domain, "operation": name})
+        if outcome not in ("ok", "rejected", "cache_hit"):
+            BACKEND_ERRORS.add(1, labels)
+        if record.reached_backend:
+            self.calls[name] += 1
+            self.latencies.append(elapsed_ms)
+            self.last_outcome = record.outcome
+
+    async def _cached(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], record: CallRecord
+    ) -> tuple[Any, int]:
+        assert self.cache is not None
+        method = getattr(self.target, name)
+        if not args:  # a whole-collection read such as locations()
+            key = f"{self.domain}:{name}:()"
+            (value,) = await self.cache.get_many([key])
+            if value is not MISSING:
+                return _copy(value), 1
+            value = await self.resilience.run(method, read=True, record=record)
+            await self.cache.set_many({key: value})
+            return value, 0
+        keys: Sequence[Any] = args[0]
+        cache_keys = [f"{self.domain}:{name}:{k!r}" for k in keys]
+        found = await self.cache.get_many(cache_keys)
+        missing = [i for i, v in enumerate(found) if v is MISSING]
+        if missing:
+            wanted = [keys[i] for i in missing]
+            fetched = await self.resilience.run(
+                lambda: method(wanted, *args[1:], **kwargs), read=True, record=record
+            )
+            for i, value in zip(missing, fetched, strict=True):
+                found[i] = value
+            await self.cache.set_many({cache_keys[i]: found[i] for i in missing})
+        return [_copy(v) for v in found], len(keys) - len(missing)
+
+    def health(self) -> BackendHealth:
+        state = self.resilience.breaker.state
+        latencies = list(self.latencies)
+        return BackendHealth(
+            name=str(
+                getattr(self.inner, "display_name", None) or f"{self.adapter_name}:{self.domain}"
+            ),
+            domain=self.domain,
+            adapter=self.adapter_name,
+            healthy=state is CircuitState.CLOSED and self.last_outcome in ("ok", "rejected"),
+            circuit=state.value,
+            latency_p50_ms=round(statistics.median(latencies), 3) if latencies else None,
+            calls=sum(self.calls.values()),
+        )
+
+    async def invalidate_cache(self) -> int:
+        return await self.cache.invalidate(self.domain) if self.cache is not None else 0
+
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+        if self.owns_cache and self.cache is not None:
+            await self.cache.aclose()
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def guard_adapters(
+    adapters: dict[str, Any], names: dict[str, str], settings: Settings
+) -> dict[str, GuardedAdapter]:
+    """Wrap each domain's adapter; one cache is shared by all of them."""
+    faults = parse_faults(settings.faults)
+    shared = build_cache(
+        settings.redis_url, settings.cache_ttl_seconds, settings.cache_prefix, settings.jwt_secret
+    )
+    guarded: dict[str, GuardedAdapter] = {}
+    for index, (domain, adapter) in enumerate(adapters.items()):
+        guard = GuardedAdapter(
+            domain,
+            names[domain],
+            adapter,
+            Resilience(domain, settings.resilience.for_domain(domain).for_adapter(names[domain])),
+            shared if settings.cache_ttl_seconds > 0 else None,
+            owns_cache=index == 0,
+        )
+        guard.set_fault(faults.get(domain))
+        guarded[domain] = guard
+    return guarded

@@ -1,0 +1,54 @@
+"""The guard around a fake adapter: per-key caching, keyword calls, read/write classes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from commercegraph.adapters.base import ContentKey, ContentRecord
+from commercegraph.gateway.cache import LocalCache
+from commercegraph.gateway.guard import GuardedAdapter, port_methods
+from commercegraph.gateway.resilience import Resilience
+from commercegraph.gateway.settings import BackendPolicy
+
+
+class FakeContent:
+    """A CMS that knows one entry and counts the keys it is asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[ContentKey]] = []
+
+    async def entries(self, keys: Sequence[ContentKey]) -> list[ContentRecord | None]:
+        self.asked.append(list(keys))
+        return [
+            ContentRecord(k.entity_key, "", (), k.locale) if k.entity_key == "p1" else None
+            for k in keys
+        ]
+
+
+def _guarded(fake: FakeContent) -> GuardedAdapter:
+    return GuardedAdapter(
+        "content", "fake", fake, Resilience("content", BackendPolicy()), LocalCache(60)
+    )
+
+
+async def test_cache_asks_the_backend_only_for_missing_keys() -> None:
+    fake = FakeContent()
+    guard = _guarded(fake)
+    p1, p2 = ContentKey("product", "p1", "en-US"), ContentKey("product", "p2", "en-US")
+    first = await guard.entries([p1])
+    assert await guard.entries([p2, p1]) == [None, first[0]]
+    assert fake.asked == [[p1], [p2]]
+    assert await guard.entries(keys=[p1, p2]) == [first[0], None]  # by keyword, same cache
+    assert fake.asked == [[p1], [p2]]
+    assert await guard.entries([]) == [] and len(fake.asked) == 2
+    assert await guard.invalidate_cache() == 2
+    await guard.entries(keys=[p1])
+    assert fake.asked[-1] == [p1]
+    assert guard.health().calls == 3 and guard.health().circuit == "CLOSED"
+
+
+def test_reads_and_writes_are_told_apart_from_the_ports() -> None:
+    commerce = port_methods("commerce")
+    assert commerce["products_by_id"] and commerce["search_products"]
+    assert not commerce["create_cart"] and not commerce["set_cart_line"]
+    assert port_methods("inventory")["locations"]

@@ -1,0 +1,50 @@
+"""Exporter choice from the OTEL_* settings, and trace ids in the JSON logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+
+from commercegraph.gateway.settings import OtelSettings
+from commercegraph.telemetry import JsonFormatter, _metric_name, _span_exporter
+
+
+def test_exporters_follow_the_standard_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "console")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    otel = OtelSettings()
+    assert (otel.traces_exporter, otel.exporter_otlp_protocol) == ("console", "grpc")
+    assert isinstance(_span_exporter("console", "http/protobuf"), ConsoleSpanExporter)
+    assert _span_exporter("none", "http/protobuf") is None
+    with pytest.raises(RuntimeError, match="none, console or otlp"):
+        _span_exporter("jaeger", "http/protobuf")
+
+
+def test_otlp_without_its_package_says_what_to_install() -> None:
+    try:
+        import opentelemetry.exporter.otlp.proto.http  # noqa: F401
+    except ImportError:
+        with pytest.raises(RuntimeError, match=r"commercegraph\[otlp\]"):
+            _span_exporter("otlp", "http/protobuf")
+    else:
+        assert _span_exporter("otlp", "http/protobuf") is not None
+
+
+def test_json_logs_carry_the_trace_and_span_ids() -> None:
+    tracer = TracerProvider().get_tracer("test")
+    record = logging.LogRecord("commercegraph.x", logging.INFO, __file__, 1, "hello", None, None)
+    with tracer.start_as_current_span("work") as span:
+        entry = json.loads(JsonFormatter().format(record))
+    context = span.get_span_context()
+    assert entry["message"] == "hello"
+    assert entry["trace_id"] == f"{context.trace_id:032x}"
+    assert entry["span_id"] == f"{context.span_id:016x}"
+
+
+def test_operation_metric_labels_are_bounded() -> None:
+    assert _metric_name("DeviJourney") == "DeviJourney"
+    assert _metric_name("x" * 101) == "other"
