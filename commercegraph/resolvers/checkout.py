@@ -128,6 +128,19 @@ def new_order(
     )
 
 
+async def redeem_budgets(
+    ctx: Context, reference: str, customer_id: str, quote: QuoteResult
+) -> list[str]:
+    """Redeem the quote's rules that carry a budget, idempotently per checkout reference."""
+    rule_set = await ctx.loaders.pricing_rule_set.load("*")
+    budgeted = {r.id for r in rule_set.rules if r.has_budget()}
+    wanted = sorted({r.rule_id for r in quote.applied_rules if r.rule_id in budgeted})
+    if not wanted:
+        return []
+    redeemed: list[str] = await ctx.registry.pricing.redeem(reference, customer_id, wanted)
+    return redeemed
+
+
 async def place_order(
     ctx: Context, cart_id: str, fulfillment: Fulfillment, idempotency_key: str
 ) -> OrderRecord:
@@ -157,8 +170,11 @@ async def place_order(
         expires,
     )
 
-    # 4. Record the order; on any failure give the stock back.
+    # 4. Count promotions with budgets once for this checkout (atomically: a budget spent
+    #    meanwhile refuses the checkout, so the customer re-quotes), then record the order;
+    #    on any failure give the stock back.
     try:
+        await redeem_budgets(ctx, reference, customer_id, quote)
         order = await commerce.place_order(
             new_order(cart, customer_id, quote, fulfillment, location, key, reference)
         )

@@ -11,10 +11,17 @@ from commercegraph.ids import to_global_id
 from commercegraph.resolvers import cart as carts
 from commercegraph.resolvers import checkout
 from commercegraph.resolvers.quote import quote_cart
+from commercegraph.resolvers.settlement import checkout_and_settle
 from commercegraph.schema.catalog import Product
 from commercegraph.schema.common import Channel, FulfillmentMethod, Node
 from commercegraph.schema.customer import Order
 from commercegraph.schema.quote import PriceQuote
+
+
+@strawberry.input(description="Pay at checkout: from the wallet, the rest by a payment method.")
+class CheckoutPaymentInput:
+    wallet_amount: int = strawberry.field(default=0, description="Minor units from the wallet.")
+    payment_method_id: strawberry.ID | None = None
 
 
 @strawberry.type
@@ -125,10 +132,24 @@ class CartMutation:
         cart_id: strawberry.ID,
         fulfillment: FulfillmentInput,
         idempotency_key: str,
+        payment: CheckoutPaymentInput | None = None,
     ) -> Order:
         choice = checkout.Fulfillment(
             method=fulfillment.method.value,
             store_id=fulfillment.store_id,
             address=fulfillment.address,
         )
-        return Order.of(await checkout.place_order(info.context, cart_id, choice, idempotency_key))
+        placed = await checkout_and_settle(
+            info.context,
+            cart_id,
+            choice,
+            idempotency_key,
+            wallet_amount=payment.wallet_amount if payment else 0,
+            payment_method_id=str(payment.payment_method_id)
+            if payment and payment.payment_method_id
+            else None,
+        )
+        order = Order.of(placed.order)
+        order._rewards = placed.rewards
+        order._payment = placed.payment
+        return order

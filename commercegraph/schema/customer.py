@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -50,6 +51,9 @@ from commercegraph.schema.personalization import (
 )
 from commercegraph.schema.referral import Referral
 from commercegraph.services.pagination import check_first
+
+if TYPE_CHECKING:
+    from commercegraph.schema.wallet import OrderPayment, OrderRewards
 
 
 @strawberry.type
@@ -188,6 +192,28 @@ class Order(Node):
     fulfillment: FulfillmentMethod
     lines: list[OrderLine]
     _store_id: strawberry.Private[str | None]
+    # what placeOrder did besides recording the order (absent when an order is read back)
+    _rewards: strawberry.Private[Any] = None
+    _payment: strawberry.Private[Any] = None
+
+    @strawberry.field(
+        description="Points this order earned and whether they lifted the tier "
+        "(on the order that placeOrder returns)."
+    )
+    def rewards(
+        self,
+    ) -> Annotated[OrderRewards, strawberry.lazy("commercegraph.schema.wallet")] | None:
+        from commercegraph.schema.wallet import OrderRewards as Rewards
+
+        return Rewards.of(self._rewards) if self._rewards is not None else None
+
+    @strawberry.field(description="How placeOrder paid: reward credit, wallet, payment method.")
+    def payment(
+        self,
+    ) -> Annotated[OrderPayment, strawberry.lazy("commercegraph.schema.wallet")] | None:
+        from commercegraph.schema.wallet import OrderPayment as Payment
+
+        return Payment.of(self._payment) if self._payment is not None else None
 
     @classmethod
     def of(cls, o: OrderRecord) -> Order:

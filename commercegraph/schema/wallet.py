@@ -90,6 +90,20 @@ class OrderPayment:
     payment_method: PaymentMethod | None
     wallet_balance: Money | None
 
+    @classmethod
+    def of(cls, paid: checkout.OrderPayment) -> OrderPayment:
+        return cls(
+            reward_credit_amount=Money.of(paid.reward_credit_amount),
+            wallet_amount=Money.of(paid.wallet_amount),
+            charged_amount=Money.of(paid.charged),
+            payment_method=_method(paid.payment_method) if paid.payment_method else None,
+            wallet_balance=(
+                Money.of(paid.posting.balance)
+                if paid.posting is not None and paid.wallet_amount.amount
+                else None
+            ),
+        )
+
 
 @strawberry.type
 class OrderRefund:
@@ -214,17 +228,7 @@ class WalletMutation:
             wallet_amount=wallet_amount,
             payment_method_id=str(payment_method_id) if payment_method_id else None,
         )
-        return OrderPayment(
-            reward_credit_amount=Money.of(paid.reward_credit_amount),
-            wallet_amount=Money.of(paid.wallet_amount),
-            charged_amount=Money.of(paid.charged),
-            payment_method=_method(paid.payment_method) if paid.payment_method else None,
-            wallet_balance=(
-                Money.of(paid.posting.balance)
-                if paid.posting is not None and paid.wallet_amount.amount
-                else None
-            ),
-        )
+        return OrderPayment.of(paid)
 
     @strawberry.mutation(
         description="Cancellation (staff): refund wallet payments, take back points."
