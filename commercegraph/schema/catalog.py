@@ -40,6 +40,15 @@ class AppliedRule:
     effect: str
     amount: Money
 
+    @classmethod
+    def of(cls, r: resolve.AppliedRuleResult) -> AppliedRule:
+        return cls(
+            rule_id=strawberry.ID(r.rule_id),
+            name=r.name,
+            effect=r.effect,
+            amount=Money.of(r.amount),
+        )
+
 
 @strawberry.type
 class Price:
@@ -53,15 +62,7 @@ class Price:
         return cls(
             base=Money.of(price.base),
             final=Money.of(price.final),
-            applied_rules=[
-                AppliedRule(
-                    rule_id=strawberry.ID(r.rule_id),
-                    name=r.name,
-                    effect=r.effect,
-                    amount=Money.of(r.amount),
-                )
-                for r in price.applied_rules
-            ],
+            applied_rules=[AppliedRule.of(r) for r in price.applied_rules],
             valid_until=price.valid_until,
         )
 

@@ -41,13 +41,5 @@ class PriceQuote:
             subtotal=Money.of(quote.subtotal),
             discounts=Money.of(quote.discounts),
             total=Money.of(quote.total),
-            applied_rules=[
-                AppliedRule(
-                    rule_id=strawberry.ID(r.rule_id),
-                    name=r.name,
-                    effect=r.effect,
-                    amount=Money.of(r.amount),
-                )
-                for r in quote.applied_rules
-            ],
+            applied_rules=[AppliedRule.of(r) for r in quote.applied_rules],
         )
