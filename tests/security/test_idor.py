@@ -60,6 +60,8 @@ CUSTOMER_OWNED = frozenset(
         "ShoppingListItem",
         "Offer",
         "Referral",
+        "OrderPayment",
+        "OrderRewards",
     }
 )
 PUBLIC = frozenset(
