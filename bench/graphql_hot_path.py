@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
+from _timing import measure
 
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
@@ -38,30 +36,6 @@ PAGE = """query Page { products(first: 50) { edges { node { sku name brand
   content { title } } } } }"""
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 3),
-        "p95_ms": round(pick(0.95) * 1000, 3),
-        "p99_ms": round(pick(0.99) * 1000, 3),
-    }
-
-
-async def _measure(
-    client: httpx.AsyncClient, query: str, token: str | None, n: int
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = await client.post("/graphql", json={"query": query}, headers=headers)
-        samples.append(time.perf_counter() - start)
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-    return {**_percentiles(samples), "rps": round(n / sum(samples), 1), "iterations": n}
-
-
 async def main(customers: int, iterations: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
@@ -74,12 +48,12 @@ async def main(customers: int, iterations: int) -> None:
         token = issue_token(settings, subject=DEVI_ID, scope="customer")
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            await _measure(client, PAGE, None, 5)  # warm caches
+            await measure(client, PAGE, None, 5)  # warm caches
             result = {
                 "store": "sqlite",
                 "customers": customers,
-                "journey": await _measure(client, JOURNEY, token, iterations),
-                "product_page_50": await _measure(client, PAGE, None, iterations),
+                "journey": await measure(client, JOURNEY, token, iterations),
+                "product_page_50": await measure(client, PAGE, None, iterations),
             }
         await app.state.store.dispose()
     print(json.dumps(result))

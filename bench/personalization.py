@@ -11,14 +11,12 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
+from _timing import measure
 from sqlalchemy import select
 
 from commercegraph.app import create_app
@@ -103,28 +101,6 @@ async def add_heavy_customer(store: Store, seed: int) -> None:
                 )
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(pick(0.95) * 1000, 2),
-        "p99_ms": round(pick(0.99) * 1000, 2),
-    }
-
-
-async def _measure(client: httpx.AsyncClient, query: str, token: str, n: int) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"}
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = await client.post("/graphql", json={"query": query}, headers=headers)
-        samples.append(time.perf_counter() - start)
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-    return {**_percentiles(samples), "iterations": n}
-
-
 async def main(customers: int, iterations: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
@@ -139,19 +115,21 @@ async def main(customers: int, iterations: int) -> None:
         devi = issue_token(settings, subject=DEVI_ID, scope="customer")
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            await _measure(client, LIST, heavy, 3)  # warm caches
+            await measure(client, LIST, heavy, 3)  # warm caches
             result = {
                 "store": "sqlite",
                 "customers": customers + 2,
                 "heavy_customer_orders": HEAVY_ORDERS,
-                "cross_sell": await _measure(client, RECO % "CROSS_SELL", heavy, iterations),
-                "up_sell": await _measure(client, RECO % "UP_SELL", heavy, iterations),
-                "frequently_bought_together": await _measure(
-                    client, RECO % "FREQUENTLY_BOUGHT_TOGETHER", heavy, iterations
+                "cross_sell": await measure(
+                    client, RECO % "CROSS_SELL", heavy, iterations, digits=2
                 ),
-                "shopping_list": await _measure(client, LIST, heavy, iterations),
-                "offers": await _measure(client, OFFERS, heavy, iterations),
-                "devi_journey": await _measure(client, JOURNEY, devi, iterations),
+                "up_sell": await measure(client, RECO % "UP_SELL", heavy, iterations, digits=2),
+                "frequently_bought_together": await measure(
+                    client, RECO % "FREQUENTLY_BOUGHT_TOGETHER", heavy, iterations, digits=2
+                ),
+                "shopping_list": await measure(client, LIST, heavy, iterations, digits=2),
+                "offers": await measure(client, OFFERS, heavy, iterations, digits=2),
+                "devi_journey": await measure(client, JOURNEY, devi, iterations, digits=2),
             }
         await app.state.store.dispose()
     print(json.dumps(result))

@@ -50,15 +50,17 @@ class GraphQLEndpoint:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope)
-        try:
-            caller = authenticate(self.settings, request.headers.get("authorization"))
-        except Unauthenticated as exc:
-            body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
-            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-            await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
-            return
-        scope.setdefault("state", {})["caller"] = caller
+        state = scope.setdefault("state", {})
+        if "caller" not in state:  # the rate limit, when on, has verified the token already
+            try:
+                state["caller"] = authenticate(
+                    self.settings, Request(scope).headers.get("authorization")
+                )
+            except Unauthenticated as exc:
+                body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+                headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+                return
         await self.view(scope, receive, send)
 
 

@@ -95,12 +95,13 @@ def authenticate(settings: Settings, authorization: str | None) -> Caller:
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Authorization must be 'Bearer <token>'")
     try:
         claims = jwt.decode(
-            token.strip(),
-            _verification_key(settings, token.strip()),
+            token,
+            _verification_key(settings, token),
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from commercegraph.adapters.base import PriceRow
 from commercegraph.demo.catalog import CATALOG_SEED, ProductInfo
 from commercegraph.demo.constants import DEVI_SHOES_SKU, DOWNTOWN_ID, WAREHOUSE_ID, Row
+from commercegraph.services.pricing import select_base_price
 
 REGION = "Portland, OR"
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # demo price rows have no validity window
 
 # id, name, kind, lat, lon, address, can_ship, can_pickup
 LOCATIONS: tuple[tuple[str, str, str, float, float, str, bool, bool], ...] = (
@@ -124,31 +127,21 @@ def cheaper(amount: int, percent: int) -> int:
     return reduced if reduced < amount else amount - 1
 
 
-@dataclass(frozen=True, slots=True)
-class PriceRule:
-    channel: str | None
-    customer_group: str | None
-    min_quantity: int
-    amount: int
-
-
 class PriceBook:
     """USD price rows by SKU, so order lines get the price the pricing backend would quote."""
 
     def __init__(self) -> None:
-        self.usd: dict[str, list[PriceRule]] = {}
+        self.usd: dict[str, list[PriceRow]] = {}
 
-    def add(self, sku: str, rule: PriceRule) -> None:
-        self.usd.setdefault(sku, []).append(rule)
+    def add(self, row: PriceRow) -> None:
+        self.usd.setdefault(row.sku, []).append(row)
 
     def unit_price(self, sku: str, channel: str, group: str, quantity: int) -> int:
-        return min(
-            r.amount
-            for r in self.usd[sku]
-            if r.channel in (None, channel)
-            and r.customer_group in (None, group)
-            and r.min_quantity <= quantity
+        row = select_base_price(
+            self.usd[sku], channel=channel, customer_group=group, quantity=quantity, now=_ANY_TIME
         )
+        assert row is not None, f"no USD price for {sku}"
+        return row.amount
 
 
 def price_rows(products: Sequence[ProductInfo]) -> tuple[list[Row], PriceBook]:
@@ -164,7 +157,7 @@ def price_rows(products: Sequence[ProductInfo]) -> tuple[list[Row], PriceBook]:
         group: str | None = None,
         min_quantity: int = 1,
     ) -> None:
-        book.add(sku, PriceRule(channel, group, min_quantity, usd))
+        book.add(PriceRow(sku, "USD", usd, channel, group, min_quantity, None, None))
         for currency, amount in (("USD", usd), ("EUR", to_eur(usd))):
             rows.append(
                 {

@@ -26,34 +26,18 @@ def _effect(**fields: object) -> str:
     return json.dumps(fields, sort_keys=True)
 
 
+LOYALTY_PERCENT_OFF = {"BRONZE": 1, "SILVER": 2, "GOLD": 4, "PLATINUM": 6}
+
 DEMO_RULES: tuple[PricingRuleRecord, ...] = (
-    PricingRuleRecord(
-        id="rule_loyalty_bronze",
-        name="Bronze members save 1%",
-        condition='customer.loyalty_tier == "BRONZE"',
-        effect=_effect(type="percent_off", percent=1),
-        priority=10,
-    ),
-    PricingRuleRecord(
-        id="rule_loyalty_silver",
-        name="Silver members save 2%",
-        condition='customer.loyalty_tier == "SILVER"',
-        effect=_effect(type="percent_off", percent=2),
-        priority=10,
-    ),
-    PricingRuleRecord(
-        id="rule_loyalty_gold",
-        name="Gold members save 4%",
-        condition='customer.loyalty_tier == "GOLD"',
-        effect=_effect(type="percent_off", percent=4),
-        priority=10,
-    ),
-    PricingRuleRecord(
-        id="rule_loyalty_platinum",
-        name="Platinum members save 6%",
-        condition='customer.loyalty_tier == "PLATINUM"',
-        effect=_effect(type="percent_off", percent=6),
-        priority=10,
+    *(
+        PricingRuleRecord(
+            id=f"rule_loyalty_{tier.lower()}",
+            name=f"{tier.title()} members save {percent}%",
+            condition=f'customer.loyalty_tier == "{tier}"',
+            effect=_effect(type="percent_off", percent=percent),
+            priority=10,
+        )
+        for tier, percent in LOYALTY_PERCENT_OFF.items()
     ),
     PricingRuleRecord(
         id="rule_bopis",

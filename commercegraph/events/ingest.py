@@ -68,6 +68,16 @@ class EventIngestor:
     ) -> list[IngestResult]:
         plans: list[_Plan] = []
         seen: dict[str, EventBase] = {}
+        # one look-up per request, not per event: events already stored, customers named
+        port = self.ctx.registry.customer
+        ids = [event.id for event in events]
+        stored = dict(zip(ids, await port.events_by_id(ids), strict=True))
+        named = list({e.customer_id for e in events if e.customer_id is not None})
+        if source.kind == "customer" or not named:
+            known: set[str] = set()
+        else:
+            found = await port.customers_by_id(named)
+            known = {cid for cid, c in zip(named, found, strict=True) if c is not None}
         for i, event in enumerate(events):
             prefix = f"events[{i}]" if batch else ""
             earlier = seen.get(event.id)
@@ -76,11 +86,17 @@ class EventIngestor:
                     "The same event id twice with different content", field=_at(prefix, "id")
                 )
             seen[event.id] = event
-            plans.append(await self._plan(source, event, prefix, now))
+            plans.append(await self._plan(source, event, stored[event.id], known, prefix, now))
         return [await self._apply(plan) for plan in plans]
 
     async def _plan(
-        self, source: EventSource, event: EventBase, prefix: str, now: datetime
+        self,
+        source: EventSource,
+        event: EventBase,
+        stored: EventRecord | None,
+        known_customers: set[str],
+        prefix: str,
+        now: datetime,
     ) -> _Plan:
         settings = self.ctx.settings
         if event.occurred_at > now + timedelta(seconds=settings.events_max_clock_skew_seconds):
@@ -91,7 +107,7 @@ class EventIngestor:
                 field=_at(prefix, "occurredAt"),
             )
         channel = self._channel(source, event, prefix)
-        claimed = await self._claimed_customer(source, event, prefix)
+        claimed = self._claimed_customer(source, event, known_customers, prefix)
         identifiers = tuple(
             (
                 ident.kind,
@@ -105,7 +121,6 @@ class EventIngestor:
         resolution = resolve_identity(
             claimed, identifiers, owners, field=_at(prefix, "identifiers")
         )
-        (stored,) = await self.ctx.registry.customer.events_by_id([event.id])
         if stored is not None and (stored.type, stored.occurred_at) != (
             _type(event),
             event.occurred_at,
@@ -132,8 +147,8 @@ class EventIngestor:
             )
         return event.channel
 
-    async def _claimed_customer(
-        self, source: EventSource, event: EventBase, prefix: str
+    def _claimed_customer(
+        self, source: EventSource, event: EventBase, known_customers: set[str], prefix: str
     ) -> str | None:
         if source.kind == "customer":
             if event.customer_id is not None and event.customer_id != source.customer_id:
@@ -143,8 +158,7 @@ class EventIngestor:
             return source.customer_id
         if event.customer_id is None:
             return None
-        (customer,) = await self.ctx.registry.customer.customers_by_id([event.customer_id])
-        if customer is None:
+        if event.customer_id not in known_customers:
             raise BadUserInput(
                 f"Unknown customer {event.customer_id!r}", field=_at(prefix, "customerId")
             )

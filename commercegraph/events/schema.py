@@ -168,15 +168,11 @@ def parse_events(body: bytes, max_batch: int) -> tuple[list[Any], bool]:
     return [single], False
 
 
+_COMMON_FIELDS = frozenset(EventBase.model_fields) | {"type"}
+
+
 def wire_fields(event: EventBase) -> dict[str, Any]:
     """The event's type-specific fields, as received (camelCase), for storage."""
-    common = set(EventBase.model_fields) | {"type"}
-    return {
-        k: v
-        for k, v in event.model_dump(mode="json", by_alias=True, exclude_none=True).items()
-        if to_snake(k) not in common
-    }
-
-
-def to_snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return event.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude=set(_COMMON_FIELDS)
+    )

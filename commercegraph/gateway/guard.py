@@ -249,8 +249,15 @@ def guard_adapters(
 ) -> dict[str, GuardedAdapter]:
     """Wrap each domain's adapter; one cache is shared by all of them."""
     faults = parse_faults(settings.faults)
-    shared = build_cache(
-        settings.redis_url, settings.cache_ttl_seconds, settings.cache_prefix, settings.jwt_secret
+    shared = (
+        build_cache(
+            settings.redis_url,
+            settings.cache_ttl_seconds,
+            settings.cache_prefix,
+            settings.jwt_secret,
+        )
+        if settings.cache_ttl_seconds > 0
+        else None
     )
     guarded: dict[str, GuardedAdapter] = {}
     for index, (domain, adapter) in enumerate(adapters.items()):
@@ -259,7 +266,7 @@ def guard_adapters(
             names[domain],
             adapter,
             Resilience(domain, settings.resilience.for_domain(domain).for_adapter(names[domain])),
-            shared if settings.cache_ttl_seconds > 0 else None,
+            shared,
             owns_cache=index == 0,
         )
         guard.set_fault(faults.get(domain))

@@ -17,13 +17,14 @@ from commercegraph.context import Context
 from commercegraph.errors import NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers.catalog import (
-    AppliedRuleResult,
     UnitPrice,
+    availability_from,
     check_near,
     unit_price,
 )
+from commercegraph.resolvers.quote import bundle_rule
 from commercegraph.services.bundles import MIX_AND_MATCH, bundle_stock, percent_of
-from commercegraph.services.inventory import AvailabilityResult, compute_availability
+from commercegraph.services.inventory import AvailabilityResult
 from commercegraph.services.pagination import check_first
 
 
@@ -59,7 +60,7 @@ async def bundle_price(
     """One set's price: the components' unit prices less the bundle's discount.
 
     A mix-and-match set is priced from its cheapest ``pick_count`` items ("from").
-    This is the single place where a bundle discount becomes an applied rule.
+    The discount becomes an applied rule through ``quote.bundle_rule``, as in carts.
     """
     products = await components(ctx, bundle)
     if not products:
@@ -82,14 +83,7 @@ async def bundle_price(
     discount = percent_of(before, bundle.discount_percent)
     rules = tuple(r for p in prices for r in p.applied_rules)
     if discount:
-        rules += (
-            AppliedRuleResult(
-                rule_id=f"bundle:{bundle.id}",
-                name=bundle.name,
-                effect=f"{bundle.discount_percent}% off the bundle",
-                amount=Money(discount, code),
-            ),
-        )
+        rules += (bundle_rule(bundle, discount, code),)
     valid = [p.valid_until for p in prices if p.valid_until is not None]
     return UnitPrice(
         base=Money(base, code),
@@ -117,12 +111,4 @@ async def availability(
         ctx.loaders.all_locations.load("*"),
     )
     stock = bundle_stock(bundle, dict(zip(skus, rows, strict=True)), locations)
-    return compute_availability(
-        stock,
-        locations,
-        channel=channel,
-        near=near,
-        radius_km=radius_km,
-        pickup_radius_km=ctx.settings.pickup_radius_km,
-        routing=ctx.settings.fulfillment_sources,
-    )
+    return availability_from(ctx, stock, locations, channel=channel, near=near, radius_km=radius_km)

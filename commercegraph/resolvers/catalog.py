@@ -138,6 +138,19 @@ async def availability(
     stock, locations = await asyncio.gather(
         ctx.loaders.stock.load(product.sku), ctx.loaders.all_locations.load("*")
     )
+    return availability_from(ctx, stock, locations, channel=channel, near=near, radius_km=radius_km)
+
+
+def availability_from(
+    ctx: Context,
+    stock: Sequence[StockRecord],
+    locations: Sequence[LocationRecord],
+    *,
+    channel: str,
+    near: tuple[float, float] | None,
+    radius_km: float | None,
+) -> AvailabilityResult:
+    """Availability under this gateway's pickup radius and fulfilment routing."""
     return compute_availability(
         stock,
         locations,

@@ -26,6 +26,7 @@ from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, OutOfStock
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers.cart import open_cart
+from commercegraph.resolvers.pricing import redeem
 from commercegraph.resolvers.quote import QuoteResult, quote_cart
 from commercegraph.services.inventory import can_fill, shipping_locations
 
@@ -128,19 +129,6 @@ def new_order(
     )
 
 
-async def redeem_budgets(
-    ctx: Context, reference: str, customer_id: str, quote: QuoteResult
-) -> list[str]:
-    """Redeem the quote's rules that carry a budget, idempotently per checkout reference."""
-    rule_set = await ctx.loaders.pricing_rule_set.load("*")
-    budgeted = {r.id for r in rule_set.rules if r.has_budget()}
-    wanted = sorted({r.rule_id for r in quote.applied_rules if r.rule_id in budgeted})
-    if not wanted:
-        return []
-    redeemed: list[str] = await ctx.registry.pricing.redeem(reference, customer_id, wanted)
-    return redeemed
-
-
 async def place_order(
     ctx: Context, cart_id: str, fulfillment: Fulfillment, idempotency_key: str
 ) -> OrderRecord:
@@ -158,10 +146,17 @@ async def place_order(
     cart = await open_cart(ctx, cart_id)
     if not cart.lines:
         raise BadUserInput("The cart is empty", argument="cartId")
-    quote = await quote_cart(ctx, cart.lines, channel=cart.channel, currency=cart.currency)
 
     # 3. Choose where it is filled from and hold the stock there.
     location = await route(ctx, cart, fulfillment)
+    # priced for how it is fulfilled: a pickup order earns the rules on its store
+    quote = await quote_cart(
+        ctx,
+        cart.lines,
+        channel=cart.channel,
+        currency=cart.currency,
+        store_id=location.id if fulfillment.method == "PICKUP" else None,
+    )
     reference = f"checkout:{customer_id}:{key}"
     expires = ctx.now + timedelta(seconds=ctx.settings.reservation_ttl_seconds)
     await inventory.reserve(
@@ -174,7 +169,7 @@ async def place_order(
     #    meanwhile refuses the checkout, so the customer re-quotes), then record the order;
     #    on any failure give the stock back.
     try:
-        await redeem_budgets(ctx, reference, customer_id, quote)
+        await redeem(ctx, reference, [r.rule_id for r in quote.applied_rules])
         order = await commerce.place_order(
             new_order(cart, customer_id, quote, fulfillment, location, key, reference)
         )

@@ -97,7 +97,11 @@ async def offers(
     )
     due_items = [i for i in items if i.due_soon and i.estimate is not None]
     due_products = {p.sku: p for p in await _products(ctx, [i.sku for i in due_items])}
-    due = [(due_products[i.sku], i.estimate) for i in due_items if i.sku in due_products]
+    due = [
+        (due_products[i.sku], i.estimate)
+        for i in due_items
+        if i.sku in due_products and i.estimate is not None
+    ]
     viewed_in_store: list[StoreStockView] = []
     pickup_nearby: list[StoreStockView] = []
     if point is not None:
@@ -117,7 +121,7 @@ async def offers(
         consent=consent,
         viewed_in_store=viewed_in_store,
         pickup_nearby=pickup_nearby,
-        due=[(p, est) for p, est in due if est is not None],
+        due=due,
         carts=carts,
         loyalty=loyalty,
     )

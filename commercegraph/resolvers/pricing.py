@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiodataloader import DataLoader
@@ -30,6 +30,7 @@ from commercegraph.services.pricing import select_base_price
 from commercegraph.services.pricing_engine import (
     STACKING_MODES,
     ConditionError,
+    EffectError,
     LineInput,
     LineResult,
     QuoteResult,
@@ -264,11 +265,14 @@ async def _spent_budgets(
     )
 
 
-async def redeem(ctx: Context, order_id: str, result: QuoteResult) -> list[str]:
-    """Count the quote's budgeted rules against their budgets once for ``order_id``."""
+async def redeem(ctx: Context, order_id: str, rule_ids: Iterable[str]) -> list[str]:
+    """Count the applied rules that carry a budget once for ``order_id`` (a checkout
+    reference: retries redeem nothing twice); raises ``Conflict`` when one is spent."""
     rule_set: RuleSet = await ctx.loaders.pricing_rule_set.load("*")
     budgeted = {r.id for r in rule_set.rules if r.has_budget()}
-    wanted = [i for i in result.rule_ids if i in budgeted]
+    wanted = sorted({i for i in rule_ids if i in budgeted})
+    if not wanted:
+        return []
     return await ctx.registry.pricing.redeem(order_id, ctx.caller.customer_id, wanted)
 
 
@@ -302,7 +306,7 @@ def check_rule(rule: PricingRuleRecord) -> None:
     try:
         compile_rule(rule)
     except ConditionError as exc:
-        argument = "input.effect" if type(exc).__name__ == "EffectError" else "input.condition"
+        argument = "input.effect" if isinstance(exc, EffectError) else "input.condition"
         raise BadUserInput(
             f"{argument.split('.')[1]}: {exc}",
             argument=argument,

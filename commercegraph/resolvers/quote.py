@@ -1,8 +1,9 @@
 """Pricing a cart: unit prices per line, bundle discounts, totals.
 
 Lines are priced by the pricing engine (``resolvers.pricing.quote_lines``); bundle
-discounts are applied by ``bundle_adjustments``, the one place that turns a bundle's
-discount into an applied rule. Applied amounts are what a rule takes off (positive).
+discounts are applied by ``bundle_adjustments``; ``bundle_rule`` is the one place that
+turns a bundle's discount into an applied rule. Applied amounts are what a rule takes off
+(positive).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from commercegraph.adapters.base import BundleRecord, CartLineRecord, Money, ProductRecord
+from commercegraph.adapters.base import BundleRecord, CartLineRecord, Money
 from commercegraph.context import Context
-from commercegraph.errors import NotFound
 from commercegraph.resolvers.catalog import AppliedRuleResult, UnitPrice
 from commercegraph.services.bundles import bundle_discount
 
@@ -37,12 +37,14 @@ class QuoteResult:
     applied_rules: tuple[AppliedRuleResult, ...] = ()
 
 
-async def _products(ctx: Context, skus: Sequence[str]) -> dict[str, ProductRecord]:
-    records = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
-    missing = [s for s, r in zip(skus, records, strict=True) if r is None]
-    if missing:
-        raise NotFound(f"No product with sku {missing[0]!r}", sku=missing[0])
-    return {r.sku: r for r in records if r is not None}
+def bundle_rule(bundle: BundleRecord, amount: int, currency: str) -> AppliedRuleResult:
+    """A bundle's discount as an applied rule (carts and ``Bundle.price`` alike)."""
+    return AppliedRuleResult(
+        rule_id=f"bundle:{bundle.id}",
+        name=bundle.name,
+        effect=f"{bundle.discount_percent}% off the bundle",
+        amount=Money(amount, currency),
+    )
 
 
 async def bundle_adjustments(
@@ -65,14 +67,7 @@ async def bundle_adjustments(
             continue
         amount = bundle_discount(bundle, by_bundle[bundle.id])
         if amount > 0:
-            rules.append(
-                AppliedRuleResult(
-                    rule_id=f"bundle:{bundle.id}",
-                    name=bundle.name,
-                    effect=f"{bundle.discount_percent}% off the bundle",
-                    amount=Money(amount, currency),
-                )
-            )
+            rules.append(bundle_rule(bundle, amount, currency))
     return rules
 
 

@@ -11,6 +11,7 @@ from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, Forbidden, NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import personal_sources as src
+from commercegraph.resolvers.customer import me
 from commercegraph.services.replenishment import estimates
 from commercegraph.services.shopping_list import DISMISSED, LISTED, ListItem, compose
 
@@ -41,10 +42,7 @@ async def _product(ctx: Context, sku: str) -> ProductRecord:
 
 
 async def _caller(ctx: Context) -> str:
-    customer_id = ctx.caller.require_customer()
-    if await ctx.loaders.customer_by_id.load(customer_id) is None:
-        raise NotFound(f"Customer {customer_id!r} not found")
-    return customer_id
+    return (await me(ctx)).id
 
 
 async def add_item(ctx: Context, sku: str, quantity: int) -> str:

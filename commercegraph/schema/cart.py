@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from commercegraph.adapters.base import CartRecord, ProductRecord
 from commercegraph.context import Context
-from commercegraph.ids import to_global_id
+from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import cart as carts
 from commercegraph.resolvers import checkout
 from commercegraph.resolvers.quote import quote_cart
@@ -67,11 +67,19 @@ class Cart(Node):
             _record=r,
         )
 
-    @strawberry.field(description="The cart priced for the caller, bundle discounts applied.")
-    async def quote(self, info: Info[Context, None]) -> PriceQuote:
+    @strawberry.field(
+        description="The cart priced for the caller, bundle discounts applied; with `storeId` "
+        "priced for pickup there, as placeOrder charges a pickup order."
+    )
+    async def quote(
+        self, info: Info[Context, None], store_id: strawberry.ID | None = None
+    ) -> PriceQuote:
         r = self._record
+        store = expect_global_id(store_id, "Store", "storeId") if store_id else None
         return PriceQuote.of(
-            await quote_cart(info.context, r.lines, channel=r.channel, currency=r.currency)
+            await quote_cart(
+                info.context, r.lines, channel=r.channel, currency=r.currency, store_id=store
+            )
         )
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from commercegraph.schema.inventory import Bundle
 
 
-def _point(near: GeoPointInput | None) -> tuple[float, float] | None:
+def point_of(near: GeoPointInput | None) -> tuple[float, float] | None:
     return (near.lat, near.lon) if near is not None else None
 
 
@@ -215,7 +215,7 @@ class Product(Node):
             info.context,
             self._record,
             channel=(channel or Channel.WEB).value,
-            near=_point(near),
+            near=point_of(near),
             radius_km=radius_km,
         )
         return Availability.of(result, self._record.low_stock_threshold)

@@ -27,6 +27,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
+from commercegraph.schema import personalization
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import (
     Channel,
@@ -379,22 +380,16 @@ class Customer(Node):
         first: int = 5,
         channel: Channel | None = None,
     ) -> list[Recommendation]:
-        from commercegraph.schema import personalization
-
         return await personalization.customer_recommendations(
             info, self._owner(info), kind, product_id, first, channel
         )
 
     @strawberry.field(description="Listed items plus replenishment inferred from orders.")
     async def shopping_list(self, info: Info[Context, None]) -> ShoppingList:
-        from commercegraph.schema import personalization
-
         return await personalization.shopping_list(info, self._owner(info))
 
     @strawberry.field(description="Offers for the context, within consent and frequency caps.")
     async def offers(
         self, info: Info[Context, None], context: OfferContextInput | None = None
     ) -> list[Offer]:
-        from commercegraph.schema import personalization
-
         return await personalization.offers(info, self._owner(info), context)

@@ -11,7 +11,7 @@ from commercegraph.errors import NotFound
 from commercegraph.ids import to_global_id
 from commercegraph.resolvers import bundles as resolve
 from commercegraph.resolvers.catalog import check_currency
-from commercegraph.schema.catalog import Availability, Price, Product
+from commercegraph.schema.catalog import Availability, Price, Product, point_of
 from commercegraph.schema.common import Channel, GeoPointInput, Node, PageInfo
 
 
@@ -83,7 +83,7 @@ class Bundle(Node):
             info.context,
             self._record,
             channel=(channel or Channel.WEB).value,
-            near=(near.lat, near.lon) if near is not None else None,
+            near=point_of(near),
             radius_km=radius_km,
         )
         products = await resolve.components(info.context, self._record)

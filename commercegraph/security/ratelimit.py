@@ -131,6 +131,8 @@ def build_limiter(settings: Settings) -> Limiter:
 
 
 def caller_key(settings: Settings, scope: Scope) -> str:
+    """The bucket's key; a verified caller is kept in ``scope["state"]["caller"]`` so the
+    GraphQL endpoint does not verify the same token a second time."""
     headers = dict(scope.get("headers") or [])
     authorization = headers.get(b"authorization", b"").decode("latin-1")
     if authorization:
@@ -139,6 +141,7 @@ def caller_key(settings: Settings, scope: Scope) -> str:
         except Unauthenticated:
             pass
         else:
+            scope.setdefault("state", {})["caller"] = caller
             if caller.subject is not None:
                 return f"{'staff' if caller.is_staff else 'customer'}:{caller.subject}"
     client = scope.get("client")

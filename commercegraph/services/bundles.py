@@ -13,6 +13,7 @@ from itertools import combinations
 
 from commercegraph.adapters.base import BundleRecord, LocationRecord, StockRecord
 from commercegraph.services.inventory import available_to_promise
+from commercegraph.services.pricing_engine.effects import percent_of as percent_of_basis_points
 
 FIXED = "FIXED"
 MIX_AND_MATCH = "MIX_AND_MATCH"
@@ -40,23 +41,25 @@ def bundle_stock(
     locations: Iterable[LocationRecord],
 ) -> list[StockRecord]:
     """One stock row per location whose available-to-promise is the bundle's sets there."""
-    rows: list[StockRecord] = []
-    for loc in locations:
-        atp = {
-            c.sku: sum(
-                available_to_promise(s)
-                for s in stock_by_sku.get(c.sku, ())
-                if s.location_id == loc.id
-            )
-            for c in bundle.components
-        }
-        rows.append(StockRecord(bundle.id, loc.id, sets_available(bundle, atp), 0, 0))
-    return rows
+    atp: Counter[tuple[str, str]] = Counter()
+    for sku in {c.sku for c in bundle.components}:
+        for s in stock_by_sku.get(sku, ()):
+            atp[sku, s.location_id] += available_to_promise(s)
+    return [
+        StockRecord(
+            bundle.id,
+            loc.id,
+            sets_available(bundle, {c.sku: atp[c.sku, loc.id] for c in bundle.components}),
+            0,
+            0,
+        )
+        for loc in locations
+    ]
 
 
 def percent_of(amount: int, percent: int) -> int:
-    """``percent`` of ``amount`` in minor units, half rounded up."""
-    return (amount * percent + 50) // 100
+    """``percent`` of ``amount`` in minor units, rounded as the pricing engine rounds."""
+    return percent_of_basis_points(amount, percent * 100)
 
 
 def bundle_discount(bundle: BundleRecord, lines: Sequence[tuple[str, int, int]]) -> int:

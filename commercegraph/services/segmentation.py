@@ -57,15 +57,18 @@ CHANNEL_SHARE = 0.6  # at least 60% of orders in one channel
 WEEKEND_SHARE = 0.6  # weekend days are 2/7 ≈ 29% of the week; 60% is a clear habit
 
 CHANNELS = ("WEB", "MOBILE_APP", "STORE", "CALL_CENTER", "MARKETPLACE")
+
+
+def _prefers(channel: str) -> str:
+    return f"prefers-{channel.lower().replace('_', '-')}"
+
+
 BEHAVIOUR_SEGMENTS: dict[str, str] = {
     "discount-driven": "Discount-driven",
     "brand-loyal": "Brand-loyal",
     "weekend-shopper": "Weekend shopper",
     "referrer": "Referrer",
-    **{
-        f"prefers-{c.lower().replace('_', '-')}": f"Prefers {c.lower().replace('_', ' ')}"
-        for c in CHANNELS
-    },
+    **{_prefers(c): f"Prefers {c.lower().replace('_', ' ')}" for c in CHANNELS},
 }
 
 
@@ -263,8 +266,7 @@ def behaviour_segments(activity: CustomerActivity) -> list[list[str]]:
         "referrer": activity.referrals > 0,
     }
     for channel, counts in activity.channel_orders.items():
-        slug = f"prefers-{channel.lower().replace('_', '-')}"
-        flags[slug] = habitual & (counts / orders >= CHANNEL_SHARE)
+        flags[_prefers(channel)] = habitual & (counts / orders >= CHANNEL_SHARE)
     result: list[list[str]] = [[] for _ in range(activity.size)]
     for slug, mask in flags.items():
         for i in np.flatnonzero(mask).tolist():

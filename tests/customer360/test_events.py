@@ -189,6 +189,10 @@ async def test_strict_validation_names_the_field_and_writes_nothing(client: Clie
             },
             "identifiers[0].value",
         ),
+        (
+            {"events": [good, {**good, "id": "b3", "customerId": DEVI_ID + "-nope"}]},
+            "events[1].customerId",
+        ),
     ]
     for payload, field in cases:
         body = _problem(await client.events(payload), 422, "BAD_USER_INPUT")

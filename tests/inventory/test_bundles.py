@@ -139,13 +139,23 @@ async def test_add_bundle_to_cart_ties_lines_and_discounts_whole_sets(
         r["ruleId"] for r in price["appliedRules"]
     }, "the welcome offer is a cart rule for a first order, not part of the bundle's price"
 
+    # a pickup order is charged what the cart costs picked up at that store
+    pickup = data(
+        await fresh_gql.post(
+            'query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {'
+            " discounts { amount } total { amount } appliedRules { ruleId } } } } }",
+            {"id": cart["id"], "s": PICKUP_DOWNTOWN["storeId"]},
+            token=token,
+        )
+    )["node"]["quote"]
+    assert "rule_bopis" in {r["ruleId"] for r in pickup["appliedRules"]}
     order = data(
         await fresh_gql.post(
             PLACE, {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "kit-1"}, token=token
         )
     )["placeOrder"]
-    assert order["discount"]["amount"] == quote["discounts"]["amount"]
-    assert order["total"]["amount"] == quote["total"]["amount"]
+    assert order["discount"]["amount"] == pickup["discounts"]["amount"]
+    assert order["total"]["amount"] == pickup["total"]["amount"]
 
 
 async def test_mix_and_match_takes_exactly_its_picks(fresh_gql: GraphQLClient) -> None:

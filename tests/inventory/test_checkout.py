@@ -79,13 +79,23 @@ async def test_cart_quote_then_pickup_order_shows_in_customer_orders(
         "removeCartLine"
     ]
     assert [li["sku"] for li in cart["lines"]] == [DEVI_COFFEE_SKU]
-    unit = cart["quote"]["lines"][0]["unitPrice"]["final"]["amount"]
+    shipped = cart["quote"]["total"]["amount"]
+    pickup = data(
+        await fresh_gql.post(
+            'query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {'
+            " total { amount } lines { unitPrice { final { amount } } } } } } }",
+            {"id": cart["id"], "s": DOWNTOWN},
+            token=token,
+        )
+    )["node"]["quote"]
+    unit = pickup["lines"][0]["unitPrice"]["final"]["amount"]
+    assert pickup["total"]["amount"] < shipped, "picking up in store earns the pickup rule"
 
     variables = {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "devi-pickup-1"}
     order = data(await fresh_gql.post(PLACE, variables, token=token))["placeOrder"]
     assert order["fulfillment"] == "PICKUP" and order["channel"] == "WEB"
     assert order["store"]["id"] == DOWNTOWN and order["status"] == "PLACED"
-    assert order["total"]["amount"] == 2 * unit == cart["quote"]["total"]["amount"]
+    assert order["total"]["amount"] == 2 * unit == pickup["total"]["amount"]
     assert await stock_of(fresh_store, DEVI_COFFEE_SKU, DOWNTOWN_ID) == (18, 0, 1)
 
     again = data(await fresh_gql.post(PLACE, variables, token=token))["placeOrder"]

@@ -170,8 +170,8 @@ async def test_the_welcome_offer_is_redeemed_once_per_customer(tmp_path: Path) -
 
         ctx, first = await quote()
         assert "rule_welcome" in first.rule_ids
-        assert await redeem(ctx, "ord_welcome", first) == ["rule_welcome"]
-        assert await redeem(ctx, "ord_welcome", first) == ["rule_welcome"]  # idempotent
+        assert await redeem(ctx, "ord_welcome", first.rule_ids) == ["rule_welcome"]
+        assert await redeem(ctx, "ord_welcome", first.rule_ids) == ["rule_welcome"]  # idempotent
         _, again = await quote()
         assert "rule_welcome" not in again.rule_ids
         assert again.total > first.total

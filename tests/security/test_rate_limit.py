@@ -11,7 +11,7 @@ import pytest
 import redis.asyncio as redis
 
 from commercegraph.app import create_app
-from commercegraph.auth import issue_token
+from commercegraph.auth import authenticate, issue_token
 from commercegraph.config import Settings
 from commercegraph.security.ratelimit import LocalLimiter, take
 from tests.conftest import IN_CI, SeededDatabase, settings_for
@@ -146,7 +146,13 @@ def test_callers_are_keyed_by_verified_subject_else_address() -> None:
         headers = [(b"authorization", authorization.encode())] if authorization else []
         return {"type": "http", "headers": headers, "client": ("203.0.113.9", 5000)}
 
-    assert caller_key(settings, scope(f"Bearer {token}")) == "customer:cus_devi"
+    verified = scope(f"Bearer {token}")
+    assert caller_key(settings, verified) == "customer:cus_devi"
+    assert verified["state"] == {"caller": authenticate(settings, f"Bearer {token}")}, (
+        "kept for the endpoint, which then does not verify the token again"
+    )
     forged = issue_token(Settings(jwt_secret="x" * 64), subject="cus_devi", scope="customer")
-    assert caller_key(settings, scope(f"Bearer {forged}")) == "ip:203.0.113.9"
+    refused = scope(f"Bearer {forged}")
+    assert caller_key(settings, refused) == "ip:203.0.113.9"
+    assert "state" not in refused, "an unverified token is left to the endpoint to refuse"
     assert caller_key(settings, scope(None)) == "ip:203.0.113.9"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -143,10 +144,23 @@ def test_cursor_round_trip(parts: list[str | int]) -> None:
 
 @given(st.text(max_size=40))
 def test_decode_cursor_rejects_garbage_cleanly(garbage: str) -> None:
+    # Anything that decodes must be a well-formed two-part cursor; everything else is
+    # BadUserInput (never a raw decoding error).
     try:
-        decode_cursor(garbage, 2)
+        parts = decode_cursor(garbage, 2)
     except BadUserInput:
-        pass
+        return
+    assert len(parts) == 2 and all(isinstance(p, str | int) for p in parts)
+
+
+def test_decode_cursor_rejects_malformed_cursors() -> None:
+    for bad in ["", "%%%", "not-base64!", encode_cursor("a"), encode_cursor("a", "b", "c")]:
+        with pytest.raises(BadUserInput):
+            decode_cursor(bad, 2)
+    with pytest.raises(BadUserInput):
+        decode_cursor(base64.urlsafe_b64encode(b'{"a": 1}').decode(), 1)
+    with pytest.raises(BadUserInput):
+        decode_cursor(base64.urlsafe_b64encode(b"[true, 1]").decode(), 2)
 
 
 def test_check_first() -> None:

@@ -9,6 +9,7 @@ import pytest
 from commercegraph.adapters.base import NewPaymentMethod, PointsEarning, TransactionQuery
 from commercegraph.adapters.native.wallet import NativeWallet
 from commercegraph.errors import BadUserInput, Conflict, InsufficientFunds, NotFound
+from commercegraph.store import models as m
 from commercegraph.store.models.base import utcnow
 from tests.wallet.audit import audit_ledger, points_issued_total
 from tests.wallet.conftest import funded_customer, make_customer
@@ -172,7 +173,23 @@ async def test_order_reversal_takes_back_points_and_tier(wallet: NativeWallet) -
 async def test_idempotency_records_are_kept_a_day(wallet: NativeWallet) -> None:
     with pytest.raises(ValueError):
         await wallet.purge_idempotency_records(utcnow() - timedelta(hours=23))
-    assert await wallet.purge_idempotency_records(utcnow() - timedelta(days=2)) >= 0
+    cid = await make_customer(wallet.store)
+    async with wallet.store.write() as session:
+        session.add(
+            m.IdempotencyRecord(
+                scope=cid,
+                key="old",
+                operation="wallet.top_up",
+                request_hash="x",
+                result_ref="[]",
+                created_at=utcnow() - timedelta(days=3),
+            )
+        )
+    fresh, _ = await funded_customer(wallet, 100)  # remembers its top-up as "fund-100"
+    assert await wallet.purge_idempotency_records(utcnow() - timedelta(days=2)) >= 1
+    async with wallet.store.read() as session:
+        assert await session.get(m.IdempotencyRecord, (cid, "old")) is None
+        assert await session.get(m.IdempotencyRecord, (fresh, "fund-100")) is not None
 
 
 async def test_an_order_earns_and_returns_once_whatever_the_keys(wallet: NativeWallet) -> None:

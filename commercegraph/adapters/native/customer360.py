@@ -120,6 +120,12 @@ def _merge_record(row: m.CustomerMerge) -> MergeRecord:
     )
 
 
+def _already_merged(source_id: str, target_id: str) -> Conflict:
+    return Conflict(
+        f"Customer {source_id!r} was already merged into {target_id!r}", argument="sourceId"
+    )
+
+
 async def merges(store: Store, source_ids: Sequence[str]) -> list[MergeRecord | None]:
     if not source_ids:
         return []
@@ -147,11 +153,7 @@ async def merge_customers(
             )
             if done is not None:
                 if done.target_customer_id != target_id:
-                    raise Conflict(
-                        f"Customer {source_id!r} was already merged into "
-                        f"{done.target_customer_id!r}",
-                        argument="sourceId",
-                    )
+                    raise _already_merged(source_id, done.target_customer_id)
                 return _merge_record(done)
             target_gone = await session.scalar(
                 select(m.CustomerMerge).where(m.CustomerMerge.source_customer_id == target_id)
@@ -197,10 +199,7 @@ async def merge_customers(
         if found is None:
             raise
         if found.target_customer_id != target_id:
-            raise Conflict(
-                f"Customer {source_id!r} was already merged into {found.target_customer_id!r}",
-                argument="sourceId",
-            ) from None
+            raise _already_merged(source_id, found.target_customer_id) from None
         return found
 
 

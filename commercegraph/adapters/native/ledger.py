@@ -26,9 +26,11 @@ from commercegraph.errors import BadUserInput, Conflict, InsufficientFunds
 from commercegraph.services.ledger import (
     Leg,
     check_balanced,
+    customer_account_id,
     lock_order,
     net_by_account,
     request_fingerprint,
+    system_account_id,
 )
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -54,11 +56,11 @@ class AccountRef:
 
 
 def customer_account(customer_id: str, kind: str, unit: str) -> AccountRef:
-    return AccountRef(f"acct_{customer_id}_{kind}_{unit}", customer_id, kind, unit)
+    return AccountRef(customer_account_id(customer_id, kind, unit), customer_id, kind, unit)
 
 
 def system_account(kind: str, unit: str) -> AccountRef:
-    return AccountRef(f"{SYSTEM_PREFIX}{kind}_{unit}", "system", kind, unit)
+    return AccountRef(system_account_id(kind, unit), "system", kind, unit)
 
 
 async def ensure_accounts(session: AsyncSession, refs: Iterable[AccountRef]) -> set[str]:

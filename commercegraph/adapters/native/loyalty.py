@@ -27,7 +27,6 @@ from commercegraph.adapters.native.points_lots import (
 )
 from commercegraph.errors import Conflict
 from commercegraph.services.earning import tier_change
-from commercegraph.services.loyalty import points_for_spend, tier_for
 from commercegraph.store import models as m
 
 TIER_WINDOW = timedelta(days=365)  # tiers count qualifying spend over a rolling 12 months
@@ -151,7 +150,7 @@ async def _change(
     spend_after = await window_spend(session, member.customer_id, now)
     change = tier_change(spend_before, spend_after)
     member.qualifying_spend = spend_after
-    member.tier = tier_for(points_for_spend(spend_after))
+    member.tier = change.tier_after
     member.updated_at = now
     await session.flush()
     return LoyaltyChange(

@@ -21,9 +21,11 @@ from commercegraph.adapters.base import (
     WalletTransactionRecord,
 )
 from commercegraph.adapters.native.points_lots import expiring
+from commercegraph.adapters.native.wallet_payments import method_record
 from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
+from commercegraph.services.ledger import customer_account_id
 from commercegraph.services.loyalty import points_for_spend, points_to_next_tier
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
@@ -104,9 +106,7 @@ class NativeWallet(Referrals):
                 .order_by(m.PaymentMethod.is_default.desc(), m.PaymentMethod.created_at)
             )
             for p in rows:
-                found[p.customer_id].append(
-                    PaymentMethodRecord(p.id, p.kind, p.label, p.is_default)
-                )
+                found[p.customer_id].append(method_record(p))
         return [found.get(c, []) for c in customer_ids]
 
     async def transactions(
@@ -211,7 +211,7 @@ class NativeWallet(Referrals):
                     target = targets.get((source.kind, source.unit))
                     if target is None:
                         target = m.LedgerAccount(
-                            id=f"acct_{target_customer_id}_{source.kind}_{source.unit}",
+                            id=customer_account_id(target_customer_id, source.kind, source.unit),
                             owner_id=target_customer_id,
                             kind=source.kind,
                             unit=source.unit,

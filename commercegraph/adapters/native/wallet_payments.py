@@ -38,6 +38,14 @@ from commercegraph.store.models.base import utcnow
 IDEMPOTENCY_RETENTION = timedelta(hours=24)  # the promise made to clients retrying a write
 
 
+def method_record(p: m.PaymentMethod) -> PaymentMethodRecord:
+    return PaymentMethodRecord(p.id, p.kind, p.label, p.is_default)
+
+
+def _ref(account: m.LedgerAccount) -> AccountRef:
+    return AccountRef(account.id, account.owner_id, account.kind, account.unit)
+
+
 class WalletPayments:
     store: Store
     settings: Settings
@@ -203,14 +211,9 @@ class WalletPayments:
             for account, left in sources:
                 share = min(rest, left)
                 if share > 0:
-                    back.append(
-                        (
-                            AccountRef(account.id, account.owner_id, account.kind, account.unit),
-                            share,
-                        )
-                    )
+                    back.append((_ref(account), share))
                     rest -= share
-            dst = AccountRef(sink.id, sink.owner_id, sink.kind, sink.unit)
+            dst = _ref(sink)
             tx_id, balances = await post(
                 session,
                 customer_id=customer_id,
@@ -276,7 +279,7 @@ class WalletPayments:
             )
             same = next((p for p in existing if p.provider_token == token), None)
             if same is not None:  # adding the same token twice is a retry, not a second card
-                return PaymentMethodRecord(same.id, same.kind, same.label, same.is_default)
+                return method_record(same)
             if len(existing) >= self.settings.wallet_max_payment_methods:
                 raise Conflict("Too many payment methods; remove one first", argument="kind")
             default = method.make_default or not existing
@@ -293,7 +296,7 @@ class WalletPayments:
                 created_at=self._now(),
             )
             session.add(row)
-        return PaymentMethodRecord(row.id, row.kind, row.label, row.is_default)
+        return method_record(row)
 
     async def _owned_methods(
         self, session: AsyncSession, customer_id: str, payment_method_id: str

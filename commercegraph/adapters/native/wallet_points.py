@@ -116,7 +116,8 @@ class LoyaltyWrites(WalletPayments):
         now = self._now()
 
         async def body(session: AsyncSession) -> list[Any]:
-            await loyalty.lock_member(session, customer_id, now)
+            # consume_fifo expires what is past its date first: no need to here as well
+            await loyalty.lock_member(session, customer_id, now, expire=False)
             await points_lots.consume_fifo(session, customer_id, points, now)
             tx_id, balances = await post(
                 session,

@@ -93,6 +93,7 @@ class Referrals(LoyaltyWrites):
             )
 
     async def record_referral(self, referred_id: str, code: str) -> ReferralRecord:
+        code = code.strip().upper()
         referrer = await self.referrer_for_code(code)
         if referrer is None:
             raise NotFound("No such referral code", argument="code")
@@ -103,14 +104,14 @@ class Referrals(LoyaltyWrites):
                     m.Referral(
                         referred_id=referred_id,
                         referrer_id=referrer,
-                        code=code.strip().upper(),
+                        code=code,
                         status="PENDING",
                         created_at=now,
                     )
                 )
         except IntegrityError:
             raise Conflict("This customer was already referred", argument="code") from None
-        return ReferralRecord(referrer, referred_id, code.strip().upper(), "PENDING", now)
+        return ReferralRecord(referrer, referred_id, code, "PENDING", now)
 
     async def reward_referral(
         self, referred_id: str, points: int, now: datetime | None = None

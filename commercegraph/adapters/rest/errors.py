@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ def _subclasses(cls: type[CommerceGraphError]) -> Iterator[type[CommerceGraphErr
         yield from _subclasses(sub)
 
 
+@cache
 def _client_error_classes() -> dict[str, type[CommerceGraphError]]:
     """Codes a backend may answer with, mapped to our classes (backend codes excluded)."""
     classes: dict[str, type[CommerceGraphError]] = {}
