@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMERS ?= 500
 
-.PHONY: run test lint install install-dev migrate seed schema bench clean
+.PHONY: run test test-quick test-tools lint install install-dev migrate seed schema bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -34,8 +34,19 @@ run: seed
 	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
 	$(BIN)/commercegraph serve --host $(HOST) --port $(PORT)
 
-test: install-dev
+# Tools the tests start for real (browsers, npm packages, servers from Debian's packages):
+# each scripts/test-tools/*.sh installs one into a cache outside the work tree, reusing it
+# when present, and is safe to run again.
+test-tools:
+	@for s in scripts/test-tools/*.sh; do [ -e "$$s" ] || continue; bash "$$s" || exit 1; done
+
+test: install-dev test-tools
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the tests marked slow (real vendor systems, crash and soak
+# runs, browsers, several replicas).
+test-quick: install-dev
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: install-dev
 	$(BIN)/ruff check commercegraph tests bench
