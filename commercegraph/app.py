@@ -22,6 +22,7 @@ from commercegraph.limits import limit_extensions
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
+from commercegraph.security.production import require_secrets
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import (
     OperationSpan,
@@ -71,6 +72,7 @@ def create_app(
     registry: AdapterRegistry | None = None,
 ) -> Starlette:
     settings = settings or Settings()
+    require_secrets(settings)
     configure_logging(settings.log_level)
     configure_telemetry(
         settings.otel.traces_exporter,

@@ -176,8 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from commercegraph.security.production import InsecureConfiguration
+
     args = build_parser().parse_args(argv)
-    return int(args.handler(Settings(), args))
+    try:
+        return int(args.handler(Settings(), args))
+    except InsecureConfiguration as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import CursorResult, or_, select, update
 
 from commercegraph.config import Settings
+from commercegraph.security.production import require_secrets
 from commercegraph.services.webhooks import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -169,6 +170,7 @@ def _deliver_command(settings: Settings, args: argparse.Namespace) -> int:
     if settings.webhook_url is None:
         print("CG_WEBHOOK_URL is not set: nothing to deliver to", file=sys.stderr)
         return 2
+    require_secrets(settings, gateway=False)
 
     async def run() -> None:
         store = Store(create_engine(settings.database_url))

@@ -69,9 +69,12 @@ def test_rate_limit_is_on_in_production_unless_turned_off() -> None:
         return any(m.cls is RateLimitMiddleware for m in app.user_middleware)
 
     url = "sqlite+aiosqlite:///:memory:"
-    assert limited(Settings(database_url=url, env="production"))
+    secret = secrets.token_urlsafe(48)
+    assert limited(Settings(database_url=url, env="production", jwt_secret=secret))
     assert not limited(Settings(database_url=url))
-    assert not limited(Settings(database_url=url, env="production", rate_limit_enabled=False))
+    assert not limited(
+        Settings(database_url=url, env="production", jwt_secret=secret, rate_limit_enabled=False)
+    )
 
 
 @pytest.fixture
