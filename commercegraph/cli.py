@@ -17,7 +17,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from commercegraph.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    # uvicorn trusts X-Forwarded-For from loopback by default; only configured proxies may
+    # set the client address (the rate limit keys anonymous callers by it)
+    proxies = list(settings.trusted_proxies)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
+    )
     return 0
 
 

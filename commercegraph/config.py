@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from commercegraph.gateway.settings import OtelSettings, ResilienceSettings, RestSettings
 
@@ -137,6 +138,18 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool | None = None  # None: on in production, off in dev
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 60
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated);
+    # none by default, so the connection's peer is the client.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        items = value.split(",") if isinstance(value, str) else value
+        proxies = tuple(str(item).strip() for item in items or () if str(item).strip())
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # a typo fails at start-up, not later
+        return proxies
 
     @property
     def is_production(self) -> bool:
