@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from graphql import parse, validate
+from graphql import parse, specified_rules, validate
 
 from commercegraph.config import Settings
 from commercegraph.limits import limit_extensions
@@ -102,8 +102,17 @@ async def fan_out_figures(settings: Settings) -> dict[str, Any]:
         ),
         FAN_OUT_ITERATIONS,
     )
+    every_rule = [*specified_rules, *rules]
+
+    def parsed_and_validated(query: str) -> Callable[[], Any]:
+        return lambda: validate(schema._schema, parse(query), every_rule)
+
     return {
         "fan_out_levels": FAN_OUT_LEVELS,
+        "fan_out_parse_validate_us": median_us(
+            parsed_and_validated(fan_out(FAN_OUT_LEVELS, "FanOut")), FAN_OUT_ITERATIONS
+        ),
+        "journey_parse_validate_us": median_us(parsed_and_validated(JOURNEY), FAN_OUT_ITERATIONS),
         "fan_out_limits_only_us": limits_only,
         "fan_out_characters": len(fan_out(FAN_OUT_LEVELS, "FanOut0")),
         "fan_out_refused_us": refused,
