@@ -126,6 +126,7 @@ class Settings(BaseSettings):
     limit_cost: int = 5000
     limit_cost_list_size: int = 10  # assumed length of a list without first/last
     limit_body_bytes: int = 262_144
+    limit_string_length: int = 1000  # any String/ID argument or input field, in characters
     batch_max_operations: int = 0  # 0 turns batched requests off
     persisted_operations_path: str | None = None  # JSON {sha256: query}: only those run
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"

@@ -15,6 +15,7 @@ from commercegraph.limits.depth import MaxDepth
 from commercegraph.limits.directives import MaxDirectives
 from commercegraph.limits.introspection import NoIntrospection
 from commercegraph.limits.persisted import PersistedOperations, load_allow_list
+from commercegraph.limits.strings import StringInput
 from commercegraph.limits.tokens import MaxTokens
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "MaxTokens",
     "NoIntrospection",
     "PersistedOperations",
+    "StringInput",
     "limit_extensions",
 ]
 
@@ -47,6 +49,7 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: MaxAliases(s.limit_aliases),
         lambda: MaxDirectives(s.limit_directives),
         lambda: MaxCost(s.limit_cost, default_list_size=s.limit_cost_list_size),
+        lambda: StringInput(s.limit_string_length),
     ]
     if s.is_production:
         factories.append(NoIntrospection)
