@@ -24,6 +24,7 @@ from commercegraph.events.schema import (
     PosPurchase,
     ProductViewed,
 )
+from commercegraph.services.money import is_currency_code
 
 STORE_SOURCE = "channel:STORE"
 
@@ -105,6 +106,10 @@ async def _check_purchase(ctx: HandlerContext, planned: PlannedEvent) -> None:
     if planned.channel not in (None, "STORE"):
         raise BadUserInput(
             "A pos_purchase comes from the STORE channel", field=planned.at("channel")
+        )
+    if not is_currency_code(event.currency):
+        raise BadUserInput(
+            f"{event.currency!r} is not an ISO 4217 currency code", field=planned.at("currency")
         )
     await _require_store(ctx, planned.at("storeId"), event.store_id)
     await _require_skus(

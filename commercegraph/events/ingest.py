@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from commercegraph.adapters.base import EventRecord
-from commercegraph.errors import BadUserInput, Conflict, Forbidden
+from commercegraph.errors import BadUserInput, Conflict, Forbidden, Unauthenticated
 from commercegraph.events.handlers import EVENT_HANDLERS, HandlerContext, PlannedEvent
 from commercegraph.events.schema import EventBase, PosPurchase, wire_fields
 from commercegraph.services.identity import normalise_identifier
@@ -107,8 +107,13 @@ class EventIngestor:
         own = dict(zip(ids, found_events[: len(ids)], strict=True))
         legacy = dict(zip(ids, found_events[len(ids) :], strict=True))
         named = list({e.customer_id for e in events if e.customer_id is not None})
-        if source.kind == "customer" or not named:
+        if source.kind == "customer":
+            assert source.customer_id is not None
+            if (await port.customers_by_id([source.customer_id]))[0] is None:
+                raise Unauthenticated("The token's customer does not exist")
             known: set[str] = set()
+        elif not named:
+            known = set()
         else:
             found = await port.customers_by_id(named)
             known = {cid for cid, c in zip(named, found, strict=True) if c is not None}

@@ -13,6 +13,7 @@ from commercegraph.limits.characters import MaxCharacters
 from commercegraph.limits.cost import MaxCost
 from commercegraph.limits.depth import MaxDepth
 from commercegraph.limits.directives import MaxDirectives
+from commercegraph.limits.idempotency_keys import IdempotencyKeys
 from commercegraph.limits.introspection import NoIntrospection
 from commercegraph.limits.persisted import PersistedOperations, load_allow_list
 from commercegraph.limits.strings import StringInput
@@ -20,6 +21,7 @@ from commercegraph.limits.tokens import MaxTokens
 
 __all__ = [
     "BatchPolicy",
+    "IdempotencyKeys",
     "MaxAliases",
     "MaxCharacters",
     "MaxCost",
@@ -50,6 +52,7 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: MaxDirectives(s.limit_directives),
         lambda: MaxCost(s.limit_cost, default_list_size=s.limit_cost_list_size),
         lambda: StringInput(s.limit_string_length),
+        IdempotencyKeys,
     ]
     if s.is_production:
         factories.append(NoIntrospection)

@@ -199,3 +199,13 @@ async def test_an_event_stored_before_ids_were_scoped_is_still_a_duplicate(
         "orderId": None,
         "linked": [],
     }
+
+
+@pytest.mark.parametrize("currency", ["XXX", "QQQ"])
+async def test_a_sale_in_a_currency_one_cannot_pay_in_is_refused(
+    client: Client, currency: str
+) -> None:
+    sale = {**_sale(_unique("sale"), "lc-devi-0001"), "currency": currency}
+    response = await client.events(sale)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "currency"
