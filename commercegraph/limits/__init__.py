@@ -7,6 +7,7 @@ from collections.abc import Callable
 from strawberry.extensions import SchemaExtension
 
 from commercegraph.config import Settings
+from commercegraph.limits._walk import DocumentFacts
 from commercegraph.limits.aliases import MaxAliases
 from commercegraph.limits.batching import BatchPolicy
 from commercegraph.limits.characters import MaxCharacters
@@ -40,6 +41,7 @@ ExtensionFactory = Callable[[], SchemaExtension]
 def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
     """Factories in the order they must run: the allow-list may supply the document."""
     s = settings
+    string_facts, key_facts = DocumentFacts(), DocumentFacts()  # this app's, bounded
     factories: list[ExtensionFactory] = []
     if s.persisted_operations_path:
         allowed = load_allow_list(s.persisted_operations_path)
@@ -51,8 +53,8 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: MaxAliases(s.limit_aliases),
         lambda: MaxDirectives(s.limit_directives),
         lambda: MaxCost(s.limit_cost, default_list_size=s.limit_cost_list_size),
-        lambda: StringInput(s.limit_string_length),
-        IdempotencyKeys,
+        lambda: StringInput(s.limit_string_length, string_facts),
+        lambda: IdempotencyKeys(key_facts),
     ]
     if s.is_production:
         factories.append(NoIntrospection)

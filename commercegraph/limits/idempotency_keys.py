@@ -16,7 +16,7 @@ from graphql import ArgumentNode, DocumentNode, StringValueNode, VariableNode, v
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from commercegraph.limits._walk import limit_error
+from commercegraph.limits._walk import DocumentFacts, limit_error
 
 CODE = "BAD_USER_INPUT"
 ARGUMENT = "idempotencyKey"
@@ -29,40 +29,51 @@ def is_idempotency_key(value: object) -> bool:
 
 
 class _Keys(Visitor):
-    def __init__(self, variables: dict[str, Any]) -> None:
+    """Collects what each ``idempotencyKey`` argument is: a literal or a variable's name."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.variables = variables
-        self.bad = False
+        self.literals: list[str] = []
+        self.variables: list[str] = []
 
-    def enter_argument(self, node: ArgumentNode, *_: object) -> Any:
+    def enter_argument(self, node: ArgumentNode, *_: object) -> None:
         if node.name.value != ARGUMENT:
-            return None
-        value: Any = None
+            return
         if isinstance(node.value, StringValueNode):
-            value = node.value.value
+            self.literals.append(node.value.value)
         elif isinstance(node.value, VariableNode):
-            value = self.variables.get(node.value.name.value)
-            if value is None:  # missing: the executor reports it with its own error
-                return None
-        else:
-            return None  # a non-string literal: validation has refused it already
-        self.bad = not is_idempotency_key(value)
-        return Visitor.BREAK if self.bad else None
+            self.variables.append(node.value.name.value)
+        # any other literal has been refused by validation already
 
 
-def has_bad_key(document: DocumentNode, variables: dict[str, Any]) -> bool:
-    visitor = _Keys(variables)
+def key_arguments(document: DocumentNode) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(literal keys, names of variables given as keys)`` in ``document``."""
+    visitor = _Keys()
     visit(document, visitor)
-    return visitor.bad
+    return tuple(visitor.literals), tuple(visitor.variables)
+
+
+def has_bad_key(
+    arguments: tuple[tuple[str, ...], tuple[str, ...]], variables: dict[str, Any]
+) -> bool:
+    literals, names = arguments
+    # a missing variable is left to the executor, which reports it with its own error
+    given = [variables[n] for n in names if variables.get(n) is not None]
+    return not all(is_idempotency_key(key) for key in (*literals, *given))
 
 
 class IdempotencyKeys(SchemaExtension):
-    """``extensions=[IdempotencyKeys]``: ``idempotencyKey: "k\\u0000"`` is refused."""
+    """``extensions=[lambda: IdempotencyKeys(DocumentFacts())]``: ``"k\\u0000"`` is refused."""
+
+    def __init__(self, facts: DocumentFacts | None = None) -> None:
+        self.facts = facts or DocumentFacts(maxsize=0)
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is not None and has_bad_key(
-            context.graphql_document, context.variables or {}
+        document = context.graphql_document
+        if document is not None and has_bad_key(
+            self.facts.get(context.query, lambda: key_arguments(document)),
+            context.variables or {},
         ):
             raise limit_error(
                 CODE,

@@ -15,7 +15,7 @@ from graphql import DocumentNode, StringValueNode, visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
-from commercegraph.limits._walk import limit_error
+from commercegraph.limits._walk import DocumentFacts, limit_error
 
 CODE = "BAD_USER_INPUT"
 
@@ -67,13 +67,17 @@ def variable_problem(value: Any, limit: int, path: str) -> tuple[str, str] | Non
 class StringInput(SchemaExtension):
     """``extensions=[lambda: StringInput(1000)]``: ``"a\\u0000b"`` is refused."""
 
-    def __init__(self, max_length: int) -> None:
+    def __init__(self, max_length: int, facts: DocumentFacts | None = None) -> None:
         self.max_length = max_length
+        self.facts = facts or DocumentFacts(maxsize=0)
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is not None:
-            problem = literal_problem(context.graphql_document, self.max_length)
+        document = context.graphql_document
+        if document is not None:
+            problem = self.facts.get(
+                context.query, lambda: literal_problem(document, self.max_length)
+            )
             if problem:
                 raise limit_error(CODE, f"A string argument {problem}.", max_length=self.max_length)
         for name, value in (context.variables or {}).items():
