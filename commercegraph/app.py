@@ -23,6 +23,7 @@ from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
 from commercegraph.security.production import require_secrets
+from commercegraph.security.known_customer import KnownCustomer
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import (
     OperationSpan,
@@ -83,7 +84,7 @@ def create_app(
     registry = registry or build_registry(settings, store)
     schema = build_schema(
         production=settings.is_production,
-        extensions=[OperationSpan, *limit_extensions(settings)],
+        extensions=[OperationSpan, *limit_extensions(settings), KnownCustomer],
     )
     view = GraphQLView(
         registry,

@@ -128,6 +128,7 @@ class Settings(BaseSettings):
     limit_cost_list_size: int = 10  # assumed length of a list without first/last
     limit_body_bytes: int = 262_144
     limit_json_depth: int = Field(default=64, ge=1)  # nesting of JSON bodies and variables
+    limit_string_length: int = 1000  # any String/ID argument or input field, in characters
     batch_max_operations: int = 0  # 0 turns batched requests off
     persisted_operations_path: str | None = None  # JSON {sha256: query}: only those run
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"

@@ -32,10 +32,11 @@ from commercegraph.services.webhooks import (
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
+from commercegraph.webhook_consent import WITHDRAWN, without_consent
 
 LEASE = timedelta(seconds=60)  # longer than one attempt's timeout, so leases expire only on crash
 BATCH_SIZE = 50
-PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
+PENDING, DELIVERED, FAILED, DROPPED = "PENDING", "DELIVERED", "FAILED", "DROPPED"
 
 
 @dataclass
@@ -43,6 +44,7 @@ class DeliveryReport:
     delivered: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # consent withdrawn since queued
 
 
 async def _claim(store: Store, delivery_id: str, now: datetime) -> bool:
@@ -123,8 +125,13 @@ async def deliver_due(
                 .limit(BATCH_SIZE)
             )
         )
+    refused = await without_consent(store, due)
     for delivery in due:
         if not await _claim(store, delivery.id, now):
+            continue
+        if delivery.id in refused:
+            await _drop(store, delivery.id)
+            report.dropped.append(delivery.id)
             continue
         error = await _send(http, settings, delivery, now)
         attempts = delivery.attempts + 1
@@ -151,6 +158,15 @@ async def deliver_due(
                 .values(**values)
             )
     return report
+
+
+async def _drop(store: Store, delivery_id: str) -> None:
+    async with store.write() as session:
+        await session.execute(
+            update(m.WebhookDelivery)
+            .where(m.WebhookDelivery.id == delivery_id)
+            .values(status=DROPPED, locked_until=None, last_error=WITHDRAWN)
+        )
 
 
 async def run_worker(

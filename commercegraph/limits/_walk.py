@@ -9,6 +9,7 @@ of the document.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -67,3 +68,27 @@ class PerFragment(Generic[Summary]):
 
 def fragments_of(definitions: Any) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+class DocumentFacts:
+    """What a limit learnt from a document, by its text: bounded, least recently used out.
+
+    One per app (built with the limits), shared by the requests of that app; a document's
+    facts depend on its text alone, so repeated operations skip the walk.
+    """
+
+    def __init__(self, maxsize: int = 1024) -> None:  # as many as the parser cache keeps
+        self.maxsize = maxsize
+        self.facts: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, query: str | None, compute: Callable[[], Any]) -> Any:
+        if query is None:
+            return compute()
+        if query in self.facts:
+            self.facts.move_to_end(query)
+            return self.facts[query]
+        value = compute()
+        self.facts[query] = value
+        if len(self.facts) > self.maxsize:
+            self.facts.popitem(last=False)
+        return value

@@ -15,19 +15,20 @@ from commercegraph.services.bundles import MIX_AND_MATCH
 MAX_SKU_LENGTH = 64
 
 
-def check_cart_access(ctx: Context, cart: CartRecord) -> CartRecord:
-    if cart.customer_id is not None:
-        ctx.caller.require_customer_access(cart.customer_id)
-    return cart
+def may_touch_cart(ctx: Context, cart: CartRecord) -> bool:
+    return cart.customer_id is None or ctx.caller.can_see_customer(cart.customer_id)
 
 
 async def load_cart(ctx: Context, cart_id: str, argument: str = "cartId") -> CartRecord:
-    """The cart as it is now (not through the request's loader: mutations change it)."""
+    """The cart as it is now (not through the request's loader: mutations change it).
+
+    Someone else's cart is answered as a missing one: a different answer would tell the
+    caller that the id exists."""
     local_id = expect_global_id(cart_id, "Cart", argument)
     (cart,) = await ctx.registry.commerce.carts_by_id([local_id])
-    if cart is None:
+    if cart is None or not may_touch_cart(ctx, cart):
         raise NotFound(f"No cart {cart_id!r}", argument=argument)
-    return check_cart_access(ctx, cart)
+    return cart
 
 
 async def open_cart(ctx: Context, cart_id: str) -> CartRecord:

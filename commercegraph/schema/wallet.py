@@ -19,6 +19,7 @@ from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import Money
 from commercegraph.schema.customer import LoyaltyAccount, PaymentMethod, Wallet
 from commercegraph.schema.referral import AppliedReferral, Referral
+from commercegraph.services.payment_methods import refuse_pans
 
 
 @strawberry.enum
@@ -167,6 +168,15 @@ class WalletMutation:
         self, info: Info[Context, None], input: AddPaymentMethodInput
     ) -> PaymentMethod:
         cid = info.context.caller.require_customer()
+        # here, not only in the native adapter: no wallet backend may receive a card number
+        refuse_pans(
+            {
+                "providerToken": input.provider_token,
+                "brand": input.brand,
+                "last4": input.last4,
+                "email": input.email,
+            }
+        )
         record = await info.context.registry.wallet.add_payment_method(
             cid,
             NewPaymentMethod(

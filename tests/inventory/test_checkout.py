@@ -192,15 +192,15 @@ async def test_a_customer_may_only_touch_their_own_cart(fresh_gql: GraphQLClient
     devi, sam = fresh_gql.token(DEVI_ID), fresh_gql.token(SAM_ID)
     cart = await new_cart(fresh_gql, devi, (DEVI_SODA_SKU, 1))
     body = await fresh_gql.post(ADD, {"c": cart["id"], "s": DEVI_SODA_SKU, "q": 1}, token=sam)
-    assert error(body)["code"] == "FORBIDDEN"
+    assert error(body)["code"] == "NOT_FOUND"  # as a missing cart: its existence is hers
     node = await fresh_gql.post(
         "query($id: ID!) { node(id: $id) { id } }", {"id": cart["id"]}, token=sam
     )
-    assert error(node)["code"] == "FORBIDDEN"
+    assert error(node)["code"] == "NOT_FOUND"
     order = await fresh_gql.post(
         PLACE, {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "x"}, token=sam
     )
-    assert error(order)["code"] == "FORBIDDEN"
+    assert error(order)["code"] == "NOT_FOUND"
     own = await fresh_gql.post(
         "query($id: ID!) { node(id: $id) { ... on Cart { lines { quantity } } } }",
         {"id": cart["id"]},
