@@ -41,8 +41,9 @@ class OrderPayment:
     posting: WalletPosting | None  # one ledger transaction for wallet and reward credit
     wallet_amount: Money
     reward_credit_amount: Money
-    charged: Money  # what is left for the payment method
+    charged: Money  # what is left for the payment method (or due at pickup)
     payment_method: PaymentMethodRecord | None
+    pay_at_pickup: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,10 @@ async def refund_order(ctx: Context, order: OrderRecord) -> OrderRefund:
     port, cid = ctx.registry.wallet, order.customer_id
     refunded: list[WalletPosting] = []
     payment = await port.find_posting(cid, _keys(order.id, "pay"))
+    if payment is None:  # paid by its checkout, before the order existed
+        (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+        if placed is not None and placed.payment is not None:
+            payment = await port.find_posting(cid, f"checkout:{placed.id}:pay")
     if payment is not None:
         refunded.append(await port.refund(cid, payment.id, None, _keys(order.id, "refund")))
     change = await port.reverse_order_points(cid, order.id, _keys(order.id, "points-reversal"))
