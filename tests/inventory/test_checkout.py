@@ -94,7 +94,7 @@ async def test_cart_quote_then_pickup_order_shows_in_customer_orders(
     shipped = cart["quote"]["total"]["amount"]
     pickup = data(
         await fresh_gql.post(
-            'query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {'
+            "query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {"
             " total { amount } lines { unitPrice { final { amount } } } } } } }",
             {"id": cart["id"], "s": DOWNTOWN},
             token=token,
