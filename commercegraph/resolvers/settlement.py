@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from commercegraph.adapters.base import Money, OrderRecord, PaymentMethodRecord, WalletPosting
 from commercegraph.checkout_jobs import saga_settings
 from commercegraph.context import Context
-from commercegraph.errors import CommerceGraphError
+from commercegraph.errors import CommerceGraphError, InsufficientFunds, OutOfStock
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import checkout
 from commercegraph.resolvers import wallet as wallet_steps
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases import checkout as saga
-from commercegraph.usecases.checkout_log import CheckoutRecord, UnpaidLimits
+from commercegraph.usecases.checkout_log import CheckoutRecord, Failure, UnpaidLimits
 
 log = logging.getLogger("commercegraph.checkout")
 
@@ -43,6 +43,7 @@ async def order_payment(
     ctx: Context, record: CheckoutRecord, order: OrderRecord
 ) -> wallet_steps.OrderPayment:
     """How the checkout paid, as recorded when it did."""
+    assert record.plan is not None, record.id
     pay, currency = record.plan.payment, order.total.currency
     posting = None
     if record.payment is not None:
@@ -96,13 +97,24 @@ async def checkout_and_settle(
         placed = await ctx.registry.commerce.order_for_key(customer_id, key, local_cart)
         if placed is not None:  # placed before checkouts were recorded
             return Settled(placed, None, None)
-        planned = await checkout.plan_checkout(ctx, cart_id, fulfillment, key, choice)
-        limits = UnpaidLimits(
-            ctx.settings.checkout_max_unpaid_orders, ctx.settings.checkout_max_unpaid_units
-        )
-        record = await saga.start(
-            ports, planned, clock=utcnow, timing=timing, unpaid_limits=limits, hook=hook
-        )
+        try:
+            planned = await checkout.plan_checkout(ctx, cart_id, fulfillment, key, choice)
+        except (InsufficientFunds, OutOfStock) as exc:
+            # refusals that depend on the moment, not on the request: the key keeps them
+            failure = Failure(exc.code, exc.message, dict(exc.extensions))
+            asked = checkout.fingerprint(local_cart, fulfillment, choice)
+            record = await ports.log.refuse(customer_id, key, asked, failure)
+            saga.same_request(record, asked)
+            record = await saga.run(
+                ports, record, saga.new_owner(), clock=utcnow, timing=timing, hook=hook
+            )
+        else:
+            limits = UnpaidLimits(
+                ctx.settings.checkout_max_unpaid_orders, ctx.settings.checkout_max_unpaid_units
+            )
+            record = await saga.start(
+                ports, planned, clock=utcnow, timing=timing, unpaid_limits=limits, hook=hook
+            )
     order_id = saga.outcome(record)
     (order,) = await ctx.registry.commerce.orders_by_id([order_id])
     assert order is not None, order_id

@@ -156,6 +156,7 @@ class _Saga:
 
     async def step(self, record: CheckoutRecord) -> CheckoutRecord | None:
         ports, plan, ref = self.ports, record.plan, record.reservation_reference
+        assert plan is not None, record.id  # only refused checkouts have none, never pending
         if record.step == STARTED:
             expires = self.clock() + timedelta(seconds=plan.hold_seconds)
             await ports.inventory.reserve(ref, plan.hold, expires)

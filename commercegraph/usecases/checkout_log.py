@@ -84,7 +84,7 @@ class CheckoutRecord:
     fingerprint: str
     status: str  # PENDING | SUCCEEDED | FAILED
     step: str  # the last step done
-    plan: CheckoutPlan
+    plan: CheckoutPlan | None  # None for a checkout refused before it was planned
     reservation_reference: str
     order_id: str | None = None
     payment: PaymentTaken | None = None
@@ -113,7 +113,15 @@ class CheckoutLog(Protocol):
     ) -> tuple[CheckoutRecord, bool]:
         """Record a new checkout leased to ``owner``, or return the one already recorded
         under its key (``False``). ``Conflict`` when another key is checking out its cart;
-        ``PayAtPickupLimit`` when ``unpaid_limits`` would be passed."""
+        a checkout that would pass ``unpaid_limits`` is recorded FAILED
+        (``PAY_AT_PICKUP_LIMIT``)."""
+        ...
+
+    async def refuse(
+        self, customer_id: str, idempotency_key: str, fingerprint: str, failure: Failure
+    ) -> CheckoutRecord:
+        """Record a checkout refused before it started (funds, stock) as FAILED, so its
+        key keeps answering the refusal; returns the record already under the key if any."""
         ...
 
     async def by_key(self, customer_id: str, idempotency_key: str) -> CheckoutRecord | None: ...

@@ -24,6 +24,7 @@ from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases.checkout_log import (
+    FAILED,
     PENDING,
     STARTED,
     SUCCEEDED,
@@ -75,7 +76,9 @@ def plan_to_json(plan: CheckoutPlan) -> dict[str, Any]:
     }
 
 
-def plan_from_json(data: dict[str, Any]) -> CheckoutPlan:
+def plan_from_json(data: dict[str, Any]) -> CheckoutPlan | None:
+    if not data:
+        return None
     o = dict(data["order"])
     o["lines"] = tuple(NewOrderLine(*line) for line in o["lines"])
     return CheckoutPlan(
@@ -190,7 +193,12 @@ class NativeCheckoutLog:
                 session.add(row)
                 await session.flush()  # written first: on SQLite this takes the write lock
                 if plan.payment.pay_at_pickup and unpaid_limits is not None:
-                    await self._check_unpaid(session, cid, unpaid_limits)
+                    refused = await self._check_unpaid(session, cid, unpaid_limits)
+                    if refused is not None:
+                        row.status, row.lease_until = FAILED, None
+                        row.failure_code, row.failure_message = refused.code, refused.message
+                        row.failure_extensions = refused.extensions
+                        await session.flush()
                 record = await self._by_key(session, cid, key)
                 assert record is not None
                 return record, True
@@ -204,7 +212,41 @@ class NativeCheckoutLog:
                 ) from None
             return existing, False
 
-    async def _check_unpaid(self, session: AsyncSession, cid: str, limits: UnpaidLimits) -> None:
+    async def refuse(
+        self, customer_id: str, idempotency_key: str, fingerprint: str, failure: Failure
+    ) -> CheckoutRecord:
+        now = utcnow()
+        try:
+            async with self.store.write() as session:
+                session.add(
+                    m.Checkout(
+                        id=new_id("chk"),
+                        customer_id=customer_id,
+                        idempotency_key=idempotency_key,
+                        cart_id="",
+                        fingerprint=fingerprint,
+                        status=FAILED,
+                        step=STARTED,
+                        plan={},
+                        reservation_reference="",
+                        pay_at_pickup=False,
+                        units=0,
+                        failure_code=failure.code,
+                        failure_message=failure.message,
+                        failure_extensions=failure.extensions,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass  # a concurrent request under the same key got there first: its answer
+        found = await self.by_key(customer_id, idempotency_key)
+        assert found is not None
+        return found
+
+    async def _check_unpaid(
+        self, session: AsyncSession, cid: str, limits: UnpaidLimits
+    ) -> Failure | None:
         joined = _checkouts.outerjoin(_orders, _orders.c.id == _checkouts.c.order_id)
         row = (
             await session.execute(
@@ -224,14 +266,18 @@ class NativeCheckoutLog:
             )
         ).one()
         orders, units = int(row[0]), int(row[1])
-        if orders > limits.max_orders or units > limits.max_units:
-            raise PayAtPickupLimit(
-                f"At most {limits.max_orders} orders and {limits.max_units} units may wait "
-                "for payment at pickup; pay for this order now or collect the others first",
-                argument="payment.payAtPickup",
-                maxOrders=limits.max_orders,
-                maxUnits=limits.max_units,
-            )
+        if orders <= limits.max_orders and units <= limits.max_units:
+            return None
+        return Failure(
+            PayAtPickupLimit.code,
+            f"At most {limits.max_orders} orders and {limits.max_units} units may wait "
+            "for payment at pickup; pay for this order now or collect the others first",
+            {
+                "argument": "payment.payAtPickup",
+                "maxOrders": limits.max_orders,
+                "maxUnits": limits.max_units,
+            },
+        )
 
     async def claim(self, checkout_id: str, owner: str, now: datetime, until: datetime) -> bool:
         async with self.store.write() as session:
