@@ -23,7 +23,7 @@ PAY = """mutation($c: ID!, $k: String!, $p: CheckoutPaymentInput) {
   placeOrder(cartId: $c, idempotencyKey: $k, payment: $p,
              fulfillment: {method: PICKUP, storeId: "%s"}) {
     id total { amount }
-    payment { walletAmount { amount } chargedAmount { amount } payAtPickup } } }""" % (
+    payment { walletAmount { amount } chargedAmount { amount } } } }""" % (
     PICKUP_DOWNTOWN["storeId"]
 )
 BURST = 100
@@ -94,13 +94,13 @@ async def test_an_unknown_payment_method_writes_nothing(
     body = await fresh_gql.post(
         PAY, {"c": cart["id"], "k": "nope-1", "p": {"paymentMethodId": "pm_nope"}}, token=token
     )
+    assert await orders_of(fresh_store, cid) == 1  # the past one only
+    assert await held_or_taken(fresh_store, f"checkout:{cid}:") == 0
+    assert await stock_of(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID) == (5, 0, 0)
     assert (error(body)["code"], error(body)["argument"]) == (
         "NOT_FOUND",
         "payment.paymentMethodId",
     )
-    assert await orders_of(fresh_store, cid) == 1  # the past one only
-    assert await held_or_taken(fresh_store, f"checkout:{cid}:") == 0
-    assert await stock_of(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID) == (5, 0, 0)
     node = await fresh_gql.post(
         "query($id: ID!) { node(id: $id) { ... on Cart { status } } }",
         {"id": cart["id"]},

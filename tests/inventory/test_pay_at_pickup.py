@@ -20,7 +20,7 @@ from commercegraph.store.db import Store
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
 from tests.inventory.conftest import set_stock, stock_of
 from tests.inventory.shoppers import orders_of, shopper
-from tests.inventory.test_checkout import PICKUP_DOWNTOWN, PLACE, data, error, new_cart
+from tests.inventory.test_checkout import ADD, PICKUP_DOWNTOWN, PLACE, data, error, new_cart
 
 AT_PICKUP = {"payAtPickup": True}
 PAYMENT = "payment { payAtPickup chargedAmount { amount } walletAmount { amount } }"
@@ -111,32 +111,59 @@ async def test_open_unpaid_orders_and_units_are_bounded_per_customer(
 async def test_a_line_holds_at_most_the_configured_units(
     fresh_gql: GraphQLClient, fresh_store: Store
 ) -> None:
-    cid, token, card = await new_shopper(fresh_gql, fresh_store, "bulk")
-    await set_stock(fresh_store, DEVI_SODA_SKU, DOWNTOWN_ID, 20_000)
+    _, token, _ = await new_shopper(fresh_gql, fresh_store, "bulk")
     bound = fresh_gql.settings.checkout_max_line_quantity
-    for quantity in (bound + 1, 10_000):
-        body = await checkout(
-            fresh_gql, token, DEVI_SODA_SKU, quantity, f"bulk-{quantity}", {"paymentMethodId": card}
+    cart = await new_cart(fresh_gql, token, (DEVI_SODA_SKU, bound - 1))
+    for quantity in (2, 10_000):
+        body = await fresh_gql.post(
+            ADD, {"c": cart["id"], "s": DEVI_SODA_SKU, "q": quantity}, token=token
         )
-        refused = error(body)
-        assert (refused["code"], refused["sku"], refused["maxQuantity"]) == (
+        assert (error(body)["code"], error(body)["argument"], error(body)["maxQuantity"]) == (
             "BAD_USER_INPUT",
-            DEVI_SODA_SKU,
+            "quantity",
             bound,
         )
-    assert await stock_of(fresh_store, DEVI_SODA_SKU, DOWNTOWN_ID) == (20_000, 0, 0)
+
+
+async def test_checkout_refuses_a_line_over_the_bound(
+    small_lines_gql: GraphQLClient, fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    """A cart filled under a looser bound is checked again at checkout."""
+    cid, token, card = await new_shopper(fresh_gql, fresh_store, "bulk2")
+    await set_stock(fresh_store, DEVI_SODA_SKU, DOWNTOWN_ID, 100)
+    cart = await new_cart(fresh_gql, token, (DEVI_SODA_SKU, 3))
+    variables = {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "b", "p": {"paymentMethodId": card}}
+    refused = error(await small_lines_gql.post(PLACE, variables, token=token))
+    assert (refused["code"], refused["argument"], refused["sku"], refused["maxQuantity"]) == (
+        "BAD_USER_INPUT",
+        "cartId",
+        DEVI_SODA_SKU,
+        2,
+    )
+    assert await stock_of(fresh_store, DEVI_SODA_SKU, DOWNTOWN_ID) == (100, 0, 0)
     assert await orders_of(fresh_store, cid) == 1
 
 
-@pytest_asyncio.fixture(scope="module")
-async def no_pickup_payment_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
-    """The same store configured to take payment at pickup only at another store."""
-    settings = settings_for(fresh_db.url, checkout_pay_at_pickup={"WEB": ["loc_elsewhere"]})
+async def client_with(db: SeededDatabase, **overrides: Any) -> AsyncIterator[GraphQLClient]:
+    settings = settings_for(db.url, **overrides)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
         yield GraphQLClient(http, settings)
     await app.state.store.dispose()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def small_lines_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
+    async for client in client_with(fresh_db, checkout_max_line_quantity=2):
+        yield client
+
+
+@pytest_asyncio.fixture(scope="module")
+async def no_pickup_payment_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
+    """The same store configured to take payment at pickup only at another store."""
+    async for client in client_with(fresh_db, checkout_pay_at_pickup={"WEB": ["loc_elsewhere"]}):
+        yield client
 
 
 async def test_pay_at_pickup_follows_the_store_and_channel_configuration(
