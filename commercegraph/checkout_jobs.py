@@ -11,9 +11,12 @@ import asyncio
 import json
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commercegraph.config import Settings
+
+if TYPE_CHECKING:
+    from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases import checkout as saga
 
@@ -32,7 +35,7 @@ def saga_settings(settings: Settings) -> tuple[saga.SagaTiming, saga.StepHook]:
     return timing, hook
 
 
-async def recover(registry: Any, settings: Settings) -> dict[str, int]:
+async def recover(registry: AdapterRegistry, settings: Settings) -> dict[str, int]:
     if registry.checkouts is None:
         return {}
     ports = saga.CheckoutPorts(

@@ -20,7 +20,7 @@ from commercegraph.adapters.base import (
     WalletPosting,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.earning import (
     DEFAULT_RULES,
     EarningRules,
@@ -92,6 +92,10 @@ async def pay_order(
     """Pay ``order`` from reward credit, then ``wallet_amount`` from the wallet, and leave
     the rest to ``payment_method_id`` (required when anything is left)."""
     ctx.caller.require_customer_access(order.customer_id)
+    (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+    if placed is not None and placed.plan is not None and not placed.plan.payment.pay_at_pickup:
+        # its checkout took the payment before the order existed: paying again charges twice
+        raise Conflict("This order was paid at checkout", argument="orderId")
     wallet_port = ctx.registry.wallet
     cid, total = order.customer_id, order.total
     if not 0 <= wallet_amount <= total.amount:

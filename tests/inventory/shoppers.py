@@ -3,6 +3,8 @@ through the wallet port as the app would."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, select
 
 from commercegraph.adapters.base import NewPaymentMethod
@@ -43,7 +45,9 @@ async def shopper(store: Store, settings: Settings, customer_id: str, wallet: in
     left, n = wallet, 0
     while left > 0:
         step = min(left, settings.wallet_max_top_up)
-        await registry.wallet.top_up(customer_id, step, card.id, f"seed-top-up-{n}")
+        await registry.wallet.top_up(
+            customer_id, step, card.id, f"seed-top-up-{uuid.uuid4().hex}-{n}"
+        )
         left, n = left - step, n + 1
     return card.id
 

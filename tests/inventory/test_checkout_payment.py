@@ -132,6 +132,25 @@ async def test_a_retry_after_success_answers_the_order_even_with_the_wallet_empt
     reused = await fresh_gql.post(PAY, other, token=token)
     assert (error(reused)["code"], error(reused)["argument"]) == ("CONFLICT", "idempotencyKey")
 
+    # paid at checkout: paying the order again is refused; cancelling it refunds the wallet
+    await shopper(fresh_store, fresh_gql.settings, cid, wallet=WALLET_SHARE)
+    twice = await fresh_gql.post(
+        "mutation($o: ID!) { payOrderWithWallet(orderId: $o, walletAmount: 1000) "
+        "{ walletAmount { amount } } }",
+        {"o": first["id"]},
+        token=token,
+    )
+    assert (error(twice)["code"], error(twice)["argument"]) == ("CONFLICT", "orderId")
+    assert await wallet_balance(fresh_store, cid) == WALLET_SHARE
+    refund = await fresh_gql.post(
+        "mutation($o: ID!) { refundOrderToWallet(orderId: $o) { refunded { amount } } }",
+        {"o": first["id"]},
+        token=fresh_gql.token(staff=True),
+    )
+    assert data(refund)["refundOrderToWallet"]["refunded"]["amount"] == WALLET_SHARE
+    assert await wallet_balance(fresh_store, cid) == 2 * WALLET_SHARE
+    await audit_ledger(fresh_store)
+
 
 async def test_a_refused_checkout_answers_its_refusal_again(
     fresh_gql: GraphQLClient, fresh_store: Store
