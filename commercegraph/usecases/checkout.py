@@ -131,7 +131,11 @@ class _Saga:
         while current is not None and current.status == PENDING:
             before = current
             if current.failure is not None:
-                current = await self.compensate(current)
+                try:
+                    current = await self.compensate(current)
+                except BackendError:
+                    await self.let_go(before)
+                    raise
                 continue
             try:
                 current = await self.step(current)
@@ -162,6 +166,12 @@ class _Saga:
             await ports.inventory.reserve(ref, plan.hold, expires)
             return await self.save(record, step=HELD)
         if record.step == HELD:
+            (hold,) = await ports.inventory.reservations([ref])
+            if hold is None or hold.status != "HELD":
+                # it ran out while this checkout was down: hold again before paying, so
+                # a paid checkout always has its units
+                expires = self.clock() + timedelta(seconds=plan.hold_seconds)
+                await ports.inventory.reserve(ref, plan.hold, expires)
             pay = plan.payment
             if not pay.takes_from_wallet:
                 return await self.save(record, step=PAID)
