@@ -263,8 +263,10 @@ async def start(
     key (a concurrent duplicate) is answered instead."""
     owner = new_owner()
     lease = clock() + timedelta(seconds=timing.lease_seconds)
-    record, _ = await ports.log.begin(checkout, owner, lease, unpaid_limits)
+    record, created = await ports.log.begin(checkout, owner, lease, unpaid_limits)
     same_request(record, checkout.fingerprint)
+    if created and record.status == PENDING:  # leased to us already: no claim needed
+        record = await _Saga(ports, owner, clock, timing, hook).drive(record)
     return await run(ports, record, owner, clock=clock, timing=timing, hook=hook)
 
 

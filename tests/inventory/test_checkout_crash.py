@@ -190,7 +190,7 @@ async def test_kill_9_mid_burst_then_restart_and_retry(
     server = Server(crash_url, tmp_path / "server.log", **SERVER).start()
     try:
         # the moment: once a drawn share of the burst was answered, plus a drawn delay
-        kill_after, kill_delay = rng.randint(1, len(burst) // 2), rng.uniform(0, 0.2)
+        kill_after, kill_delay = rng.randint(1, len(burst) // 2), rng.uniform(0, 0.1)
         done = asyncio.Event()
         count = [0]
 
