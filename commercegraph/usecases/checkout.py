@@ -101,13 +101,11 @@ class _Saga:
     def __init__(
         self, ports: CheckoutPorts, owner: str, clock: Clock, timing: SagaTiming, hook: StepHook
     ) -> None:
-        self.ports, self.owner, self.clock, self.timing, self.hook = (
-            ports,
-            owner,
-            clock,
-            timing,
-            hook,
-        )
+        self.ports = ports
+        self.owner = owner
+        self.clock = clock
+        self.timing = timing
+        self.hook = hook
 
     def lease(self) -> datetime:
         return self.clock() + timedelta(seconds=self.timing.lease_seconds)
