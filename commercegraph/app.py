@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -107,6 +108,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # checkouts a crashed process left half done are finished or undone before serving
+        from commercegraph.checkout_jobs import recover
+
+        try:
+            await recover(registry, settings)
+        except Exception:  # serve anyway: each retried key resumes its own checkout
+            logging.getLogger("commercegraph.checkout").exception("checkout recovery failed")
         yield
         await registry.aclose()
         await store.dispose()

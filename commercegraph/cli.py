@@ -167,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.inventory_jobs import register as register_inventory
 
     register_inventory(sub)
+    from commercegraph.checkout_jobs import register as register_checkout
+
+    register_checkout(sub)
     # --- commands: customer 360 (issue 6) ---
     from commercegraph.customer360.cli import add_commands as add_customer360_commands
 

@@ -83,6 +83,21 @@ class Settings(BaseSettings):
     bundle_mined_discount_percent: int = 5
     bundle_history_days: int = 365
 
+    # --- settings: checkout ---
+    # Pay at pickup: channel -> the store ids (or "*" for every pickup store) where an
+    # order may be placed with nothing paid and paid at the store instead.
+    checkout_pay_at_pickup: dict[str, list[str]] = Field(
+        default_factory=lambda: {"WEB": ["*"], "MOBILE_APP": ["*"], "STORE": ["*"]}
+    )
+    checkout_max_unpaid_orders: int = Field(default=3, ge=0)  # open pay-at-pickup, per customer
+    checkout_max_unpaid_units: int = Field(default=20, ge=0)  # units across those orders
+    checkout_max_line_quantity: int = Field(default=100, ge=1)  # units of one sku per order
+    checkout_lease_seconds: float = Field(default=30.0, gt=0)  # a dead runner's checkouts wait
+    checkout_wait_seconds: float = Field(default=10.0, ge=0)  # a duplicate waits for the first
+    # Fault injection for crash tests (dev only): exit the process right after this step
+    # of every checkout is recorded (HELD, PAID, PLACED, COMMITTED).
+    checkout_crash_after: str = ""
+
     # --- settings: customer 360 (issue 6) ---
     events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
     events_max_batch: int = 100

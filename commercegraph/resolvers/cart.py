@@ -56,6 +56,14 @@ async def create_cart(ctx: Context, channel: str, currency: str | None) -> CartR
 async def add_cart_line(ctx: Context, cart_id: str, sku: str, quantity: int) -> CartRecord:
     check_quantity(quantity)
     cart = await open_cart(ctx, cart_id)
+    bound = ctx.settings.checkout_max_line_quantity
+    held = sum(line.quantity for line in cart.lines if line.sku == sku)
+    if held + quantity > bound:
+        raise BadUserInput(
+            f"At most {bound} units of one sku per order ({held} already in the cart)",
+            argument="quantity",
+            maxQuantity=bound,
+        )
     await product_for_sku(ctx, sku)
     return await ctx.registry.commerce.set_cart_line(cart.id, sku, quantity)
 

@@ -20,7 +20,7 @@ from commercegraph.adapters.base import (
     WalletPosting,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.earning import (
     DEFAULT_RULES,
     EarningRules,
@@ -41,8 +41,9 @@ class OrderPayment:
     posting: WalletPosting | None  # one ledger transaction for wallet and reward credit
     wallet_amount: Money
     reward_credit_amount: Money
-    charged: Money  # what is left for the payment method
+    charged: Money  # what is left for the payment method (or due at pickup)
     payment_method: PaymentMethodRecord | None
+    pay_at_pickup: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,10 @@ async def pay_order(
     """Pay ``order`` from reward credit, then ``wallet_amount`` from the wallet, and leave
     the rest to ``payment_method_id`` (required when anything is left)."""
     require_own_order(ctx, order)
+    (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+    if placed is not None and placed.plan is not None and not placed.plan.payment.pay_at_pickup:
+        # its checkout took the payment before the order existed: paying again charges twice
+        raise Conflict("This order was paid at checkout", argument="orderId")
     wallet_port = ctx.registry.wallet
     cid, total = order.customer_id, order.total
     if not 0 <= wallet_amount <= total.amount:
@@ -147,6 +152,10 @@ async def refund_order(ctx: Context, order: OrderRecord) -> OrderRefund:
     port, cid = ctx.registry.wallet, order.customer_id
     refunded: list[WalletPosting] = []
     payment = await port.find_posting(cid, _keys(order.id, "pay"))
+    if payment is None:  # paid by its checkout, before the order existed
+        (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+        if placed is not None and placed.payment is not None:
+            payment = await port.find_posting(cid, f"checkout:{placed.id}:pay")
     if payment is not None:
         refunded.append(await port.refund(cid, payment.id, None, _keys(order.id, "refund")))
     change = await port.reverse_order_points(cid, order.id, _keys(order.id, "points-reversal"))

@@ -87,9 +87,12 @@ class OrderRewards:
 class OrderPayment:
     reward_credit_amount: Money
     wallet_amount: Money
-    charged_amount: Money = strawberry.field(description="Left for the payment method.")
+    charged_amount: Money = strawberry.field(
+        description="Left for the payment method, or due at pickup."
+    )
     payment_method: PaymentMethod | None
     wallet_balance: Money | None
+    pay_at_pickup: bool = strawberry.field(description="Paid at the store when picked up.")
 
     @classmethod
     def of(cls, paid: checkout.OrderPayment) -> OrderPayment:
@@ -103,6 +106,7 @@ class OrderPayment:
                 if paid.posting is not None and paid.wallet_amount.amount
                 else None
             ),
+            pay_at_pickup=paid.pay_at_pickup,
         )
 
 
