@@ -5,7 +5,7 @@ the token does not verify: the endpoint then answers 401 anyway). The address is
 connection's peer; ``X-Forwarded-For`` is read only when that peer is a trusted proxy
 (``CG_TRUSTED_PROXIES``), so a client cannot pick a fresh address per request. Each
 request takes one token; a bucket holds ``burst`` tokens and refills at ``rate`` per
-second. While Redis is unreachable each process limits on its own, in process.
+second. While Redis is unreachable each process keeps buckets of its own.
 """
 
 from __future__ import annotations
