@@ -209,3 +209,10 @@ async def test_a_sale_in_a_currency_one_cannot_pay_in_is_refused(
     response = await client.events(sale)
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "currency"
+
+
+async def test_a_token_for_a_customer_that_does_not_exist_sends_no_events(client: Client) -> None:
+    event = _viewed(_unique("ghost"), ("DEVICE", _unique("dev-ghost")))
+    response = await client.events(event, key=None, token=client.token("cus_ghost_never_seeded"))
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "UNAUTHENTICATED"
