@@ -53,7 +53,8 @@ CHECKOUTS_EACH = 5
 STOCK = 24  # fewer units than the burst asks for: some checkouts must find none
 SHARE = 1_000
 WALLET = 3 * SHARE  # each shopper affords three wallet shares
-SERVER = {"checkout_lease_seconds": "1", "checkout_wait_seconds": "5"}
+# small pools: several servers share one PostgreSQL with other test runs
+SERVER = {"checkout_lease_seconds": "1", "checkout_wait_seconds": "5", "db_pool_size": "5"}
 LOST = "LOST"  # the server died before answering
 
 

@@ -145,7 +145,7 @@ async def test_checkout_refuses_a_line_over_the_bound(
 
 
 async def client_with(db: SeededDatabase, **overrides: Any) -> AsyncIterator[GraphQLClient]:
-    settings = settings_for(db.url, **overrides)
+    settings = settings_for(db.url, db_pool_size=2, **overrides)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:

@@ -9,17 +9,18 @@ concurrent checkouts cannot pass a limit together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, func, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import NewOrder, NewOrderLine, ReservationLine
 from commercegraph.adapters.native.ledger import new_id
-from commercegraph.errors import Conflict, PayAtPickupLimit
+from commercegraph.errors import BackendUnavailable, Conflict, PayAtPickupLimit
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
@@ -90,6 +91,18 @@ def plan_from_json(data: dict[str, Any]) -> CheckoutPlan | None:
     )
 
 
+@contextmanager
+def _unavailable_as_backend() -> Iterator[None]:
+    """A store that cannot be reached is a backend failure (the saga frees its lease and
+    the key is retried), not a bug; a constraint violation stays what it is."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except (DBAPIError, OSError, TimeoutError) as exc:
+        raise BackendUnavailable("checkout", "The checkout records are unavailable") from exc
+
+
 def _record(row: Row[Any]) -> CheckoutRecord:
     failure = (
         Failure(row.failure_code, row.failure_message or "", dict(row.failure_extensions or {}))
@@ -119,6 +132,18 @@ class NativeCheckoutLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        with _unavailable_as_backend():
+            async with self.store.read() as session:
+                yield session
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        with _unavailable_as_backend():
+            async with self.store.write() as session:
+                yield session
+
     async def _by_key(
         self, session: AsyncSession, customer_id: str, key: str
     ) -> CheckoutRecord | None:
@@ -133,18 +158,18 @@ class NativeCheckoutLog:
         return _record(row) if row is not None else None
 
     async def by_key(self, customer_id: str, idempotency_key: str) -> CheckoutRecord | None:
-        async with self.store.read() as session:
+        async with self._read() as session:
             return await self._by_key(session, customer_id, idempotency_key)
 
     async def by_id(self, checkout_id: str) -> CheckoutRecord | None:
-        async with self.store.read() as session:
+        async with self._read() as session:
             row = (
                 await session.execute(select(_checkouts).where(_checkouts.c.id == checkout_id))
             ).first()
         return _record(row) if row is not None else None
 
     async def for_orders(self, order_ids: Sequence[str]) -> list[CheckoutRecord | None]:
-        async with self.store.read() as session:
+        async with self._read() as session:
             rows = (
                 await session.execute(
                     select(_checkouts).where(_checkouts.c.order_id.in_(list(order_ids)))
@@ -163,7 +188,7 @@ class NativeCheckoutLog:
         plan, cid, key = checkout.plan, checkout.customer_id, checkout.idempotency_key
         now = utcnow()
         try:
-            async with self.store.write() as session:
+            async with self._write() as session:
                 if self.store.dialect == "postgresql":
                     # one customer's checkouts queue here, so limits are counted one at a time
                     await session.execute(
@@ -203,7 +228,7 @@ class NativeCheckoutLog:
                 assert record is not None
                 return record, True
         except IntegrityError:
-            async with self.store.read() as session:
+            async with self._read() as session:
                 existing = await self._by_key(session, cid, key)
             if existing is None:
                 raise Conflict(
@@ -217,7 +242,7 @@ class NativeCheckoutLog:
     ) -> CheckoutRecord:
         now = utcnow()
         try:
-            async with self.store.write() as session:
+            async with self._write() as session:
                 session.add(
                     m.Checkout(
                         id=new_id("chk"),
@@ -280,7 +305,7 @@ class NativeCheckoutLog:
         )
 
     async def claim(self, checkout_id: str, owner: str, now: datetime, until: datetime) -> bool:
-        async with self.store.write() as session:
+        async with self._write() as session:
             claimed = await session.execute(
                 update(_checkouts)
                 .where(
@@ -331,7 +356,7 @@ class NativeCheckoutLog:
                 failure_message=failure.message,
                 failure_extensions=failure.extensions,
             )
-        async with self.store.write() as session:
+        async with self._write() as session:
             row = (
                 await session.execute(
                     update(_checkouts)
@@ -347,7 +372,7 @@ class NativeCheckoutLog:
         return _record(row) if row is not None else None
 
     async def in_flight(self, now: datetime, limit: int = 100) -> list[CheckoutRecord]:
-        async with self.store.read() as session:
+        async with self._read() as session:
             rows = (
                 await session.execute(
                     select(_checkouts)
