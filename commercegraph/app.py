@@ -23,8 +23,8 @@ from commercegraph.limits import limit_extensions
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
-from commercegraph.security.production import require_secrets
 from commercegraph.security.known_customer import KnownCustomer
+from commercegraph.security.production import require_secrets
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import (
     OperationSpan,
