@@ -15,6 +15,7 @@ from commercegraph.resolvers.settlement import checkout_and_settle
 from commercegraph.schema.catalog import Product
 from commercegraph.schema.common import Channel, FulfillmentMethod, Node
 from commercegraph.schema.customer import Order
+from commercegraph.schema.enums import CartStatus
 from commercegraph.schema.quote import PriceQuote
 
 
@@ -43,7 +44,7 @@ class Cart(Node):
     id: strawberry.ID
     channel: Channel
     currency: str
-    status: str = strawberry.field(description="OPEN, or ORDERED once checked out.")
+    status: CartStatus = strawberry.field(description="OPEN, or ORDERED once checked out.")
     lines: list[CartLine]
     _record: strawberry.Private[CartRecord]
 
@@ -53,7 +54,7 @@ class Cart(Node):
             id=strawberry.ID(to_global_id("Cart", r.id)),
             channel=Channel(r.channel),
             currency=r.currency,
-            status=r.status,
+            status=CartStatus(r.status),
             lines=[
                 CartLine(
                     sku=line.sku,

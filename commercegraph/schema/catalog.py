@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.adapters.base import ContentRecord, LocationRecord, Page, ProductRecord
+from commercegraph.adapters.base import ContentRecord, LocationRecord, ProductRecord
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import catalog as resolve
@@ -19,8 +19,8 @@ from commercegraph.schema.common import (
     GeoPointInput,
     Money,
     Node,
-    PageInfo,
 )
+from commercegraph.schema.enums import StockStatus
 from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
@@ -70,7 +70,7 @@ class Price:
 @strawberry.type
 class StockLevel:
     available_to_promise: int
-    status: str = strawberry.field(description="IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
+    status: StockStatus = strawberry.field(description="IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
 
 
 @strawberry.type
@@ -128,7 +128,8 @@ class Availability:
             StoreStock(
                 store=Store.of(s.location),
                 level=StockLevel(
-                    available_to_promise=s.atp, status=stock_status(s.atp, self._threshold)
+                    available_to_promise=s.atp,
+                    status=StockStatus(stock_status(s.atp, self._threshold)),
                 ),
                 distance_km=round(s.distance_km, 3) if s.distance_km is not None else None,
             )
@@ -140,7 +141,7 @@ class Availability:
         return cls(
             online=StockLevel(
                 available_to_promise=result.online_atp,
-                status=stock_status(result.online_atp, threshold),
+                status=StockStatus(stock_status(result.online_atp, threshold)),
             ),
             pickup_eligible=result.pickup_eligible,
             _stores=result.stores,
@@ -247,28 +248,4 @@ class Product(Node):
 
         return await personalization.product_recommendations(
             info, self._record, kind, first, channel
-        )
-
-
-@strawberry.type
-class ProductEdge:
-    node: Product
-    cursor: str
-
-
-@strawberry.type
-class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
-    total_count: int | None
-
-    @classmethod
-    def of(cls, page: Page[ProductRecord]) -> ProductConnection:
-        return cls(
-            edges=[
-                ProductEdge(node=Product.of(p), cursor=c)
-                for p, c in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
         )

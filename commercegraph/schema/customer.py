@@ -43,6 +43,13 @@ from commercegraph.schema.customer360_types import (
     lifetime_value_for,
     rfm_for,
 )
+from commercegraph.schema.enums import (
+    LoyaltyTier,
+    OrderStatus,
+    PaymentMethodKind,
+    SegmentKind,
+    WalletTransactionKind,
+)
 from commercegraph.schema.personalization import (
     Offer,
     OfferContextInput,
@@ -76,13 +83,13 @@ class Consent:
 class Segment:
     key: str
     name: str
-    kind: str = strawberry.field(description="RFM, ABC or BEHAVIOUR.")
+    kind: SegmentKind = strawberry.field(description="RFM, ABC or BEHAVIOUR.")
 
 
 @strawberry.type
 class PaymentMethod:
     id: strawberry.ID
-    kind: str
+    kind: PaymentMethodKind
     label: str = strawberry.field(description="Masked, e.g. 'Visa ····4242'.")
     is_default: bool
 
@@ -91,7 +98,7 @@ class PaymentMethod:
 class WalletTransaction:
     id: strawberry.ID
     amount: Money
-    kind: str
+    kind: WalletTransactionKind
     created_at: datetime
 
 
@@ -118,7 +125,10 @@ class Wallet:
         methods = await info.context.loaders.payment_methods.load(self._customer_id)
         return [
             PaymentMethod(
-                id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default
+                id=strawberry.ID(p.id),
+                kind=PaymentMethodKind(p.kind),
+                label=p.label,
+                is_default=p.is_default,
             )
             for p in methods
         ]
@@ -139,7 +149,7 @@ class Wallet:
                     node=WalletTransaction(
                         id=strawberry.ID(t.id),
                         amount=Money.of(t.amount),
-                        kind=t.kind,
+                        kind=WalletTransactionKind(t.kind),
                         created_at=t.created_at,
                     ),
                     cursor=c,
@@ -153,7 +163,7 @@ class Wallet:
 @strawberry.type
 class LoyaltyAccount:
     points: int
-    tier: str
+    tier: LoyaltyTier
     points_to_next_tier: int | None
     pending_points: int
     expiring_soon: int
@@ -162,7 +172,7 @@ class LoyaltyAccount:
     def of(cls, r: LoyaltyRecord) -> LoyaltyAccount:
         return cls(
             points=r.points,
-            tier=r.tier,
+            tier=LoyaltyTier(r.tier),
             points_to_next_tier=r.points_to_next_tier,
             pending_points=r.pending_points,
             expiring_soon=r.expiring_soon,
@@ -189,7 +199,7 @@ class Order(Node):
     total: Money
     subtotal: Money
     discount: Money
-    status: str
+    status: OrderStatus
     fulfillment: FulfillmentMethod
     lines: list[OrderLine]
     _store_id: strawberry.Private[str | None]
@@ -225,7 +235,7 @@ class Order(Node):
             total=Money.of(o.total),
             subtotal=Money.of(o.subtotal),
             discount=Money.of(o.discount),
-            status=o.status,
+            status=OrderStatus(o.status),
             fulfillment=FulfillmentMethod(o.fulfillment),
             lines=[
                 OrderLine(
@@ -305,7 +315,7 @@ class Customer(Node):
     @strawberry.field(description="RFM, ABC and behavioural segments, as last computed.")
     async def segments(self, info: Info[Context, None]) -> list[Segment]:
         records = await info.context.loaders.segments.load(self._owner(info))
-        return [Segment(key=s.key, name=s.name, kind=s.kind) for s in records]
+        return [Segment(key=s.key, name=s.name, kind=SegmentKind(s.kind)) for s in records]
 
     @strawberry.field
     async def wallet(self, info: Info[Context, None]) -> Wallet | None:

@@ -11,7 +11,7 @@ from commercegraph.adapters.base import CustomerMetricsRecord
 from commercegraph.context import Context
 from commercegraph.resolvers.customer360 import metrics
 from commercegraph.schema.common import Money
-from commercegraph.services.segmentation import segment_name
+from commercegraph.schema.enums import RfmSegment, ValueClass
 
 
 @strawberry.type(description="RFM scores, 1 (low) to 5 (high), as quintiles of the base.")
@@ -19,7 +19,7 @@ class RfmScore:
     recency: int
     frequency: int
     monetary: int
-    segment: str = strawberry.field(description="Named segment, e.g. 'Champions'.")
+    segment: RfmSegment = strawberry.field(description="Named segment, e.g. CHAMPIONS.")
     segment_key: str = strawberry.field(description="Its key, e.g. 'rfm:champions'.")
 
     @classmethod
@@ -30,7 +30,7 @@ class RfmScore:
             recency=r.recency_score,
             frequency=r.frequency_score or 0,
             monetary=r.monetary_score or 0,
-            segment=segment_name(r.rfm_segment)[0],
+            segment=RfmSegment(r.rfm_segment.removeprefix("rfm:")),
             segment_key=r.rfm_segment,
         )
 
@@ -48,7 +48,7 @@ class LifetimeValue:
     expected_purchases_12_months: float | None = strawberry.field(
         name="expectedPurchases12Months", description="Expected purchases in the next 12 months."
     )
-    value_class: str | None = strawberry.field(
+    value_class: ValueClass | None = strawberry.field(
         description="ABC class by share of revenue: A (top 80%, high value), B, C (low value)."
     )
 
@@ -65,7 +65,7 @@ class LifetimeValue:
             else None,
             probability_alive=finite(r.probability_alive),
             expected_purchases_12_months=finite(r.expected_purchases_12m),
-            value_class=r.abc_class,
+            value_class=ValueClass(r.abc_class) if r.abc_class else None,
         )
 
 

@@ -13,6 +13,7 @@ from commercegraph.resolvers import bundles as resolve
 from commercegraph.resolvers.catalog import check_currency
 from commercegraph.schema.catalog import Availability, Price, Product, point_of
 from commercegraph.schema.common import Channel, GeoPointInput, Node, PageInfo
+from commercegraph.schema.enums import BundleKind
 
 
 @strawberry.type
@@ -32,7 +33,9 @@ class BundleComponent:
 class Bundle(Node):
     id: strawberry.ID
     name: str
-    kind: str = strawberry.field(description="FIXED, MIX_AND_MATCH or FREQUENTLY_BOUGHT_TOGETHER.")
+    kind: BundleKind = strawberry.field(
+        description="FIXED, MIX_AND_MATCH or FREQUENTLY_BOUGHT_TOGETHER."
+    )
     pick_count: int | None = strawberry.field(
         description="MIX_AND_MATCH: how many of the components make one set."
     )
@@ -47,7 +50,7 @@ class Bundle(Node):
         return cls(
             id=strawberry.ID(to_global_id("Bundle", r.id)),
             name=r.name,
-            kind=r.kind,
+            kind=BundleKind(r.kind),
             pick_count=r.pick_count,
             discount_percent=r.discount_percent,
             support=round(r.support, 5) if r.support is not None else None,

@@ -21,6 +21,7 @@ from commercegraph.resolvers import offers as offer_resolvers
 from commercegraph.resolvers import recommendations as reco
 from commercegraph.resolvers import shopping_list as lists
 from commercegraph.schema.common import Channel, GeoPointInput, Money
+from commercegraph.schema.enums import OfferKind, ShoppingListSource
 from commercegraph.services import recommendations as scoring
 from commercegraph.services.shopping_list import ListItem
 
@@ -125,7 +126,9 @@ async def product_recommendations(
 class ShoppingListItem:
     product: ProductType
     quantity: int
-    source: str = strawberry.field(description="EXPLICIT or REPLENISHMENT (inferred).")
+    source: ShoppingListSource = strawberry.field(
+        description="EXPLICIT or REPLENISHMENT (inferred)."
+    )
     average_interval_days: float | None
     median_interval_days: float | None
     purchases: int = strawberry.field(description="Purchases the interval is inferred from.")
@@ -150,7 +153,7 @@ async def _shopping_list(ctx: Context, items: list[ListItem]) -> ShoppingList:
             ShoppingListItem(
                 product=_product(p),
                 quantity=i.quantity,
-                source=i.source,
+                source=ShoppingListSource(i.source),
                 average_interval_days=i.estimate.average_interval_days if i.estimate else None,
                 median_interval_days=i.estimate.median_interval_days if i.estimate else None,
                 purchases=i.estimate.purchases if i.estimate else 0,
@@ -178,10 +181,7 @@ class OfferContextInput:
 @strawberry.type
 class Offer:
     id: strawberry.ID
-    kind: str = strawberry.field(
-        description="AVAILABLE_IN_STORE, PICKUP_INCENTIVE, REPLENISHMENT_REMINDER, "
-        "ABANDONED_CART or REWARD_LEVEL."
-    )
+    kind: OfferKind = strawberry.field(description="What the offer is about.")
     title: str
     message: str
     reason: str
@@ -194,7 +194,7 @@ class Offer:
     def of(cls, r: OfferRecord) -> Offer:
         return cls(
             id=strawberry.ID(r.id),
-            kind=r.kind,
+            kind=OfferKind(r.kind),
             title=r.title,
             message=r.message,
             reason=r.reason,

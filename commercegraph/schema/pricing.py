@@ -12,6 +12,7 @@ from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import pricing as resolve
 from commercegraph.schema.common import Channel, FulfillmentMethod, Node, PageInfo
+from commercegraph.schema.enums import PricingRuleChange, Stacking
 from commercegraph.schema.quote import PriceQuote
 
 
@@ -36,14 +37,14 @@ class QuoteInput:
 @strawberry.type
 class PricingRuleVersion:
     version: int
-    change: str = strawberry.field(description="CREATED, UPDATED or DELETED.")
+    change: PricingRuleChange = strawberry.field(description="CREATED, UPDATED or DELETED.")
     changed_by: str
     changed_at: datetime | None
     name: str
     condition: str
     effect: str
     priority: int
-    stacking: str
+    stacking: Stacking
     active: bool
 
     @classmethod
@@ -51,14 +52,14 @@ class PricingRuleVersion:
         r = v.rule
         return cls(
             version=r.version,
-            change=v.change,
+            change=PricingRuleChange(v.change),
             changed_by=r.updated_by,
             changed_at=r.updated_at,
             name=r.name,
             condition=r.condition,
             effect=r.effect,
             priority=r.priority,
-            stacking=r.stacking,
+            stacking=Stacking(r.stacking),
             active=r.active,
         )
 
@@ -70,7 +71,7 @@ class PricingRule(Node):
     condition: str = strawberry.field(description="A CEL expression over the pricing context.")
     effect: str = strawberry.field(description="The effect as a JSON document.")
     priority: int
-    stacking: str = strawberry.field(description="STACK, EXCLUSIVE or STOP_AFTER.")
+    stacking: Stacking = strawberry.field(description="STACK, EXCLUSIVE or STOP_AFTER.")
     active: bool
     valid_from: datetime | None
     valid_until: datetime | None
@@ -98,7 +99,7 @@ class PricingRule(Node):
             condition=r.condition,
             effect=r.effect,
             priority=r.priority,
-            stacking=r.stacking,
+            stacking=Stacking(r.stacking),
             active=r.active,
             valid_from=r.valid_from,
             valid_until=r.valid_until,
@@ -145,7 +146,7 @@ class PricingRuleInput:
     condition: str
     effect: str
     priority: int = 0
-    stacking: str = "STACK"
+    stacking: Stacking = Stacking.STACK
     active: bool = True
     valid_from: datetime | None = None
     valid_until: datetime | None = None
@@ -161,7 +162,7 @@ class PricingRuleInput:
             condition=self.condition,
             effect=self.effect,
             priority=self.priority,
-            stacking=self.stacking,
+            stacking=self.stacking.value,
             active=self.active,
             valid_from=self.valid_from,
             valid_until=self.valid_until,

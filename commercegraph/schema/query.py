@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -9,9 +11,19 @@ from commercegraph.context import Context
 from commercegraph.errors import NotFound
 from commercegraph.ids import from_global_id
 from commercegraph.resolvers import catalog, customer
-from commercegraph.schema.catalog import Product, ProductConnection, Store, StoreDistance
-from commercegraph.schema.common import GeoPointInput, IdentifierKind, Node
+from commercegraph.schema import product_search
+from commercegraph.schema.catalog import Product, Store, StoreDistance
+from commercegraph.schema.common import (
+    After,
+    Before,
+    First,
+    GeoPointInput,
+    IdentifierKind,
+    Last,
+    Node,
+)
 from commercegraph.schema.customer import Customer, Order
+from commercegraph.schema.product_search import ProductConnection, ProductSortInput
 
 
 async def resolve_node(ctx: Context, global_id: str) -> Node:
@@ -69,17 +81,29 @@ class Query:
     ) -> Product | None:
         return Product.of(await catalog.product_by_id_or_sku(info.context, id, sku))
 
-    @strawberry.field(description="Search the catalog; Relay pagination.")
+    @strawberry.field(
+        description="Search the catalog: sorted, with facets, paged forwards "
+        "(`first`/`after`) or backwards (`last`/`before`)."
+    )
     async def products(
         self,
         info: Info[Context, None],
-        query: str | None = None,
-        category: str | None = None,
-        first: int = 20,
-        after: str | None = None,
+        query: Annotated[
+            str | None, strawberry.argument(description="Words every product must match.")
+        ] = None,
+        category: Annotated[
+            str | None, strawberry.argument(description="A category's id or name.")
+        ] = None,
+        first: First = 20,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        sort: Annotated[
+            ProductSortInput | None,
+            strawberry.argument(description="The order; RELEVANCE when not given."),
+        ] = None,
     ) -> ProductConnection:
-        page = await catalog.search_products(info.context, query, category, first, after)
-        return ProductConnection.of(page)
+        return await product_search.search(info, query, category, first, after, last, before, sort)
 
     @strawberry.field(description="Stores, nearest first when `near` is given.")
     async def stores(

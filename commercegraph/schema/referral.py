@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from commercegraph.adapters.base import ReferralSummary
+from commercegraph.schema.enums import ReferralStatus
 
 
 @strawberry.type
@@ -24,4 +25,4 @@ class Referral:
 @strawberry.type
 class AppliedReferral:
     code: str
-    status: str
+    status: ReferralStatus

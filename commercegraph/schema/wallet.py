@@ -18,22 +18,18 @@ from commercegraph.resolvers import referrals
 from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import Money
 from commercegraph.schema.customer import LoyaltyAccount, PaymentMethod, Wallet
+from commercegraph.schema.enums import LoyaltyTier, PaymentMethodKind, ReferralStatus
 from commercegraph.schema.referral import AppliedReferral, Referral
 
 
-@strawberry.enum
+@strawberry.enum(description="What redeemed points become.")
 class RedemptionTarget(Enum):
-    WALLET_CREDIT = "WALLET_CREDIT"
-    ORDER_DISCOUNT = "ORDER_DISCOUNT"
-
-
-@strawberry.enum
-class PaymentMethodKind(Enum):
-    CARD = "CARD"
-    PAYPAL = "PAYPAL"
-    APPLE_PAY = "APPLE_PAY"
-    GOOGLE_PAY = "GOOGLE_PAY"
-    BANK_ACCOUNT = "BANK_ACCOUNT"
+    WALLET_CREDIT = strawberry.enum_value(
+        "WALLET_CREDIT", description="Stored value in the wallet, spendable on any order."
+    )
+    ORDER_DISCOUNT = strawberry.enum_value(
+        "ORDER_DISCOUNT", description="Reward credit that placeOrder takes off the next order."
+    )
 
 
 @strawberry.input(description="A provider token and what the label may show; never a card number.")
@@ -60,8 +56,8 @@ class OrderRewards:
     points_earned: int
     pending_points: int
     points: int
-    tier_before: str
-    tier_after: str
+    tier_before: LoyaltyTier
+    tier_after: LoyaltyTier
     reached_new_tier: bool
     points_to_next_tier: int | None
     multipliers: list[str]
@@ -73,8 +69,8 @@ class OrderRewards:
             points_earned=r.points_earned,
             pending_points=r.pending_points,
             points=r.points,
-            tier_before=r.tier_before,
-            tier_after=r.tier_after,
+            tier_before=LoyaltyTier(r.tier_before),
+            tier_after=LoyaltyTier(r.tier_after),
             reached_new_tier=r.reached_new_tier,
             points_to_next_tier=r.points_to_next_tier,
             multipliers=list(r.multipliers),
@@ -206,7 +202,7 @@ class WalletMutation:
     @strawberry.mutation(description="Say who referred you, before your first order.")
     async def apply_referral_code(self, info: Info[Context, None], code: str) -> AppliedReferral:
         record = await referrals.apply_referral_code(info.context, code)
-        return AppliedReferral(code=record.code, status=record.status)
+        return AppliedReferral(code=record.code, status=ReferralStatus(record.status))
 
     @strawberry.mutation(
         description="Pay one of your orders: reward credit first, then walletAmount from the "
