@@ -17,9 +17,9 @@ from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import referrals
 from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import Money
-from commercegraph.schema.customer import LoyaltyAccount, PaymentMethod, Wallet
 from commercegraph.schema.enums import LoyaltyTier, PaymentMethodKind, ReferralStatus
 from commercegraph.schema.referral import AppliedReferral, Referral
+from commercegraph.schema.wallet_types import LoyaltyAccount, PaymentMethod, Wallet
 
 
 @strawberry.enum(description="What redeemed points become.")
@@ -109,9 +109,7 @@ class OrderRefund:
 
 
 def _method(p: PaymentMethodRecord) -> PaymentMethod:
-    return PaymentMethod(
-        id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default
-    )
+    return PaymentMethod.of(p)
 
 
 async def _loyalty(info: Info[Context, None], customer_id: str) -> LoyaltyAccount | None:
