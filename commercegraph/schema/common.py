@@ -12,6 +12,7 @@ from strawberry.schema.types.base_scalars import wrap_parser
 
 from commercegraph.adapters.base import Money as MoneyRecord
 from commercegraph.adapters.base import Page
+from commercegraph.schema.described import described_enum
 from commercegraph.services.money import format_money
 
 DATE_TIME_SPEC = "https://scalars.graphql.org/andimarek/date-time"
@@ -92,30 +93,46 @@ class PageInfo:
         )
 
 
-@strawberry.enum(description="Where a customer is shopping.")
+@described_enum(
+    "Where a customer is shopping.",
+    WEB="The web shop.",
+    MOBILE_APP="The mobile app.",
+    STORE="A physical store's till.",
+    CALL_CENTER="Orders taken by phone.",
+    MARKETPLACE="A third-party marketplace.",
+)
 class Channel(Enum):
-    WEB = strawberry.enum_value("WEB", description="The web shop.")
-    MOBILE_APP = strawberry.enum_value("MOBILE_APP", description="The mobile app.")
-    STORE = strawberry.enum_value("STORE", description="A physical store's till.")
-    CALL_CENTER = strawberry.enum_value("CALL_CENTER", description="Orders taken by phone.")
-    MARKETPLACE = strawberry.enum_value("MARKETPLACE", description="A third-party marketplace.")
+    WEB = "WEB"
+    MOBILE_APP = "MOBILE_APP"
+    STORE = "STORE"
+    CALL_CENTER = "CALL_CENTER"
+    MARKETPLACE = "MARKETPLACE"
 
 
-@strawberry.enum(description="How an order reaches the customer.")
+@described_enum(
+    "How an order reaches the customer.",
+    SHIP="Shipped to an address.",
+    PICKUP="Collected at a store.",
+)
 class FulfillmentMethod(Enum):
-    SHIP = strawberry.enum_value("SHIP", description="Shipped to an address.")
-    PICKUP = strawberry.enum_value("PICKUP", description="Collected at a store.")
+    SHIP = "SHIP"
+    PICKUP = "PICKUP"
 
 
-@strawberry.enum(description="The kinds of identifier that can name a customer.")
+@described_enum(
+    "The kinds of identifier that can name a customer.",
+    EMAIL="An email address.",
+    PHONE="A phone number.",
+    LOYALTY_CARD="A loyalty card number.",
+    DEVICE="An app installation's device id.",
+    POS_CUSTOMER="The customer number in the stores' POS.",
+)
 class IdentifierKind(Enum):
-    EMAIL = strawberry.enum_value("EMAIL", description="An email address.")
-    PHONE = strawberry.enum_value("PHONE", description="A phone number.")
-    LOYALTY_CARD = strawberry.enum_value("LOYALTY_CARD", description="A loyalty card number.")
-    DEVICE = strawberry.enum_value("DEVICE", description="An app installation's device id.")
-    POS_CUSTOMER = strawberry.enum_value(
-        "POS_CUSTOMER", description="The customer number in the stores' POS."
-    )
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    LOYALTY_CARD = "LOYALTY_CARD"
+    DEVICE = "DEVICE"
+    POS_CUSTOMER = "POS_CUSTOMER"
 
 
 @strawberry.type(description="A point on the earth (WGS 84).")

@@ -16,9 +16,9 @@ from commercegraph.schema.enums import RfmSegment, ValueClass
 
 @strawberry.type(description="RFM scores, 1 (low) to 5 (high), as quintiles of the base.")
 class RfmScore:
-    recency: int
-    frequency: int
-    monetary: int
+    recency: int = strawberry.field(description="How recently they bought: 5 is most recent.")
+    frequency: int = strawberry.field(description="How often they buy: 5 is most often.")
+    monetary: int = strawberry.field(description="How much they spend: 5 is the most.")
     segment: RfmSegment = strawberry.field(description="Named segment, e.g. CHAMPIONS.")
     segment_key: str = strawberry.field(description="Its key, e.g. 'rfm:champions'.")
 
@@ -38,7 +38,7 @@ class RfmScore:
 @strawberry.type(description="Historical and predicted value (BG/NBD with Gamma-Gamma).")
 class LifetimeValue:
     historical: Money = strawberry.field(description="Everything spent so far.")
-    order_count: int
+    order_count: int = strawberry.field(description="Orders counted (cancelled ones left out).")
     predicted_12_months: Money | None = strawberry.field(
         name="predicted12Months", description="Expected spend over the next 12 months."
     )

@@ -8,176 +8,256 @@ from __future__ import annotations
 
 from enum import Enum
 
-import strawberry
-from strawberry import enum_value
+from commercegraph.schema.described import described_enum
 
 
-@strawberry.enum(description="Whether a cart can still change.")
+@described_enum(
+    "Whether a cart can still change.",
+    OPEN="Lines can be added, changed and removed.",
+    ORDERED="Checked out; the cart is closed.",
+)
 class CartStatus(Enum):
-    OPEN = enum_value("OPEN", description="Lines can be added, changed and removed.")
-    ORDERED = enum_value("ORDERED", description="Checked out; the cart is closed.")
+    OPEN = "OPEN"
+    ORDERED = "ORDERED"
 
 
-@strawberry.enum(description="How much of a product can be promised at one location.")
+@described_enum(
+    "How much of a product can be promised at one location.",
+    IN_STOCK="More than the product's low-stock threshold.",
+    LOW_STOCK="Some, at or under the low-stock threshold.",
+    OUT_OF_STOCK="Nothing available to promise.",
+)
 class StockStatus(Enum):
-    IN_STOCK = enum_value("IN_STOCK", description="More than the product's low-stock threshold.")
-    LOW_STOCK = enum_value("LOW_STOCK", description="Some, at or under the low-stock threshold.")
-    OUT_OF_STOCK = enum_value("OUT_OF_STOCK", description="Nothing available to promise.")
+    IN_STOCK = "IN_STOCK"
+    LOW_STOCK = "LOW_STOCK"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
 
 
-@strawberry.enum(description="Where an order is in its life.")
+@described_enum(
+    "Where an order is in its life.",
+    PLACED="Recorded and paid for; not yet shipped.",
+    SHIPPED="On its way to the customer.",
+    DELIVERED="Delivered to the shipping address.",
+    PICKED_UP="Collected at the pickup store.",
+    COMPLETED="Done: past delivery, pickup or a till.",
+    CANCELLED="Cancelled before it was fulfilled.",
+    REFUNDED="Paid back to the customer.",
+)
 class OrderStatus(Enum):
-    PLACED = enum_value("PLACED", description="Recorded and paid for; not yet shipped.")
-    SHIPPED = enum_value("SHIPPED", description="On its way to the customer.")
-    DELIVERED = enum_value("DELIVERED", description="Delivered to the shipping address.")
-    PICKED_UP = enum_value("PICKED_UP", description="Collected at the pickup store.")
-    COMPLETED = enum_value("COMPLETED", description="Done: past delivery, pickup or a till.")
-    CANCELLED = enum_value("CANCELLED", description="Cancelled before it was fulfilled.")
-    REFUNDED = enum_value("REFUNDED", description="Paid back to the customer.")
+    PLACED = "PLACED"
+    SHIPPED = "SHIPPED"
+    DELIVERED = "DELIVERED"
+    PICKED_UP = "PICKED_UP"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    REFUNDED = "REFUNDED"
 
 
-@strawberry.enum(description="How a segment was computed.")
+@described_enum(
+    "How a segment was computed.",
+    RFM="Recency, frequency and monetary scores.",
+    ABC="Class by share of revenue (A, B, C).",
+    BEHAVIOUR="A buying habit, e.g. deal seeker.",
+)
 class SegmentKind(Enum):
-    RFM = enum_value("RFM", description="Recency, frequency and monetary scores.")
-    ABC = enum_value("ABC", description="Class by share of revenue (A, B, C).")
-    BEHAVIOUR = enum_value("BEHAVIOUR", description="A buying habit, e.g. deal seeker.")
+    RFM = "RFM"
+    ABC = "ABC"
+    BEHAVIOUR = "BEHAVIOUR"
 
 
-@strawberry.enum(description="The named RFM segments, from the recency and frequency scores.")
+@described_enum(
+    "The named RFM segments, from the recency and frequency scores.",
+    CHAMPIONS="Bought recently, often and the most.",
+    LOYAL="Buy often and respond to rewards.",
+    POTENTIAL_LOYALIST="Recent customers with more than one order.",
+    NEW="Bought for the first time very recently.",
+    PROMISING="Recent shoppers who have not spent much.",
+    NEED_ATTENTION="Above average, but not bought lately.",
+    ABOUT_TO_SLEEP="Below average and fading.",
+    AT_RISK="Spent a lot and often, but long ago.",
+    CANNOT_LOSE_THEM="Made the biggest purchases, and have not returned.",
+    HIBERNATING="Last bought long ago; few orders.",
+    LOST="Lowest recency, frequency and spend.",
+)
 class RfmSegment(Enum):
-    CHAMPIONS = enum_value("champions", description="Bought recently, often and the most.")
-    LOYAL = enum_value("loyal", description="Buy often and respond to rewards.")
-    POTENTIAL_LOYALIST = enum_value(
-        "potential-loyalist", description="Recent customers with more than one order."
-    )
-    NEW = enum_value("new", description="Bought for the first time very recently.")
-    PROMISING = enum_value("promising", description="Recent shoppers who have not spent much.")
-    NEED_ATTENTION = enum_value(
-        "need-attention", description="Above average, but not bought lately."
-    )
-    ABOUT_TO_SLEEP = enum_value("about-to-sleep", description="Below average and fading.")
-    AT_RISK = enum_value("at-risk", description="Spent a lot and often, but long ago.")
-    CANNOT_LOSE_THEM = enum_value(
-        "cannot-lose-them", description="Made the biggest purchases, and have not returned."
-    )
-    HIBERNATING = enum_value("hibernating", description="Last bought long ago; few orders.")
-    LOST = enum_value("lost", description="Lowest recency, frequency and spend.")
+    CHAMPIONS = "champions"
+    LOYAL = "loyal"
+    POTENTIAL_LOYALIST = "potential-loyalist"
+    NEW = "new"
+    PROMISING = "promising"
+    NEED_ATTENTION = "need-attention"
+    ABOUT_TO_SLEEP = "about-to-sleep"
+    AT_RISK = "at-risk"
+    CANNOT_LOSE_THEM = "cannot-lose-them"
+    HIBERNATING = "hibernating"
+    LOST = "lost"
 
 
-@strawberry.enum(description="ABC class by share of revenue.")
+@described_enum(
+    "ABC class by share of revenue.",
+    A="The customers making the first 80% of revenue.",
+    B="The next 15% of revenue.",
+    C="The last 5% of revenue.",
+)
 class ValueClass(Enum):
-    A = enum_value("A", description="The customers making the first 80% of revenue.")
-    B = enum_value("B", description="The next 15% of revenue.")
-    C = enum_value("C", description="The last 5% of revenue.")
+    A = "A"
+    B = "B"
+    C = "C"
 
 
-@strawberry.enum(description="Loyalty tiers, lowest first; qualifying points decide the tier.")
+@described_enum(
+    "Loyalty tiers, lowest first; qualifying points decide the tier.",
+    BRONZE="Every member starts here.",
+    SILVER="1,000 qualifying points in 12 months.",
+    GOLD="3,000 qualifying points in 12 months.",
+    PLATINUM="8,000 qualifying points in 12 months.",
+)
 class LoyaltyTier(Enum):
-    BRONZE = enum_value("BRONZE", description="Every member starts here.")
-    SILVER = enum_value("SILVER", description="1,000 qualifying points in 12 months.")
-    GOLD = enum_value("GOLD", description="3,000 qualifying points in 12 months.")
-    PLATINUM = enum_value("PLATINUM", description="8,000 qualifying points in 12 months.")
+    BRONZE = "BRONZE"
+    SILVER = "SILVER"
+    GOLD = "GOLD"
+    PLATINUM = "PLATINUM"
 
 
-@strawberry.enum(description="What a wallet or points transaction did.")
+@described_enum(
+    "What a wallet or points transaction did.",
+    TOP_UP="Stored value bought with a payment method.",
+    PAYMENT="Paid for an order.",
+    REFUND="An order's wallet payment given back.",
+    REDEEM="Points turned into credit.",
+    MERGE_TRANSFER="Moved from a customer merged into this one.",
+    OPENING="The balance the account was opened with.",
+    EARN="Points earned by an order.",
+    EARN_REVERSAL="Points taken back on a refund.",
+    EXPIRE="Points that reached their expiry date.",
+    RELEASE="Pending points that became available.",
+)
 class WalletTransactionKind(Enum):
-    TOP_UP = enum_value("TOP_UP", description="Stored value bought with a payment method.")
-    PAYMENT = enum_value("PAYMENT", description="Paid for an order.")
-    REFUND = enum_value("REFUND", description="An order's wallet payment given back.")
-    REDEEM = enum_value("REDEEM", description="Points turned into credit.")
-    MERGE_TRANSFER = enum_value(
-        "MERGE_TRANSFER", description="Moved from a customer merged into this one."
-    )
-    OPENING = enum_value("OPENING", description="The balance the account was opened with.")
-    EARN = enum_value("EARN", description="Points earned by an order.")
-    EARN_REVERSAL = enum_value("EARN_REVERSAL", description="Points taken back on a refund.")
-    EXPIRE = enum_value("EXPIRE", description="Points that reached their expiry date.")
-    RELEASE = enum_value("RELEASE", description="Pending points that became available.")
+    TOP_UP = "TOP_UP"
+    PAYMENT = "PAYMENT"
+    REFUND = "REFUND"
+    REDEEM = "REDEEM"
+    MERGE_TRANSFER = "MERGE_TRANSFER"
+    OPENING = "OPENING"
+    EARN = "EARN"
+    EARN_REVERSAL = "EARN_REVERSAL"
+    EXPIRE = "EXPIRE"
+    RELEASE = "RELEASE"
 
 
-@strawberry.enum(description="How a bundle came to be and how its sets are made.")
+@described_enum(
+    "How a bundle came to be and how its sets are made.",
+    FIXED="A curated set: every component, every time.",
+    MIX_AND_MATCH="Pick `pickCount` of the components; the set is discounted.",
+    FREQUENTLY_BOUGHT_TOGETHER="Mined from orders that held all of them.",
+)
 class BundleKind(Enum):
-    FIXED = enum_value("FIXED", description="A curated set: every component, every time.")
-    MIX_AND_MATCH = enum_value(
-        "MIX_AND_MATCH", description="Pick `pickCount` of the components; the set is discounted."
-    )
-    FREQUENTLY_BOUGHT_TOGETHER = enum_value(
-        "FREQUENTLY_BOUGHT_TOGETHER", description="Mined from orders that held all of them."
-    )
+    FIXED = "FIXED"
+    MIX_AND_MATCH = "MIX_AND_MATCH"
+    FREQUENTLY_BOUGHT_TOGETHER = "FREQUENTLY_BOUGHT_TOGETHER"
 
 
-@strawberry.enum(description="Why an item is on the shopping list.")
+@described_enum(
+    "Why an item is on the shopping list.",
+    EXPLICIT="The customer put it there.",
+    REPLENISHMENT="Inferred: bought at regular intervals and due again.",
+)
 class ShoppingListSource(Enum):
-    EXPLICIT = enum_value("EXPLICIT", description="The customer put it there.")
-    REPLENISHMENT = enum_value(
-        "REPLENISHMENT", description="Inferred: bought at regular intervals and due again."
-    )
+    EXPLICIT = "EXPLICIT"
+    REPLENISHMENT = "REPLENISHMENT"
 
 
-@strawberry.enum(description="What an offer is about.")
+@described_enum(
+    "What an offer is about.",
+    AVAILABLE_IN_STORE="A product the customer looked at is in a nearby store.",
+    PICKUP_INCENTIVE="A reason to pick up in store instead of shipping.",
+    REPLENISHMENT_REMINDER="Something bought regularly is due again.",
+    ABANDONED_CART="An open cart left unchanged for a while.",
+    REWARD_LEVEL="Close to the next loyalty tier or a reward.",
+)
 class OfferKind(Enum):
-    AVAILABLE_IN_STORE = enum_value(
-        "AVAILABLE_IN_STORE", description="A product the customer looked at is in a nearby store."
-    )
-    PICKUP_INCENTIVE = enum_value(
-        "PICKUP_INCENTIVE", description="A reason to pick up in store instead of shipping."
-    )
-    REPLENISHMENT_REMINDER = enum_value(
-        "REPLENISHMENT_REMINDER", description="Something bought regularly is due again."
-    )
-    ABANDONED_CART = enum_value(
-        "ABANDONED_CART", description="An open cart left unchanged for a while."
-    )
-    REWARD_LEVEL = enum_value(
-        "REWARD_LEVEL", description="Close to the next loyalty tier or a reward."
-    )
+    AVAILABLE_IN_STORE = "AVAILABLE_IN_STORE"
+    PICKUP_INCENTIVE = "PICKUP_INCENTIVE"
+    REPLENISHMENT_REMINDER = "REPLENISHMENT_REMINDER"
+    ABANDONED_CART = "ABANDONED_CART"
+    REWARD_LEVEL = "REWARD_LEVEL"
 
 
-@strawberry.enum(description="How a pricing rule combines with the others that apply.")
+@described_enum(
+    "How a pricing rule combines with the others that apply.",
+    STACK="Applies together with the other rules.",
+    EXCLUSIVE="Applies alone when it matches (the first such in order).",
+    STOP_AFTER="Applies, and ends the line's list: no later rule applies.",
+)
 class Stacking(Enum):
-    STACK = enum_value("STACK", description="Applies together with the other rules.")
-    EXCLUSIVE = enum_value(
-        "EXCLUSIVE", description="Applies alone when it matches (the first such in order)."
-    )
-    STOP_AFTER = enum_value(
-        "STOP_AFTER", description="Applies, and ends the line's list: no later rule applies."
-    )
+    STACK = "STACK"
+    EXCLUSIVE = "EXCLUSIVE"
+    STOP_AFTER = "STOP_AFTER"
 
 
-@strawberry.enum(description="What a saved version of a pricing rule did.")
+@described_enum(
+    "What a saved version of a pricing rule did.",
+    CREATED="The first version.",
+    UPDATED="A later edit.",
+    DELETED="The rule was deleted; its history stays.",
+)
 class PricingRuleChange(Enum):
-    CREATED = enum_value("CREATED", description="The first version.")
-    UPDATED = enum_value("UPDATED", description="A later edit.")
-    DELETED = enum_value("DELETED", description="The rule was deleted; its history stays.")
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
 
 
-@strawberry.enum(description="Where a referral stands.")
+@described_enum(
+    "Where a referral stands.",
+    PENDING="Recorded; the friend has no completed order yet.",
+    REWARDED="The friend's order completed; points paid.",
+)
 class ReferralStatus(Enum):
-    PENDING = enum_value("PENDING", description="Recorded; the friend has no completed order yet.")
-    REWARDED = enum_value("REWARDED", description="The friend's order completed; points paid.")
+    PENDING = "PENDING"
+    REWARDED = "REWARDED"
 
 
-@strawberry.enum(description="The kinds of backend the gateway composes.")
+@described_enum(
+    "The kinds of backend the gateway composes.",
+    COMMERCE="Catalog, carts and orders.",
+    CONTENT="The CMS: titles, copy and images.",
+    CUSTOMER="Customer records, identities and consent.",
+    PRICING="Base prices per sku and currency.",
+    INVENTORY="Locations and stock.",
+    WALLET="Stored value, payment methods and loyalty points.",
+)
 class BackendDomain(Enum):
-    COMMERCE = enum_value("commerce", description="Catalog, carts and orders.")
-    CONTENT = enum_value("content", description="The CMS: titles, copy and images.")
-    CUSTOMER = enum_value("customer", description="Customer records, identities and consent.")
-    PRICING = enum_value("pricing", description="Base prices per sku and currency.")
-    INVENTORY = enum_value("inventory", description="Locations and stock.")
-    WALLET = enum_value("wallet", description="Stored value, payment methods and loyalty points.")
+    COMMERCE = "commerce"
+    CONTENT = "content"
+    CUSTOMER = "customer"
+    PRICING = "pricing"
+    INVENTORY = "inventory"
+    WALLET = "wallet"
 
 
-@strawberry.enum(description="A backend's circuit breaker state.")
+@described_enum(
+    "A backend's circuit breaker state.",
+    CLOSED="Calls go through.",
+    OPEN="Calls fail fast until the cool-down ends.",
+    HALF_OPEN="A trial call decides whether to close.",
+)
 class CircuitState(Enum):
-    CLOSED = enum_value("CLOSED", description="Calls go through.")
-    OPEN = enum_value("OPEN", description="Calls fail fast until the cool-down ends.")
-    HALF_OPEN = enum_value("HALF_OPEN", description="A trial call decides whether to close.")
+    CLOSED = "CLOSED"
+    OPEN = "OPEN"
+    HALF_OPEN = "HALF_OPEN"
 
 
-@strawberry.enum(description="The kinds of payment method a wallet can hold.")
+@described_enum(
+    "The kinds of payment method a wallet can hold.",
+    CARD="A debit or credit card.",
+    PAYPAL="A PayPal account.",
+    APPLE_PAY="Apple Pay.",
+    GOOGLE_PAY="Google Pay.",
+    BANK_ACCOUNT="A bank account (direct debit).",
+)
 class PaymentMethodKind(Enum):
-    CARD = enum_value("CARD", description="A debit or credit card.")
-    PAYPAL = enum_value("PAYPAL", description="A PayPal account.")
-    APPLE_PAY = enum_value("APPLE_PAY", description="Apple Pay.")
-    GOOGLE_PAY = enum_value("GOOGLE_PAY", description="Google Pay.")
-    BANK_ACCOUNT = enum_value("BANK_ACCOUNT", description="A bank account (direct debit).")
+    CARD = "CARD"
+    PAYPAL = "PAYPAL"
+    APPLE_PAY = "APPLE_PAY"
+    GOOGLE_PAY = "GOOGLE_PAY"
+    BANK_ACCOUNT = "BANK_ACCOUNT"

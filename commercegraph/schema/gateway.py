@@ -11,17 +11,19 @@ from commercegraph.context import Context
 from commercegraph.schema.enums import BackendDomain, CircuitState
 
 
-@strawberry.type
+@strawberry.type(description="One backend as this gateway process sees it.")
 class BackendStatus:
-    name: str
-    domain: BackendDomain
-    adapter: str
-    healthy: bool
+    name: str = strawberry.field(description="The backend: a host and port, or the native store.")
+    domain: BackendDomain = strawberry.field(description="What the backend serves.")
+    adapter: str = strawberry.field(
+        description="The adapter serving it, e.g. 'native' or 'rest' (plug-ins add more)."
+    )
+    healthy: bool = strawberry.field(description="Its last calls succeeded.")
     circuit: CircuitState = strawberry.field(description="CLOSED, OPEN or HALF_OPEN.")
     latency_p50_ms: float | None = strawberry.field(
         description="Median latency of the backend's recent calls in this process."
     )
-    calls: int
+    calls: int = strawberry.field(description="Calls made to it by this process.")
 
 
 @strawberry.type

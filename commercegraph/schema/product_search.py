@@ -12,30 +12,32 @@ from commercegraph.context import Context
 from commercegraph.resolvers import catalog as resolve
 from commercegraph.schema.catalog import Product
 from commercegraph.schema.common import PageInfo
+from commercegraph.schema.described import described_enum
 
 
-@strawberry.enum(description="What products can be sorted by.")
+@described_enum(
+    "What products can be sorted by.",
+    RELEVANCE="How many of the query's words the name holds (ties by id); best first by default.",
+    NAME="The name, A to Z by default.",
+    PRICE="The list price (before rules) in the sort's currency, cheapest first by default; "
+    "products without one come last.",
+    NEWEST="The release date, newest first by default.",
+)
 class ProductSortField(Enum):
-    RELEVANCE = strawberry.enum_value(
-        "RELEVANCE",
-        description="How many of the query's words the name holds (ties by id); "
-        "best first by default.",
-    )
-    NAME = strawberry.enum_value("NAME", description="The name, A to Z by default.")
-    PRICE = strawberry.enum_value(
-        "PRICE",
-        description="The list price (before rules) in the sort's currency, cheapest first by "
-        "default; products without one come last.",
-    )
-    NEWEST = strawberry.enum_value(
-        "NEWEST", description="The release date, newest first by default."
-    )
+    RELEVANCE = "RELEVANCE"
+    NAME = "NAME"
+    PRICE = "PRICE"
+    NEWEST = "NEWEST"
 
 
-@strawberry.enum(description="Which way a sort runs over the field's values.")
+@described_enum(
+    "Which way a sort runs over the field's values.",
+    ASC="Smallest, earliest or A first.",
+    DESC="Largest, latest or Z first.",
+)
 class SortDirection(Enum):
-    ASC = strawberry.enum_value("ASC", description="Smallest, earliest or A first.")
-    DESC = strawberry.enum_value("DESC", description="Largest, latest or Z first.")
+    ASC = "ASC"
+    DESC = "DESC"
 
 
 @strawberry.input(description="How to order a product search.")

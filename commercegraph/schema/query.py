@@ -20,10 +20,14 @@ from commercegraph.schema.common import (
     GeoPointInput,
     IdentifierKind,
     Last,
+    Near,
     Node,
+    RadiusKm,
 )
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.product_search import ProductConnection, ProductSortInput
+
+GlobalId = Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
 
 
 async def resolve_node(ctx: Context, global_id: str) -> Node:
@@ -40,7 +44,7 @@ async def resolve_node(ctx: Context, global_id: str) -> Node:
         if order is not None:
             ctx.caller.require_customer_access(order.customer_id)
             return Order.of(order)
-    elif type_name in ("Cart", "Bundle"):  # issue 5
+    elif type_name in ("Cart", "Bundle"):
         from commercegraph.schema.inventory import node as inventory_node
 
         return await inventory_node(ctx, type_name, local_id, global_id)
@@ -54,7 +58,7 @@ async def resolve_node(ctx: Context, global_id: str) -> Node:
 @strawberry.type
 class Query:
     @strawberry.field(description="Any object by its global ID, if the caller may see it.")
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info[Context, None], id: GlobalId) -> Node | None:
         return await resolve_node(info.context, id)
 
     @strawberry.field(description="The caller, from the bearer token (customer scope).")
@@ -62,7 +66,7 @@ class Query:
         return Customer.of(await customer.me(info.context))
 
     @strawberry.field(description="A customer by ID (staff scope).")
-    async def customer(self, info: Info[Context, None], id: strawberry.ID) -> Customer | None:
+    async def customer(self, info: Info[Context, None], id: GlobalId) -> Customer | None:
         info.context.caller.require_staff()
         node = await resolve_node(info.context, id)
         if not isinstance(node, Customer):
@@ -71,13 +75,21 @@ class Query:
 
     @strawberry.field(description="A customer by any of their identifiers (staff scope).")
     async def customer_by_identifier(
-        self, info: Info[Context, None], kind: IdentifierKind, value: str
+        self,
+        info: Info[Context, None],
+        kind: Annotated[IdentifierKind, strawberry.argument(description="The identifier's kind.")],
+        value: Annotated[str, strawberry.argument(description="The identifier itself.")],
     ) -> Customer | None:
         return Customer.of(await customer.by_identifier(info.context, kind.value, value))
 
     @strawberry.field(description="One product by global ID or by sku.")
     async def product(
-        self, info: Info[Context, None], id: strawberry.ID | None = None, sku: str | None = None
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The product's global ID.")
+        ] = None,
+        sku: Annotated[str | None, strawberry.argument(description="The product's sku.")] = None,
     ) -> Product | None:
         return Product.of(await catalog.product_by_id_or_sku(info.context, id, sku))
 
@@ -109,9 +121,9 @@ class Query:
     async def stores(
         self,
         info: Info[Context, None],
-        near: GeoPointInput | None = None,
-        radius_km: float | None = None,
-        first: int = 10,
+        near: Near = None,
+        radius_km: RadiusKm = None,
+        first: First = 10,
     ) -> list[Store]:
         point = (near.lat, near.lon) if near else None
         return [
@@ -123,9 +135,9 @@ class Query:
     async def stores_by_distance(
         self,
         info: Info[Context, None],
-        near: GeoPointInput,
-        radius_km: float | None = None,
-        first: int = 10,
+        near: Annotated[GeoPointInput, strawberry.argument(description="Where to measure from.")],
+        radius_km: RadiusKm = None,
+        first: First = 10,
     ) -> list[StoreDistance]:
         found = await catalog.stores_near(info.context, (near.lat, near.lon), radius_km, first)
         return [

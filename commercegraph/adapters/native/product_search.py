@@ -69,7 +69,7 @@ def sort_key(
     if search.sort == "NAME":
         return func.lower(m.Product.name), str
     if search.sort == "NEWEST":
-        return m.Product.released_at, datetime.fromisoformat
+        return m.Product.released_at.expression, datetime.fromisoformat
     if search.sort == "PRICE":
         missing = -1 if descending else NO_PRICE_LAST
         return func.coalesce(_list_price(search.currency or default_currency), missing), int
@@ -149,7 +149,7 @@ async def search(
     else:
         order = (key.desc() if desc else key.asc(), m.Product.id.asc())
     rows = (await session.execute(stmt.order_by(*order).limit(limit + 1))).all()
-    page_rows = rows[:limit]
+    page_rows = list(rows[:limit])
     if backwards:
         page_rows.reverse()
     items = [to_record(r[:-1]) for r in page_rows]
