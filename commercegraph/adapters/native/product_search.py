@@ -62,8 +62,8 @@ def _list_price(currency: str) -> ColumnElement[int]:
 
 def sort_key(
     search: ProductSearch, descending: bool, default_currency: str
-) -> tuple[ColumnElement[Any], Callable[[Any], Any]]:
-    """The SQL sort key and how a cursor's stored key turns back into a bind value."""
+) -> tuple[ColumnElement[Any] | None, Callable[[Any], Any]]:
+    """The SQL sort key (None: by id alone) and how a cursor's key becomes a bind value."""
     if search.sort not in PRODUCT_SORT_FIELDS:
         raise BadUserInput(f"Cannot sort products by {search.sort!r}", argument="sort")
     if search.sort == "NAME":
@@ -74,6 +74,8 @@ def sort_key(
         missing = -1 if descending else NO_PRICE_LAST
         return func.coalesce(_list_price(search.currency or default_currency), missing), int
     words = (search.query or "").lower().split()
+    if not words:  # every product is as relevant: the primary key's order, an index scan
+        return None, int
     hits = [
         case((func.lower(m.Product.name).contains(w, autoescape=True), 1), else_=0) for w in words
     ]
@@ -83,14 +85,15 @@ def sort_key(
     return score, int
 
 
-def _after(key: ColumnElement[Any], value: Any, product_id: str, key_desc: bool) -> Any:
-    beyond = key < value if key_desc else key > value
-    return or_(beyond, and_(key == value, m.Product.id > product_id))
-
-
-def _before(key: ColumnElement[Any], value: Any, product_id: str, key_desc: bool) -> Any:
-    beyond = key > value if key_desc else key < value
-    return or_(beyond, and_(key == value, m.Product.id < product_id))
+def _beyond(
+    key: ColumnElement[Any] | None, value: Any, product_id: str, key_desc: bool, back: bool
+) -> Any:
+    """Rows past the cursor: after it in sort order, or before it when paging back."""
+    past_id = m.Product.id < product_id if back else m.Product.id > product_id
+    if key is None:
+        return past_id
+    ahead = key < value if key_desc != back else key > value
+    return or_(ahead, and_(key == value, past_id))
 
 
 def _cursor_value(raw: Any) -> Any:
@@ -134,20 +137,22 @@ async def search(
     key, parse = sort_key(search, desc, default_currency)
     backwards = search.last is not None
     limit = search.last if search.last is not None else search.first
-    stmt = select_products().add_columns(key).where(*where)
+    stmt = select_products().add_columns(literal(0) if key is None else key).where(*where)
     cursor = search.before if backwards else search.after
     if cursor:
-        value, product_id = _decode(search, cursor, "before" if backwards else "after")
+        argument = "before" if backwards else "after"
+        value, product_id = _decode(search, cursor, argument)
         try:
             bound = parse(value)
         except (TypeError, ValueError) as exc:
-            raise BadUserInput("Malformed cursor", argument="after") from exc
-        edge = _before if backwards else _after
-        stmt = stmt.where(edge(key, bound, product_id, desc))
-    if backwards:  # walk from the cursor towards the start, then put the page in order
-        order = (key.asc() if desc else key.desc(), m.Product.id.desc())
+            raise BadUserInput("Malformed cursor", argument=argument) from exc
+        stmt = stmt.where(_beyond(key, bound, product_id, desc, backwards))
+    # paging back walks from the cursor towards the start; the page is put in order below
+    by_id = m.Product.id.desc() if backwards else m.Product.id.asc()
+    if key is None:
+        order: tuple[Any, ...] = (by_id,)
     else:
-        order = (key.desc() if desc else key.asc(), m.Product.id.asc())
+        order = (key.desc() if desc != backwards else key.asc(), by_id)
     rows = (await session.execute(stmt.order_by(*order).limit(limit + 1))).all()
     page_rows = list(rows[:limit])
     if backwards:
