@@ -106,7 +106,13 @@ class Query:
         category: Annotated[
             str | None, strawberry.argument(description="A category's id or name.")
         ] = None,
-        first: First = 20,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="How many products from the start (at most the page limit); "
+                "ignored when `last` is given."
+            ),
+        ] = 20,
         after: After = None,
         last: Last = None,
         before: Before = None,
