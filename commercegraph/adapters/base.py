@@ -118,7 +118,7 @@ class OrderRecord:
     discount: Money
     fulfillment: str
     store_id: str | None
-    status: str
+    status: str  # PLACED | SHIPPED | DELIVERED | PICKED_UP | COMPLETED | CANCELLED | REFUNDED
     lines: tuple[OrderLineRecord, ...]
 
 
@@ -143,7 +143,7 @@ class CartRecord:
     customer_id: str | None
     channel: str
     currency: str
-    status: str
+    status: str  # OPEN | ORDERED
     lines: tuple[CartLineRecord, ...]
 
 
