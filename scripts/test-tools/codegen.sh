@@ -28,7 +28,8 @@ trap 'rm -rf "$staging"' EXIT
 cp "$here/codegen/package.json" "$lock" "$staging/"
 # npm ci installs exactly the lock; a half-finished install never takes the final name
 npm ci --prefix "$staging" --no-audit --no-fund --loglevel=error >&2
-rm -rf "$dir"
-mv "$staging" "$dir"
-trap - EXIT
+rm -rf "$dir"  # an incomplete leftover: a complete install returned above
+if mv -T "$staging" "$dir" 2>/dev/null; then
+    trap - EXIT
+fi  # else a concurrent run finished first; its copy is the same lock, ours is dropped
 echo "$dir"
