@@ -40,6 +40,10 @@ class Loaders:
         return _loader(self.registry.commerce.search_products)
 
     @cached_property
+    def product_facets(self) -> DataLoader[Any, Any]:  # ProductSearch -> ProductFacets
+        return _loader(self.registry.commerce.product_facets)
+
+    @cached_property
     def category_by_id(self) -> DataLoader[Any, Any]:  # str -> CategoryRecord | None
         return _loader(self.registry.commerce.categories_by_id)
 
@@ -58,6 +62,10 @@ class Loaders:
     @cached_property
     def cart_by_id(self) -> DataLoader[Any, Any]:  # str -> CartRecord | None
         return _loader(self.registry.commerce.carts_by_id)
+
+    @cached_property
+    def carts(self) -> DataLoader[Any, Any]:  # CartQuery -> Page[CartRecord]
+        return _loader(self.registry.commerce.carts_for_customers)
 
     # content
     @cached_property

@@ -51,14 +51,43 @@ class CategoryRecord:
     parent_id: str | None
 
 
+PRODUCT_SORT_FIELDS = ("RELEVANCE", "NAME", "PRICE", "NEWEST")
+
+
 @dataclass(frozen=True, slots=True)
 class ProductSearch:
-    """A search key; hashable so identical searches in one request are made once."""
+    """A search key; hashable so identical searches in one request are made once.
+
+    ``sort`` is one of ``PRODUCT_SORT_FIELDS``; ``descending`` None means the field's
+    natural order (RELEVANCE and NEWEST descending, NAME and PRICE ascending); PRICE
+    orders by the list price in ``currency``, products without one last. Ties go by
+    product id. With ``last`` the page is the last items before ``before`` (or of the
+    whole result), still in sort order; ``first``/``after`` then do not apply.
+    """
 
     query: str | None = None
     category: str | None = None
     first: int = 20
     after: str | None = None
+    sort: str = "RELEVANCE"
+    descending: bool | None = None
+    currency: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacets:
+    """How many products of a search each brand and each category holds, most first."""
+
+    brands: tuple[FacetCount, ...]
+    categories: tuple[FacetCount, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +97,7 @@ class Page(Generic[T]):
     end_cursor: str | None
     total_count: int | None = None
     cursors: tuple[str, ...] = ()
+    has_previous_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +118,7 @@ class OrderRecord:
     discount: Money
     fulfillment: str
     store_id: str | None
-    status: str
+    status: str  # PLACED | SHIPPED | DELIVERED | PICKED_UP | COMPLETED | CANCELLED | REFUNDED
     lines: tuple[OrderLineRecord, ...]
 
 
@@ -113,8 +143,16 @@ class CartRecord:
     customer_id: str | None
     channel: str
     currency: str
-    status: str
+    status: str  # OPEN | ORDERED
     lines: tuple[CartLineRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CartQuery:
+    customer_id: str
+    first: int = 10
+    after: str | None = None
+    status: str | None = None  # OPEN or ORDERED; None is every cart
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +253,10 @@ class CommerceBackend(Protocol):
     async def search_products(
         self, searches: Sequence[ProductSearch]
     ) -> list[Page[ProductRecord]]: ...
+    async def product_facets(self, searches: Sequence[ProductSearch]) -> list[ProductFacets]:
+        """Brand and category counts over each search's whole result (paging ignored)."""
+        ...
+
     async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]: ...
     async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
         """``(product_id, relation kind)`` → related product ids."""
@@ -225,6 +267,10 @@ class CommerceBackend(Protocol):
         self, queries: Sequence[OrderQuery]
     ) -> list[Page[OrderRecord]]: ...
     async def carts_by_id(self, ids: Sequence[str]) -> list[CartRecord | None]: ...
+    async def carts_for_customers(self, queries: Sequence[CartQuery]) -> list[Page[CartRecord]]:
+        """Each customer's carts, most recently changed first."""
+        ...
+
     async def create_cart(
         self, customer_id: str | None, channel: str, currency: str
     ) -> CartRecord: ...
@@ -232,6 +278,13 @@ class CommerceBackend(Protocol):
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
     ) -> CartRecord:
         """Add ``quantity`` of ``sku`` (merging with an existing line); 0 or less removes."""
+        ...
+
+    async def replace_cart_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
+    ) -> CartRecord:
+        """Make the line of ``sku`` (and ``bundle_id``) hold exactly ``quantity``; 0 removes
+        it. Setting the quantity it already has changes nothing."""
         ...
 
     async def record_external_order(self, order: ExternalOrder) -> OrderRecord:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commercegraph.adapters.base import (
+    CartQuery,
     CommerceBackend,
     ContentBackend,
     ContentKey,
@@ -89,6 +90,10 @@ async def check_commerce(adapter: CommerceBackend, fx: ContractFixture) -> None:
         "search_products: pages do not overlap",
     )
 
+    await _check_search_orders_and_facets(adapter)
+    (no_carts,) = await adapter.carts_for_customers([CartQuery(MISSING)])
+    _expect(not no_carts.items and no_carts.total_count == 0, "carts: none for a stranger")
+
     queries = [OrderQuery(fx.customer_id, first=2), OrderQuery(MISSING, first=2)]
     orders = await adapter.orders_for_customers(queries)
     _batch_shape(orders, queries, "orders_for_customers")
@@ -101,6 +106,39 @@ async def check_commerce(adapter: CommerceBackend, fx: ContractFixture) -> None:
     order_id = orders[0].items[0].id
     by_id = await adapter.orders_by_id([order_id, MISSING])
     _expect(by_id[0] is not None and by_id[0].id == order_id and by_id[1] is None, "orders_by_id")
+
+
+async def _check_search_orders_and_facets(adapter: CommerceBackend) -> None:
+    by_name = ProductSearch(first=4, sort="NAME")
+    z_to_a = ProductSearch(first=4, sort="NAME", descending=True)
+    (ascending, descending) = await adapter.search_products([by_name, z_to_a])
+    names = [p.name.lower() for p in ascending.items]
+    _expect(names == sorted(names), "search_products: NAME sorts A to Z")
+    back = [p.name.lower() for p in descending.items]
+    _expect(back == sorted(back, reverse=True), "search_products: descending NAME is Z to A")
+    (following,) = await adapter.search_products(
+        [ProductSearch(first=4, sort="NAME", after=ascending.end_cursor)]
+    )
+    (before,) = await adapter.search_products(
+        [ProductSearch(sort="NAME", last=4, before=following.cursors[0])]
+    )
+    _expect(
+        [p.id for p in before.items] == [p.id for p in ascending.items],
+        "search_products: last/before walks back to the page before",
+    )
+    _expect(not before.has_previous_page, "search_products: nothing before the first page")
+    (tail,) = await adapter.search_products([ProductSearch(sort="NAME", last=2)])
+    _expect(
+        len(tail.items) == 2 and tail.has_previous_page and not tail.has_next_page,
+        "search_products: last without before is the end of the list",
+    )
+    (facets,) = await adapter.product_facets([ProductSearch()])
+    counts = [f.count for f in facets.brands]
+    _expect(bool(counts) and counts == sorted(counts, reverse=True), "product_facets: most first")
+    _expect(
+        sum(f.count for f in facets.categories) <= (ascending.total_count or 0),
+        "product_facets: no more products per category than the search holds",
+    )
 
 
 async def check_content(adapter: ContentBackend, fx: ContractFixture) -> None:

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from commercegraph.adapters.base import BundleRecord, CartLineRecord, CartRecord, ProductRecord
+from commercegraph.adapters.base import (
+    BundleRecord,
+    CartLineRecord,
+    CartQuery,
+    CartRecord,
+    Page,
+    ProductRecord,
+)
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.ids import expect_global_id
-from commercegraph.resolvers.catalog import check_currency, check_quantity
+from commercegraph.resolvers.catalog import MAX_QUANTITY, check_currency, check_quantity
 from commercegraph.services.bundles import MIX_AND_MATCH
+from commercegraph.services.pagination import check_first
 
 MAX_SKU_LENGTH = 64
 
@@ -66,6 +74,25 @@ async def add_cart_line(ctx: Context, cart_id: str, sku: str, quantity: int) -> 
         )
     await product_for_sku(ctx, sku)
     return await ctx.registry.commerce.set_cart_line(cart.id, sku, quantity)
+
+
+async def set_cart_line_quantity(ctx: Context, cart_id: str, sku: str, quantity: int) -> CartRecord:
+    """Idempotent: the line ends holding ``quantity`` however often this is sent."""
+    if not 0 <= quantity <= MAX_QUANTITY:
+        raise BadUserInput(f"`quantity` must be between 0 and {MAX_QUANTITY}", argument="quantity")
+    cart = await open_cart(ctx, cart_id)
+    await product_for_sku(ctx, sku)
+    return await ctx.registry.commerce.replace_cart_line(cart.id, sku, quantity)
+
+
+async def customer_carts(
+    ctx: Context, customer_id: str, first: int, after: str | None, status: str | None
+) -> Page[CartRecord]:
+    check_first(first, ctx.settings.max_page_size)
+    page: Page[CartRecord] = await ctx.loaders.carts.load(
+        CartQuery(customer_id, first, after, status)
+    )
+    return page
 
 
 async def remove_cart_line(

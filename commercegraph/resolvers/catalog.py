@@ -13,6 +13,7 @@ from commercegraph.adapters.base import (
     LocationRecord,
     Money,
     Page,
+    ProductFacets,
     ProductRecord,
     ProductSearch,
     StockRecord,
@@ -59,16 +60,54 @@ async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) ->
     return product
 
 
-async def search_products(
-    ctx: Context, query: str | None, category: str | None, first: int, after: str | None
-) -> Page[ProductRecord]:
+def product_search(
+    ctx: Context,
+    query: str | None,
+    category: str | None,
+    first: int,
+    after: str | None,
+    *,
+    sort: str = "RELEVANCE",
+    descending: bool | None = None,
+    currency: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ProductSearch:
+    """The search key, checked: one direction of paging, page sizes within the limit."""
     check_first(first, ctx.settings.max_page_size)
     if query is not None and len(query) > 200:
         raise BadUserInput("`query` must be at most 200 characters", argument="query")
-    search = ProductSearch(query=query or None, category=category or None, first=first, after=after)
+    if last is not None:
+        check_first(last, ctx.settings.max_page_size, "last")
+        if after is not None:
+            raise BadUserInput("Page with `first`/`after` or `last`/`before`", argument="after")
+    elif before is not None:
+        raise BadUserInput("`before` pages backwards: give `last` with it", argument="before")
+    code = check_currency(ctx, currency) if sort == "PRICE" else None
+    return ProductSearch(
+        query=query or None,
+        category=category or None,
+        first=first,
+        after=after,
+        sort=sort,
+        descending=descending,
+        currency=code,
+        last=last,
+        before=before,
+    )
+
+
+async def search_products(ctx: Context, search: ProductSearch) -> Page[ProductRecord]:
     page: Page[ProductRecord] = await ctx.loaders.product_search.load(search)
     remember_products(ctx, page.items)
     return page
+
+
+async def product_facets(ctx: Context, search: ProductSearch) -> ProductFacets:
+    """Facets ignore paging and order, so every page of one search shares one call."""
+    whole = ProductSearch(query=search.query, category=search.category)
+    facets: ProductFacets = await ctx.loaders.product_facets.load(whole)
+    return facets
 
 
 def remember_products(ctx: Context, products: Sequence[ProductRecord]) -> None:

@@ -75,9 +75,7 @@ async def _related(
         # strongly. Before any mining has run, the basket statistics stand alone.
         partners = await src.mined_partners(ctx, anchor)
         if partners:
-            co = {
-                sku: co.get(sku) or CoPurchase(sku, 0, MIN_FBT_CONFIDENCE) for sku in partners
-            }
+            co = {sku: co.get(sku) or CoPurchase(sku, 0, MIN_FBT_CONFIDENCE) for sku in partners}
     by_id = await asyncio.gather(*(ctx.loaders.product_by_id.load(i) for i in accessory_ids))
     by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in co))
     found: dict[str, tuple[ProductRecord, bool, CoPurchase | None]] = {}

@@ -8,11 +8,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
+from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
@@ -56,18 +56,24 @@ class CommerceGraphSchema(strawberry.Schema):
             code_error(error)
 
 
-def _merged(name: str, parts: list[type]) -> type:
-    if len(parts) == 1 and parts[0].__name__ == name:
-        return parts[0]
-    return merge_types(name, tuple(parts))
+QUERY_DESCRIPTION = "What a shopper, the app or staff can read: start at `me` or `products`."
+MUTATION_DESCRIPTION = "What changes state: carts, checkout, wallet, lists, rules, identities."
+
+
+def _merged(name: str, parts: list[type], description: str) -> type:
+    # the domains' root fields as one type; a name given twice would shadow silently
+    names = [f.name for p in parts for f in p.__strawberry_definition__.fields]  # type: ignore[attr-defined]
+    if len(names) != len(set(names)):
+        raise TypeError(f"{name} has root fields defined twice")
+    return strawberry.type(type(name, tuple(parts), {}), description=description)
 
 
 def build_schema(
     *, production: bool = False, extensions: list[Any] | None = None
 ) -> CommerceGraphSchema:
     return CommerceGraphSchema(
-        query=_merged("Query", QUERY_PARTS),
-        mutation=_merged("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None,
+        query=_merged("Query", QUERY_PARTS, QUERY_DESCRIPTION),
+        mutation=_merged("Mutation", MUTATION_PARTS, MUTATION_DESCRIPTION),
         types=[Product, Customer, Order, Store],
         extensions=[
             # first: limits refuse a document before the caches parse or keep it
@@ -75,5 +81,5 @@ def build_schema(
             lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
             lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
         ],
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALAR_MAP),
     )

@@ -8,19 +8,24 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.adapters.base import ContentRecord, LocationRecord, Page, ProductRecord
+from commercegraph.adapters.base import ContentRecord, LocationRecord, ProductRecord
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import catalog as resolve
 from commercegraph.schema.common import (
     Channel,
+    ChannelArg,
+    Currency,
+    First,
     FulfillmentMethod,
     GeoPoint,
     GeoPointInput,
     Money,
+    Near,
     Node,
-    PageInfo,
+    RadiusKm,
 )
+from commercegraph.schema.enums import StockStatus
 from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
@@ -33,12 +38,17 @@ def point_of(near: GeoPointInput | None) -> tuple[float, float] | None:
     return (near.lat, near.lon) if near is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="A pricing rule or bundle discount that changed a price.")
 class AppliedRule:
-    rule_id: strawberry.ID
-    name: str
-    effect: str
-    amount: Money
+    rule_id: strawberry.ID = strawberry.field(
+        description="The rule's id; `bundle:<id>` for a bundle's discount."
+    )
+    name: str = strawberry.field(description="The rule's name, for display.")
+    effect: str = strawberry.field(
+        description="What it did, in words (e.g. '10% off'): free text generated from the "
+        "rule's effect, so not an enum."
+    )
+    amount: Money = strawberry.field(description="What it took off.")
 
     @classmethod
     def of(cls, r: resolve.AppliedRuleResult) -> AppliedRule:
@@ -50,12 +60,16 @@ class AppliedRule:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A price, explained: the base, the rules applied and the result.")
 class Price:
-    base: Money
-    final: Money
-    applied_rules: list[AppliedRule]
-    valid_until: datetime | None
+    base: Money = strawberry.field(description="The list price before any rule.")
+    final: Money = strawberry.field(description="What the caller pays.")
+    applied_rules: list[AppliedRule] = strawberry.field(
+        description="The rules that made the difference, in the order applied."
+    )
+    valid_until: datetime | None = strawberry.field(
+        description="When this price may change (a rule or price row ends); null if open-ended."
+    )
 
     @classmethod
     def of(cls, price: resolve.UnitPrice) -> Price:
@@ -67,20 +81,24 @@ class Price:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Stock of one product at one location.")
 class StockLevel:
-    available_to_promise: int
-    status: str = strawberry.field(description="IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
+    available_to_promise: int = strawberry.field(
+        description="Units that can be promised: on hand less reserved and safety stock."
+    )
+    status: StockStatus = strawberry.field(description="IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
 
 
-@strawberry.type
+@strawberry.type(description="A physical store.")
 class Store(Node):
-    id: strawberry.ID
-    name: str
-    location: GeoPoint
-    capabilities: list[FulfillmentMethod]
-    region: str
-    address: str
+    id: strawberry.ID = strawberry.field(description="The store's global ID.")
+    name: str = strawberry.field(description="The store's name.")
+    location: GeoPoint = strawberry.field(description="Where it is.")
+    capabilities: list[FulfillmentMethod] = strawberry.field(
+        description="What it does: ships orders, hands out pickups, or both."
+    )
+    region: str = strawberry.field(description="The retailer's region the store belongs to.")
+    address: str = strawberry.field(description="The street address, one line.")
 
     @classmethod
     def of(cls, loc: LocationRecord) -> Store:
@@ -99,22 +117,26 @@ class Store(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A store and how far it is.")
 class StoreDistance:
-    store: Store
-    distance_km: float | None
+    store: Store = strawberry.field(description="The store.")
+    distance_km: float | None = strawberry.field(
+        description="Kilometres from `near` (great circle); null without `near`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A product's stock at one store.")
 class StoreStock:
-    store: Store
-    level: StockLevel
-    distance_km: float | None
+    store: Store = strawberry.field(description="The store.")
+    level: StockLevel = strawberry.field(description="Its stock of the product.")
+    distance_km: float | None = strawberry.field(
+        description="Kilometres from `near` (great circle); null without `near`."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Where a product can be had: online and in stores.")
 class Availability:
-    online: StockLevel
+    online: StockLevel = strawberry.field(description="Stock for shipping, across warehouses.")
     pickup_eligible: bool = strawberry.field(
         description="Some pickup store within range has the quantity today."
     )
@@ -122,13 +144,14 @@ class Availability:
     _threshold: strawberry.Private[int]
 
     @strawberry.field(description="Stores with stock; nearest first when `near` is given.")
-    def stores(self, info: Info[Context, None], first: int = 5) -> list[StoreStock]:
+    def stores(self, info: Info[Context, None], first: First = 5) -> list[StoreStock]:
         check_first(first, info.context.settings.max_page_size)
         return [
             StoreStock(
                 store=Store.of(s.location),
                 level=StockLevel(
-                    available_to_promise=s.atp, status=stock_status(s.atp, self._threshold)
+                    available_to_promise=s.atp,
+                    status=StockStatus(stock_status(s.atp, self._threshold)),
                 ),
                 distance_km=round(s.distance_km, 3) if s.distance_km is not None else None,
             )
@@ -140,7 +163,7 @@ class Availability:
         return cls(
             online=StockLevel(
                 available_to_promise=result.online_atp,
-                status=stock_status(result.online_atp, threshold),
+                status=StockStatus(stock_status(result.online_atp, threshold)),
             ),
             pickup_eligible=result.pickup_eligible,
             _stores=result.stores,
@@ -148,12 +171,12 @@ class Availability:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Editorial content from the CMS.")
 class Content:
-    title: str
-    body: str
-    images: list[str]
-    locale: str
+    title: str = strawberry.field(description="The headline.")
+    body: str = strawberry.field(description="The copy.")
+    images: list[str] = strawberry.field(description="Image URLs, the main one first.")
+    locale: str = strawberry.field(description="The locale served, e.g. 'de-DE' (BCP 47).")
 
     @classmethod
     def of(cls, entry: ContentRecord) -> Content:
@@ -162,14 +185,14 @@ class Content:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A product in the catalog.")
 class Product(Node):
-    id: strawberry.ID
-    sku: str
-    name: str
-    brand: str | None
-    category: str | None
-    rating: float | None
+    id: strawberry.ID = strawberry.field(description="The product's global ID.")
+    sku: str = strawberry.field(description="The stock-keeping unit: the retailer's product code.")
+    name: str = strawberry.field(description="The product's name.")
+    brand: str | None = strawberry.field(description="The brand's name, if it has one.")
+    category: str | None = strawberry.field(description="The category's name, if it has one.")
+    rating: float | None = strawberry.field(description="Average review rating, 1 to 5.")
     _record: strawberry.Private[ProductRecord]
 
     @classmethod
@@ -188,10 +211,15 @@ class Product(Node):
     async def price(
         self,
         info: Info[Context, None],
-        quantity: int = 1,
-        channel: Channel | None = None,
-        store_id: strawberry.ID | None = None,
-        currency: str | None = None,
+        quantity: Annotated[
+            int, strawberry.argument(description="Units bought together (quantity breaks).")
+        ] = 1,
+        channel: ChannelArg = None,
+        store_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Price for pickup at this store (store rules apply)."),
+        ] = None,
+        currency: Currency = None,
     ) -> Price:
         price = await resolve.unit_price(
             info.context,
@@ -203,13 +231,13 @@ class Product(Node):
         )
         return Price.of(price)
 
-    @strawberry.field
+    @strawberry.field(description="Stock online and in stores, nearest first when `near` is given.")
     async def availability(
         self,
         info: Info[Context, None],
-        channel: Channel | None = None,
-        near: GeoPointInput | None = None,
-        radius_km: float | None = None,
+        channel: ChannelArg = None,
+        near: Near = None,
+        radius_km: RadiusKm = None,
     ) -> Availability:
         result = await resolve.availability(
             info.context,
@@ -221,11 +249,19 @@ class Product(Node):
         return Availability.of(result, self._record.low_stock_threshold)
 
     @strawberry.field(description="Content from the CMS, falling back to a related locale.")
-    async def content(self, info: Info[Context, None], locale: str | None = None) -> Content | None:
+    async def content(
+        self,
+        info: Info[Context, None],
+        locale: Annotated[
+            str | None,
+            strawberry.argument(
+                description="BCP 47 locale, e.g. 'de-DE'; the default if not given."
+            ),
+        ] = None,
+    ) -> Content | None:
         entry = await resolve.content(info.context, self._record, locale)
         return Content.of(entry) if entry is not None else None
 
-    # --- Product fields: bundles (issue 5) ---
     @strawberry.field(description="Bundles this product is part of, curated before mined.")
     async def bundles(
         self, info: Info[Context, None]
@@ -234,41 +270,18 @@ class Product(Node):
 
         return await product_bundles(info, self._record)
 
-    # --- Product fields: personalisation (issue 8) ---
     @strawberry.field(description="Complements, upgrades or pairs; personalised for a customer.")
     async def recommendations(
         self,
         info: Info[Context, None],
-        kind: RecommendationKind,
-        first: int = 5,
-        channel: Channel | None = None,
+        kind: Annotated[
+            RecommendationKind, strawberry.argument(description="Complements, upgrades or pairs.")
+        ],
+        first: First = 5,
+        channel: ChannelArg = None,
     ) -> list[Recommendation]:
         from commercegraph.schema import personalization
 
         return await personalization.product_recommendations(
             info, self._record, kind, first, channel
-        )
-
-
-@strawberry.type
-class ProductEdge:
-    node: Product
-    cursor: str
-
-
-@strawberry.type
-class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
-    total_count: int | None
-
-    @classmethod
-    def of(cls, page: Page[ProductRecord]) -> ProductConnection:
-        return cls(
-            edges=[
-                ProductEdge(node=Product.of(p), cursor=c)
-                for p, c in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
         )

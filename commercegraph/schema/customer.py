@@ -21,16 +21,17 @@ from commercegraph.adapters.base import (
     Page,
     ProductRecord,
     RecentViewsQuery,
-    TransactionQuery,
     WalletRecord,
-    WalletTransactionRecord,
 )
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
 from commercegraph.schema import personalization
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import (
+    After,
     Channel,
+    ChannelArg,
+    First,
     FulfillmentMethod,
     IdentifierKind,
     Money,
@@ -43,6 +44,7 @@ from commercegraph.schema.customer360_types import (
     lifetime_value_for,
     rfm_for,
 )
+from commercegraph.schema.enums import CartStatus, OrderStatus, SegmentKind
 from commercegraph.schema.personalization import (
     Offer,
     OfferContextInput,
@@ -51,147 +53,65 @@ from commercegraph.schema.personalization import (
     ShoppingList,
 )
 from commercegraph.schema.referral import Referral
+from commercegraph.schema.wallet_types import LoyaltyAccount, PaymentMethod, Wallet
 from commercegraph.services.pagination import check_first
 
 if TYPE_CHECKING:
+    from commercegraph.schema.cart import CartConnection
     from commercegraph.schema.wallet import OrderPayment, OrderRewards
 
+__all__ = ["Customer", "LoyaltyAccount", "Order", "PaymentMethod", "Wallet"]
 
-@strawberry.type
+
+@strawberry.type(description="An identifier that names this customer in some channel.")
 class Identity:
-    kind: IdentifierKind
-    value: str
-    source: str
-    linked_at: datetime
+    kind: IdentifierKind = strawberry.field(description="What kind of identifier it is.")
+    value: str = strawberry.field(description="The identifier itself, normalised.")
+    source: str = strawberry.field(
+        description="The system or channel that linked it (open-ended: one per integration)."
+    )
+    linked_at: datetime = strawberry.field(description="When it was linked to this customer.")
 
 
-@strawberry.type
+@strawberry.type(description="What the customer agreed to; no record means nothing was given.")
 class Consent:
-    marketing_email: bool
-    marketing_sms: bool
-    personalization: bool
+    marketing_email: bool = strawberry.field(description="Marketing by email.")
+    marketing_sms: bool = strawberry.field(description="Marketing by text message.")
+    personalization: bool = strawberry.field(
+        description="Using their behaviour for recommendations and offers."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A segment the customer belongs to, as last computed.")
 class Segment:
-    key: str
-    name: str
-    kind: str = strawberry.field(description="RFM, ABC or BEHAVIOUR.")
+    key: str = strawberry.field(description="Stable key, e.g. 'rfm:champions' or 'abc:A'.")
+    name: str = strawberry.field(description="For display, e.g. 'Champions'.")
+    kind: SegmentKind = strawberry.field(description="RFM, ABC or BEHAVIOUR.")
 
 
-@strawberry.type
-class PaymentMethod:
-    id: strawberry.ID
-    kind: str
-    label: str = strawberry.field(description="Masked, e.g. 'Visa ····4242'.")
-    is_default: bool
-
-
-@strawberry.type
-class WalletTransaction:
-    id: strawberry.ID
-    amount: Money
-    kind: str
-    created_at: datetime
-
-
-@strawberry.type
-class WalletTransactionEdge:
-    node: WalletTransaction
-    cursor: str
-
-
-@strawberry.type
-class WalletTransactionConnection:
-    edges: list[WalletTransactionEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
-class Wallet:
-    balance: Money
-    _customer_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethod]:
-        info.context.caller.require_customer_access(self._customer_id)
-        methods = await info.context.loaders.payment_methods.load(self._customer_id)
-        return [
-            PaymentMethod(
-                id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default
-            )
-            for p in methods
-        ]
-
-    @strawberry.field
-    async def transactions(
-        self, info: Info[Context, None], first: int = 10, after: str | None = None
-    ) -> WalletTransactionConnection:
-        ctx = info.context
-        ctx.caller.require_customer_access(self._customer_id)
-        check_first(first, ctx.settings.max_page_size)
-        page: Page[WalletTransactionRecord] = await ctx.loaders.wallet_transactions.load(
-            TransactionQuery(self._customer_id, first, after)
-        )
-        return WalletTransactionConnection(
-            edges=[
-                WalletTransactionEdge(
-                    node=WalletTransaction(
-                        id=strawberry.ID(t.id),
-                        amount=Money.of(t.amount),
-                        kind=t.kind,
-                        created_at=t.created_at,
-                    ),
-                    cursor=c,
-                )
-                for t, c in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-        )
-
-
-@strawberry.type
-class LoyaltyAccount:
-    points: int
-    tier: str
-    points_to_next_tier: int | None
-    pending_points: int
-    expiring_soon: int
-
-    @classmethod
-    def of(cls, r: LoyaltyRecord) -> LoyaltyAccount:
-        return cls(
-            points=r.points,
-            tier=r.tier,
-            points_to_next_tier=r.points_to_next_tier,
-            pending_points=r.pending_points,
-            expiring_soon=r.expiring_soon,
-        )
-
-
-@strawberry.type
+@strawberry.type(description="One line of an order, at the price it was sold for.")
 class OrderLine:
-    quantity: int
-    unit_price: Money
-    sku: str
+    quantity: int = strawberry.field(description="Units ordered.")
+    unit_price: Money = strawberry.field(description="The price of one unit, rules applied.")
+    sku: str = strawberry.field(description="The product's sku.")
 
-    @strawberry.field
+    @strawberry.field(description="The product, if the catalog still has it.")
     async def product(self, info: Info[Context, None]) -> Product | None:
         record: ProductRecord | None = await info.context.loaders.product_by_sku.load(self.sku)
         return Product.of(record) if record is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="An order from any channel.")
 class Order(Node):
-    id: strawberry.ID
-    placed_at: datetime
-    channel: Channel
-    total: Money
-    subtotal: Money
-    discount: Money
-    status: str
-    fulfillment: FulfillmentMethod
-    lines: list[OrderLine]
+    id: strawberry.ID = strawberry.field(description="The order's global ID.")
+    placed_at: datetime = strawberry.field(description="When it was placed.")
+    channel: Channel = strawberry.field(description="Where it was placed.")
+    total: Money = strawberry.field(description="What the customer pays: subtotal less discount.")
+    subtotal: Money = strawberry.field(description="The lines at their base prices.")
+    discount: Money = strawberry.field(description="What pricing rules and bundles took off.")
+    status: OrderStatus = strawberry.field(description="Where the order is in its life.")
+    fulfillment: FulfillmentMethod = strawberry.field(description="Shipped or picked up.")
+    lines: list[OrderLine] = strawberry.field(description="What was ordered.")
     _store_id: strawberry.Private[str | None]
     # what placeOrder did besides recording the order (absent when an order is read back)
     _rewards: strawberry.Private[Any] = None
@@ -225,7 +145,7 @@ class Order(Node):
             total=Money.of(o.total),
             subtotal=Money.of(o.subtotal),
             discount=Money.of(o.discount),
-            status=o.status,
+            status=OrderStatus(o.status),
             fulfillment=FulfillmentMethod(o.fulfillment),
             lines=[
                 OrderLine(
@@ -236,7 +156,7 @@ class Order(Node):
             _store_id=o.store_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The pickup store, or the store that shipped or sold it.")
     async def store(self, info: Info[Context, None]) -> Store | None:
         if self._store_id is None:
             return None
@@ -244,26 +164,28 @@ class Order(Node):
         return Store.of(loc) if loc is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="An order in a page, with its cursor.")
 class OrderEdge:
-    node: Order
-    cursor: str
+    node: Order = strawberry.field(description="The order.")
+    cursor: str = strawberry.field(description="Pass as `after` to page on from here.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of orders, newest first (Relay connection).")
 class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-    total_count: int | None
+    edges: list[OrderEdge] = strawberry.field(description="This page, newest first.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int | None = strawberry.field(description="Orders matching, on every page.")
 
 
-@strawberry.type
+@strawberry.type(description="One customer, seen across every channel and backend.")
 class Customer(Node):
-    id: strawberry.ID
-    display_name: str
-    email: str | None
-    customer_group: str
-    member_since: datetime
+    id: strawberry.ID = strawberry.field(description="The customer's global ID.")
+    display_name: str = strawberry.field(description="The name to greet them by.")
+    email: str | None = strawberry.field(description="Their email address, if known.")
+    customer_group: str = strawberry.field(
+        description="The price group the commerce backend puts them in (retailer-defined)."
+    )
+    member_since: datetime = strawberry.field(description="When the customer record was made.")
     _record: strawberry.Private[CustomerRecord]
 
     @classmethod
@@ -291,7 +213,7 @@ class Customer(Node):
             for i in records
         ]
 
-    @strawberry.field
+    @strawberry.field(description="What the customer agreed to be contacted and profiled for.")
     async def consent(self, info: Info[Context, None]) -> Consent:
         record = await info.context.loaders.consent.load(self._owner(info))
         if record is None:  # no recorded consent means none given
@@ -305,9 +227,9 @@ class Customer(Node):
     @strawberry.field(description="RFM, ABC and behavioural segments, as last computed.")
     async def segments(self, info: Info[Context, None]) -> list[Segment]:
         records = await info.context.loaders.segments.load(self._owner(info))
-        return [Segment(key=s.key, name=s.name, kind=s.kind) for s in records]
+        return [Segment(key=s.key, name=s.name, kind=SegmentKind(s.kind)) for s in records]
 
-    @strawberry.field
+    @strawberry.field(description="Stored value and payment methods (empty until money moves).")
     async def wallet(self, info: Info[Context, None]) -> Wallet | None:
         owner = self._owner(info)
         record: WalletRecord | None = await info.context.loaders.wallet.load(owner)
@@ -317,7 +239,7 @@ class Customer(Node):
             )
         return Wallet(balance=Money.of(record.balance), _customer_id=record.customer_id)
 
-    @strawberry.field
+    @strawberry.field(description="Points and tier; null for a customer not in the programme.")
     async def loyalty(self, info: Info[Context, None]) -> LoyaltyAccount | None:
         record: LoyaltyRecord | None = await info.context.loaders.loyalty.load(self._owner(info))
         return LoyaltyAccount.of(record) if record is not None else None
@@ -326,9 +248,11 @@ class Customer(Node):
     async def orders(
         self,
         info: Info[Context, None],
-        first: int = 10,
-        after: str | None = None,
-        channel: Channel | None = None,
+        first: First = 10,
+        after: After = None,
+        channel: Annotated[
+            Channel | None, strawberry.argument(description="Only orders from this channel.")
+        ] = None,
     ) -> OrderConnection:
         ctx = info.context
         owner = self._owner(info)
@@ -340,12 +264,27 @@ class Customer(Node):
                 OrderEdge(node=Order.of(o), cursor=c)
                 for o, c in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
             total_count=page.total_count,
         )
 
+    @strawberry.field(description="The customer's carts, most recently changed first.")
+    async def carts(
+        self,
+        info: Info[Context, None],
+        first: First = 10,
+        after: After = None,
+        status: Annotated[
+            CartStatus | None,
+            strawberry.argument(description="Only carts in this state; every cart when not given."),
+        ] = None,
+    ) -> Annotated[CartConnection, strawberry.lazy("commercegraph.schema.cart")]:
+        from commercegraph.schema.cart import customer_carts
+
+        return await customer_carts(info, self._owner(info), first, after, status)
+
     @strawberry.field(description="Products this customer viewed, most recent first.")
-    async def recently_viewed(self, info: Info[Context, None], first: int = 10) -> list[Product]:
+    async def recently_viewed(self, info: Info[Context, None], first: First = 10) -> list[Product]:
         ctx = info.context
         check_first(first, ctx.settings.max_page_size)
         skus: list[str] = await ctx.loaders.recently_viewed.load(
@@ -354,7 +293,6 @@ class Customer(Node):
         records = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
         return [Product.of(r) for r in records if r is not None]
 
-    # --- Customer fields: customer 360 (issue 6) ---
     @strawberry.field(description="RFM scores and named segment, as last computed.")
     async def rfm(self, info: Info[Context, None]) -> RfmScore | None:
         return await rfm_for(info.context, self._owner(info))
@@ -363,22 +301,23 @@ class Customer(Node):
     async def lifetime_value(self, info: Info[Context, None]) -> LifetimeValue | None:
         return await lifetime_value_for(info.context, self._owner(info))
 
-    # --- Customer fields: wallet and loyalty (issue 7) ---
     @strawberry.field(description="Referral code and how many friends it brought in.")
     async def referral(self, info: Info[Context, None]) -> Referral:
         return Referral.of(await info.context.loaders.referral_summary.load(self._owner(info)))
 
-    # --- Customer fields: carts (issue 5) ---
-
-    # --- Customer fields: personalisation (issue 8) ---
     @strawberry.field(description="Products for this customer: complements, upgrades, pairs.")
     async def recommendations(
         self,
         info: Info[Context, None],
-        kind: RecommendationKind,
-        product_id: strawberry.ID | None = None,
-        first: int = 5,
-        channel: Channel | None = None,
+        kind: Annotated[
+            RecommendationKind, strawberry.argument(description="Complements, upgrades or pairs.")
+        ],
+        product_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The product to recommend for; recent ones if not."),
+        ] = None,
+        first: First = 5,
+        channel: ChannelArg = None,
     ) -> list[Recommendation]:
         return await personalization.customer_recommendations(
             info, self._owner(info), kind, product_id, first, channel
@@ -390,6 +329,11 @@ class Customer(Node):
 
     @strawberry.field(description="Offers for the context, within consent and frequency caps.")
     async def offers(
-        self, info: Info[Context, None], context: OfferContextInput | None = None
+        self,
+        info: Info[Context, None],
+        context: Annotated[
+            OfferContextInput | None,
+            strawberry.argument(description="Where and how the customer is shopping now."),
+        ] = None,
     ) -> list[Offer]:
         return await personalization.offers(info, self._owner(info), context)

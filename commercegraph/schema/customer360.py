@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -10,33 +11,45 @@ from strawberry.types import Info
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
 from commercegraph.resolvers import customer360
-from commercegraph.schema.common import IdentifierKind, Money, PageInfo
+from commercegraph.schema.common import (
+    After,
+    First,
+    IdempotencyKey,
+    IdentifierKind,
+    Money,
+    PageInfo,
+)
 from commercegraph.schema.customer import Customer
 
 
-@strawberry.type
+@strawberry.type(description="A customer in a page, with its cursor.")
 class CustomerEdge:
-    node: Customer
-    cursor: str
+    node: Customer = strawberry.field(description="The customer.")
+    cursor: str = strawberry.field(description="Pass as `after` to page on from here.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of customers, by id (Relay connection).")
 class CustomerConnection:
-    edges: list[CustomerEdge]
-    page_info: PageInfo
+    edges: list[CustomerEdge] = strawberry.field(description="This page.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int | None = strawberry.field(description="Customers matching, on every page.")
 
 
 @strawberry.type(description="The audit record of a merge of two customers.")
 class CustomerMerge:
-    id: strawberry.ID
-    source_id: strawberry.ID
-    target: Customer
-    actor: str
-    merged_at: datetime
-    identifiers_moved: int
-    events_moved: int
-    orders_moved: int
-    balances_moved: list[Money]
+    id: strawberry.ID = strawberry.field(description="The merge's id.")
+    source_id: strawberry.ID = strawberry.field(
+        description="The global ID of the customer merged away (it no longer resolves)."
+    )
+    target: Customer = strawberry.field(description="The customer that remains.")
+    actor: str = strawberry.field(description="The staff subject who merged them.")
+    merged_at: datetime = strawberry.field(description="When.")
+    identifiers_moved: int = strawberry.field(description="Identifiers moved to the target.")
+    events_moved: int = strawberry.field(description="Behaviour events moved to the target.")
+    orders_moved: int = strawberry.field(description="Orders moved to the target.")
+    balances_moved: list[Money] = strawberry.field(
+        description="Wallet and points balances moved, one per account and unit."
+    )
 
 
 @strawberry.type
@@ -45,7 +58,11 @@ class Customer360Query:
         description="Customers in a segment (e.g. 'rfm:champions', 'abc:A'), by id (staff scope)."
     )
     async def customers_in_segment(
-        self, info: Info[Context, None], key: str, first: int = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        key: Annotated[str, strawberry.argument(description="The segment's key.")],
+        first: First = 20,
+        after: After = None,
     ) -> CustomerConnection:
         customers, page = await customer360.customers_in_segment(info.context, key, first, after)
         by_id = {c.id: c for c in customers}
@@ -55,7 +72,8 @@ class Customer360Query:
                 for cid, cursor in zip(page.items, page.cursors, strict=True)
                 if cid in by_id
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
+            total_count=page.total_count,
         )
 
 
@@ -67,9 +85,9 @@ class Customer360Mutation:
     async def link_identity(
         self,
         info: Info[Context, None],
-        customer_id: strawberry.ID,
-        kind: IdentifierKind,
-        value: str,
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="The customer.")],
+        kind: Annotated[IdentifierKind, strawberry.argument(description="The identifier's kind.")],
+        value: Annotated[str, strawberry.argument(description="The identifier itself.")],
     ) -> Customer:
         record = await customer360.link_identity(info.context, customer_id, kind.value, value)
         return Customer.of(record)
@@ -81,9 +99,13 @@ class Customer360Mutation:
     async def merge_customers(
         self,
         info: Info[Context, None],
-        source_id: strawberry.ID,
-        target_id: strawberry.ID,
-        idempotency_key: str,
+        source_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The customer to merge away.")
+        ],
+        target_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The customer that remains.")
+        ],
+        idempotency_key: IdempotencyKey,
     ) -> CustomerMerge:
         ctx = info.context
         outcome = await customer360.merge(ctx, source_id, target_id, idempotency_key)

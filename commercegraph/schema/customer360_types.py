@@ -11,15 +11,15 @@ from commercegraph.adapters.base import CustomerMetricsRecord
 from commercegraph.context import Context
 from commercegraph.resolvers.customer360 import metrics
 from commercegraph.schema.common import Money
-from commercegraph.services.segmentation import segment_name
+from commercegraph.schema.enums import RfmSegment, ValueClass
 
 
 @strawberry.type(description="RFM scores, 1 (low) to 5 (high), as quintiles of the base.")
 class RfmScore:
-    recency: int
-    frequency: int
-    monetary: int
-    segment: str = strawberry.field(description="Named segment, e.g. 'Champions'.")
+    recency: int = strawberry.field(description="How recently they bought: 5 is most recent.")
+    frequency: int = strawberry.field(description="How often they buy: 5 is most often.")
+    monetary: int = strawberry.field(description="How much they spend: 5 is the most.")
+    segment: RfmSegment = strawberry.field(description="Named segment, e.g. CHAMPIONS.")
     segment_key: str = strawberry.field(description="Its key, e.g. 'rfm:champions'.")
 
     @classmethod
@@ -30,7 +30,7 @@ class RfmScore:
             recency=r.recency_score,
             frequency=r.frequency_score or 0,
             monetary=r.monetary_score or 0,
-            segment=segment_name(r.rfm_segment)[0],
+            segment=RfmSegment(r.rfm_segment.removeprefix("rfm:")),
             segment_key=r.rfm_segment,
         )
 
@@ -38,7 +38,7 @@ class RfmScore:
 @strawberry.type(description="Historical and predicted value (BG/NBD with Gamma-Gamma).")
 class LifetimeValue:
     historical: Money = strawberry.field(description="Everything spent so far.")
-    order_count: int
+    order_count: int = strawberry.field(description="Orders counted (cancelled ones left out).")
     predicted_12_months: Money | None = strawberry.field(
         name="predicted12Months", description="Expected spend over the next 12 months."
     )
@@ -48,7 +48,7 @@ class LifetimeValue:
     expected_purchases_12_months: float | None = strawberry.field(
         name="expectedPurchases12Months", description="Expected purchases in the next 12 months."
     )
-    value_class: str | None = strawberry.field(
+    value_class: ValueClass | None = strawberry.field(
         description="ABC class by share of revenue: A (top 80%, high value), B, C (low value)."
     )
 
@@ -65,7 +65,7 @@ class LifetimeValue:
             else None,
             probability_alive=finite(r.probability_alive),
             expected_purchases_12_months=finite(r.expected_purchases_12m),
-            value_class=r.abc_class,
+            value_class=ValueClass(r.abc_class) if r.abc_class else None,
         )
 
 

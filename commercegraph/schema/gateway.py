@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.config import DOMAINS
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput
+from commercegraph.schema.enums import BackendDomain, CircuitState
 
 
-@strawberry.type
+@strawberry.type(description="One backend as this gateway process sees it.")
 class BackendStatus:
-    name: str
-    domain: str
-    adapter: str
-    healthy: bool
-    circuit: str = strawberry.field(description="CLOSED, OPEN or HALF_OPEN.")
+    name: str = strawberry.field(description="The backend: a host and port, or the native store.")
+    domain: BackendDomain = strawberry.field(description="What the backend serves.")
+    adapter: str = strawberry.field(
+        description="The adapter serving it, e.g. 'native' or 'rest' (plug-ins add more)."
+    )
+    healthy: bool = strawberry.field(description="Its last calls succeeded.")
+    circuit: CircuitState = strawberry.field(description="CLOSED, OPEN or HALF_OPEN.")
     latency_p50_ms: float | None = strawberry.field(
         description="Median latency of the backend's recent calls in this process."
     )
-    calls: int
+    calls: int = strawberry.field(description="Calls made to it by this process.")
 
 
 @strawberry.type
@@ -37,10 +40,10 @@ class GatewayQuery:
                 statuses.append(
                     BackendStatus(
                         name=name,
-                        domain=domain,
+                        domain=BackendDomain(domain),
                         adapter=name,
                         healthy=True,
-                        circuit="CLOSED",
+                        circuit=CircuitState.CLOSED,
                         latency_p50_ms=None,
                         calls=0,
                     )
@@ -50,10 +53,10 @@ class GatewayQuery:
             statuses.append(
                 BackendStatus(
                     name=h.name,
-                    domain=h.domain,
+                    domain=BackendDomain(h.domain),
                     adapter=h.adapter,
                     healthy=h.healthy,
-                    circuit=h.circuit,
+                    circuit=CircuitState(h.circuit),
                     latency_p50_ms=h.latency_p50_ms,
                     calls=h.calls,
                 )
@@ -66,14 +69,20 @@ class GatewayMutation:
     @strawberry.mutation(
         description="Drop cached read-mostly data of one backend (or all); staff scope."
     )
-    async def invalidate_cache(self, info: Info[Context, None], domain: str | None = None) -> int:
+    async def invalidate_cache(
+        self,
+        info: Info[Context, None],
+        domain: Annotated[
+            BackendDomain | None,
+            strawberry.argument(description="The backend whose cache to drop; all when not given."),
+        ] = None,
+    ) -> int:
         ctx = info.context
         ctx.caller.require_staff()
-        if domain is not None and domain not in DOMAINS:
-            raise BadUserInput(f"{domain!r} is not one of {', '.join(DOMAINS)}", argument="domain")
+        wanted = domain.value if domain is not None else None
         dropped = 0
         for name, adapter in ctx.registry:
             invalidate = getattr(adapter, "invalidate_cache", None)
-            if invalidate is not None and domain in (None, name):
+            if invalidate is not None and wanted in (None, name):
                 dropped += await invalidate()
         return dropped

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,15 +14,26 @@ from commercegraph.ids import to_global_id
 from commercegraph.resolvers import bundles as resolve
 from commercegraph.resolvers.catalog import check_currency
 from commercegraph.schema.catalog import Availability, Price, Product, point_of
-from commercegraph.schema.common import Channel, GeoPointInput, Node, PageInfo
+from commercegraph.schema.common import (
+    After,
+    Channel,
+    ChannelArg,
+    Currency,
+    First,
+    Near,
+    Node,
+    PageInfo,
+    RadiusKm,
+)
+from commercegraph.schema.enums import BundleKind
 
 
-@strawberry.type
+@strawberry.type(description="A product in a bundle and how many of it one set holds.")
 class BundleComponent:
-    quantity: int
+    quantity: int = strawberry.field(description="Units of the product in one set.")
     _product_id: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(description="The product, if the catalog still has it.")
     async def product(self, info: Info[Context, None]) -> Product | None:
         record: ProductRecord | None = await info.context.loaders.product_by_id.load(
             self._product_id
@@ -28,18 +41,20 @@ class BundleComponent:
         return Product.of(record) if record is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="Products sold together at a discount: curated or mined from orders.")
 class Bundle(Node):
-    id: strawberry.ID
-    name: str
-    kind: str = strawberry.field(description="FIXED, MIX_AND_MATCH or FREQUENTLY_BOUGHT_TOGETHER.")
+    id: strawberry.ID = strawberry.field(description="The bundle's global ID.")
+    name: str = strawberry.field(description="The bundle's name.")
+    kind: BundleKind = strawberry.field(
+        description="FIXED, MIX_AND_MATCH or FREQUENTLY_BOUGHT_TOGETHER."
+    )
     pick_count: int | None = strawberry.field(
         description="MIX_AND_MATCH: how many of the components make one set."
     )
-    discount_percent: int
+    discount_percent: int = strawberry.field(description="Off the components' total, per set.")
     support: float | None = strawberry.field(description="Mined: share of orders holding all.")
     lift: float | None = strawberry.field(description="Mined: how much likelier than chance.")
-    components: list[BundleComponent]
+    components: list[BundleComponent] = strawberry.field(description="What a set is made of.")
     _record: strawberry.Private[BundleRecord]
 
     @classmethod
@@ -47,7 +62,7 @@ class Bundle(Node):
         return cls(
             id=strawberry.ID(to_global_id("Bundle", r.id)),
             name=r.name,
-            kind=r.kind,
+            kind=BundleKind(r.kind),
             pick_count=r.pick_count,
             discount_percent=r.discount_percent,
             support=round(r.support, 5) if r.support is not None else None,
@@ -62,8 +77,8 @@ class Bundle(Node):
     async def price(
         self,
         info: Info[Context, None],
-        channel: Channel | None = None,
-        currency: str | None = None,
+        channel: ChannelArg = None,
+        currency: Currency = None,
     ) -> Price:
         code = check_currency(info.context, currency)
         price = await resolve.bundle_price(
@@ -75,9 +90,9 @@ class Bundle(Node):
     async def availability(
         self,
         info: Info[Context, None],
-        near: GeoPointInput | None = None,
-        channel: Channel | None = None,
-        radius_km: float | None = None,
+        near: Near = None,
+        channel: ChannelArg = None,
+        radius_km: RadiusKm = None,
     ) -> Availability:
         result = await resolve.availability(
             info.context,
@@ -91,16 +106,17 @@ class Bundle(Node):
         return Availability.of(result, threshold)
 
 
-@strawberry.type
+@strawberry.type(description="A bundle in a page, with its cursor.")
 class BundleEdge:
-    node: Bundle
-    cursor: str
+    node: Bundle = strawberry.field(description="The bundle.")
+    cursor: str = strawberry.field(description="Pass as `after` to page on from here.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of bundles, by id (Relay connection).")
 class BundleConnection:
-    edges: list[BundleEdge]
-    page_info: PageInfo
+    edges: list[BundleEdge] = strawberry.field(description="This page.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    total_count: int | None = strawberry.field(description="Bundles matching, on every page.")
 
     @classmethod
     def of(cls, page: Page[BundleRecord]) -> BundleConnection:
@@ -109,7 +125,8 @@ class BundleConnection:
                 BundleEdge(node=Bundle.of(b), cursor=c)
                 for b, c in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
+            total_count=page.total_count,
         )
 
 
@@ -123,9 +140,12 @@ class InventoryQuery:
     async def bundles(
         self,
         info: Info[Context, None],
-        product_id: strawberry.ID | None = None,
-        first: int = 20,
-        after: str | None = None,
+        product_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only bundles holding this product."),
+        ] = None,
+        first: First = 20,
+        after: After = None,
     ) -> BundleConnection:
         return BundleConnection.of(await resolve.search(info.context, product_id, first, after))
 

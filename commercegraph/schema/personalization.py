@@ -20,7 +20,9 @@ from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import offers as offer_resolvers
 from commercegraph.resolvers import recommendations as reco
 from commercegraph.resolvers import shopping_list as lists
-from commercegraph.schema.common import Channel, GeoPointInput, Money
+from commercegraph.schema.common import Channel, GeoPointInput, Money, SkuArg
+from commercegraph.schema.described import described_enum
+from commercegraph.schema.enums import OfferKind, ShoppingListSource
 from commercegraph.services import recommendations as scoring
 from commercegraph.services.shopping_list import ListItem
 
@@ -38,16 +40,21 @@ def _product(record: ProductRecord) -> Product:
     return Product.of(record)
 
 
-@strawberry.enum
+@described_enum(
+    "What a recommendation is for.",
+    CROSS_SELL="Complements: accessories and things used with it.",
+    UP_SELL="Upgrades: a better product of the same category.",
+    FREQUENTLY_BOUGHT_TOGETHER="Pairs: what other orders held with it.",
+)
 class RecommendationKind(Enum):
     CROSS_SELL = "CROSS_SELL"
     UP_SELL = "UP_SELL"
     FREQUENTLY_BOUGHT_TOGETHER = "FREQUENTLY_BOUGHT_TOGETHER"
 
 
-@strawberry.type
+@strawberry.type(description="A product suggested for a customer or another product, explained.")
 class Recommendation:
-    product: ProductType
+    product: ProductType = strawberry.field(description="The product recommended.")
     reason: str = strawberry.field(description="Why, in words a shopper understands.")
     score: float = strawberry.field(description="Higher is a better fit; ranks one list.")
     price: Money = strawberry.field(description="The unit price for this customer and channel.")
@@ -121,22 +128,32 @@ async def product_recommendations(
     )
 
 
-@strawberry.type
+@strawberry.type(description="A product on the shopping list, with when it is due again.")
 class ShoppingListItem:
-    product: ProductType
-    quantity: int
-    source: str = strawberry.field(description="EXPLICIT or REPLENISHMENT (inferred).")
-    average_interval_days: float | None
-    median_interval_days: float | None
+    product: ProductType = strawberry.field(description="The product.")
+    quantity: int = strawberry.field(description="Units usually bought (or as listed).")
+    source: ShoppingListSource = strawberry.field(
+        description="EXPLICIT or REPLENISHMENT (inferred)."
+    )
+    average_interval_days: float | None = strawberry.field(
+        description="Mean days between purchases; null before there are two."
+    )
+    median_interval_days: float | None = strawberry.field(
+        description="Median days between purchases; null before there are two."
+    )
     purchases: int = strawberry.field(description="Purchases the interval is inferred from.")
-    last_purchased_at: datetime | None
-    next_due_at: datetime | None
-    due_soon: bool
+    last_purchased_at: datetime | None = strawberry.field(
+        description="The last order holding it; null if never bought."
+    )
+    next_due_at: datetime | None = strawberry.field(
+        description="When it should run out: the last purchase plus the interval."
+    )
+    due_soon: bool = strawberry.field(description="Due within the configured window.")
 
 
-@strawberry.type
+@strawberry.type(description="What the customer buys again: listed and inferred items.")
 class ShoppingList:
-    items: list[ShoppingListItem]
+    items: list[ShoppingListItem] = strawberry.field(description="Every item on the list.")
 
     @strawberry.field(description="Items due within the configured window, soonest first.")
     def due_soon(self) -> list[ShoppingListItem]:
@@ -150,7 +167,7 @@ async def _shopping_list(ctx: Context, items: list[ListItem]) -> ShoppingList:
             ShoppingListItem(
                 product=_product(p),
                 quantity=i.quantity,
-                source=i.source,
+                source=ShoppingListSource(i.source),
                 average_interval_days=i.estimate.average_interval_days if i.estimate else None,
                 median_interval_days=i.estimate.median_interval_days if i.estimate else None,
                 purchases=i.estimate.purchases if i.estimate else 0,
@@ -168,25 +185,26 @@ async def shopping_list(info: Info[Context, None], customer_id: str) -> Shopping
     return await _shopping_list(info.context, await lists.shopping_list(info.context, customer_id))
 
 
-@strawberry.input
+@strawberry.input(description="Where and how the customer is shopping, for offers.")
 class OfferContextInput:
-    channel: Channel | None = None
-    near: GeoPointInput | None = None
-    radius_km: float | None = None
-
-
-@strawberry.type
-class Offer:
-    id: strawberry.ID
-    kind: str = strawberry.field(
-        description="AVAILABLE_IN_STORE, PICKUP_INCENTIVE, REPLENISHMENT_REMINDER, "
-        "ABANDONED_CART or REWARD_LEVEL."
+    channel: Channel | None = strawberry.field(default=None, description="The channel used now.")
+    near: GeoPointInput | None = strawberry.field(
+        default=None, description="Where the customer is; enables in-store offers."
     )
-    title: str
-    message: str
-    reason: str
-    issued_at: datetime
-    expires_at: datetime | None
+    radius_km: float | None = strawberry.field(
+        default=None, description="How far a store may be for in-store offers."
+    )
+
+
+@strawberry.type(description="A personal offer: why, for what and until when.")
+class Offer:
+    id: strawberry.ID = strawberry.field(description="The offer's id.")
+    kind: OfferKind = strawberry.field(description="What the offer is about.")
+    title: str = strawberry.field(description="The headline.")
+    message: str = strawberry.field(description="The text to show the customer.")
+    reason: str = strawberry.field(description="Why this customer gets it, in words.")
+    issued_at: datetime = strawberry.field(description="When it was first made.")
+    expires_at: datetime | None = strawberry.field(description="When it ends; null if it does not.")
     _sku: strawberry.Private[str | None]
     _store_id: strawberry.Private[str | None]
 
@@ -194,7 +212,7 @@ class Offer:
     def of(cls, r: OfferRecord) -> Offer:
         return cls(
             id=strawberry.ID(r.id),
-            kind=r.kind,
+            kind=OfferKind(r.kind),
             title=r.title,
             message=r.message,
             reason=r.reason,
@@ -204,14 +222,14 @@ class Offer:
             _store_id=r.store_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The product it is about, if any.")
     async def product(self, info: Info[Context, None]) -> ProductType | None:
         if self._sku is None:
             return None
         record = await info.context.loaders.product_by_sku.load(self._sku)
         return _product(record) if record is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="The store it is about, if any.")
     async def store(self, info: Info[Context, None]) -> StoreType | None:
         from commercegraph.schema.catalog import Store
 
@@ -234,20 +252,20 @@ async def offers(
     return [Offer.of(r) for r in found]
 
 
-@strawberry.type
+@strawberry.type(description="A line of an auto-filled cart.")
 class AutoFilledCartLine:
-    sku: str
-    quantity: int
+    sku: str = strawberry.field(description="The product's sku.")
+    quantity: int = strawberry.field(description="Units of it.")
 
-    @strawberry.field
+    @strawberry.field(description="The product, if the catalog still has it.")
     async def product(self, info: Info[Context, None]) -> ProductType | None:
         record = await info.context.loaders.product_by_sku.load(self.sku)
         return _product(record) if record is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="What autoFillCart put in the cart.")
 class AutoFilledCart:
-    cart_id: strawberry.ID
+    cart_id: strawberry.ID = strawberry.field(description="The cart's global ID.")
     lines: list[AutoFilledCartLine] = strawberry.field(description="Every line now in the cart.")
     added: list[AutoFilledCartLine] = strawberry.field(description="What this call added.")
     _cart_id: strawberry.Private[str]
@@ -266,7 +284,10 @@ class AutoFilledCart:
 class PersonalizationMutation:
     @strawberry.mutation(description="Put a product on the caller's shopping list.")
     async def add_to_shopping_list(
-        self, info: Info[Context, None], sku: str, quantity: int = 1
+        self,
+        info: Info[Context, None],
+        sku: SkuArg,
+        quantity: Annotated[int, strawberry.argument(description="Units usually bought.")] = 1,
     ) -> ShoppingList:
         customer_id = await lists.add_item(info.context, sku, quantity)
         return await shopping_list(info, customer_id)
@@ -274,7 +295,9 @@ class PersonalizationMutation:
     @strawberry.mutation(
         description="Take a product off the list; an inferred item stays off until bought again."
     )
-    async def remove_from_shopping_list(self, info: Info[Context, None], sku: str) -> ShoppingList:
+    async def remove_from_shopping_list(
+        self, info: Info[Context, None], sku: SkuArg
+    ) -> ShoppingList:
         customer_id = await lists.remove_item(info.context, sku)
         return await shopping_list(info, customer_id)
 
@@ -284,8 +307,14 @@ class PersonalizationMutation:
     async def auto_fill_cart(
         self,
         info: Info[Context, None],
-        cart_id: strawberry.ID | None = None,
-        channel: Channel | None = None,
+        cart_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="An open cart to fill; a new one when not given."),
+        ] = None,
+        channel: Annotated[
+            Channel | None,
+            strawberry.argument(description="A new cart's channel; MOBILE_APP when not given."),
+        ] = None,
     ) -> AutoFilledCart:
         from commercegraph.ids import to_global_id
 

@@ -9,12 +9,12 @@ from commercegraph.schema.catalog import AppliedRule, Price
 from commercegraph.schema.common import Money
 
 
-@strawberry.type
+@strawberry.type(description="A priced line of a basket.")
 class QuoteLine:
-    sku: str
-    quantity: int
-    unit_price: Price
-    line_total: Money
+    sku: str = strawberry.field(description="The product's sku.")
+    quantity: int = strawberry.field(description="Units.")
+    unit_price: Price = strawberry.field(description="One unit's price, explained.")
+    line_total: Money = strawberry.field(description="What the line costs, rules applied.")
 
     @classmethod
     def of(cls, line: QuoteLineResult) -> QuoteLine:
@@ -26,13 +26,15 @@ class QuoteLine:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A basket priced for the caller, every rule explained.")
 class PriceQuote:
-    lines: list[QuoteLine]
-    subtotal: Money
+    lines: list[QuoteLine] = strawberry.field(description="The lines, priced.")
+    subtotal: Money = strawberry.field(description="The lines at their base prices.")
     discounts: Money = strawberry.field(description="What the applied rules take off.")
-    total: Money
-    applied_rules: list[AppliedRule]
+    total: Money = strawberry.field(description="What the basket costs: subtotal less discounts.")
+    applied_rules: list[AppliedRule] = strawberry.field(
+        description="Every rule that applied, with what it took off in all."
+    )
 
     @classmethod
     def of(cls, quote: QuoteResult) -> PriceQuote:

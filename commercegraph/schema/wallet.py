@@ -4,6 +4,7 @@ referrals, and paying, refunding and rewarding orders. Every one acts for the ca
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,57 +17,69 @@ from commercegraph.context import Context
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import referrals
 from commercegraph.resolvers import wallet as checkout
-from commercegraph.schema.common import Money
-from commercegraph.schema.customer import LoyaltyAccount, PaymentMethod, Wallet
+from commercegraph.schema.common import IdempotencyKey, Money
+from commercegraph.schema.described import described_enum
+from commercegraph.schema.enums import LoyaltyTier, PaymentMethodKind, ReferralStatus
 from commercegraph.schema.referral import AppliedReferral, Referral
+from commercegraph.schema.wallet_types import LoyaltyAccount, PaymentMethod, Wallet
 from commercegraph.services.payment_methods import refuse_pans
 
+PaymentMethodIdArg = Annotated[
+    strawberry.ID, strawberry.argument(description="The payment method's id.")
+]
+OrderIdArg = Annotated[strawberry.ID, strawberry.argument(description="The order's global ID.")]
 
-@strawberry.enum
+
+@described_enum(
+    "What redeemed points become.",
+    WALLET_CREDIT="Stored value in the wallet, spendable on any order.",
+    ORDER_DISCOUNT="Reward credit that placeOrder takes off the next order.",
+)
 class RedemptionTarget(Enum):
     WALLET_CREDIT = "WALLET_CREDIT"
     ORDER_DISCOUNT = "ORDER_DISCOUNT"
 
 
-@strawberry.enum
-class PaymentMethodKind(Enum):
-    CARD = "CARD"
-    PAYPAL = "PAYPAL"
-    APPLE_PAY = "APPLE_PAY"
-    GOOGLE_PAY = "GOOGLE_PAY"
-    BANK_ACCOUNT = "BANK_ACCOUNT"
-
-
 @strawberry.input(description="A provider token and what the label may show; never a card number.")
 class AddPaymentMethodInput:
-    kind: PaymentMethodKind
-    provider_token: str
-    brand: str | None = None
-    last4: str | None = None
-    email: str | None = None
-    make_default: bool = False
+    kind: PaymentMethodKind = strawberry.field(description="What kind of payment method.")
+    provider_token: str = strawberry.field(
+        description="The payment provider's token for it (the gateway never sees card numbers)."
+    )
+    brand: str | None = strawberry.field(default=None, description="CARD: e.g. 'Visa'.")
+    last4: str | None = strawberry.field(default=None, description="CARD: the last four digits.")
+    email: str | None = strawberry.field(default=None, description="PAYPAL: the account email.")
+    make_default: bool = strawberry.field(
+        default=False, description="Make it the default payment method."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Points turned into credit.")
 class PointsRedemption:
-    points: int
-    into: RedemptionTarget
-    credit: Money
-    points_left: int
-    transaction_id: strawberry.ID
+    points: int = strawberry.field(description="Points redeemed.")
+    into: RedemptionTarget = strawberry.field(description="What they became.")
+    credit: Money = strawberry.field(description="The credit they bought.")
+    points_left: int = strawberry.field(description="Points available after this.")
+    transaction_id: strawberry.ID = strawberry.field(description="The ledger transaction.")
 
 
 @strawberry.type(description="What an order earned, and whether it lifted the customer's tier.")
 class OrderRewards:
-    points_earned: int
-    pending_points: int
-    points: int
-    tier_before: str
-    tier_after: str
-    reached_new_tier: bool
-    points_to_next_tier: int | None
-    multipliers: list[str]
-    message: str
+    points_earned: int = strawberry.field(description="Points this order earned.")
+    pending_points: int = strawberry.field(
+        description="Of them, held until the return window ends."
+    )
+    points: int = strawberry.field(description="Points available after this order.")
+    tier_before: LoyaltyTier = strawberry.field(description="The tier before this order.")
+    tier_after: LoyaltyTier = strawberry.field(description="The tier after it.")
+    reached_new_tier: bool = strawberry.field(description="The order lifted the tier.")
+    points_to_next_tier: int | None = strawberry.field(
+        description="Qualifying points still needed for the next tier; null at the top."
+    )
+    multipliers: list[str] = strawberry.field(
+        description="What changed the earn rate, for display (e.g. 'tier x1.5'): free text."
+    )
+    message: str = strawberry.field(description="A line to show the customer.")
 
     @classmethod
     def of(cls, r: checkout.OrderRewards) -> OrderRewards:
@@ -74,8 +87,8 @@ class OrderRewards:
             points_earned=r.points_earned,
             pending_points=r.pending_points,
             points=r.points,
-            tier_before=r.tier_before,
-            tier_after=r.tier_after,
+            tier_before=LoyaltyTier(r.tier_before),
+            tier_after=LoyaltyTier(r.tier_after),
             reached_new_tier=r.reached_new_tier,
             points_to_next_tier=r.points_to_next_tier,
             multipliers=list(r.multipliers),
@@ -83,15 +96,19 @@ class OrderRewards:
         )
 
 
-@strawberry.type
+@strawberry.type(description="How an order was paid.")
 class OrderPayment:
-    reward_credit_amount: Money
-    wallet_amount: Money
+    reward_credit_amount: Money = strawberry.field(description="Taken from reward credit.")
+    wallet_amount: Money = strawberry.field(description="Taken from the wallet.")
     charged_amount: Money = strawberry.field(
         description="Left for the payment method, or due at pickup."
     )
-    payment_method: PaymentMethod | None
-    wallet_balance: Money | None
+    payment_method: PaymentMethod | None = strawberry.field(
+        description="The payment method charged, if any."
+    )
+    wallet_balance: Money | None = strawberry.field(
+        description="The wallet's balance after the payment; null when the wallet was not used."
+    )
     pay_at_pickup: bool = strawberry.field(description="Paid at the store when picked up.")
 
     @classmethod
@@ -110,17 +127,15 @@ class OrderPayment:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What cancelling an order gave back and took back.")
 class OrderRefund:
-    refunded: Money
-    points_reversed: int
-    loyalty: LoyaltyAccount | None
+    refunded: Money = strawberry.field(description="Put back into the wallet.")
+    points_reversed: int = strawberry.field(description="Points the order had earned, taken back.")
+    loyalty: LoyaltyAccount | None = strawberry.field(description="The loyalty account after.")
 
 
 def _method(p: PaymentMethodRecord) -> PaymentMethod:
-    return PaymentMethod(
-        id=strawberry.ID(p.id), kind=p.kind, label=p.label, is_default=p.is_default
-    )
+    return PaymentMethod.of(p)
 
 
 async def _loyalty(info: Info[Context, None], customer_id: str) -> LoyaltyAccount | None:
@@ -135,9 +150,11 @@ class WalletMutation:
     async def wallet_top_up(
         self,
         info: Info[Context, None],
-        amount: int,
-        payment_method_id: strawberry.ID,
-        idempotency_key: str,
+        amount: Annotated[int, strawberry.argument(description="Minor units to add.")],
+        payment_method_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The payment method to charge.")
+        ],
+        idempotency_key: IdempotencyKey,
     ) -> Wallet:
         cid = info.context.caller.require_customer()
         posting = await info.context.registry.wallet.top_up(
@@ -151,9 +168,11 @@ class WalletMutation:
     async def redeem_points(
         self,
         info: Info[Context, None],
-        points: int,
-        idempotency_key: str,
-        into: RedemptionTarget = RedemptionTarget.WALLET_CREDIT,
+        points: Annotated[int, strawberry.argument(description="Available points to redeem.")],
+        idempotency_key: IdempotencyKey,
+        into: Annotated[
+            RedemptionTarget, strawberry.argument(description="What the points become.")
+        ] = RedemptionTarget.WALLET_CREDIT,
     ) -> PointsRedemption:
         cid = info.context.caller.require_customer()
         r = await info.context.registry.wallet.redeem_points(
@@ -167,9 +186,13 @@ class WalletMutation:
             transaction_id=strawberry.ID(r.transaction_id),
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Save a payment method from the provider's token.")
     async def add_payment_method(
-        self, info: Info[Context, None], input: AddPaymentMethodInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            AddPaymentMethodInput, strawberry.argument(description="The method to save.")
+        ],
     ) -> PaymentMethod:
         cid = info.context.caller.require_customer()
         # here, not only in the native adapter: no wallet backend may receive a card number
@@ -196,16 +219,16 @@ class WalletMutation:
 
     @strawberry.mutation(description="Remove a payment method; returns the ones left.")
     async def remove_payment_method(
-        self, info: Info[Context, None], id: strawberry.ID
+        self, info: Info[Context, None], id: PaymentMethodIdArg
     ) -> list[PaymentMethod]:
         cid = info.context.caller.require_customer()
         port = info.context.registry.wallet
         await port.remove_payment_method(cid, str(id))
         return [_method(p) for p in (await port.payment_methods([cid]))[0]]
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Make a payment method the default.")
     async def set_default_payment_method(
-        self, info: Info[Context, None], id: strawberry.ID
+        self, info: Info[Context, None], id: PaymentMethodIdArg
     ) -> PaymentMethod:
         cid = info.context.caller.require_customer()
         return _method(await info.context.registry.wallet.set_default_payment_method(cid, str(id)))
@@ -218,9 +241,13 @@ class WalletMutation:
         return Referral.of((await port.referral_summaries([cid]))[0])
 
     @strawberry.mutation(description="Say who referred you, before your first order.")
-    async def apply_referral_code(self, info: Info[Context, None], code: str) -> AppliedReferral:
+    async def apply_referral_code(
+        self,
+        info: Info[Context, None],
+        code: Annotated[str, strawberry.argument(description="The friend's referral code.")],
+    ) -> AppliedReferral:
         record = await referrals.apply_referral_code(info.context, code)
-        return AppliedReferral(code=record.code, status=record.status)
+        return AppliedReferral(code=record.code, status=ReferralStatus(record.status))
 
     @strawberry.mutation(
         description="Pay one of your orders: reward credit first, then walletAmount from the "
@@ -230,9 +257,14 @@ class WalletMutation:
     async def pay_order_with_wallet(
         self,
         info: Info[Context, None],
-        order_id: strawberry.ID,
-        wallet_amount: int,
-        payment_method_id: strawberry.ID | None = None,
+        order_id: OrderIdArg,
+        wallet_amount: Annotated[
+            int, strawberry.argument(description="Minor units to take from the wallet.")
+        ],
+        payment_method_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Pays the rest; needed when anything is left."),
+        ] = None,
     ) -> OrderPayment:
         ctx = info.context
         order = await checkout.load_order(ctx, expect_global_id(order_id, "Order", "orderId"))
@@ -248,7 +280,7 @@ class WalletMutation:
         description="Cancellation (staff): refund wallet payments, take back points."
     )
     async def refund_order_to_wallet(
-        self, info: Info[Context, None], order_id: strawberry.ID
+        self, info: Info[Context, None], order_id: OrderIdArg
     ) -> OrderRefund:
         ctx = info.context
         ctx.caller.require_staff()
@@ -267,7 +299,7 @@ class WalletMutation:
         "placed) and, once it is completed, the referrer's reward."
     )
     async def award_order_points(
-        self, info: Info[Context, None], order_id: strawberry.ID
+        self, info: Info[Context, None], order_id: OrderIdArg
     ) -> OrderRewards:
         ctx = info.context
         ctx.caller.require_staff()

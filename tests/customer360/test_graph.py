@@ -45,6 +45,7 @@ async def test_devi_has_rfm_lifetime_value_and_segments(client: Client) -> None:
     assert all(1 <= rfm[k] <= 5 for k in ("recency", "frequency", "monetary"))
     keys = {s["key"] for s in me["segments"]}
     assert rfm["segmentKey"] in keys and f"abc:{ltv['valueClass']}" in keys
+    assert rfm["segment"] == rfm["segmentKey"].removeprefix("rfm:").upper().replace("-", "_")
     assert ltv["orderCount"] > 30 and ltv["historical"]["amount"] > 0
     assert 0.0 < ltv["probabilityAlive"] <= 1.0
     assert ltv["expectedPurchases12Months"] > 1.0  # she buys coffee every three weeks

@@ -119,8 +119,8 @@ async def test_circuit_opens_after_failures_and_closes_after_recovery(
             b["domain"]: b
             for b in (await client.post(status, token=client.token(staff=True)))["data"]["backends"]
         }
-        assert backends["content"] == {"domain": "content", "circuit": "OPEN", "healthy": False}
-        assert backends["pricing"]["circuit"] == "CLOSED"
+        assert backends["CONTENT"] == {"domain": "CONTENT", "circuit": "OPEN", "healthy": False}
+        assert backends["PRICING"]["circuit"] == "CLOSED"
 
         content.set_fault(Fault())  # the backend recovers
         await asyncio.sleep(0.35)
@@ -131,7 +131,7 @@ async def test_circuit_opens_after_failures_and_closes_after_recovery(
             b["domain"]: b
             for b in (await client.post(status, token=client.token(staff=True)))["data"]["backends"]
         }
-        assert backends["content"] == {"domain": "content", "circuit": "CLOSED", "healthy": True}
+        assert backends["CONTENT"] == {"domain": "CONTENT", "circuit": "CLOSED", "healthy": True}
 
 
 async def test_backends_reports_adapters_and_latency(
@@ -145,13 +145,13 @@ async def test_backends_reports_adapters_and_latency(
             b["domain"]: b
             for b in (await client.post(query, token=client.token(staff=True)))["data"]["backends"]
         }
-    assert set(found) == {"commerce", "content", "customer", "pricing", "inventory", "wallet"}
-    assert found["pricing"]["adapter"] == "rest"
-    assert found["pricing"]["name"] == backends.urls["pricing"].removeprefix("http://")
-    assert found["customer"]["name"] != "" and found["customer"]["adapter"] == "rest"
+    assert set(found) == {"COMMERCE", "CONTENT", "CUSTOMER", "PRICING", "INVENTORY", "WALLET"}
+    assert found["PRICING"]["adapter"] == "rest"
+    assert found["PRICING"]["name"] == backends.urls["pricing"].removeprefix("http://")
+    assert found["CUSTOMER"]["name"] != "" and found["CUSTOMER"]["adapter"] == "rest"
     # the page asked pricing once per operation: rule revision, budgets, views, base prices
-    assert found["pricing"]["latencyP50Ms"] > 0 and 4 <= found["pricing"]["calls"] <= 5
-    assert found["wallet"]["latencyP50Ms"] is None and found["wallet"]["healthy"]
+    assert found["PRICING"]["latencyP50Ms"] > 0 and 4 <= found["PRICING"]["calls"] <= 5
+    assert found["WALLET"]["latencyP50Ms"] is None and found["WALLET"]["healthy"]
 
 
 async def test_an_unknown_fault_spec_is_refused_at_start(seeded_db: SeededDatabase) -> None:

@@ -16,6 +16,12 @@ from tests.inventory.test_bundles import BUNDLE_PRICE, KIT, TRIO
 from tests.personalization.test_journeys import DEVI_APP_JOURNEY
 
 NEAR = {"lat": 45.5190, "lon": -122.6790}
+PRODUCTS_SORTED_WITH_FACETS = """query($q: String, $c: String, $field: ProductSortField! = PRICE,
+  $dir: SortDirection, $last: Int) {
+  products(query: $q, category: $c, first: 6, last: $last, sort: {field: $field, direction: $dir}) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { sku name } }
+    facets { brands { value count } categories { value count } } } }"""
 
 # (query, variables, who) — the journeys of tests/integration/test_journey.py
 JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
@@ -91,6 +97,15 @@ JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
         components { quantity product { sku } } } } } }""",
         {},
         None,
+    ),
+    (PRODUCTS_SORTED_WITH_FACETS, {"q": "coffee", "dir": "DESC"}, None),
+    (PRODUCTS_SORTED_WITH_FACETS, {"c": "Phones", "field": "NEWEST", "last": 3}, None),
+    (PRODUCTS_SORTED_WITH_FACETS, {"q": "pods", "field": "NAME", "last": 4}, None),
+    (
+        """{ me { carts(first: 5) { totalCount pageInfo { hasNextPage hasPreviousPage }
+        edges { node { id status currency lines { sku quantity } } } } } }""",
+        {},
+        DEVI_ID,
     ),
     ('{ product(sku: "NOPE") { id } }', {}, None),
     ("{ products(first: -1) { totalCount } }", {}, None),

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, delete, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import BundleComponentRecord, BundleQuery, BundleRecord, Page
@@ -96,6 +96,7 @@ async def search_bundles(session: AsyncSession, query: BundleQuery) -> Page[Bund
                 )
             )
         )
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     if query.after:
         (after_id,) = decode_cursor(query.after, 1)
         stmt = stmt.where(m.Bundle.id > str(after_id))
@@ -106,6 +107,7 @@ async def search_bundles(session: AsyncSession, query: BundleQuery) -> Page[Bund
         items=tuple(items),
         has_next_page=len(rows) > query.first,
         end_cursor=cursors[-1] if cursors else None,
+        total_count=total or 0,
         cursors=cursors,
     )
 

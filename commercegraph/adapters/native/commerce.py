@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from commercegraph.adapters.base import (
     BundleRecord,
     CartActivityRecord,
     CartLineRecord,
+    CartQuery,
     CartRecord,
     CategoryRecord,
     ExternalOrder,
@@ -28,13 +29,14 @@ from commercegraph.adapters.base import (
     OrderQuery,
     OrderRecord,
     Page,
+    ProductFacets,
     ProductRecord,
     ProductSearch,
     PurchasedLine,
 )
-from commercegraph.adapters.native import bundles, orders
+from commercegraph.adapters.native import bundles, carts, orders, product_search
 from commercegraph.config import Settings
-from commercegraph.errors import BadUserInput, Conflict, NotFound
+from commercegraph.errors import BadUserInput, Conflict
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -123,38 +125,16 @@ class NativeCommerce:
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
         async with self.store.read() as session:
-            return [await self._search(session, s) for s in searches]
+            return [
+                await product_search.search(
+                    session, s, _product_select, _product_record, self.settings.default_currency
+                )
+                for s in searches
+            ]
 
-    async def _search(self, session: AsyncSession, search: ProductSearch) -> Page[ProductRecord]:
-        conditions: list[ColumnElement[bool]] = []
-        if search.query:
-            words = search.query.lower().split()
-            conditions.extend(m.Product.name_search.contains(w, autoescape=True) for w in words)
-        if search.category:
-            wanted = search.category.lower()
-            conditions.append(
-                or_(m.Category.id == search.category, func.lower(m.Category.name) == wanted)
-            )
-        total = await session.scalar(
-            select(func.count())
-            .select_from(m.Product)
-            .outerjoin(m.Category, m.Category.id == m.Product.category_id)
-            .where(and_(True, *conditions))
-        )
-        stmt = _product_select().where(*conditions)
-        if search.after:
-            (after_id,) = decode_cursor(search.after, 1)
-            stmt = stmt.where(m.Product.id > str(after_id))
-        rows = (await session.execute(stmt.order_by(m.Product.id).limit(search.first + 1))).all()
-        items = [_product_record(r) for r in rows[: search.first]]
-        cursors = tuple(encode_cursor(p.id) for p in items)
-        return Page(
-            items=tuple(items),
-            has_next_page=len(rows) > search.first,
-            end_cursor=cursors[-1] if cursors else None,
-            total_count=total or 0,
-            cursors=cursors,
-        )
+    async def product_facets(self, searches: Sequence[ProductSearch]) -> list[ProductFacets]:
+        async with self.store.read() as session:
+            return [await product_search.facets(session, s) for s in searches]
 
     async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]:
         async with self.store.read() as session:
@@ -242,6 +222,10 @@ class NativeCommerce:
         }
         return [found.get(i) for i in ids]
 
+    async def carts_for_customers(self, queries: Sequence[CartQuery]) -> list[Page[CartRecord]]:
+        async with self.store.read() as session:
+            return [await carts.for_customer(session, q, self._carts) for q in queries]
+
     async def create_cart(self, customer_id: str | None, channel: str, currency: str) -> CartRecord:
         now = utcnow()
         cart = m.Cart(
@@ -260,31 +244,18 @@ class NativeCommerce:
     async def set_cart_line(
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
     ) -> CartRecord:
+        return await self._change_line(cart_id, sku, bundle_id, lambda held: held + quantity)
+
+    async def replace_cart_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
+    ) -> CartRecord:
+        return await self._change_line(cart_id, sku, bundle_id, lambda _: quantity)
+
+    async def _change_line(
+        self, cart_id: str, sku: str, bundle_id: str | None, to: Callable[[int], int]
+    ) -> CartRecord:
         async with self.store.write() as session:
-            cart = await session.get(m.Cart, cart_id, with_for_update=True)
-            if cart is None:
-                raise NotFound(f"Cart {cart_id!r} not found")
-            if cart.status != "OPEN":
-                raise BadUserInput(f"Cart {cart_id!r} is {cart.status.lower()}")
-            line = await session.scalar(
-                select(m.CartLine).where(
-                    m.CartLine.cart_id == cart_id,
-                    m.CartLine.sku == sku,
-                    m.CartLine.bundle_id.is_(None)
-                    if bundle_id is None
-                    else m.CartLine.bundle_id == bundle_id,
-                )
-            )
-            if line is None and quantity > 0:
-                session.add(
-                    m.CartLine(cart_id=cart_id, sku=sku, quantity=quantity, bundle_id=bundle_id)
-                )
-            elif line is not None:
-                line.quantity += quantity
-                if line.quantity <= 0:
-                    await session.delete(line)
-            cart.updated_at = utcnow()
-            await session.flush()
+            await carts.change_line(session, cart_id, sku, bundle_id, to)
             (record,) = await self._carts(session, [cart_id])
         assert record is not None
         return record

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -249,6 +249,7 @@ async def customers_in_segment(
             stmt = select(m.CustomerSegment.customer_id).where(
                 m.CustomerSegment.segment_key == q.segment_key
             )
+            total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
             if q.after:
                 (after_id,) = decode_cursor(q.after, 1)
                 stmt = stmt.where(m.CustomerSegment.customer_id > str(after_id))
@@ -264,6 +265,7 @@ async def customers_in_segment(
                     items=tuple(page),
                     has_next_page=len(ids) > q.first,
                     end_cursor=cursors[-1] if cursors else None,
+                    total_count=total or 0,
                     cursors=cursors,
                 )
             )

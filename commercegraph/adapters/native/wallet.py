@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -123,6 +123,7 @@ class NativeWallet(Referrals):
                         m.LedgerAccount.owner_id == q.customer_id, m.LedgerAccount.kind == "WALLET"
                     )
                 )
+                total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
                 if q.after:
                     created_iso, tx_id = decode_cursor(q.after, 2)
                     try:
@@ -156,6 +157,7 @@ class NativeWallet(Referrals):
                         items=items,
                         has_next_page=len(rows) > q.first,
                         end_cursor=cursors[-1] if cursors else None,
+                        total_count=total or 0,
                         cursors=cursors,
                     )
                 )
