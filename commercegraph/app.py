@@ -19,6 +19,7 @@ from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
 from commercegraph.events import events_endpoint
 from commercegraph.limits import limit_extensions
+from commercegraph.runtime import settle_heap
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
@@ -104,6 +105,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        settle_heap()  # the schema, registry and caches are built: keep them out of GC's way
         yield
         await registry.aclose()
         await store.dispose()

@@ -35,6 +35,11 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
         kwargs["poolclass"] = NullPool
     elif url.startswith("postgresql"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    elif ":memory:" not in url and "mode=memory" not in url:
+        # SQLite's default pool keeps 5: a request with more reads in flight opened (and
+        # closed) overflow connections, each a thread and its PRAGMAs. Keep as many as
+        # PostgreSQL would; a file connection is cheap to hold.
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
