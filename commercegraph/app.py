@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,6 +38,11 @@ class GraphQLView(GraphQLOverHTTP):
         super().__init__(**kwargs)
         self.registry = registry
         self.settings = settings
+
+    def encode_json(self, data: object) -> str:
+        # orjson is several times faster than json.dumps on result trees; text, not bytes,
+        # so websocket messages stay text frames
+        return orjson.dumps(data).decode()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         caller: Caller = request.scope["state"]["caller"]

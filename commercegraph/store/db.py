@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -66,6 +66,13 @@ class Store:
     async def write(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session, session.begin():
             yield session
+
+    async def rows(self, statement: Executable) -> Sequence[Any]:
+        """A read's rows straight off a pooled connection: no session, no identity map, no
+        entity objects, for hot reads whose records are built from a few columns."""
+        async with self.engine.connect() as conn:
+            result = await conn.execute(statement)
+            return result.all()
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -94,25 +94,27 @@ class NativePricing:
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         found: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.Price)
-                .where(tuple_(m.Price.sku, m.Price.currency).in_(set(keys)))
-                .order_by(m.Price.id)
+        p = m.Price
+        rows = await self.store.rows(
+            select(
+                p.sku,
+                p.currency,
+                p.amount,
+                p.channel,
+                p.customer_group,
+                p.min_quantity,
+                p.valid_from,
+                p.valid_until,
             )
-            for p in rows:
-                found[(p.sku, p.currency)].append(
-                    PriceRow(
-                        sku=p.sku,
-                        currency=p.currency,
-                        amount=p.amount,
-                        channel=p.channel,
-                        customer_group=p.customer_group,
-                        min_quantity=p.min_quantity,
-                        valid_from=p.valid_from,
-                        valid_until=p.valid_until,
-                    )
+            .where(tuple_(p.sku, p.currency).in_(set(keys)))
+            .order_by(p.id)
+        )
+        for sku, currency, amount, channel, group, min_quantity, valid_from, valid_until in rows:
+            found[(sku, currency)].append(
+                PriceRow(
+                    sku, currency, amount, channel, group, min_quantity, valid_from, valid_until
                 )
+            )
         return [found.get(k, []) for k in keys]
 
     async def rules_revision(self) -> int:
