@@ -85,6 +85,10 @@ def _wrk_script(path: Path, token: str) -> None:
     )
 
 
+def _healthz_script(path: Path) -> None:
+    path.write_text('wrk.method = "GET"\n' + WRK_REPORT)
+
+
 def _wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -99,9 +103,11 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not become ready in 60 s")
 
 
-def _wrk(base: str, script: Path, connections: int, seconds: int) -> dict[str, Any]:
+def _wrk(
+    base: str, script: Path, connections: int, seconds: int, path: str = "/graphql"
+) -> dict[str, Any]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"{base}/graphql"],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), f"{base}{path}"],
         capture_output=True,
         text=True,
         check=True,
@@ -128,7 +134,15 @@ def run_server(
         body = httpx.post(f"{base}/graphql", json={"query": JOURNEY}, headers=headers).json()
         assert "errors" not in body, body
         _wrk(base, script, 8, 3)  # warm up every worker
-        result: dict[str, Any] = {}
+        # The floor alone: /healthz does no work, so its latency is the transport's.
+        floor = _wrk(base, script.with_name("healthz.lua"), 1, 3, "/healthz")
+        result: dict[str, Any] = {
+            "healthz_one_in_flight": {
+                "p50_ms": round(floor["p50_us"] / 1000, 2),
+                "p99_ms": round(floor["p99_us"] / 1000, 2),
+                "rps": round(floor["requests"] / (floor["duration_us"] / 1e6), 1),
+            }
+        }
         for label, connections in (("one_in_flight", 1), ("eight_in_flight", 8)):
             cpu0 = cpu_seconds(proc.pid)
             report = _wrk(base, script, connections, seconds)
@@ -172,6 +186,7 @@ def main(customers: int, seconds: int, database_url: str | None) -> None:
         token = issue_token(Settings(database_url=url), subject=DEVI_ID, scope="customer")
         script = Path(tmp) / "journey.lua"
         _wrk_script(script, token)
+        _healthz_script(script.with_name("healthz.lua"))
         serve = [sys.executable, "-m", "commercegraph", "serve", "--host", "127.0.0.1"]
         plain = [sys.executable, "-m", "uvicorn", "commercegraph.app:create_app", "--factory"]
         plain += ["--host", "127.0.0.1", "--log-level", "warning"]
