@@ -29,11 +29,14 @@ from tests.integration.test_journey import DEVI_JOURNEY
 
 pytestmark = pytest.mark.slow
 
-WARM_UP = 300
+WARM_UP = 600  # every request of the mix sixty times: caches, pools and arenas settle
 REQUESTS = 3000
 IN_FLIGHT = 4
-DEADLINE_S = 55.0  # the soak stops here whatever it has sent, so a slow machine stays bounded
+# Each phase stops at its deadline whatever it has sent, so a slow machine stays bounded.
+WARM_UP_S = 25.0
+SOAK_S = 35.0
 ALLOWED_GROWTH = 0.05
+MIN_MEASURED = 500
 
 PAGE = """query($first: Int!, $q: String) { products(first: $first, query: $q) { edges { node {
   sku name brand
@@ -141,14 +144,14 @@ def test_resident_memory_stays_flat_over_thousands_of_mixed_requests(
 ) -> None:
     base, pid = server
     token = issue_token(settings_for(sqlite_db.url), subject=DEVI_ID, scope="customer")
-    started = time.monotonic()
-    asyncio.run(_send(base, WARM_UP, token, started + DEADLINE_S))
+    asyncio.run(_send(base, WARM_UP, token, time.monotonic() + WARM_UP_S))
     before = rss_kib(pid)
-    sent = asyncio.run(_send(base, REQUESTS, token, started + DEADLINE_S))
+    sent = asyncio.run(_send(base, REQUESTS, token, time.monotonic() + SOAK_S))
     after = rss_kib(pid)
     growth = (after - before) / before
     print(f"soak: {sent} requests, RSS {before} → {after} KiB ({growth:+.1%})")
-    assert sent >= 1000, f"only {sent} requests in {DEADLINE_S} s: too few to judge a leak"
+    # a leak the size of the one this test was written for (78 KiB a request) is +17 % here
+    assert sent >= MIN_MEASURED, f"only {sent} requests in {SOAK_S} s: too few to judge"
     assert growth < ALLOWED_GROWTH, (
         f"RSS grew {before} → {after} KiB ({growth:.1%}) over {sent} requests "
         f"({(after - before) / sent:.1f} KiB a request)"
