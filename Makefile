@@ -55,8 +55,11 @@ lint: install-dev
 schema: install
 	$(BIN)/commercegraph export-schema --output schema.graphql
 
+# Benchmark tools (wrk) install like the test tools; the soak test runs beside the figures.
 bench: install-dev
+	@for s in scripts/bench-tools/*.sh; do [ -e "$$s" ] || continue; bash "$$s" || exit 1; done
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python -m pytest -q tests/integration/test_soak.py
 
 clean:
 	rm -rf $(VENV) commercegraph.db commercegraph.db-wal commercegraph.db-shm .pytest_cache .mypy_cache

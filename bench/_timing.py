@@ -1,7 +1,9 @@
-"""Latency measurement shared by the in-process GraphQL benchmarks."""
+"""Latency and CPU measurement shared by the in-process GraphQL benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import statistics
 import time
 from typing import Any
@@ -19,16 +21,55 @@ def percentiles(samples: list[float], digits: int = 3) -> dict[str, float]:
     }
 
 
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load: the machine is shared, so every figure says how busy it was."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+async def _post(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, headers: Any
+) -> None:
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+
+
 async def measure(
-    client: httpx.AsyncClient, query: str, token: str | None, n: int, digits: int = 3
+    client: httpx.AsyncClient,
+    query: str,
+    token: str | None,
+    n: int,
+    digits: int = 3,
+    *,
+    variables: dict[str, Any] | None = None,
+    in_flight: int = 1,
 ) -> dict[str, Any]:
-    """POST `query` n times; latency percentiles, requests per second and iteration count."""
+    """POST `query` n times, `in_flight` at once: latency percentiles, requests per second,
+    and this process's CPU per request (in-process runs: gateway plus the test client)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        response = await client.post("/graphql", json={"query": query}, headers=headers)
-        samples.append(time.perf_counter() - start)
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-    return {**percentiles(samples, digits), "rps": round(n / sum(samples), 1), "iterations": n}
+    samples: list[float] = []
+    remaining = n
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            start = time.perf_counter()
+            await _post(client, query, variables, headers)
+            samples.append(time.perf_counter() - start)
+
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    figures = percentiles(samples, digits)
+    return {
+        **figures,
+        "p99_over_p50": round(figures["p99_ms"] / figures["p50_ms"], 2),
+        "cpu_ms_per_request": round(cpu / n * 1000, digits),
+        "rps": round(n / wall, 1),
+        "in_flight": in_flight,
+        "iterations": n,
+        "load_average": load_average(),
+    }

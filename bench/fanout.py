@@ -244,6 +244,7 @@ def main() -> None:
                 "injected_latency_ms": LATENCY_MS,
                 "scenarios": scenarios,
                 "guard_overhead_native_in_process": overhead,
+                "load_average": [round(x, 2) for x in os.getloadavg()],  # the machine is shared
             },
             indent=2,
         )

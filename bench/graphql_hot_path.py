@@ -1,7 +1,10 @@
-"""The GraphQL hot path in-process (no network): Devi's journey and a 50-product page.
+"""The GraphQL hot path in-process (no network): Devi's journey, product pages, a quote.
 
-Prints one JSON object: p50/p95/p99 latency in ms and requests per second for each query,
-on a freshly seeded SQLite demo store. Bounded: a fixed number of iterations.
+Prints one JSON object: for each query p50/p95/p99 latency in ms, p99/p50, requests per
+second and CPU per request (``time.process_time``; in-process, so it includes the test
+client's share), one at a time and 8 in flight, with the load average. Product pages of 10,
+50 and 100 products give the cost of one more product. Bounded: a fixed number of
+iterations, on a freshly seeded SQLite demo store unless ``--database-url`` names a seeded one.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ import asyncio
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import httpx
-from _timing import measure
+from _timing import load_average, measure
 
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
@@ -30,32 +34,70 @@ JOURNEY = """query Journey { me { displayName
     availability(near: {lat: 45.519, lon: -122.679}) {
       pickupEligible stores(first: 3) { store { name } } } } } }"""
 
-PAGE = """query Page { products(first: 50) { edges { node { sku name brand
+PAGE = """query Page($first: Int!) { products(first: $first) { edges { node { sku name brand
   price { base { amount } final { amount } }
   availability { online { availableToPromise status } }
   content { title } } } } }"""
 
+QUOTE = """query Quote($input: QuoteInput!) { quote(input: $input) {
+  subtotal { amount } total { amount } appliedRules { ruleId amount { amount } }
+  lines { sku lineTotal { amount } unitPrice { final { amount } } } } }"""
 
-async def main(customers: int, iterations: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        await asyncio.to_thread(upgrade, url)
-        store = Store(create_engine(url))
-        await seed_demo(store, customers=customers)
-        await store.dispose()
-        settings = Settings(database_url=url, log_level="WARNING")
-        app = create_app(settings)
-        token = issue_token(settings, subject=DEVI_ID, scope="customer")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            await measure(client, PAGE, None, 5)  # warm caches
-            result = {
-                "store": "sqlite",
-                "customers": customers,
-                "journey": await measure(client, JOURNEY, token, iterations),
-                "product_page_50": await measure(client, PAGE, None, iterations),
-            }
-        await app.state.store.dispose()
+
+async def _skus(client: httpx.AsyncClient, n: int) -> list[str]:
+    query = "query($n: Int!) { products(first: $n) { edges { node { sku } } } }"
+    body = (await client.post("/graphql", json={"query": query, "variables": {"n": n}})).json()
+    return [e["node"]["sku"] for e in body["data"]["products"]["edges"]]
+
+
+async def run(url: str, customers: int | None, iterations: int) -> dict[str, Any]:
+    settings = Settings(database_url=url, log_level="WARNING")
+    app = create_app(settings)
+    token = issue_token(settings, subject=DEVI_ID, scope="customer")
+    transport = httpx.ASGITransport(app=app)
+    result: dict[str, Any] = {"store": url.split("+")[0], "customers": customers}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
+        skus = await _skus(client, 20)
+        lines = [{"sku": s, "quantity": 1 + i % 3} for i, s in enumerate(skus)]
+        cases: dict[str, tuple[str, dict[str, Any] | None, str | None]] = {
+            "journey": (JOURNEY, None, token),
+            "product_page_10": (PAGE, {"first": 10}, None),
+            "product_page_50": (PAGE, {"first": 50}, None),
+            "product_page_100": (PAGE, {"first": 100}, None),
+            "quote_20_lines": (QUOTE, {"input": {"lines": lines}}, token),
+        }
+        for query, variables, bearer in cases.values():  # warm caches and the allocator
+            await measure(client, query, bearer, 10, variables=variables)
+        for name, (query, variables, bearer) in cases.items():
+            result[name] = await measure(client, query, bearer, iterations, variables=variables)
+        for name in ("journey", "product_page_50"):
+            query, variables, bearer = cases[name]
+            result[f"{name}_8_in_flight"] = await measure(
+                client, query, bearer, iterations, variables=variables, in_flight=8
+            )
+    per_product = (
+        result["product_page_100"]["cpu_ms_per_request"]
+        - result["product_page_10"]["cpu_ms_per_request"]
+    ) / 90
+    result["page_cpu_ms_per_extra_product"] = round(per_product, 3)
+    result["load_average_at_end"] = load_average()
+    return result
+
+
+async def main(database_url: str | None, customers: int, iterations: int) -> None:
+    if database_url:
+        result = await run(database_url, None, iterations)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+            await asyncio.to_thread(upgrade, url)
+            store = Store(create_engine(url))
+            await seed_demo(store, customers=customers)
+            await store.dispose()
+            result = await run(url, customers, iterations)
     print(json.dumps(result))
 
 
@@ -63,5 +105,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--database-url", help="a migrated, seeded store (e.g. PostgreSQL)")
     args = parser.parse_args()
-    asyncio.run(main(args.customers, args.iterations))
+    asyncio.run(main(args.database_url, args.customers, args.iterations))

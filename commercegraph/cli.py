@@ -13,22 +13,9 @@ from commercegraph.config import Settings
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
+    from commercegraph.serving import serve
 
-    from commercegraph.app import create_app
-
-    app = create_app(settings)
-    # uvicorn trusts X-Forwarded-For from loopback by default; only configured proxies may
-    # set the client address (the rate limit keys anonymous callers by it)
-    proxies = list(settings.trusted_proxies)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies,
-    )
+    serve(settings, args.host, args.port, args.workers)
     return 0
 
 
@@ -135,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve /graphql (GraphiQL in dev), /healthz, /readyz")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (one per core)"
+    )
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="apply the database migrations").set_defaults(handler=_migrate)

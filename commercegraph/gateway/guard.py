@@ -18,7 +18,6 @@ from functools import cache
 from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from opentelemetry.util.types import AttributeValue
 
 from commercegraph.adapters.base import PORTS
 from commercegraph.config import Settings
@@ -105,6 +104,8 @@ class GuardedAdapter:
         self.latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.calls: Counter[str] = Counter()
         self.last_outcome = "ok"
+        # bounded: the port's methods times the handful of outcomes
+        self._label_sets: dict[tuple[str, str | None], dict[str, str]] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name not in self.methods:
@@ -134,15 +135,19 @@ class GuardedAdapter:
             size = len(keys) if keys is not None else 1
             record = CallRecord()
             started = time.perf_counter()
-            attributes: dict[str, AttributeValue] = {
-                "backend.name": self.domain,
-                "backend.adapter": self.adapter_name,
-                "backend.operation": name,
-                "backend.batch_size": size,
-            }
-            with tracer.start_as_current_span(
-                span_name, kind=SpanKind.CLIENT, attributes=attributes
-            ) as span:
+            # The sampler decided for the whole request when its operation span started
+            # (children follow their parent): a span that records nothing gets no attributes.
+            with tracer.start_as_current_span(span_name, kind=SpanKind.CLIENT) as span:
+                recording = span.is_recording()
+                if recording:
+                    span.set_attributes(
+                        {
+                            "backend.name": self.domain,
+                            "backend.adapter": self.adapter_name,
+                            "backend.operation": name,
+                            "backend.batch_size": size,
+                        }
+                    )
                 hits = 0
                 try:
                     if cached:
@@ -153,33 +158,46 @@ class GuardedAdapter:
                             lambda: method(*args, **kwargs), read=read, record=record
                         )
                 except BaseException as exc:
-                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                    if recording:
+                        span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                     raise
                 finally:
-                    self._finish(span, name, size, hits, record, started)
+                    self._finish(span if recording else None, name, size, hits, record, started)
             return result
 
         call.__name__ = name
         return call
+
+    def _labels(self, name: str, outcome: str | None) -> dict[str, str]:
+        """Metric labels, built once per operation and outcome rather than once per call."""
+        key = (name, outcome)
+        labels = self._label_sets.get(key)
+        if labels is None:
+            labels = {"backend": self.domain, "operation": name}
+            if outcome is not None:
+                labels["outcome"] = outcome
+            self._label_sets[key] = labels
+        return labels
 
     def _finish(
         self, span: Any, name: str, size: int, hits: int, record: CallRecord, started: float
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
         outcome = record.outcome if record.attempts else "cache_hit"
-        span.set_attributes(
-            {
-                "backend.attempt": record.attempts,
-                "backend.cache_hit": hits == size,
-                "backend.cache_hits": hits,
-                "backend.circuit": record.circuit,
-                "backend.outcome": outcome,
-            }
-        )
-        labels = {"backend": self.domain, "operation": name, "outcome": outcome}
+        if span is not None:
+            span.set_attributes(
+                {
+                    "backend.attempt": record.attempts,
+                    "backend.cache_hit": hits == size,
+                    "backend.cache_hits": hits,
+                    "backend.circuit": record.circuit,
+                    "backend.outcome": outcome,
+                }
+            )
+        labels = self._labels(name, outcome)
         BACKEND_CALLS.add(1, labels)
         BACKEND_DURATION.record(elapsed_ms, labels)
-        LOADER_BATCH_SIZE.record(size, {"backend": self.domain, "operation": name})
+        LOADER_BATCH_SIZE.record(size, self._labels(name, None))
         if outcome not in ("ok", "rejected", "cache_hit"):
             BACKEND_ERRORS.add(1, labels)
         if record.reached_backend:

@@ -8,8 +8,6 @@ import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aiodataloader import DataLoader
-
 from commercegraph.adapters.base import (
     CustomerOrderStats,
     LocationRecord,
@@ -197,8 +195,6 @@ async def quote_lines(
     return price(rule_set, who, priced, now=ctx.now, unavailable=spent)
 
 
-# Product prices asked for across a page are priced together, per request.
-_PAGE_LOADERS: weakref.WeakKeyDictionary[Any, DataLoader[Any, Any]] = weakref.WeakKeyDictionary()
 PriceKey = tuple[str, int, str, str | None, str]  # sku, quantity, channel, store id, currency
 
 
@@ -214,18 +210,11 @@ async def product_price(
     """One product's price; every such call in a request is priced in one engine pass."""
     check_quantity(quantity)
     code = check_currency(ctx, currency)
-    loader = _PAGE_LOADERS.get(ctx.loaders)
-    if loader is None:
-
-        async def batch(keys: list[PriceKey]) -> list[LineResult | Exception]:
-            return await _price_products(ctx, keys)
-
-        loader = _PAGE_LOADERS[ctx.loaders] = DataLoader(batch)
-    result: LineResult = await loader.load((sku, quantity, channel, store_id, code))
+    result: LineResult = await ctx.product_prices.load((sku, quantity, channel, store_id, code))
     return result
 
 
-async def _price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult | Exception]:
+async def price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult | Exception]:
     found: dict[PriceKey, LineResult | Exception] = {}
     groups: dict[tuple[str, str | None, str], list[PriceKey]] = {}
     for key in keys:

@@ -17,6 +17,7 @@ from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.inventory import InventoryQuery
+from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
@@ -81,5 +82,9 @@ def build_schema(
             lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
             lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
         ],
-        config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALAR_MAP),
+        config=StrawberryConfig(
+            disable_field_suggestions=production,
+            name_converter=CachedNameConverter(),
+            scalar_map=SCALAR_MAP,
+        ),
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -35,6 +35,11 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
         kwargs["poolclass"] = NullPool
     elif url.startswith("postgresql"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    elif ":memory:" not in url and "mode=memory" not in url:
+        # SQLite's default pool keeps 5: a request with more reads in flight opened (and
+        # closed) overflow connections, each a thread and its PRAGMAs. Keep as many as
+        # PostgreSQL would; a file connection is cheap to hold.
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -61,6 +66,13 @@ class Store:
     async def write(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session, session.begin():
             yield session
+
+    async def rows(self, statement: Executable) -> Sequence[Any]:
+        """A read's rows straight off a pooled connection: no session, no identity map, no
+        entity objects, for hot reads whose records are built from a few columns."""
+        async with self.engine.connect() as conn:
+            result = await conn.execute(statement)
+            return result.all()
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -38,20 +38,30 @@ class NativeCustomer:
         self.settings = settings
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
-        async with self.store.read() as session:
-            rows = await session.scalars(select(m.Customer).where(m.Customer.id.in_(ids)))
-            found = {
-                c.id: CustomerRecord(
-                    id=c.id,
-                    display_name=c.display_name,
-                    email=c.email,
-                    customer_group=c.customer_group,
-                    created_at=c.created_at,
-                    home_store_id=c.home_store_id,
-                    referred_by=c.referred_by,
-                )
-                for c in rows
-            }
+        c = m.Customer
+        rows = await self.store.rows(
+            select(
+                c.id,
+                c.display_name,
+                c.email,
+                c.customer_group,
+                c.created_at,
+                c.home_store_id,
+                c.referred_by,
+            ).where(c.id.in_(ids))
+        )
+        found = {
+            cid: CustomerRecord(
+                id=cid,
+                display_name=name,
+                email=email,
+                customer_group=group,
+                created_at=created_at,
+                home_store_id=home_store_id,
+                referred_by=referred_by,
+            )
+            for cid, name, email, group, created_at, home_store_id, referred_by in rows
+        }
         return [found.get(i) for i in ids]
 
     async def resolve_identifiers(self, identifiers: Sequence[tuple[str, str]]) -> list[str | None]:
@@ -114,14 +124,14 @@ class NativeCustomer:
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         found: dict[str, list[SegmentRecord]] = defaultdict(list)
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.CustomerSegment)
-                .where(m.CustomerSegment.customer_id.in_(customer_ids))
-                .order_by(m.CustomerSegment.kind, m.CustomerSegment.segment_key)
-            )
-            for s in rows:
-                found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
+        s = m.CustomerSegment
+        rows = await self.store.rows(
+            select(s.customer_id, s.segment_key, s.name, s.kind)
+            .where(s.customer_id.in_(customer_ids))
+            .order_by(s.kind, s.segment_key)
+        )
+        for customer_id, key, name, kind in rows:
+            found[customer_id].append(SegmentRecord(key, name, kind))
         return [found.get(c, []) for c in customer_ids]
 
     async def events_by_id(self, keys: Sequence[tuple[str, str]]) -> list[EventRecord | None]:

@@ -54,14 +54,14 @@ class NativeInventory:
 
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         found: dict[str, list[StockRecord]] = defaultdict(list)
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.Stock).where(m.Stock.sku.in_(skus)).order_by(m.Stock.location_id)
-            )
-            for s in rows:
-                found[s.sku].append(
-                    StockRecord(s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock)
-                )
+        s = m.Stock
+        rows = await self.store.rows(
+            select(s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock)
+            .where(s.sku.in_(skus))
+            .order_by(s.location_id)
+        )
+        for sku, location_id, on_hand, reserved, safety_stock in rows:
+            found[sku].append(StockRecord(sku, location_id, on_hand, reserved, safety_stock))
         return [found.get(sku, []) for sku in skus]
 
     async def reserve(

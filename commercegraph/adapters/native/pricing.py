@@ -94,30 +94,32 @@ class NativePricing:
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         found: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.Price)
-                .where(tuple_(m.Price.sku, m.Price.currency).in_(set(keys)))
-                .order_by(m.Price.id)
+        p = m.Price
+        rows = await self.store.rows(
+            select(
+                p.sku,
+                p.currency,
+                p.amount,
+                p.channel,
+                p.customer_group,
+                p.min_quantity,
+                p.valid_from,
+                p.valid_until,
             )
-            for p in rows:
-                found[(p.sku, p.currency)].append(
-                    PriceRow(
-                        sku=p.sku,
-                        currency=p.currency,
-                        amount=p.amount,
-                        channel=p.channel,
-                        customer_group=p.customer_group,
-                        min_quantity=p.min_quantity,
-                        valid_from=p.valid_from,
-                        valid_until=p.valid_until,
-                    )
+            .where(tuple_(p.sku, p.currency).in_(set(keys)))
+            .order_by(p.id)
+        )
+        for sku, currency, amount, channel, group, min_quantity, valid_from, valid_until in rows:
+            found[(sku, currency)].append(
+                PriceRow(
+                    sku, currency, amount, channel, group, min_quantity, valid_from, valid_until
                 )
+            )
         return [found.get(k, []) for k in keys]
 
     async def rules_revision(self) -> int:
-        async with self.store.read() as session:
-            return await session.scalar(select(m.PricingRevision.revision)) or 0
+        rows = await self.store.rows(select(m.PricingRevision.revision))
+        return int(rows[0][0]) if rows and rows[0][0] else 0
 
     async def active_rules(self) -> tuple[int, list[PricingRuleRecord]]:
         async with self.store.read() as session, session.begin():
@@ -309,28 +311,23 @@ class NativePricing:
 
     async def product_views(self, skus: Sequence[str]) -> list[int]:
         since = utcnow() - DEMAND_WINDOW
-        async with self.store.read() as session:
-            counts = dict(
-                (
-                    await session.execute(
-                        select(m.Event.sku, func.count())
-                        .where(
-                            m.Event.sku.in_(skus),
-                            m.Event.type == "product_viewed",
-                            m.Event.occurred_at >= since,
-                        )
-                        .group_by(m.Event.sku)
-                    )
-                ).all()
+        rows = await self.store.rows(
+            select(m.Event.sku, func.count())
+            .where(
+                m.Event.sku.in_(skus),
+                m.Event.type == "product_viewed",
+                m.Event.occurred_at >= since,
             )
+            .group_by(m.Event.sku)
+        )
+        counts = {sku: int(n) for sku, n in rows}
         return [counts.get(s, 0) for s in skus]
 
     async def customer_order_stats(self, customer_ids: Sequence[str]) -> list[CustomerOrderStats]:
-        async with self.store.read() as session:
-            rows = await session.execute(
-                select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
-                .where(m.Order.customer_id.in_(customer_ids))
-                .group_by(m.Order.customer_id)
-            )
-            found = {c: CustomerOrderStats(int(n), int(v)) for c, n, v in rows}
+        rows = await self.store.rows(
+            select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
+            .where(m.Order.customer_id.in_(customer_ids))
+            .group_by(m.Order.customer_id)
+        )
+        found = {c: CustomerOrderStats(int(n), int(v)) for c, n, v in rows}
         return [found.get(c, CustomerOrderStats(0, 0)) for c in customer_ids]

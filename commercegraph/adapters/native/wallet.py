@@ -43,13 +43,13 @@ class NativeWallet(Referrals):
         self.settings = settings
 
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]:
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.LedgerAccount).where(
-                    m.LedgerAccount.owner_id.in_(customer_ids), m.LedgerAccount.kind == "WALLET"
-                )
+        a = m.LedgerAccount
+        rows = await self.store.rows(
+            select(a.owner_id, a.balance, a.unit).where(
+                a.owner_id.in_(customer_ids), a.kind == "WALLET"
             )
-            found = {a.owner_id: WalletRecord(a.owner_id, Money(a.balance, a.unit)) for a in rows}
+        )
+        found = {owner: WalletRecord(owner, Money(balance, unit)) for owner, balance, unit in rows}
         return [found.get(c) for c in customer_ids]
 
     async def loyalty_accounts(self, customer_ids: Sequence[str]) -> list[LoyaltyRecord | None]:

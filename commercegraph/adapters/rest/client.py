@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 
 from commercegraph.adapters.rest.errors import from_response, from_transport
 from commercegraph.errors import BackendUnavailable
@@ -55,21 +56,22 @@ class RestClient:
         headers: dict[str, str] | None = None,
     ) -> Any:
         """The decoded JSON body of a 2xx answer; anything else raises our error."""
+        sent = inject_trace_headers(dict(headers or {}))
+        content = None
+        if json is not None:
+            content = orjson.dumps(json)
+            sent["Content-Type"] = "application/json"
         try:
             response = await self.http.request(
-                method,
-                path,
-                params=params,
-                json=json,
-                headers=inject_trace_headers(dict(headers or {})),
+                method, path, params=params, content=content, headers=sent
             )
         except httpx.HTTPError as exc:
             raise from_transport(self.domain, exc) from exc
         if response.status_code >= 300:
             raise from_response(self.domain, response)
         try:
-            return response.json()
-        except ValueError as exc:
+            return orjson.loads(response.content)
+        except ValueError as exc:  # orjson.JSONDecodeError is one
             raise BackendUnavailable(
                 self.domain, f"The {self.domain} backend sent bad JSON"
             ) from exc
