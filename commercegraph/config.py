@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commercegraph.gateway.settings import OtelSettings, ResilienceSettings, RestSettings
+from commercegraph.workers.settings import WorkerSettings
 
 DOMAINS = ("commerce", "content", "customer", "pricing", "inventory", "wallet")
 
@@ -136,6 +137,9 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool | None = None  # None: on in production, off in dev
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 60
+
+    # background tasks: CG_WORKERS__DELIVER_WEBHOOKS_CRON, CG_WORKERS__CONCURRENCY, ...
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
 
     @property
     def is_production(self) -> bool:
