@@ -25,7 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.replicas.cluster import Cluster  # noqa: E402
+from tests.replicas.cluster import Cluster
 
 ADMIN_URL = os.environ.get(
     "CG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
