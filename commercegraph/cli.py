@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.workers.cli import register as register_worker
 
     register_worker(sub)
+    from commercegraph.events.sources.cli import register as register_event_streams
+
+    register_event_streams(sub)
     return parser
 
 
