@@ -5,21 +5,47 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMERS ?= 500
+# Installs come from the lock files (exact versions, with hashes); `make lock` rewrites them
+# from pyproject.toml, keeping the versions already pinned where they still fit.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_TOOLS ?= $(HOME)/.cache/commercegraph/lock-tools
+UV_VERSION := 0.13.9
+UV_COMPILE := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --generate-hashes --universal \
+	--python-version 3.11 --no-header --quiet
 
-.PHONY: run test test-quick test-tools lint install install-dev migrate seed schema bench clean
+.PHONY: run test test-quick test-tools lint install install-dev lock lock-upgrade migrate seed schema bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	@$(BIN)/python scripts/check_lock.py
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	@$(BIN)/python scripts/check_lock.py
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.installed
+
+$(LOCK_TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# After adding or changing a dependency in pyproject.toml: `make lock`, then commit both
+# lock files. `make lock-upgrade` moves every pin to the newest release that fits.
+lock: $(LOCK_TOOLS)/bin/uv
+	$(UV_COMPILE) $(LOCK_ARGS) --extra otlp --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) $(LOCK_ARGS) --extra otlp -c $(DEV_LOCK) -o $(LOCK)
+	@$(PYTHON) scripts/check_lock.py
+
+lock-upgrade: LOCK_ARGS = --upgrade
+lock-upgrade: lock
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

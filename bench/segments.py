@@ -23,6 +23,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 TARGET_SECONDS = 60.0
 TARGET_MIB = 2048.0
 
@@ -94,16 +96,78 @@ def _fit_only(customers: int) -> dict[str, Any]:
     }
 
 
+def _on_postgres(customers: int) -> int:
+    import os
+    import uuid
+
+    import asyncpg
+
+    from bench._bulk_seed import bulk_seed
+    from commercegraph.store.migrate import upgrade
+
+    admin = os.environ.get(
+        "CG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    ).replace("postgresql+asyncpg://", "postgresql://", 1)
+    name = f"cg_bench_{uuid.uuid4().hex[:10]}"
+
+    async def admin_sql(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+    dsn = f"{admin.rpartition('/')[0]}/{name}"
+    url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+    result: dict[str, Any] = {
+        "benchmark": "segments",
+        "database": "postgresql",
+        "target_s": TARGET_SECONDS,
+        "target_mib": 1024.0,
+    }
+    try:
+        upgrade(url)
+        started = time.perf_counter()
+        asyncio.run(_seed(url, 20))  # the demo catalog and its few customers
+        result.update(asyncio.run(bulk_seed(dsn, customers)))
+        result["seed_s"] = round(time.perf_counter() - started, 3)
+        child = subprocess.run(
+            [sys.executable, __file__, "--phase", "refresh", "--url", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result.update(json.loads(child.stdout.strip().splitlines()[-1]))
+    finally:
+        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    result["within_target"] = (
+        result["refresh_s"] < TARGET_SECONDS and result["refresh_peak_rss_mib"] < 1024.0
+    )
+    result["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(result))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--db", help="an already seeded SQLite file (skips seeding)")
     parser.add_argument("--phase", choices=["all", "refresh"], default="all")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="on a throw-away PostgreSQL database (CG_TEST_POSTGRES_URL's server), seeded in bulk",
+    )
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.phase == "refresh":
-        print(json.dumps(asyncio.run(_refresh(f"sqlite+aiosqlite:///{args.db}"))))
+        url = args.url or f"sqlite+aiosqlite:///{args.db}"
+        print(json.dumps(asyncio.run(_refresh(url))))
         return 0
+    if args.postgres:
+        return _on_postgres(args.customers)
 
     from commercegraph.store.migrate import upgrade
 

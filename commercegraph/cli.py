@@ -23,6 +23,9 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     from commercegraph.store.migrate import upgrade
 
     upgrade(settings.database_url)
+    from commercegraph.workers.schema import migrate_job_tables
+
+    migrate_job_tables(settings.database_url)
     print(f"migrated {settings.database_url}")
     return 0
 
@@ -176,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.limits.persisted import add_command as add_allow_list_command
 
     add_allow_list_command(sub)
+    from commercegraph.workers.cli import register as register_worker
+
+    register_worker(sub)
+    from commercegraph.events.sources.cli import register as register_event_streams
+
+    register_event_streams(sub)
     return parser
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from commercegraph.gateway.settings import OtelSettings, ResilienceSettings, RestSettings
+from commercegraph.workers.settings import WorkerSettings
 
 DOMAINS = ("commerce", "content", "customer", "pricing", "inventory", "wallet")
 
@@ -166,6 +167,9 @@ class Settings(BaseSettings):
         for proxy in proxies:
             ipaddress.ip_network(proxy, strict=False)  # a typo fails at start-up, not later
         return proxies
+
+    # background tasks: CG_WORKERS__DELIVER_WEBHOOKS_CRON, CG_WORKERS__CONCURRENCY, ...
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
 
     @property
     def is_production(self) -> bool:

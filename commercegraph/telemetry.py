@@ -121,10 +121,10 @@ def _span_exporter(name: str, protocol: str) -> SpanExporter | None:
                     OTLPSpanExporter as GrpcExporter,
                 )
 
-                return GrpcExporter()  # type: ignore[no-any-return]
+                return GrpcExporter()  # type: ignore[no-any-return, unused-ignore]
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-            return OTLPSpanExporter()  # type: ignore[no-any-return]
+            return OTLPSpanExporter()  # type: ignore[no-any-return, unused-ignore]
         except ImportError as exc:
             raise RuntimeError(
                 "OTEL_TRACES_EXPORTER=otlp needs: pip install 'commercegraph[otlp]'"

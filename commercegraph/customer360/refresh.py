@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.customer360.activity import load_activity
+from commercegraph.customer360.bulk_write import write_rows
 from commercegraph.services.ltv import (
     BetaGeometricNBD,
     FitError,
@@ -49,7 +50,7 @@ log = logging.getLogger("commercegraph.customer360")
 
 HORIZON_DAYS = 365.0  # "12 months" of the predictive figures
 MIN_AGE_DAYS = 1.0 / 24  # a first order placed this very hour still has a positive age
-INSERT_CHUNK = 10_000  # rows per executemany: bounded memory, few round trips
+COPY_ON_POSTGRESQL = True  # COPY rather than INSERTs there: several times faster
 OWN_KINDS = (RFM, ABC, BEHAVIOUR)
 
 
@@ -102,7 +103,7 @@ def fit_models(activity: CustomerActivity) -> Models:
 
 def _metric_rows(
     activity: CustomerActivity, seg: Segmentation, models: Models, currency: str, now: datetime
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     buyers, frequency, recency, age, monetary = _ltv_inputs(activity)
     alive = expected = predicted = None
     if models.bgnbd is not None:
@@ -111,10 +112,9 @@ def _metric_rows(
         if models.gamma_gamma is not None:
             spend = models.gamma_gamma.expected_average_value(frequency, monetary)
             predicted = np.rint(expected * spend)
-    rows = []
     for i, cid in enumerate(activity.customer_ids):
         bought = bool(buyers[i])
-        rows.append(
+        yield (
             {
                 "customer_id": cid,
                 "currency": currency,
@@ -141,33 +141,21 @@ def _metric_rows(
                 "computed_at": now,
             }
         )
-    return rows
 
 
 def _segment_rows(
     activity: CustomerActivity, seg: Segmentation, now: datetime
-) -> list[dict[str, Any]]:
-    rows = []
+) -> Iterator[dict[str, Any]]:
     for cid, keys in zip(activity.customer_ids, seg.memberships, strict=True):
         for key in keys:
             name, kind = segment_name(key)
-            rows.append(
-                {
-                    "customer_id": cid,
-                    "segment_key": key,
-                    "name": name,
-                    "kind": kind,
-                    "computed_at": now,
-                }
-            )
-    return rows
-
-
-async def _insert_chunks(session: AsyncSession, table: str, rows: list[dict[str, Any]]) -> None:
-    # Core executemany rather than the ORM bulk path: about 4x faster on large refreshes.
-    statement = insert(m.Base.metadata.tables[table])
-    for start in range(0, len(rows), INSERT_CHUNK):
-        await session.execute(statement, rows[start : start + INSERT_CHUNK])
+            yield {
+                "customer_id": cid,
+                "segment_key": key,
+                "name": name,
+                "kind": kind,
+                "computed_at": now,
+            }
 
 
 async def _replace(
@@ -187,12 +175,11 @@ async def _replace(
     else:
         await session.execute(delete(segments).where(own, segments.customer_id.in_(only)))
         await session.execute(delete(metrics).where(metrics.customer_id.in_(only)))
-    segment_rows = _segment_rows(activity, seg, now)
-    await _insert_chunks(session, "customer_segments", segment_rows)
-    await _insert_chunks(
-        session, "customer_metrics", _metric_rows(activity, seg, models, currency, now)
-    )
-    return len(segment_rows)
+    copy = COPY_ON_POSTGRESQL
+    await write_rows(session, "customer_segments", _segment_rows(activity, seg, now), copy=copy)
+    metric_rows = _metric_rows(activity, seg, models, currency, now)
+    await write_rows(session, "customer_metrics", metric_rows, copy=copy)
+    return sum(len(keys) for keys in seg.memberships)
 
 
 def _model_rows(models: Models, customers: int, now: datetime) -> list[dict[str, Any]]:

@@ -1,0 +1,6 @@
+"""Background work as tasks of procrastinate, a job engine on the PostgreSQL we already run.
+
+``commercegraph worker`` runs the tasks on their schedules; each one-off CLI command
+(``deliver-webhooks --once``, ``release-reservations``, ``segments refresh``, ...) still runs
+the same work once by hand.
+"""

@@ -1,0 +1,129 @@
+"""The background work, one async function per job, each given settings and the time it runs
+as of. Every job is safe to run again and concurrently with itself: the engine keeps one
+runner per job at a time anyway, and the one-off CLI commands may run beside it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from commercegraph.config import Settings
+from commercegraph.store.db import Store, create_engine
+
+MAX_WEBHOOK_PASSES = 20  # one pass sends at most a batch; a job drains a backlog in bounded time
+
+JobBody = Callable[[Settings, datetime], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # the task's name, its lock and the settings key of its schedule
+    run: JobBody
+    help: str
+
+
+@asynccontextmanager
+async def _store(settings: Settings) -> AsyncIterator[Store]:
+    store = Store(create_engine(settings.database_url))
+    try:
+        yield store
+    finally:
+        await store.dispose()
+
+
+async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
+    import httpx
+
+    from commercegraph.webhooks import deliver_due
+
+    if settings.webhook_url is None:
+        return {"skipped": "CG_WEBHOOK_URL is not set"}
+    totals = {"delivered": 0, "retrying": 0, "failed": 0}
+    async with _store(settings) as store, httpx.AsyncClient() as http:
+        for _ in range(MAX_WEBHOOK_PASSES):
+            report = await deliver_due(store, settings, http)
+            for key in totals:
+                totals[key] += len(getattr(report, key))
+            if not (report.delivered or report.retrying or report.failed):
+                break
+    return totals
+
+
+async def release_reservations(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.inventory_jobs import release_expired
+
+    async with _store(settings) as store:
+        registry = build_registry(settings, store)
+        try:
+            return {"released": await release_expired(registry.inventory, now)}
+        finally:
+            await registry.aclose()
+
+
+async def mine_bundles(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.inventory_jobs import mine_bundles as mine
+    from commercegraph.inventory_jobs import mining_params
+
+    async with _store(settings) as store:
+        registry = build_registry(settings, store)
+        try:
+            since = now - timedelta(days=settings.bundle_history_days)
+            return {"mined": len(await mine(registry.commerce, mining_params(settings), since))}
+        finally:
+            await registry.aclose()
+
+
+async def loyalty_maintenance(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.native.wallet import NativeWallet
+
+    async with _store(settings) as store:
+        wallet = NativeWallet(store, settings)
+        released = await wallet.release_pending_points(now)
+        expired = await wallet.expire_points(now)
+    return {"released_points": released, "expired_points": expired}
+
+
+async def purge_idempotency(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.native.wallet import NativeWallet
+
+    retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
+    async with _store(settings) as store:
+        purged = await NativeWallet(store, settings).purge_idempotency_records(now - retention)
+    return {"purged_keys": purged}
+
+
+async def refresh_segments(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.customer360.refresh import refresh_all
+
+    async with _store(settings) as store:
+        return asdict(await refresh_all(store, settings.default_currency))
+
+
+async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.checkout_jobs import recover
+
+    async with _store(settings) as store:
+        registry = build_registry(settings, store)
+        try:
+            return dict(await recover(registry, settings))
+        finally:
+            await registry.aclose()
+
+
+# Every background job the worker schedules. A new job is one entry here and one
+# ``<name>_cron`` field in WorkerSettings.
+JOBS: tuple[Job, ...] = (
+    Job("recover_checkouts", recover_checkouts, "finish or undo checkouts a dead runner left"),
+    Job("deliver_webhooks", deliver_webhooks, "send the webhook outbox"),
+    Job("release_reservations", release_reservations, "give back expired reservations"),
+    Job("loyalty_maintenance", loyalty_maintenance, "release matured, expire old points"),
+    Job("purge_idempotency", purge_idempotency, "forget idempotency keys past retention"),
+    Job("refresh_segments", refresh_segments, "refit models, recompute segments"),
+    Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
+)

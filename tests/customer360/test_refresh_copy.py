@@ -1,0 +1,77 @@
+"""On PostgreSQL the refresh writes with COPY; what it writes is what the INSERT path
+writes, row for row, on the seeded demo."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from commercegraph.customer360 import refresh
+from commercegraph.store import models as m
+from commercegraph.store.db import Store, create_engine
+from tests.conftest import (
+    IN_CI,
+    _migrate_and_seed,
+    _pg_execute,
+    _postgres_reachable,
+    _seed_now,
+    make_postgres_db,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def fresh_demo() -> Iterator[str]:
+    problem = _postgres_reachable()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
+        pytest.skip(problem)
+    url = make_postgres_db()
+    try:
+        _migrate_and_seed(url)
+        yield url
+    finally:
+        name = url.rpartition("/")[2]
+        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _refresh_and_read(url: str) -> tuple[list[Any], list[Any], Any]:
+    store = Store(create_engine(url))
+    try:
+        summary = await refresh.refresh_all(store, "USD", _seed_now())
+        async with store.read() as session:
+            metrics = [
+                tuple(getattr(r, c.name) for c in m.CustomerMetrics.__table__.columns)
+                for r in await session.scalars(
+                    select(m.CustomerMetrics).order_by(m.CustomerMetrics.customer_id)
+                )
+            ]
+            segments = [
+                (r.customer_id, r.segment_key, r.name, r.kind, r.computed_at)
+                for r in await session.scalars(
+                    select(m.CustomerSegment).order_by(
+                        m.CustomerSegment.customer_id, m.CustomerSegment.segment_key
+                    )
+                )
+            ]
+    finally:
+        await store.dispose()
+    return metrics, segments, summary
+
+
+async def test_copy_writes_what_inserts_write(
+    fresh_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied, copied_segments, summary = await _refresh_and_read(fresh_demo)
+    monkeypatch.setattr(refresh, "COPY_ON_POSTGRESQL", False)
+    inserted, inserted_segments, again = await _refresh_and_read(fresh_demo)
+    assert len(copied) == summary.customers > 0
+    assert len(copied_segments) == summary.memberships == again.memberships > 0
+    assert copied == inserted
+    assert copied_segments == inserted_segments
