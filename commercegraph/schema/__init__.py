@@ -20,6 +20,7 @@ from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
+from commercegraph.subscriptions.schema import Subscription
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
@@ -63,11 +64,15 @@ def _merged(name: str, parts: list[type]) -> type:
 
 
 def build_schema(
-    *, production: bool = False, extensions: list[Any] | None = None
+    *,
+    production: bool = False,
+    extensions: list[Any] | None = None,
+    extra_query_parts: tuple[type, ...] = (),
 ) -> CommerceGraphSchema:
     return CommerceGraphSchema(
-        query=_merged("Query", QUERY_PARTS),
+        query=_merged("Query", [*QUERY_PARTS, *extra_query_parts]),
         mutation=_merged("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None,
+        subscription=Subscription,
         types=[Product, Customer, Order, Store],
         extensions=[
             # first: limits refuse a document before the caches parse or keep it
