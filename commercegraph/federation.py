@@ -27,11 +27,9 @@ FEDERATION_VERSION = "v2.5"
 ENTITY_TYPES = ("Product", "Customer", "Order", "Store")
 MAX_REPRESENTATIONS = 100
 
-AnyValue = strawberry.scalar(
-    NewType("AnyValue", object),
-    name="_Any",
-    serialize=lambda value: value,
-    parse_value=lambda value: value,
+AnyValue = NewType("AnyValue", object)
+ANY_SCALAR = strawberry.scalar(
+    name="_Any", serialize=lambda value: value, parse_value=lambda value: value
 )
 Entity = Annotated[Product | Customer | Order | Store, strawberry.union("_Entity")]
 
@@ -99,5 +97,8 @@ def build_federated_schema(
 ) -> CommerceGraphSchema:
     sdl = federated_sdl(str(build_schema(production=production)))
     return build_schema(
-        production=production, extensions=extensions, extra_query_parts=(federation_query(sdl),)
+        production=production,
+        extensions=extensions,
+        extra_query_parts=(federation_query(sdl),),
+        scalar_overrides={AnyValue: ANY_SCALAR},
     )

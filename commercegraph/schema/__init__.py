@@ -68,6 +68,7 @@ def build_schema(
     production: bool = False,
     extensions: list[Any] | None = None,
     extra_query_parts: tuple[type, ...] = (),
+    scalar_overrides: dict[object, Any] | None = None,
 ) -> CommerceGraphSchema:
     return CommerceGraphSchema(
         query=_merged("Query", [*QUERY_PARTS, *extra_query_parts]),
@@ -81,4 +82,5 @@ def build_schema(
             lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
+        scalar_overrides=scalar_overrides,
     )
