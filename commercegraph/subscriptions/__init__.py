@@ -27,5 +27,7 @@ def install_subscriptions(
     publish_changes(registry, broker)
     view = SubscriptionView(registry, settings, broker, schema=schema)
     app.router.routes.append(WebSocketRoute("/graphql", view))
-    app.router.routes.append(Route(STREAM_PATH, ServerSentEvents(view), methods=["GET", "POST"]))
+    app.router.routes.append(
+        Route(STREAM_PATH, ServerSentEvents(view).handle, methods=["GET", "POST"])
+    )
     return broker

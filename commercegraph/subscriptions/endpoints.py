@@ -15,6 +15,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from strawberry.asgi import GraphQL
@@ -90,6 +91,21 @@ def _sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {payload}\n\n".encode()
 
 
+def _not_a_subscription(query: str, operation_name: Any) -> Response | None:
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return _error_body("GRAPHQL_PARSE_FAILED", exc.message, 400)
+    operation = get_operation_ast(
+        document, operation_name if isinstance(operation_name, str) else None
+    )
+    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+        return _error_body(
+            "BAD_REQUEST", "Only subscriptions are streamed; send queries to /graphql.", 400
+        )
+    return None
+
+
 def _error_body(code: str, message: str, status: int) -> Response:
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status)
@@ -101,7 +117,7 @@ class ServerSentEvents:
     def __init__(self, view: SubscriptionView) -> None:
         self.view = view
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         view = self.view
         try:
             caller = authenticate(view.settings, request.headers.get("authorization"))
@@ -110,6 +126,9 @@ class ServerSentEvents:
         params = await self._params(request)
         if isinstance(params, Response):
             return params
+        refusal = _not_a_subscription(params["query"], params.get("operationName"))
+        if refusal is not None:
+            return refusal
         context = _context(caller, view.registry, view.settings, view.broker)
         try:
             outcome = await view.schema.subscribe(
