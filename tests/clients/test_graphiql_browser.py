@@ -1,0 +1,83 @@
+"""GraphiQL in headless Chromium with every request off this machine blocked: the page
+loads from the package alone, runs a query and shows the result."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.clients.conftest import missing
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> None:
+    if shutil.which(CHROMIUM) is None:
+        missing(f"{CHROMIUM} is missing (scripts/test-tools/chromium.sh installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright package is missing (pip install -e '.[dev]')")
+    blocked: list[str] = []
+    violations: list[str] = []
+    with server_factory() as base, tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        try:
+
+            def gate(route: Any) -> None:
+                host = urlparse(route.request.url).hostname or ""
+                if host in LOOPBACK or route.request.url.startswith("data:"):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", gate)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+            )
+            page.goto(f"{base}/graphql", wait_until="load")
+            page.wait_for_selector(".graphiql-container", timeout=30_000)
+            page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=30_000)
+            page.evaluate(
+                """() => document.querySelector('.graphiql-query-editor .CodeMirror')
+                .CodeMirror.setValue('{ stores(first: 2) { name } }')"""
+            )
+            page.click(".graphiql-execute-button")
+            page.wait_for_function(
+                """() => {
+                  const r = document.querySelector('.result-window .CodeMirror');
+                  return r && r.CodeMirror.getValue().includes('"stores"');
+                }""",
+                timeout=30_000,
+            )
+            result = page.evaluate(
+                "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
+            )
+            page.screenshot(path=f"{profile}/graphiql.png")
+        finally:
+            context.close()
+    assert '"name"' in result and "errors" not in result
+    assert blocked == [], f"the page tried to reach other hosts: {blocked}"
+    assert violations == [], violations
