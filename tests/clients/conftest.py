@@ -41,7 +41,16 @@ def serve(db_url: str, **env: str) -> Iterator[str]:
     port = free_port()
     full_env = {**os.environ, "CG_DATABASE_URL": db_url, "CG_LOG_LEVEL": "WARNING", **env}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commercegraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "commercegraph",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -44,7 +44,9 @@ async def test_unknown_hash_is_a_200_miss_then_registration_serves_it(
     sqlite_db: SeededDatabase, accept: str
 ) -> None:
     async with client(sqlite_db) as c:
-        miss = await c.post("/graphql", json={"extensions": persisted()}, headers={"Accept": accept})
+        miss = await c.post(
+            "/graphql", json={"extensions": persisted()}, headers={"Accept": accept}
+        )
         assert miss.status_code == 200
         error = miss.json()["errors"][0]
         assert error["message"] == "PersistedQueryNotFound"
@@ -57,7 +59,9 @@ async def test_unknown_hash_is_a_200_miss_then_registration_serves_it(
         expected = registered.json()["data"]
         assert expected["products"]["edges"]
 
-        again = await c.post("/graphql", json={"extensions": persisted()}, headers={"Accept": accept})
+        again = await c.post(
+            "/graphql", json={"extensions": persisted()}, headers={"Accept": accept}
+        )
         assert again.status_code == 200 and again.json() == {"data": expected}
 
         by_get = await c.get(
@@ -173,12 +177,13 @@ async def test_redis_store_is_shared_by_two_apps(sqlite_db: SeededDatabase) -> N
     url = _redis_url()
     prefix = f"cg-test-{uuid.uuid4().hex[:8]}:"
     try:
-        async with client(sqlite_db, redis_url=url, redis_key_prefix=prefix) as one, client(
-            sqlite_db, redis_url=url, redis_key_prefix=prefix
-        ) as two:
-            assert (await two.post("/graphql", json={"extensions": persisted()})).json()[
-                "errors"
-            ][0]["message"] == "PersistedQueryNotFound"
+        async with (
+            client(sqlite_db, redis_url=url, redis_key_prefix=prefix) as one,
+            client(sqlite_db, redis_url=url, redis_key_prefix=prefix) as two,
+        ):
+            assert (await two.post("/graphql", json={"extensions": persisted()})).json()["errors"][
+                0
+            ]["message"] == "PersistedQueryNotFound"
             await one.post("/graphql", json={"query": QUERY, "extensions": persisted()})
             hit = await two.post("/graphql", json={"extensions": persisted()})
             assert hit.json()["data"]["products"]["edges"]

@@ -55,7 +55,9 @@ def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> No
             page = context.new_page()
             page.on(
                 "console",
-                lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+                lambda m: (
+                    violations.append(m.text) if "Content Security Policy" in m.text else None
+                ),
             )
             page.goto(f"{base}/graphql", wait_until="load")
             page.wait_for_selector(".graphiql-container", timeout=30_000)

@@ -51,7 +51,9 @@ async def test_preflight_from_a_listed_origin_is_allowed_with_credentials(
         assert "authorization" in allowed and "content-type" in allowed
         assert "POST" in response.headers["access-control-allow-methods"]
 
-        actual = await c.post("/graphql", json={"query": "{ __typename }"}, headers={"Origin": ORIGIN})
+        actual = await c.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"Origin": ORIGIN}
+        )
         assert actual.headers["access-control-allow-origin"] == ORIGIN
         assert actual.headers["access-control-allow-credentials"] == "true"
 
@@ -90,7 +92,9 @@ async def test_wildcard_origin_never_allows_credentials(sqlite_db: SeededDatabas
 
 async def test_large_responses_are_compressed_small_ones_are_not(sqlite_db: SeededDatabase) -> None:
     async with client(sqlite_db, compression_min_bytes=2048) as c:
-        plain = await c.post("/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "identity"})
+        plain = await c.post(
+            "/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "identity"}
+        )
         assert "content-encoding" not in plain.headers
         size = len(plain.content)
         assert size > 2048
@@ -121,7 +125,9 @@ async def test_compressed_bytes_decode_to_the_same_body(sqlite_db: SeededDatabas
             "POST", "/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "br"}
         ) as response:
             encoded = b"".join([chunk async for chunk in response.aiter_raw()])
-        plain = await c.post("/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "identity"})
+        plain = await c.post(
+            "/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "identity"}
+        )
         assert brotli.decompress(encoded) == plain.content
         async with c.stream(
             "POST", "/graphql", json={"query": PRODUCTS}, headers={"Accept-Encoding": "gzip"}

@@ -85,7 +85,9 @@ class Lines:
             if line.strip():
                 self.lines.put(json.loads(line))
 
-    def next(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict[str, Any]:
+    def next(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15
+    ) -> dict[str, Any]:
         for item in self.pending:
             if predicate(item):
                 self.pending.remove(item)
@@ -95,7 +97,11 @@ class Lines:
             try:
                 item = self.lines.get(timeout=timeout)
             except queue.Empty:
-                stderr = self.proc.stderr.read() if self.proc.poll() is not None and self.proc.stderr else ""
+                stderr = (
+                    self.proc.stderr.read()
+                    if self.proc.poll() is not None and self.proc.stderr
+                    else ""
+                )
                 pytest.fail(f"no matching message within {timeout}s; saw {seen} {stderr}")
             if predicate(item):
                 return item
@@ -103,7 +109,9 @@ class Lines:
             self.pending.append(item)
 
 
-def _subscriber(packages: Path, ws_url: str, token: str, specs: list[dict[str, Any]]) -> subprocess.Popen[str]:
+def _subscriber(
+    packages: Path, ws_url: str, token: str, specs: list[dict[str, Any]]
+) -> subprocess.Popen[str]:
     # an ES module resolves its imports from where it lies: beside the installed packages
     script = packages / "cg-ws-subscriber.mjs"
     script.write_text((HERE / "ws_subscriber.mjs").read_text())
@@ -138,7 +146,11 @@ def test_graphql_ws_client_follows_cart_order_and_stock(
         ws = base.replace("http://", "ws://") + "/graphql"
         specs = [
             {"name": "orders", "query": ORDER_SUB},
-            {"name": "stock", "query": STOCK_SUB, "variables": {"s": DOWNTOWN, "k": [DEVI_COFFEE_SKU]}},
+            {
+                "name": "stock",
+                "query": STOCK_SUB,
+                "variables": {"s": DOWNTOWN, "k": [DEVI_COFFEE_SKU]},
+            },
             {"name": "cart", "query": CART_SUB, "variables": {"c": cart_id}},
         ]
         proc = _subscriber(node_clients, ws, devi, specs)
@@ -161,7 +173,9 @@ def test_graphql_ws_client_follows_cart_order_and_stock(
             assert changed["lines"] == [{"sku": DEVI_COFFEE_SKU, "quantity": 2}]
 
             fulfillment = {"method": "PICKUP", "storeId": DOWNTOWN}
-            order = _post(base, PLACE, {"c": cart_id, "f": fulfillment, "k": uuid.uuid4().hex}, devi)
+            order = _post(
+                base, PLACE, {"c": cart_id, "f": fulfillment, "k": uuid.uuid4().hex}, devi
+            )
             placed = lines.next(_named("orders"))["value"]["data"]["orderStatusChanged"]
             assert placed["id"] == order["placeOrder"]["id"]
             assert placed["status"] == order["placeOrder"]["status"]
@@ -181,12 +195,15 @@ def test_graphql_ws_client_follows_cart_order_and_stock(
             _stop(intruder)
 
 
+@pytest.mark.slow
 def test_a_bad_token_in_connection_init_closes_the_socket(
     node_clients: Path, sqlite_db: SeededDatabase
 ) -> None:
     with serve(sqlite_db.url) as base:
         ws = base.replace("http://", "ws://") + "/graphql"
-        proc = _subscriber(node_clients, ws, "not-a-token", [{"name": "orders", "query": ORDER_SUB}])
+        proc = _subscriber(
+            node_clients, ws, "not-a-token", [{"name": "orders", "query": ORDER_SUB}]
+        )
         try:
             message = Lines(proc).next(lambda m: "error" in m)
             assert "4403" in json.dumps(message) or "Forbidden" in json.dumps(message)
@@ -213,7 +230,9 @@ def test_server_sent_events_follow_a_cart(sqlite_db: SeededDatabase) -> None:
         cart_id = _post(base, CREATE, {}, devi)["createCart"]["id"]
         headers = {"Authorization": f"Bearer {devi}", "Accept": "text/event-stream"}
         body = {"query": CART_SUB, "variables": {"c": cart_id}}
-        with httpx.stream("POST", f"{base}/graphql/stream", json=body, headers=headers, timeout=20) as r:
+        with httpx.stream(
+            "POST", f"{base}/graphql/stream", json=body, headers=headers, timeout=20
+        ) as r:
             assert r.status_code == 200
             assert r.headers["content-type"].startswith("text/event-stream")
             events = _sse_events(r)
@@ -222,7 +241,9 @@ def test_server_sent_events_follow_a_cart(sqlite_db: SeededDatabase) -> None:
             _post(base, ADD, {"c": cart_id, "s": DEVI_COFFEE_SKU, "q": 1}, devi)
             kind, second = next(events)
             assert kind == "next"
-            assert second["data"]["cartChanged"]["lines"] == [{"sku": DEVI_COFFEE_SKU, "quantity": 1}]
+            assert second["data"]["cartChanged"]["lines"] == [
+                {"sku": DEVI_COFFEE_SKU, "quantity": 1}
+            ]
 
         anonymous = httpx.post(f"{base}/graphql/stream", json=body, timeout=10)
         # the stream opens, and its first result is the refusal
@@ -230,7 +251,10 @@ def test_server_sent_events_follow_a_cart(sqlite_db: SeededDatabase) -> None:
         kind, refusal = next(iter(_sse_lines(anonymous.text)))
         assert kind == "next" and refusal["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         bad = httpx.post(
-            f"{base}/graphql/stream", json=body, headers={"Authorization": "Bearer nope"}, timeout=10
+            f"{base}/graphql/stream",
+            json=body,
+            headers={"Authorization": "Bearer nope"},
+            timeout=10,
         )
         assert bad.status_code == 401
         query = httpx.post(
@@ -243,8 +267,13 @@ def test_server_sent_events_follow_a_cart(sqlite_db: SeededDatabase) -> None:
 def _sse_lines(text: str) -> list[tuple[str, Any]]:
     out = []
     for block in text.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines())
-        out.append((fields.get("event", ""), json.loads(fields["data"]) if fields.get("data") else None))
+        fields = dict(
+            line.split(": ", 1) if ": " in line else (line.rstrip(":"), "")
+            for line in block.splitlines()
+        )
+        out.append(
+            (fields.get("event", ""), json.loads(fields["data"]) if fields.get("data") else None)
+        )
     return out
 
 
@@ -271,10 +300,14 @@ def test_an_event_published_by_one_replica_reaches_a_subscriber_of_the_other(
         cart_id = _post(one, CREATE, {}, devi)["createCart"]["id"]
         headers = {"Authorization": f"Bearer {devi}"}
         body = {"query": CART_SUB, "variables": {"c": cart_id}}
-        with httpx.stream("POST", f"{two}/graphql/stream", json=body, headers=headers, timeout=20) as r:
+        with httpx.stream(
+            "POST", f"{two}/graphql/stream", json=body, headers=headers, timeout=20
+        ) as r:
             events = _sse_events(r)
             assert next(events)[1]["data"]["cartChanged"]["lines"] == []
             _post(one, ADD, {"c": cart_id, "s": DEVI_COFFEE_SKU, "q": 3}, devi)  # on replica one
             kind, event = next(events)
             assert kind == "next"
-            assert event["data"]["cartChanged"]["lines"] == [{"sku": DEVI_COFFEE_SKU, "quantity": 3}]
+            assert event["data"]["cartChanged"]["lines"] == [
+                {"sku": DEVI_COFFEE_SKU, "quantity": 3}
+            ]
