@@ -81,7 +81,7 @@ def federation_query(sdl: str) -> type:
         async def entities(
             self,
             info: Info[Context, None],
-            representations: list[AnyValue],  # type: ignore[valid-type]
+            representations: list[AnyValue],
         ) -> list[Entity | None]:
             if len(representations) > MAX_REPRESENTATIONS:
                 raise BadUserInput(

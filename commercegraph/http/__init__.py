@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.responses import Response
 
@@ -21,8 +22,20 @@ from commercegraph.http.apq import (
 from commercegraph.http.compression import CompressionMiddleware
 from commercegraph.http.cors import add_cors
 from commercegraph.http.graphiql import graphiql_page, mount_assets
+from commercegraph.security.http_errors import CodedHTTPError
 
 __all__ = ["ClientView", "apq_extensions", "install_clients"]
+
+
+def is_subscription(query: str | None, operation_name: str | None) -> bool:
+    """Whether the operation to run is a subscription (parsed only when it may be one)."""
+    if not query or "subscription" not in query:
+        return False
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLError:
+        return False  # the parse error is reported by the normal path
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
 class ClientView:
@@ -30,6 +43,19 @@ class ClientView:
 
     async def render_graphql_ide(self, request: Any) -> Response:
         return graphiql_page(request.url.path)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        request_data = kwargs.get("request_data")
+        if request_data is not None and is_subscription(
+            request_data.query, request_data.operation_name
+        ):
+            raise CodedHTTPError(
+                400,
+                "BAD_REQUEST",
+                "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql "
+                "and as server-sent events at /graphql/stream.",
+            )
+        return await super().execute_single(*args, **kwargs)  # type: ignore[misc]
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
         response = super().create_response(response_data, sub_response)  # type: ignore[misc]

@@ -25,6 +25,7 @@ def install_subscriptions(
         settings.redis_url, settings.redis_key_prefix, settings.subscriptions_queue_size
     )
     publish_changes(registry, broker)
+    app.state.broker = broker
     view = SubscriptionView(registry, settings, broker, schema=schema)
     app.router.routes.append(WebSocketRoute("/graphql", view))
     app.router.routes.append(

@@ -49,10 +49,14 @@ def _order(args: tuple[Any, ...], kwargs: dict[str, Any], order: Any) -> Topics:
         yield cart_topic(cart_id), {"cartId": cart_id}
 
 
-def _offers(args: tuple[Any, ...], kwargs: dict[str, Any], _result: Any) -> Topics:
+def _offers(args: tuple[Any, ...], kwargs: dict[str, Any], offers: Any) -> Topics:
+    # Reading offers issues them, idempotently: only offers issued by this call are news.
+    # (Announcing every call would loop: a subscriber re-reads its offers on each event.)
     customer_id = args[0] if args else kwargs.get("customer_id")
-    if isinstance(customer_id, str):
-        yield offers_topic(customer_id), {"customerId": customer_id}
+    now = kwargs.get("now")
+    fresh = [o for o in offers or () if getattr(o, "issued_at", None) == now]
+    if isinstance(customer_id, str) and fresh:
+        yield offers_topic(customer_id), {"customerId": customer_id, "offers": len(fresh)}
 
 
 def _stock(_a: tuple[Any, ...], _k: dict[str, Any], reservation: Any) -> Topics:
