@@ -77,6 +77,19 @@ async def test_subgraph_sdl_declares_keys_and_entities_resolve(sqlite_db: Seeded
     assert private["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
 
 
+async def test_cli_exports_the_same_subgraph_sdl(sqlite_db: SeededDatabase, tmp_path: Path) -> None:
+    out = tmp_path / "subgraph.graphql"
+    done = subprocess.run(
+        [sys.executable, "-m", "commercegraph", "export-schema", "--federated", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    body = await _post(sqlite_db, "{ _service { sdl } }", federation_enabled=True)
+    assert out.read_text() == body["data"]["_service"]["sdl"] + "\n"
+
+
 async def test_disabled_federation_leaves_the_published_schema_alone(
     sqlite_db: SeededDatabase,
 ) -> None:
