@@ -3,6 +3,7 @@ Gateway composing it with a second subgraph, one query crossing both."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -79,8 +80,17 @@ async def test_subgraph_sdl_declares_keys_and_entities_resolve(sqlite_db: Seeded
 
 async def test_cli_exports_the_same_subgraph_sdl(sqlite_db: SeededDatabase, tmp_path: Path) -> None:
     out = tmp_path / "subgraph.graphql"
-    done = subprocess.run(
-        [sys.executable, "-m", "commercegraph", "export-schema", "--federated", "--output", str(out)],
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [
+            sys.executable,
+            "-m",
+            "commercegraph",
+            "export-schema",
+            "--federated",
+            "--output",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
