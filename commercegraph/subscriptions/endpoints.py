@@ -15,6 +15,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import jwt
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -34,7 +35,11 @@ from commercegraph.subscriptions.schema import SubscriptionContext
 
 
 def _context(
-    caller: Caller, registry: AdapterRegistry, settings: Settings, broker: Broker
+    caller: Caller,
+    registry: AdapterRegistry,
+    settings: Settings,
+    broker: Broker,
+    authorization: str | None = None,
 ) -> SubscriptionContext:
     return SubscriptionContext(
         caller=caller,
@@ -42,7 +47,21 @@ def _context(
         settings=settings,
         loaders=Loaders(registry),
         broker=broker,
+        expires_at=token_expiry(authorization),
     )
+
+
+def token_expiry(authorization: str | None) -> float | None:
+    """The ``exp`` of a bearer token that ``authenticate`` has already accepted."""
+    if not authorization:
+        return None
+    token = authorization.partition(" ")[2].strip()
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    exp = claims.get("exp")
+    return float(exp) if isinstance(exp, int | float) else None
 
 
 def _authorization(params: Any) -> str | None:
@@ -70,11 +89,12 @@ class SubscriptionView(GraphQL[SubscriptionContext, None]):
         self.broker = broker
 
     async def get_context(self, request: Any, response: Any) -> SubscriptionContext:
+        authorization = request.headers.get("authorization")
         try:
-            caller = authenticate(self.settings, request.headers.get("authorization"))
+            caller = authenticate(self.settings, authorization)
         except Unauthenticated:
-            caller = ANONYMOUS  # connection_init may still carry a good token
-        return _context(caller, self.registry, self.settings, self.broker)
+            caller, authorization = ANONYMOUS, None  # connection_init may carry a good one
+        return _context(caller, self.registry, self.settings, self.broker, authorization)
 
     async def on_ws_connect(self, context: SubscriptionContext) -> None:
         authorization = _authorization(context.connection_params)
@@ -84,6 +104,7 @@ class SubscriptionView(GraphQL[SubscriptionContext, None]):
             context.caller = authenticate(self.settings, authorization)
         except Unauthenticated as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
+        context.expires_at = token_expiry(authorization)
 
 
 def _sse(event: str, data: Any) -> bytes:
@@ -119,8 +140,9 @@ class ServerSentEvents:
 
     async def handle(self, request: Request) -> Response:
         view = self.view
+        authorization = request.headers.get("authorization")
         try:
-            caller = authenticate(view.settings, request.headers.get("authorization"))
+            caller = authenticate(view.settings, authorization)
         except Unauthenticated as exc:
             return _error_body(exc.code, exc.message, 401)
         params = await self._params(request)
@@ -129,7 +151,7 @@ class ServerSentEvents:
         refusal = _not_a_subscription(params["query"], params.get("operationName"))
         if refusal is not None:
             return refusal
-        context = _context(caller, view.registry, view.settings, view.broker)
+        context = _context(caller, view.registry, view.settings, view.broker, authorization)
         try:
             outcome = await view.schema.subscribe(
                 params["query"],

@@ -7,6 +7,7 @@ an object to watch emit it once at the start, so a client has the state it then 
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, CommerceGraphError
+from commercegraph.errors import BadUserInput, CommerceGraphError, Unauthenticated
 from commercegraph.ids import expect_global_id
 from commercegraph.loaders import Loaders
 from commercegraph.resolvers import customer as customers
@@ -44,6 +45,7 @@ class SubscriptionsUnavailable(CommerceGraphError):
 class SubscriptionContext(Context):
     broker: Broker | None = None
     connection_params: Any = None
+    expires_at: float | None = None  # the token's ``exp``: no event is read for it after
 
 
 def _broker(ctx: Context) -> Broker:
@@ -57,7 +59,11 @@ def _broker(ctx: Context) -> Broker:
 
 
 def _fresh(ctx: Context) -> Context:
-    """Every event is read anew: the loaders' per-request caches would hold old state."""
+    """Every event is read anew: the loaders' per-request caches would hold old state.
+    A subscription outliving its token ends at its next event."""
+    expires_at = getattr(ctx, "expires_at", None)
+    if expires_at is not None and time.time() >= expires_at:
+        raise Unauthenticated("The token has expired; subscribe again with a new one")
     ctx.loaders = Loaders(ctx.registry)
     ctx.now = utcnow()
     return ctx

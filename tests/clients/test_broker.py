@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from commercegraph.app import create_app
 from commercegraph.auth import Caller
 from commercegraph.demo import DEVI_ID
+from commercegraph.ids import to_global_id
 from commercegraph.loaders import Loaders
 from commercegraph.subscriptions.broker import LocalBroker, cart_topic
 from commercegraph.subscriptions.publishing import PublishingAdapter
@@ -129,3 +131,44 @@ async def test_subscriptions_over_plain_http_say_where_to_go(sqlite_db: SeededDa
             assert named.json() == {"data": {"__typename": "Query"}}
     finally:
         await app.state.store.dispose()
+
+
+async def test_a_subscription_outliving_its_token_ends_at_the_next_event(own_db: str) -> None:
+    app = create_app(settings_for(own_db))
+    registry = app.state.registry
+    caller = Caller(customer_id=DEVI_ID, scopes=frozenset({"customer"}), subject=DEVI_ID)
+    cart = await registry.commerce.create_cart(DEVI_ID, "WEB", "USD")
+    ctx = SubscriptionContext(
+        caller=caller,
+        registry=registry,
+        settings=app.state.settings,
+        loaders=Loaders(registry),
+        broker=app.state.broker,
+        expires_at=time.time() + 3600,
+    )
+    query = "subscription($c: ID!) { cartChanged(cartId: $c) { status } }"
+    results: Any = await app.state.schema.subscribe(
+        query, variable_values={"c": to_global_id("Cart", cart.id)}, context_value=ctx
+    )
+    try:
+        first = await asyncio.wait_for(anext(results), 10)
+        assert first.data == {"cartChanged": {"status": "OPEN"}}
+        ctx.expires_at = time.time() - 1  # the token has run out meanwhile
+        await app.state.broker.publish(cart_topic(cart.id), {"cartId": cart.id})
+        ended = await asyncio.wait_for(anext(results), 10)
+        assert ended.data is None
+        assert ended.errors[0].extensions["code"] == "UNAUTHENTICATED"
+    finally:
+        await results.aclose()
+        await app.state.store.dispose()
+
+
+def test_token_expiry_is_read_from_an_accepted_token() -> None:
+    from commercegraph.auth import issue_token
+    from commercegraph.config import Settings
+    from commercegraph.subscriptions.endpoints import token_expiry
+
+    token = issue_token(Settings(), subject=DEVI_ID, scope="customer", ttl_seconds=60)
+    expiry = token_expiry(f"Bearer {token}")
+    assert expiry is not None and 50 < expiry - time.time() <= 61
+    assert token_expiry(None) is None and token_expiry("Bearer junk") is None

@@ -78,7 +78,9 @@ def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> No
             result = page.evaluate(
                 "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
             )
-            page.screenshot(path=os.environ.get("CG_GRAPHIQL_SCREENSHOT") or f"{profile}/graphiql.png")
+            page.screenshot(
+                path=os.environ.get("CG_GRAPHIQL_SCREENSHOT") or f"{profile}/graphiql.png"
+            )
         finally:
             context.close()
     assert '"name"' in result and "errors" not in result
