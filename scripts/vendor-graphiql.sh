@@ -7,7 +7,7 @@ GRAPHIQL_VERSION=3.8.3  # the last line with a UMD build (4+ ship ES modules onl
 REACT_VERSION=18.3.1    # React 19 dropped the UMD builds GraphiQL's UMD build expects
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="$root/commercegraph/http/static/graphiql/vendor"
+out="${GRAPHIQL_VENDOR_DIR:-$root/commercegraph/http/static/graphiql/vendor}"  # the override is for tests
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

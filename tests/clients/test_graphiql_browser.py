@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -86,3 +87,24 @@ def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> No
     assert '"name"' in result and "errors" not in result
     assert blocked == [], f"the page tried to reach other hosts: {blocked}"
     assert violations == [], violations
+
+
+def test_the_vendor_script_recreates_the_shipped_assets(tmp_path: Any) -> None:
+    from commercegraph.http.graphiql import STATIC_DIR
+    from tests.clients.conftest import REPO
+
+    if shutil.which("npm") is None:
+        missing("npm is needed to fetch the pinned GraphiQL and React packages")
+    out = tmp_path / "vendor"
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "vendor-graphiql.sh")],
+        env={**os.environ, "GRAPHIQL_VENDOR_DIR": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    shipped = STATIC_DIR / "vendor"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in shipped.iterdir())
+    for path in out.iterdir():
+        assert path.read_bytes() == (shipped / path.name).read_bytes(), path.name
