@@ -13,11 +13,14 @@ from urllib.parse import urlparse
 
 import pytest
 
+from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID
+from commercegraph.ids import to_global_id
 from tests.clients.conftest import missing
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+STOCK = 'subscription { stockChanged(storeId: "%s", skus: ["%s"]) { levels { sku onHand } } }'
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -68,6 +71,7 @@ def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> No
                 """() => document.querySelector('.graphiql-query-editor .CodeMirror')
                 .CodeMirror.setValue('{ stores(first: 2) { name } }')"""
             )
+            page.wait_for_timeout(500)
             page.click(".graphiql-execute-button")
             page.wait_for_function(
                 """() => {
@@ -79,12 +83,31 @@ def test_graphiql_runs_a_query_offline(server_factory: Callable[..., Any]) -> No
             result = page.evaluate(
                 "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
             )
+            # a subscription, over the WebSocket to the same origin: its first result shows
+            page.evaluate(
+                """(q) => document.querySelector('.graphiql-query-editor .CodeMirror')
+                .CodeMirror.setValue(q)""",
+                STOCK % (to_global_id("Store", DOWNTOWN_ID), DEVI_COFFEE_SKU),
+            )
+            page.wait_for_timeout(500)  # GraphiQL takes the editor's text on a debounce
+            page.click(".graphiql-execute-button")
+            page.wait_for_function(
+                """() => {
+                  const r = document.querySelector('.result-window .CodeMirror');
+                  return r && r.CodeMirror.getValue().includes('"stockChanged"');
+                }""",
+                timeout=30_000,
+            )
+            streamed = page.evaluate(
+                "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
+            )
             page.screenshot(
                 path=os.environ.get("CG_GRAPHIQL_SCREENSHOT") or f"{profile}/graphiql.png"
             )
         finally:
             context.close()
     assert '"name"' in result and "errors" not in result
+    assert DEVI_COFFEE_SKU in streamed and "errors" not in streamed
     assert blocked == [], f"the page tried to reach other hosts: {blocked}"
     assert violations == [], violations
 

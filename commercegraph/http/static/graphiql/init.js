@@ -4,7 +4,10 @@
   "use strict";
   var root = document.getElementById("graphiql");
   var endpoint = root.getAttribute("data-endpoint") || "/graphql";
-  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // Subscriptions go over graphql-transport-ws to the same path; the Headers tab's
+  // Authorization travels in connection_init, where the gateway reads it.
+  var ws = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + endpoint;
+  var fetcher = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: ws });
   var defaultQuery = [
     "# CommerceGraph. Add a bearer token under Headers for customer fields:",
     '# {"Authorization": "Bearer <token from `commercegraph token`>"}',
