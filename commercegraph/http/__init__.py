@@ -27,12 +27,13 @@ from commercegraph.security.http_errors import CodedHTTPError
 __all__ = ["ClientView", "apq_extensions", "install_clients"]
 
 
-def is_subscription(query: str | None, operation_name: str | None) -> bool:
-    """Whether the operation to run is a subscription (parsed only when it may be one)."""
+def is_subscription(query: str | None, operation_name: str | None, max_tokens: int) -> bool:
+    """Whether the operation to run is a subscription (parsed only when it may be one, and
+    within the token limit: a larger document is refused by the limits anyway)."""
     if not query or "subscription" not in query:
         return False
     try:
-        operation = get_operation_ast(parse(query), operation_name)
+        operation = get_operation_ast(parse(query, max_tokens=max_tokens), operation_name)
     except GraphQLError:
         return False  # the parse error is reported by the normal path
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
@@ -46,8 +47,10 @@ class ClientView:
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         request_data = kwargs.get("request_data")
+        settings: Settings | None = getattr(self, "settings", None)
+        max_tokens = settings.limit_tokens if settings is not None else 1000
         if request_data is not None and is_subscription(
-            request_data.query, request_data.operation_name
+            request_data.query, request_data.operation_name, max_tokens
         ):
             raise CodedHTTPError(
                 400,
