@@ -32,11 +32,10 @@ def persisted(sha: str = SHA) -> dict[str, Any]:
 async def client(db: SeededDatabase, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings_for(db.url, **overrides))
     transport = httpx.ASGITransport(app=app)
-    try:
+    # the app's own lifespan closes what it opened: the store, Redis clients, the broker
+    async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
             yield c
-    finally:
-        await app.state.store.dispose()
 
 
 @pytest.mark.parametrize("accept", ["application/json", GRAPHQL_RESPONSE])

@@ -24,11 +24,10 @@ PRODUCTS = "{ products(first: 50) { edges { node { id sku name } } } }"
 async def client(db: SeededDatabase, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings_for(db.url, **overrides))
     transport = httpx.ASGITransport(app=app)
-    try:
+    # the app's own lifespan closes what it opened: the store, Redis clients, the broker
+    async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
             yield c
-    finally:
-        await app.state.store.dispose()
 
 
 async def test_preflight_from_a_listed_origin_is_allowed_with_credentials(
