@@ -20,6 +20,8 @@ from commercegraph.config import Settings
 from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
 from commercegraph.events import events_endpoint
+from commercegraph.federation import build_federated_schema
+from commercegraph.http import ClientView, apq_extensions, install_clients
 from commercegraph.limits import limit_extensions
 from commercegraph.runtime import settle_heap
 from commercegraph.schema import build_schema
@@ -36,7 +38,7 @@ from commercegraph.telemetry import (
 )
 
 
-class GraphQLView(GraphQLOverHTTP):
+class GraphQLView(ClientView, GraphQLOverHTTP):
     def __init__(self, registry: AdapterRegistry, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.registry = registry
@@ -90,9 +92,10 @@ def create_app(
     )
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
-    schema = build_schema(
+    apq, apq_store = apq_extensions(settings)
+    schema = (build_federated_schema if settings.federation_enabled else build_schema)(
         production=settings.is_production,
-        extensions=[OperationSpan, *limit_extensions(settings), KnownCustomer],
+        extensions=[OperationSpan, *apq, *limit_extensions(settings), KnownCustomer],
     )
     view = GraphQLView(
         registry,
@@ -141,6 +144,7 @@ def create_app(
         lifespan=lifespan,
     )
     harden_app(app, settings, view)
+    install_clients(app, settings, registry, schema, apq_store)
     app.state.settings = settings
     app.state.store = store
     app.state.registry = registry

@@ -112,8 +112,12 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     from commercegraph.schema import build_schema
 
-    sdl = build_schema().as_str() + "\n"
-    Path(args.output).write_text(sdl, encoding="utf-8")
+    sdl = build_schema().as_str()
+    if args.federated:
+        from commercegraph.federation import federated_sdl
+
+        sdl = federated_sdl(sdl)
+    Path(args.output).write_text(sdl + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
     return 0
 
@@ -149,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql")
+    export.add_argument(
+        "--federated", action="store_true", help="the Apollo Federation v2 subgraph SDL instead"
+    )
     export.set_defaults(handler=_export_schema)
 
     # Each domain registers its subcommands from its own module:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -132,6 +133,40 @@ class Settings(BaseSettings):
     webhook_backoff_base_seconds: float = 2.0
     webhook_backoff_max_seconds: float = 3600.0
     webhook_timeout_seconds: float = 5.0
+
+    # Clients: browsers (CORS), compression, automatic persisted queries, subscriptions,
+    # federation. Lists take JSON or commas: CG_CORS_ORIGINS=https://a.example,https://b.example
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    cors_allow_methods: Annotated[tuple[str, ...], NoDecode] = ("GET", "POST")
+    cors_allow_headers: Annotated[tuple[str, ...], NoDecode] = (
+        "authorization",
+        "content-type",
+        "accept",
+        "idempotency-key",
+    )
+    cors_allow_credentials: bool = True  # never with the "*" origin
+    cors_max_age_seconds: int = 600
+    compression_min_bytes: int = 1024  # smaller responses go out as they are; 0 turns it off
+    compression_gzip_level: int = Field(default=6, ge=1, le=9)
+    compression_brotli_quality: int = Field(default=4, ge=0, le=11)
+    apq_enabled: bool = True
+    apq_max_entries: int = 10_000  # in-process store, least recently used out first
+    apq_ttl_seconds: int = 86_400  # Redis store (redis_url)
+    subscriptions_enabled: bool = True
+    subscriptions_queue_size: int = 100  # events buffered per subscriber before the oldest drop
+    federation_enabled: bool = False  # serve as an Apollo Federation v2 subgraph
+
+    @field_validator(
+        "cors_origins", "cors_allow_methods", "cors_allow_headers", mode="before"
+    )
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        return value
 
     # --- settings: hardening (issue 9) ---
     # Defaults follow graphql-armor's plugins except depth (see SECURITY.md).

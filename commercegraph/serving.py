@@ -34,13 +34,17 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # uvicorn trusts X-Forwarded-For from loopback by default; only configured proxies may
     # set the client address (the rate limit keys anonymous callers by it)
     proxies = list(settings.trusted_proxies)
-    trust = {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
     sock = listen(host, port)
     try:
         if workers <= 1:
             from commercegraph.app import create_app
 
-            config = uvicorn.Config(create_app(settings), log_level="warning", **trust)
+            config = uvicorn.Config(
+                create_app(settings),
+                log_level="warning",
+                proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies,
+            )
             uvicorn.Server(config).run(sockets=[sock])
             return
         # Workers import the factory and read the same environment this process did.
@@ -49,7 +53,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             factory=True,
             workers=workers,
             log_level="warning",
-            **trust,
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies,
         )
         Multiprocess(config, sockets=[sock]).run()
     finally:

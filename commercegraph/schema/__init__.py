@@ -21,6 +21,7 @@ from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
+from commercegraph.subscriptions.schema import Subscription
 
 # Each domain contributes its root fields as a class of its own; they are merged here.
 # --- query parts: pricing (issue 4) ---
@@ -70,11 +71,16 @@ def _merged(name: str, parts: list[type], description: str) -> type:
 
 
 def build_schema(
-    *, production: bool = False, extensions: list[Any] | None = None
+    *,
+    production: bool = False,
+    extensions: list[Any] | None = None,
+    extra_query_parts: tuple[type, ...] = (),
+    scalar_overrides: dict[object, Any] | None = None,
 ) -> CommerceGraphSchema:
     return CommerceGraphSchema(
-        query=_merged("Query", QUERY_PARTS, QUERY_DESCRIPTION),
+        query=_merged("Query", [*QUERY_PARTS, *extra_query_parts], QUERY_DESCRIPTION),
         mutation=_merged("Mutation", MUTATION_PARTS, MUTATION_DESCRIPTION),
+        subscription=Subscription,
         types=[Product, Customer, Order, Store],
         extensions=[
             # first: limits refuse a document before the caches parse or keep it
@@ -85,6 +91,6 @@ def build_schema(
         config=StrawberryConfig(
             disable_field_suggestions=production,
             name_converter=CachedNameConverter(),
-            scalar_map=SCALAR_MAP,
+            scalar_map={**SCALAR_MAP, **(scalar_overrides or {})},
         ),
     )
