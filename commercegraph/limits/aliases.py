@@ -15,6 +15,7 @@ from graphql import (
 from strawberry.extensions import AddValidationRules
 
 from commercegraph.limits._walk import Fragments, PerFragment, fragments_of, limit_error
+from commercegraph.limits.validation import LimitRule
 
 CODE = "MAX_ALIASES_EXCEEDED"
 
@@ -39,7 +40,7 @@ def count_aliases(selection_set: SelectionSetNode | None, fragments: Fragments) 
 
 @cache
 def aliases_rule(limit: int) -> type[ValidationRule]:
-    class MaxAliasesRule(ValidationRule):
+    class MaxAliasesRule(LimitRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
             found = count_aliases(
                 node.selection_set, fragments_of(self.context.document.definitions)

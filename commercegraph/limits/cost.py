@@ -19,6 +19,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
@@ -182,28 +183,46 @@ class MaxCost(SchemaExtension):
     def __init__(self, limit: int, *, default_list_size: int = 10) -> None:
         self.limit = limit
         self.default_list_size = default_list_size
+        self.cost: int | None = None
+
+    def on_validate(self) -> Iterator[None]:
+        # Estimated before validation, so a document too expensive to run is refused without
+        # paying for its full validation; one the estimator cannot read yet (it is invalid)
+        # is estimated again once validated.
+        ctx = self.execution_context
+        if ctx.graphql_document is not None and ctx.pre_execution_errors is None:
+            try:
+                self.cost = self._estimate()
+            except Exception:  # an invalid document: validation will say what is wrong
+                self.cost = None
+            if self.cost is not None and self.cost > self.limit:
+                ctx.pre_execution_errors = [self._refusal(self.cost)]
+        yield
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is not None:
-            cost = estimate_cost(
-                ctx.schema._schema,
-                ctx.graphql_document,
-                ctx.operation_name,
-                ctx.variables,
-                self.default_list_size,
-            )
+            cost = self.cost if self.cost is not None else self._estimate()
             if cost > self.limit:
                 # a result set here stops execution before any resolver runs
-                ctx.result = GraphQLExecutionResult(
-                    data=None,
-                    errors=[
-                        limit_error(
-                            CODE,
-                            f"Estimated cost {cost} exceeds the limit of {self.limit}.",
-                            estimatedCost=cost,
-                            maxCost=self.limit,
-                        )
-                    ],
-                )
+                ctx.result = GraphQLExecutionResult(data=None, errors=[self._refusal(cost)])
         yield
+
+    def _estimate(self) -> int:
+        ctx = self.execution_context
+        assert ctx.graphql_document is not None
+        return estimate_cost(
+            ctx.schema._schema,
+            ctx.graphql_document,
+            ctx.operation_name,
+            ctx.variables,
+            self.default_list_size,
+        )
+
+    def _refusal(self, cost: int) -> GraphQLError:
+        return limit_error(
+            CODE,
+            f"Estimated cost {cost} exceeds the limit of {self.limit}.",
+            estimatedCost=cost,
+            maxCost=self.limit,
+        )

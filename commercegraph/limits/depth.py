@@ -21,6 +21,7 @@ from commercegraph.limits._walk import (
     fragments_of,
     limit_error,
 )
+from commercegraph.limits.validation import LimitRule
 
 CODE = "MAX_DEPTH_EXCEEDED"
 
@@ -46,7 +47,7 @@ def operation_depth(selection_set: SelectionSetNode | None, fragments: Fragments
 
 @cache
 def depth_rule(limit: int) -> type[ValidationRule]:
-    class MaxDepthRule(ValidationRule):
+    class MaxDepthRule(LimitRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
             fragments = fragments_of(self.context.document.definitions)
             found = operation_depth(node.selection_set, fragments)

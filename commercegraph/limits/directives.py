@@ -16,6 +16,7 @@ from graphql import (
 from strawberry.extensions import AddValidationRules
 
 from commercegraph.limits._walk import Fragments, PerFragment, fragments_of, limit_error
+from commercegraph.limits.validation import LimitRule
 
 CODE = "MAX_DIRECTIVES_EXCEEDED"
 
@@ -42,7 +43,7 @@ def count_directives(selection_set: SelectionSetNode | None, fragments: Fragment
 
 @cache
 def directives_rule(limit: int) -> type[ValidationRule]:
-    class MaxDirectivesRule(ValidationRule):
+    class MaxDirectivesRule(LimitRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
             fragments = fragments_of(self.context.document.definitions)
             found = len(node.directives or ()) + count_directives(node.selection_set, fragments)

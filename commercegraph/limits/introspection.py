@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from graphql import FieldNode, ValidationRule
+from graphql import FieldNode
 from strawberry.extensions import AddValidationRules
 
 from commercegraph.limits._walk import INTROSPECTION_FIELDS, limit_error
+from commercegraph.limits.validation import LimitRule
 
 CODE = "INTROSPECTION_DISABLED"
 
 
-class NoIntrospectionRule(ValidationRule):
+class NoIntrospectionRule(LimitRule):
     def enter_field(self, node: FieldNode, *_: object) -> None:
         if node.name.value in INTROSPECTION_FIELDS:
             self.report_error(limit_error(CODE, "Introspection is disabled on this server.", node))

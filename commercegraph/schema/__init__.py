@@ -6,10 +6,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from commercegraph.limits.validation import LimitRulesFirst, ValidateRest, cached_validation
 from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import SCALAR_MAP
@@ -77,16 +78,18 @@ def build_schema(
     extra_query_parts: tuple[type, ...] = (),
     scalar_overrides: dict[object, Any] | None = None,
 ) -> CommerceGraphSchema:
+    validate = cached_validation(PARSER_CACHE_SIZE)
     return CommerceGraphSchema(
         query=_merged("Query", [*QUERY_PARTS, *extra_query_parts], QUERY_DESCRIPTION),
         mutation=_merged("Mutation", MUTATION_PARTS, MUTATION_DESCRIPTION),
         subscription=Subscription,
         types=[Product, Customer, Order, Store],
         extensions=[
-            # first: limits refuse a document before the caches parse or keep it
+            lambda: LimitRulesFirst(validate),  # its validation pass runs before the others'
+            # then: limits refuse a document before the caches parse or keep it
             *(extensions or []),
             lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=PARSER_CACHE_SIZE),
+            lambda: ValidateRest(validate),
         ],
         config=StrawberryConfig(
             disable_field_suggestions=production,
