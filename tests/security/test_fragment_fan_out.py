@@ -78,7 +78,8 @@ async def test_refusing_a_twenty_level_fan_out_costs_work_linear_in_its_size(
     codes, deep = await handled(schema, fan_out(20))
     assert codes == ["COST_ESTIMATED_TOO_EXPENSIVE"]
     assert deep < 3 * double, (double, deep)
-    assert deep < 40 * trivial, "a 1 KB document, refused in the work of a few small ones"
+    # the limits refuse it before the specification's rules walk it (17 times without that)
+    assert deep < 10 * trivial, "a 1 KB document, refused in the work of a few small ones"
 
 
 @pytest.mark.parametrize(
