@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -18,17 +18,14 @@ from commercegraph.config import Settings
 from commercegraph.context import Context
 from commercegraph.errors import Unauthenticated
 from commercegraph.events import events_endpoint
+from commercegraph.http.health import healthz, readiness_endpoint
 from commercegraph.limits import limit_extensions
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
 from commercegraph.store.db import Store, create_engine
-from commercegraph.telemetry import (
-    OperationSpan,
-    configure_logging,
-    configure_telemetry,
-    render_prometheus,
-)
+from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
+from commercegraph.telemetry.http import instrument_app, metrics_endpoint
 
 
 class GraphQLView(GraphQLOverHTTP):
@@ -72,11 +69,7 @@ def create_app(
 ) -> Starlette:
     settings = settings or Settings()
     configure_logging(settings.log_level)
-    configure_telemetry(
-        settings.otel.traces_exporter,
-        settings.otel.metrics_exporter,
-        settings.otel.exporter_otlp_protocol,
-    )
+    configure_telemetry(settings.otel)
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
     schema = build_schema(
@@ -90,17 +83,9 @@ def create_app(
         graphql_ide=None if settings.is_production else "graphiql",
     )
 
-    async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def readyz(_: Request) -> Response:
-        try:
-            await store.ping()
-        except Exception as exc:  # any failure to reach the store means not ready
-            return JSONResponse(
-                {"status": "unavailable", "store": type(exc).__name__}, status_code=503
-            )
-        return JSONResponse({"status": "ready", "adapters": registry.names})
+    readyz = readiness_endpoint(
+        store, registry, settings.database_url, require_backends=settings.ready_requires_backends
+    )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -114,7 +99,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
-            Route("/metrics", lambda _: Response(render_prometheus(), media_type="text/plain")),
+            Route("/metrics", metrics_endpoint),
             # --- routes: customer 360 events (issue 6) ---
             Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---
@@ -122,6 +107,7 @@ def create_app(
         lifespan=lifespan,
     )
     harden_app(app, settings, view)
+    instrument_app(app)
     app.state.settings = settings
     app.state.store = store
     app.state.registry = registry

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     cache_ttl_seconds: float = 60.0  # read-mostly data (catalog, content, stores)
     cache_prefix: str = "cg:cache:"
     otel: OtelSettings = Field(default_factory=OtelSettings)  # OTEL_TRACES_EXPORTER, ...
+    ready_requires_backends: bool = Field(
+        default=False,
+        description="Answer /readyz with 503 when a backend is down, not only when the "
+        "store or its migrations are.",
+    )
 
     # --- settings: pricing (issue 4) ---
 

@@ -12,7 +12,10 @@ from commercegraph.config import DOMAINS, Settings
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from commercegraph.backends.serve import BackendServers
+    from commercegraph.telemetry import configure_logging, configure_telemetry
 
+    configure_logging(settings.log_level)
+    configure_telemetry(settings.otel, service_name="commercegraph-backends")
     port_base = args.port_base or None  # 0: ephemeral ports, printed below
     servers = BackendServers(settings, host=args.host, port_base=port_base, token=args.token)
     for domain, url in servers.urls.items():

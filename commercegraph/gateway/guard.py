@@ -178,7 +178,7 @@ class GuardedAdapter:
         )
         labels = {"backend": self.domain, "operation": name, "outcome": outcome}
         BACKEND_CALLS.add(1, labels)
-        BACKEND_DURATION.record(elapsed_ms, labels)
+        BACKEND_DURATION.record(elapsed_ms / 1000, labels)
         LOADER_BATCH_SIZE.record(size, {"backend": self.domain, "operation": name})
         if outcome not in ("ok", "rejected", "cache_hit"):
             BACKEND_ERRORS.add(1, labels)

@@ -9,7 +9,6 @@ import httpx
 from commercegraph.adapters.rest.errors import from_response, from_transport
 from commercegraph.errors import BackendUnavailable
 from commercegraph.gateway.settings import BackendPolicy, RestBackend
-from commercegraph.telemetry import inject_trace_headers
 
 KEEPALIVE_S = 30.0  # idle pooled connections live this long; backends usually allow 60 s
 
@@ -61,7 +60,7 @@ class RestClient:
                 path,
                 params=params,
                 json=json,
-                headers=inject_trace_headers(dict(headers or {})),
+                headers=headers,  # traceparent: the httpx instrumentation adds it
             )
         except httpx.HTTPError as exc:
             raise from_transport(self.domain, exc) from exc
