@@ -1,0 +1,3 @@
+from tests.gateway.conftest import backends
+
+__all__ = ["backends"]
