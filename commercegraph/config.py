@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     offers_max_new_marketing_per_day: int = 3
     offers_store_radius_km: float = 10.0
     webhook_url: str | None = None
-    webhook_secret: str = "dev-webhook-secret-change-me"
+    webhook_secret: str = "whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ=="  # Standard Webhooks form
     webhook_max_attempts: int = 8
     webhook_backoff_base_seconds: float = 2.0
     webhook_backoff_max_seconds: float = 3600.0
