@@ -125,6 +125,14 @@ def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_reference(_: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.config_reference import render
+
+    Path(args.output).write_text(render(), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog="commercegraph",
@@ -171,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql", help="file to write")
     export.set_defaults(handler=_export_schema, needs_store=False)
+
+    reference = sub.add_parser(
+        "config-reference", help="write the configuration reference from the settings models"
+    )
+    reference.add_argument("--output", default="docs/configuration.md", help="file to write")
+    reference.set_defaults(handler=_config_reference, needs_store=False)
 
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
