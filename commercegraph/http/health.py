@@ -15,6 +15,7 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy.engine import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -81,9 +82,11 @@ def readiness_endpoint(
 
     async def readyz(_: Request) -> Response:
         domains = [domain for domain, _ in registry]
-        store_report, *backend_reports = await asyncio.gather(
-            check_store(store, heads), *(check_backend(a) for _, a in registry)
-        )
+        # Probes arrive every few seconds: their database and HTTP calls are not traced.
+        with suppress_instrumentation():
+            store_report, *backend_reports = await asyncio.gather(
+                check_store(store, heads), *(check_backend(a) for _, a in registry)
+            )
         backends = dict(zip(domains, backend_reports, strict=True))
         failing = [] if store_report["ok"] else [str(store_report["part"])]
         failing += [f"backend:{d}" for d, r in backends.items() if not r["ok"]]

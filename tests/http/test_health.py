@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 from alembic import command
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from commercegraph.app import create_app
 from commercegraph.config import DOMAINS, AdapterChoice, Settings
@@ -108,8 +110,8 @@ async def test_a_rest_backend_that_does_not_answer_fails_its_health_call(
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
 
 
-async def test_rest_backends_that_answer_are_ready(
-    sqlite_db: SeededDatabase, backends: Any
+async def test_rest_backends_that_answer_are_ready_and_probes_are_not_traced(
+    sqlite_db: SeededDatabase, backends: Any, span_exporter: InMemorySpanExporter
 ) -> None:
     settings = Settings(
         database_url=sqlite_db.url,
@@ -117,6 +119,13 @@ async def test_rest_backends_that_answer_are_ready(
         rest=RestSettings(**{d: RestBackend(url=u) for d, u in backends.urls.items()}),
         ready_requires_backends=True,
     )
+    span_exporter.clear()
     response = await _readyz(settings)
     assert response.status_code == 200, response.text
     assert all(b["adapter"] == "rest" and b["ok"] for b in response.json()["backends"].values())
+    probes = [
+        s.name
+        for s in span_exporter.get_finished_spans()
+        if s.kind is SpanKind.CLIENT or s.name.startswith("GET /healthz")
+    ]
+    assert probes == [], probes
