@@ -14,8 +14,7 @@ DESCRIPTIONS: dict[str, str] = {
     "jwt_secret": "HMAC key of bearer tokens (HS256). Set a long random value in production.",
     "jwt_issuer": "`iss` claim issued and required.",
     "jwt_audience": "`aud` claim issued and required.",
-    "token_ttl_seconds": "Lifetime of tokens from `commercegraph token` when `--ttl` is not "
-    "given.",
+    "token_ttl_seconds": "Lifetime of tokens from `commercegraph token` when `--ttl` is not given.",
     "adapters.<domain>": "Which adapter serves the domain: `native` (the gateway's own "
     "store), `rest` (the REST contract) or an adapter registered by entry point.",
     "default_currency": "ISO 4217 currency of prices and figures when a request names none.",
@@ -31,8 +30,7 @@ DESCRIPTIONS: dict[str, str] = {
     "resilience.<domain>.timeout_ms": "Budget of one read call, retries included.",
     "resilience.<domain>.write_timeout_ms": "Budget of one write call.",
     "resilience.<domain>.retries": "Retries of a failed read (writes are never retried).",
-    "resilience.<domain>.retry_base_ms": "First backoff ceiling; doubles per attempt, full "
-    "jitter.",
+    "resilience.<domain>.retry_base_ms": "First backoff ceiling; doubles per attempt, full jitter.",
     "resilience.<domain>.retry_max_ms": "Largest backoff between retries.",
     "resilience.<domain>.failure_threshold": "Consecutive failures that open the circuit.",
     "resilience.<domain>.reset_after_s": "How long an open circuit fails fast before one "

@@ -18,17 +18,14 @@ SCHEMAS: dict[str, str] = {
     "status and lines.",
     "CategoryRecord": "A catalog category; `parent_id` is null at the top of the tree.",
     "ConsentRecord": "What a customer agreed to: marketing by email or SMS, personalisation.",
-    "ContentKey": "Which content entry: its entity type (product, category, ...), key and "
-    "locale.",
+    "ContentKey": "Which content entry: its entity type (product, category, ...), key and locale.",
     "ContentRecord": "Editorial content in one locale: title, body and image URLs.",
     "CustomerMetricsRecord": "A customer's single-view figures in one currency: orders, "
     "revenue, RFM scores and segment, ABC class and lifetime-value predictions.",
-    "CustomerOrderStats": "A customer's order count and lifetime value, as pricing rules "
-    "see them.",
+    "CustomerOrderStats": "A customer's order count and lifetime value, as pricing rules see them.",
     "CustomerRecord": "A customer profile as the CRM holds it.",
     "Error": "Every non-2xx answer: a stable `code`, a human `message` and extensions.",
-    "EventRecord": "A behavioural event (view, add to cart, store visit, ...) from one "
-    "channel.",
+    "EventRecord": "A behavioural event (view, add to cart, store visit, ...) from one channel.",
     "IdentityRecord": "One identifier linked to a customer (email, phone, loyalty card, "
     "device, ...), with where and when it was linked.",
     "LocationRecord": "A warehouse or store: position, region, address and whether it ships "

@@ -23,9 +23,9 @@ from commercegraph.cli import build_parser, main
 from commercegraph.progress import ProgressLine, progress, showing_progress
 
 
-def _parsers(parser: argparse.ArgumentParser, path: str = "commercegraph") -> Iterator[
-    tuple[str, argparse.ArgumentParser]
-]:
+def _parsers(
+    parser: argparse.ArgumentParser, path: str = "commercegraph"
+) -> Iterator[tuple[str, argparse.ArgumentParser]]:
     yield path, parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):

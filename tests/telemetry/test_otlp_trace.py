@@ -24,7 +24,9 @@ pytestmark = pytest.mark.slow
 CLIENT_TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 CLIENT_SPAN_ID = "b7ad6b7169203331"
 SERVER, CLIENT = 2, 3  # OTLP Span.SpanKind
-QUERY = "query Shelf { products(first: 3) { edges { node { sku name price { final { amount } } } } } }"
+QUERY = (
+    "query Shelf { products(first: 3) { edges { node { sku name price { final { amount } } } } } }"
+)
 
 
 def _popen(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -157,7 +159,9 @@ def test_one_trace_from_client_through_gateway_and_backend(
     assert operation.attributes["graphql.operation.name"] == "Shelf"
     assert operation.attributes["graphql.operation.type"] == "query"
 
-    backend_servers = [s for s in spans if s.service == "commercegraph-backends" and s.kind == SERVER]
+    backend_servers = [
+        s for s in spans if s.service == "commercegraph-backends" and s.kind == SERVER
+    ]
     assert backend_servers
     for backend_server in backend_servers:
         # backend server span <- gateway HTTP client span <- guard span <- operation
@@ -170,7 +174,11 @@ def test_one_trace_from_client_through_gateway_and_backend(
             f"{call.attributes['backend.name']}.{call.attributes['backend.operation']}"
         )
         assert call.parent_span_id == operation.span_id
-    db = [s for s in spans if s.service == "commercegraph-backends" and "db.system.name" in s.attributes]
+    db = [
+        s
+        for s in spans
+        if s.service == "commercegraph-backends" and "db.system.name" in s.attributes
+    ]
     assert db and all(s.attributes["db.system.name"] == "sqlite" for s in db)
     # Every span but the gateway's server span has its parent in the same trace.
     orphans = [s.name for s in spans if s is not server and s.parent_span_id not in by_id]

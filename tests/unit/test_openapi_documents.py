@@ -30,7 +30,9 @@ def _documents() -> list[tuple[str, dict[str, Any]]]:
     return docs
 
 
-@pytest.mark.parametrize(("name", "doc"), _documents(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "doc"), _documents(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_every_operation_and_schema_is_described_with_examples(
     name: str, doc: dict[str, Any]
 ) -> None:
@@ -51,7 +53,9 @@ def test_every_operation_and_schema_is_described_with_examples(
             ok = next(r for s, r in op["responses"].items() if s.startswith("2"))
             answer = ok.get("content", {}).get("application/json")
             if answer is not None:
-                assert "example" in answer or "examples" in answer, f"{where}: answer has no example"
+                assert "example" in answer or "examples" in answer, (
+                    f"{where}: answer has no example"
+                )
                 if "example" in answer:
                     _validate(doc, answer["schema"], answer["example"], f"{where} answer")
     for schema_name, schema in doc["components"]["schemas"].items():
