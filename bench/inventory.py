@@ -51,7 +51,8 @@ PAGE = """{ products(first: 50) { edges { node { sku
 CREATE = "mutation { createCart(channel: WEB) { id } }"
 ADD = """mutation($c: ID!, $s: String!) { addCartLine(cartId: $c, sku: $s, quantity: 1) { id } }"""
 PLACE = """mutation($c: ID!, $f: FulfillmentInput!, $k: String!) {
-  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k) { id } }"""
+  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k, payment: {payAtPickup: true}) {
+    id } }"""
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,8 +1,10 @@
 """What the hardening costs per request: the document limits and the rate limiter.
 
 Prints one JSON object: median microseconds to check Devi's full journey against the
-depth, alias, directive, token and cost limits (no caches), and the token bucket's
-speed in process and, when Redis answers on 127.0.0.1, through its Lua script.
+depth, alias, directive, token and cost limits (no caches); what refusing a 20-level
+fragment fan-out costs against a trivial query, both through the whole schema with every
+limit and a fresh document each time (so no cache answers); and the token bucket's speed
+in process and, when Redis answers on 127.0.0.1, through its Lua script.
 Bounded: a fixed number of iterations; Redis keys use a random prefix and are deleted.
 """
 
@@ -17,9 +19,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from graphql import parse, validate
+from graphql import parse, specified_rules, validate
 
 from commercegraph.config import Settings
+from commercegraph.limits import limit_extensions
 from commercegraph.limits.aliases import aliases_rule
 from commercegraph.limits.cost import estimate_cost
 from commercegraph.limits.depth import depth_rule
@@ -29,6 +32,8 @@ from commercegraph.schema import build_schema
 from commercegraph.security.ratelimit import LocalLimiter, RedisLimiter
 
 ITERATIONS = 2000
+FAN_OUT_ITERATIONS = 200
+FAN_OUT_LEVELS = 20
 REDIS_URL = os.environ.get("CG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 JOURNEY = """query DeviFullJourney { me { displayName email
@@ -55,6 +60,65 @@ def median_us(fn: Callable[[], Any], iterations: int = ITERATIONS) -> float:
         fn()
         samples.append(time.perf_counter() - start)
     return round(statistics.median(samples) * 1e6, 1)
+
+
+def fan_out(levels: int, name: str) -> str:
+    """Each fragment spreads the one below it four times (no aliases)."""
+    leaf = "fragment F0 on Query { stores(first: 1) { name } }"
+    lines = [f"query {name} {{ ...F{levels} }}", leaf]
+    for level in range(1, levels + 1):
+        lines.append(f"fragment F{level} on Query {{ {' '.join([f'...F{level - 1}'] * 4)} }}")
+    return "\n".join(lines)
+
+
+async def fan_out_figures(settings: Settings) -> dict[str, Any]:
+    schema = build_schema(extensions=limit_extensions(settings))
+
+    async def median(document: Callable[[int], str], expected: str | None) -> float:
+        samples = []
+        for i in range(FAN_OUT_ITERATIONS):
+            query = document(i)
+            start = time.perf_counter()
+            result = await schema.execute(query)
+            samples.append(time.perf_counter() - start)
+            codes = [(e.extensions or {}).get("code") for e in result.errors or []]
+            assert codes == ([expected] if expected else []), codes
+        return round(statistics.median(samples) * 1e6, 1)
+
+    trivial = await median(lambda i: f"query Trivial{i} {{ __typename }}", None)
+    refused = await median(
+        lambda i: fan_out(FAN_OUT_LEVELS, f"FanOut{i}"), "COST_ESTIMATED_TOO_EXPENSIVE"
+    )
+    deep = parse(fan_out(FAN_OUT_LEVELS, "FanOut"))
+    rules = [
+        depth_rule(settings.limit_depth),
+        aliases_rule(settings.limit_aliases),
+        directives_rule(settings.limit_directives),
+    ]
+    limits_only = median_us(
+        lambda: (
+            validate(schema._schema, deep, rules),
+            estimate_cost(schema._schema, deep, None, {}, settings.limit_cost_list_size),
+        ),
+        FAN_OUT_ITERATIONS,
+    )
+    every_rule = [*specified_rules, *rules]
+
+    def parsed_and_validated(query: str) -> Callable[[], Any]:
+        return lambda: validate(schema._schema, parse(query), every_rule)
+
+    return {
+        "fan_out_levels": FAN_OUT_LEVELS,
+        "fan_out_parse_validate_us": median_us(
+            parsed_and_validated(fan_out(FAN_OUT_LEVELS, "FanOut")), FAN_OUT_ITERATIONS
+        ),
+        "journey_parse_validate_us": median_us(parsed_and_validated(JOURNEY), FAN_OUT_ITERATIONS),
+        "fan_out_limits_only_us": limits_only,
+        "fan_out_characters": len(fan_out(FAN_OUT_LEVELS, "FanOut0")),
+        "fan_out_refused_us": refused,
+        "trivial_query_us": trivial,
+        "fan_out_over_trivial": round(refused / trivial, 1),
+    }
 
 
 async def limiter_figures() -> dict[str, Any]:
@@ -110,7 +174,9 @@ def main() -> None:
             lambda: count_tokens.__wrapped__(JOURNEY, settings.limit_tokens)
         ),
         "token_count_cached_us": median_us(lambda: count_tokens(JOURNEY, settings.limit_tokens)),
+        **asyncio.run(fan_out_figures(settings)),
         **asyncio.run(limiter_figures()),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(result))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +24,8 @@ from commercegraph.limits import limit_extensions
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
+from commercegraph.security.known_customer import KnownCustomer
+from commercegraph.security.production import require_secrets
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
 from commercegraph.telemetry.http import instrument_app, metrics_endpoint
@@ -68,13 +71,14 @@ def create_app(
     registry: AdapterRegistry | None = None,
 ) -> Starlette:
     settings = settings or Settings()
+    require_secrets(settings)
     configure_logging(settings.log_level)
     configure_telemetry(settings.otel)
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
     schema = build_schema(
         production=settings.is_production,
-        extensions=[OperationSpan, *limit_extensions(settings)],
+        extensions=[OperationSpan, *limit_extensions(settings), KnownCustomer],
     )
     view = GraphQLView(
         registry,
@@ -89,6 +93,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # checkouts a crashed process left half done are finished or undone before serving
+        from commercegraph.checkout_jobs import recover
+
+        try:
+            await recover(registry, settings)
+        except Exception:  # serve anyway: each retried key resumes its own checkout
+            logging.getLogger("commercegraph.checkout").exception("checkout recovery failed")
         yield
         await registry.aclose()
         await store.dispose()

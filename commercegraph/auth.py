@@ -2,11 +2,13 @@
 
 One algorithm is pinned by configuration: HS256 with ``CG_JWT_SECRET`` (the default), or
 RS256 with keys from ``CG_JWT_JWKS_URL``. ``exp``, ``iss`` and ``aud`` are required;
-``nbf`` and ``iat`` are checked when present; clock skew is bounded.
+``nbf`` and ``iat`` are checked when present, and each must be a number; clock skew is
+bounded.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +62,15 @@ class Caller:
 
 
 ANONYMOUS = Caller()
+TIME_CLAIMS = ("exp", "nbf", "iat")
+
+
+def is_numeric_date(value: object) -> bool:
+    """RFC 7519's NumericDate: a JSON number. PyJWT reads ``"exp": "9999999999"`` as an
+    int, which no issuer writes; a token carrying it was not made by ours."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 def issue_token(
@@ -114,6 +125,9 @@ def authenticate(settings: Settings, authorization: str | None) -> Caller:
         raise Unauthenticated("The token is not valid yet") from exc
     except (jwt.InvalidTokenError, JWKSError) as exc:
         raise Unauthenticated(f"Invalid token: {exc}") from exc
+    for name in TIME_CLAIMS:
+        if name in claims and not is_numeric_date(claims[name]):
+            raise Unauthenticated(f"Invalid token: `{name}` must be a number of seconds")
     scopes = frozenset(str(claims.get("scope", "")).split()) & SCOPES
     if not scopes:
         raise Unauthenticated("The token carries no known scope")

@@ -27,7 +27,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from commercegraph.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    # uvicorn trusts X-Forwarded-For from loopback by default; only configured proxies may
+    # set the client address (the rate limit keys anonymous callers by it)
+    proxies = list(settings.trusted_proxies)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
+    )
     return 0
 
 
@@ -195,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.inventory_jobs import register as register_inventory
 
     register_inventory(sub)
+    from commercegraph.checkout_jobs import register as register_checkout
+
+    register_checkout(sub)
     # --- commands: customer 360 (issue 6) ---
     from commercegraph.customer360.cli import add_commands as add_customer360_commands
 
@@ -215,20 +229,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from commercegraph.security.production import InsecureConfiguration
+
     args = build_parser().parse_args(argv)
     database_url = ""
 
     def run() -> int:
         nonlocal database_url
-        settings = Settings()
-        database_url = settings.database_url
-        if getattr(args, "needs_store", True):
-            require_store(settings.database_url)
-        label = " ".join(
-            str(v) for k, v in vars(args).items() if k.endswith(("command", "action")) and v
-        )
-        with showing_progress(label):
-            return int(args.handler(settings, args))
+        try:
+            settings = Settings()
+            database_url = settings.database_url
+            if getattr(args, "needs_store", True):
+                require_store(settings.database_url)
+            label = " ".join(
+                str(v) for k, v in vars(args).items() if k.endswith(("command", "action")) and v
+            )
+            with showing_progress(label):
+                return int(args.handler(settings, args))
+        except InsecureConfiguration as exc:
+            print(f"refusing to start: {exc}", file=sys.stderr)
+            return 2
 
     return run_command(run, lambda: database_url, traceback=args.traceback)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from commercegraph.gateway.settings import OtelSettings, ResilienceSettings, RestSettings
 
@@ -87,6 +88,21 @@ class Settings(BaseSettings):
     bundle_mined_discount_percent: int = 5
     bundle_history_days: int = 365
 
+    # --- settings: checkout ---
+    # Pay at pickup: channel -> the store ids (or "*" for every pickup store) where an
+    # order may be placed with nothing paid and paid at the store instead.
+    checkout_pay_at_pickup: dict[str, list[str]] = Field(
+        default_factory=lambda: {"WEB": ["*"], "MOBILE_APP": ["*"], "STORE": ["*"]}
+    )
+    checkout_max_unpaid_orders: int = Field(default=3, ge=0)  # open pay-at-pickup, per customer
+    checkout_max_unpaid_units: int = Field(default=20, ge=0)  # units across those orders
+    checkout_max_line_quantity: int = Field(default=100, ge=1)  # units of one sku per order
+    checkout_lease_seconds: float = Field(default=30.0, gt=0)  # a dead runner's checkouts wait
+    checkout_wait_seconds: float = Field(default=10.0, ge=0)  # a duplicate waits for the first
+    # Fault injection for crash tests (dev only): exit the process right after this step
+    # of every checkout is recorded (HELD, PAID, PLACED, COMMITTED).
+    checkout_crash_after: str = ""
+
     # --- settings: customer 360 (issue 6) ---
     events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
     events_max_batch: int = 100
@@ -131,6 +147,8 @@ class Settings(BaseSettings):
     limit_cost: int = 5000
     limit_cost_list_size: int = 10  # assumed length of a list without first/last
     limit_body_bytes: int = 262_144
+    limit_json_depth: int = Field(default=64, ge=1)  # nesting of JSON bodies and variables
+    limit_string_length: int = 1000  # any String/ID argument or input field, in characters
     batch_max_operations: int = 0  # 0 turns batched requests off
     persisted_operations_path: str | None = None  # JSON {sha256: query}: only those run
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
@@ -141,6 +159,18 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool | None = None  # None: on in production, off in dev
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 60
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated);
+    # none by default, so the connection's peer is the client.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        items = value.split(",") if isinstance(value, str) else value
+        proxies = tuple(str(item).strip() for item in items or () if str(item).strip())
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # a typo fails at start-up, not later
+        return proxies
 
     @property
     def is_production(self) -> bool:

@@ -50,6 +50,20 @@ DESCRIPTIONS: dict[str, str] = {
     "bundle_max_mined": "Most mined bundles kept.",
     "bundle_mined_discount_percent": "Discount of a mined bundle.",
     "bundle_history_days": "Order history that bundle mining reads.",
+    "checkout_pay_at_pickup": "Pay at pickup: per channel, the store ids (or `*` for every "
+    "pickup store) where an order may be placed unpaid and paid at the store (JSON).",
+    "checkout_max_unpaid_orders": "Open pay-at-pickup orders a customer may have.",
+    "checkout_max_unpaid_units": "Units across a customer's open pay-at-pickup orders.",
+    "checkout_max_line_quantity": "Units of one SKU per order.",
+    "checkout_lease_seconds": "How long a checkout's runner holds it; after that recovery "
+    "takes over the checkout of a dead process.",
+    "checkout_wait_seconds": "How long a duplicate checkout request waits for the first.",
+    "checkout_crash_after": "Crash drills only (dev): exit right after this checkout step is "
+    "recorded (`HELD`, `PAID`, `PLACED`, `COMMITTED`).",
+    "limit_json_depth": "Deepest nesting of a JSON body, of `variables` and `extensions`.",
+    "limit_string_length": "Characters in any String or ID argument or input field.",
+    "trusted_proxies": "Proxies whose `X-Forwarded-For` is believed (addresses or CIDRs, "
+    "comma-separated); none by default, so the connection's peer is the client.",
     "events_api_keys": "Channel API keys for `POST /events`: JSON `{key: channel}`.",
     "events_max_batch": "Events per request.",
     "events_max_body_bytes": "Largest `POST /events` body.",

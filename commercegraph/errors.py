@@ -65,3 +65,15 @@ class BackendTimeout(BackendError):
 
 class CircuitOpen(BackendError):
     code = "CIRCUIT_OPEN"
+
+
+class PaymentRequired(CommerceGraphError):
+    """Nothing pays for the checkout: no wallet amount, payment method or pay at pickup."""
+
+    code = "PAYMENT_REQUIRED"
+
+
+class PayAtPickupLimit(CommerceGraphError):
+    """The customer already has as many orders waiting for payment at pickup as allowed."""
+
+    code = "PAY_AT_PICKUP_LIMIT"

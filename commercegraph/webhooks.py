@@ -21,15 +21,17 @@ import httpx
 from sqlalchemy import CursorResult, or_, select, update
 
 from commercegraph.config import Settings
+from commercegraph.security.production import require_secrets
 from commercegraph.services.webhook_signing import signed_headers
 from commercegraph.services.webhooks import EVENT_HEADER, retry_delay
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
+from commercegraph.webhook_consent import WITHDRAWN, without_consent
 
 LEASE = timedelta(seconds=60)  # longer than one attempt's timeout, so leases expire only on crash
 BATCH_SIZE = 50
-PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
+PENDING, DELIVERED, FAILED, DROPPED = "PENDING", "DELIVERED", "FAILED", "DROPPED"
 
 
 @dataclass
@@ -37,6 +39,7 @@ class DeliveryReport:
     delivered: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # consent withdrawn since queued
 
 
 async def _claim(store: Store, delivery_id: str, now: datetime) -> bool:
@@ -116,8 +119,13 @@ async def deliver_due(
                 .limit(BATCH_SIZE)
             )
         )
+    refused = await without_consent(store, due)
     for delivery in due:
         if not await _claim(store, delivery.id, now):
+            continue
+        if delivery.id in refused:
+            await _drop(store, delivery.id)
+            report.dropped.append(delivery.id)
             continue
         error = await _send(http, settings, delivery, now)
         attempts = delivery.attempts + 1
@@ -146,6 +154,15 @@ async def deliver_due(
     return report
 
 
+async def _drop(store: Store, delivery_id: str) -> None:
+    async with store.write() as session:
+        await session.execute(
+            update(m.WebhookDelivery)
+            .where(m.WebhookDelivery.id == delivery_id)
+            .values(status=DROPPED, locked_until=None, last_error=WITHDRAWN)
+        )
+
+
 async def run_worker(
     store: Store, settings: Settings, *, poll_seconds: float = 1.0, stop: asyncio.Event
 ) -> None:
@@ -163,6 +180,7 @@ def _deliver_command(settings: Settings, args: argparse.Namespace) -> int:
     if settings.webhook_url is None:
         print("CG_WEBHOOK_URL is not set: nothing to deliver to", file=sys.stderr)
         return 2
+    require_secrets(settings, gateway=False)
 
     async def run() -> None:
         store = Store(create_engine(settings.database_url))

@@ -164,6 +164,45 @@ class GraphQLClient:
         return body
 
 
+class SigningUpClient(GraphQLClient):
+    """A client whose customer tokens name customers that exist, as a real sign-up would
+    make them: an id first seen by ``token()`` gets its customer row before the next
+    request (the gateway refuses mutations for a token whose customer does not exist)."""
+
+    def __init__(self, http: httpx.AsyncClient, settings: Settings, store: Store) -> None:
+        super().__init__(http, settings)
+        self.store = store
+        self.pending: set[str] = set()
+        self.lock = asyncio.Lock()
+
+    def token(self, customer_id: str | None = None, *, staff: bool = False) -> str:
+        if customer_id is not None and not staff:
+            self.pending.add(customer_id)
+        return super().token(customer_id, staff=staff)
+
+    async def post(self, query: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        async with self.lock:
+            if self.pending:
+                await sign_up(self.store, sorted(self.pending))
+                self.pending.clear()
+        return await super().post(query, *args, **kwargs)
+
+
+async def sign_up(store: Store, customer_ids: list[str]) -> None:
+    """Customer rows for the ids not yet in the store."""
+    from sqlalchemy import select
+
+    from commercegraph.store import models as m
+
+    async with store.write() as session:
+        existing = set(
+            await session.scalars(select(m.Customer.id).where(m.Customer.id.in_(customer_ids)))
+        )
+        for cid in customer_ids:
+            if cid not in existing:
+                session.add(m.Customer(id=cid, display_name=cid, created_at=datetime.now(UTC)))
+
+
 @pytest_asyncio.fixture(scope="session")
 async def gql(seeded_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
     settings = settings_for(seeded_db.url)

@@ -346,6 +346,7 @@ class EventRecord:
     sku: str | None
     occurred_at: datetime
     payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    source: str = "legacy"  # the sender its id belongs to (see ``events.ingest.EventSource``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,9 +456,12 @@ class CustomerBackend(Protocol):
         """Segment memberships as last computed."""
         ...
 
-    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]: ...
+    async def events_by_id(self, keys: Sequence[tuple[str, str]]) -> list[EventRecord | None]:
+        """Events by ``(source, id)``: an event id is unique within its sender only."""
+        ...
+
     async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
-        """Store each event unless its id is already stored; returns what is stored."""
+        """Store each event unless its (source, id) is already stored; returns what is stored."""
         ...
 
     async def link_identifier(

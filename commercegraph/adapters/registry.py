@@ -24,6 +24,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.config import DOMAINS, Settings
 from commercegraph.store.db import Store
+from commercegraph.usecases.checkout_log import CheckoutLog
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
@@ -43,6 +44,13 @@ class AdapterRegistry:
     inventory: InventoryBackend
     wallet: WalletBackend
     names: dict[str, str] = field(default_factory=dict)
+    # the gateway's own checkout records (never a vendor's), on the native store
+    checkouts: CheckoutLog | None = None
+
+    def checkout_log(self) -> CheckoutLog:
+        if self.checkouts is None:
+            raise RuntimeError("this registry was built without checkout records")
+        return self.checkouts
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         for domain in DOMAINS:
@@ -85,6 +93,11 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         adapters[domain] = adapter
         names[domain] = name
     # --- gateway core (issue 3): telemetry, cache, resilience and faults around each adapter
+    from commercegraph.adapters.native.checkouts import NativeCheckoutLog
     from commercegraph.gateway.guard import guard_adapters
 
-    return AdapterRegistry(**guard_adapters(adapters, names, settings), names=names)
+    return AdapterRegistry(
+        **guard_adapters(adapters, names, settings),
+        names=names,
+        checkouts=NativeCheckoutLog(store),
+    )

@@ -16,6 +16,7 @@ from commercegraph.errors import BackendError, CommerceGraphError, Unauthenticat
 from commercegraph.events.handlers import HandlerContext
 from commercegraph.events.ingest import EventIngestor, EventSource
 from commercegraph.events.schema import FieldError, parse_events
+from commercegraph.security import json_depth
 from commercegraph.store.models.base import utcnow
 
 log = logging.getLogger("commercegraph.events")
@@ -109,6 +110,9 @@ class EventsEndpoint:
         if media_type != "application/json":
             raise Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json")
         body = await self._body(request)
+        depth_limit = self.ctx.settings.limit_json_depth
+        if json_depth.too_deep(body, depth_limit):
+            raise Problem(400, json_depth.CODE, f"JSON may nest at most {depth_limit} levels")
         try:
             events, batch = parse_events(body, self.ctx.settings.events_max_batch)
         except FieldError as exc:

@@ -24,6 +24,9 @@ from commercegraph.events.schema import (
     PosPurchase,
     ProductViewed,
 )
+from commercegraph.services.money import is_currency_code
+
+STORE_SOURCE = "channel:STORE"
 
 OrdersChanged = Callable[[Sequence[str]], Awaitable[None]]
 
@@ -43,6 +46,7 @@ class PlannedEvent:
     field: str  # "events[3]" or "" for a single event
     customer_id: str | None
     channel: str | None
+    source: str = "legacy"  # the sender the event id belongs to
 
     def at(self, name: str) -> str:
         return f"{self.field}.{name}" if self.field else name
@@ -103,6 +107,10 @@ async def _check_purchase(ctx: HandlerContext, planned: PlannedEvent) -> None:
         raise BadUserInput(
             "A pos_purchase comes from the STORE channel", field=planned.at("channel")
         )
+    if not is_currency_code(event.currency):
+        raise BadUserInput(
+            f"{event.currency!r} is not an ISO 4217 currency code", field=planned.at("currency")
+        )
     await _require_store(ctx, planned.at("storeId"), event.store_id)
     await _require_skus(
         ctx, [(planned.at(f"lines[{i}].sku"), line.sku) for i, line in enumerate(event.lines)]
@@ -119,6 +127,12 @@ async def _check_purchase(ctx: HandlerContext, planned: PlannedEvent) -> None:
         )
 
 
+def sale_key(source: str, event_id: str) -> str:
+    """The order's idempotency key: per sender, as event ids are; a store's keeps the form
+    it had before ids were scoped, so a sale cut off half-way then is still completed once."""
+    return f"event:{event_id}" if source == STORE_SOURCE else f"event:{source}:{event_id}"
+
+
 async def _record_purchase(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
     """An in-store sale becomes a STORE order of the customer it resolved to; an anonymous
     sale is only stored as an event."""
@@ -128,7 +142,7 @@ async def _record_purchase(ctx: HandlerContext, planned: PlannedEvent) -> Outcom
         return Outcome()
     order = await ctx.registry.commerce.record_external_order(
         ExternalOrder(
-            idempotency_key=f"event:{event.id}",
+            idempotency_key=sale_key(planned.source, event.id),
             customer_id=planned.customer_id,
             channel="STORE",
             placed_at=event.occurred_at,

@@ -1,10 +1,17 @@
 """Ingest a request's events: plan every event (validate, resolve the customer, check
 references) before writing any, then apply them one by one.
 
-Idempotent by event id: an id already stored with the same type and time is answered
-``duplicate`` and does nothing; with different content it is a ``CONFLICT``. Every write
-of ``apply`` is itself idempotent, and the event row is written last, so a delivery cut off
-half-way is completed by the client's retry.
+Idempotent by event id within its sender: each API key's channel, staff and each customer
+have ids of their own, so no sender can take (or learn of) another's. An id already stored
+by the same sender with the same type and time is answered ``duplicate`` and does nothing;
+with different content it is a ``CONFLICT``. Every write of ``apply`` is itself idempotent,
+and the event row is written last, so a delivery cut off half-way is completed by the
+client's retry.
+
+Identifiers are linked only by a sender that can vouch for them: a customer token may link
+its own device ids, any channel's API key emails and phones too, and loyalty cards and POS
+customer numbers only the STORE channel or staff. An identifier already linked to the
+customer is always accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from commercegraph.adapters.base import EventRecord
-from commercegraph.errors import BadUserInput, Conflict, Forbidden
+from commercegraph.errors import BadUserInput, Conflict, Forbidden, Unauthenticated
 from commercegraph.events.handlers import EVENT_HANDLERS, HandlerContext, PlannedEvent
 from commercegraph.events.schema import EventBase, PosPurchase, wire_fields
 from commercegraph.services.identity import normalise_identifier
@@ -22,6 +29,12 @@ from commercegraph.services.identity_resolution import resolve_identity
 
 SourceKind = Literal["channel", "customer", "staff"]
 IDENTIFIER_SOURCES = {"STORE": "pos", "MOBILE_APP": "app", "WEB": "web"}
+LEGACY_SOURCE = "legacy"  # events stored before ids were scoped per sender
+ALL_KINDS = frozenset({"EMAIL", "PHONE", "LOYALTY_CARD", "DEVICE", "POS_CUSTOMER"})
+# kinds each sender may link to a customer: what it can vouch for
+CUSTOMER_LINKS = frozenset({"DEVICE"})
+CHANNEL_LINKS = frozenset({"EMAIL", "PHONE", "DEVICE"})
+STORE_LINKS = ALL_KINDS  # the store issues loyalty cards and POS customer numbers
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,23 @@ class EventSource:
     kind: SourceKind
     channel: str | None = None
     customer_id: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """The namespace of this sender's event ids (keys of one channel share one)."""
+        if self.kind == "customer":
+            return f"customer:{self.customer_id}"
+        if self.kind == "channel":
+            return f"channel:{self.channel}"
+        return "staff"
+
+    @property
+    def linkable_kinds(self) -> frozenset[str]:
+        if self.kind == "customer":
+            return CUSTOMER_LINKS
+        if self.kind == "channel":
+            return STORE_LINKS if self.channel == "STORE" else CHANNEL_LINKS
+        return ALL_KINDS
 
 
 @dataclass
@@ -70,11 +100,20 @@ class EventIngestor:
         seen: dict[str, EventBase] = {}
         # one look-up per request, not per event: events already stored, customers named
         port = self.ctx.registry.customer
-        ids = [event.id for event in events]
-        stored = dict(zip(ids, await port.events_by_id(ids), strict=True))
+        ids = list(dict.fromkeys(event.id for event in events))
+        found_events = await port.events_by_id(
+            [(source.scope, i) for i in ids] + [(LEGACY_SOURCE, i) for i in ids]
+        )
+        own = dict(zip(ids, found_events[: len(ids)], strict=True))
+        legacy = dict(zip(ids, found_events[len(ids) :], strict=True))
         named = list({e.customer_id for e in events if e.customer_id is not None})
-        if source.kind == "customer" or not named:
+        if source.kind == "customer":
+            assert source.customer_id is not None
+            if (await port.customers_by_id([source.customer_id]))[0] is None:
+                raise Unauthenticated("The token's customer does not exist")
             known: set[str] = set()
+        elif not named:
+            known = set()
         else:
             found = await port.customers_by_id(named)
             known = {cid for cid, c in zip(named, found, strict=True) if c is not None}
@@ -86,7 +125,8 @@ class EventIngestor:
                     "The same event id twice with different content", field=_at(prefix, "id")
                 )
             seen[event.id] = event
-            plans.append(await self._plan(source, event, stored[event.id], known, prefix, now))
+            stored = own[event.id] or _legacy_duplicate(source, event, legacy[event.id])
+            plans.append(await self._plan(source, event, stored, known, prefix, now))
         return [await self._apply(plan) for plan in plans]
 
     async def _plan(
@@ -118,9 +158,27 @@ class EventIngestor:
         owners = (
             await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
         )
-        resolution = resolve_identity(
-            claimed, identifiers, owners, field=_at(prefix, "identifiers")
+        try:
+            resolution = resolve_identity(
+                claimed, identifiers, owners, field=_at(prefix, "identifiers")
+            )
+        except Conflict as exc:
+            if source.kind != "staff":  # other customers' ids are for staff to see
+                exc.extensions.pop("customers", None)
+            raise
+        refused = next(
+            (
+                j
+                for j, ident in enumerate(identifiers)
+                if ident in resolution.to_link and ident[0] not in source.linkable_kinds
+            ),
+            None,
         )
+        if refused is not None:
+            raise Forbidden(
+                f"This sender may not link a {identifiers[refused][0]} identifier to a customer",
+                field=_at(prefix, f"identifiers[{refused}].kind"),
+            )
         if stored is not None and (stored.type, stored.occurred_at) != (
             _type(event),
             event.occurred_at,
@@ -129,7 +187,7 @@ class EventIngestor:
                 f"Event {event.id!r} was already received with other content",
                 field=_at(prefix, "id"),
             )
-        planned = PlannedEvent(event, prefix, resolution.customer_id, channel)
+        planned = PlannedEvent(event, prefix, resolution.customer_id, channel, source.scope)
         if stored is None:
             await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
         return _Plan(planned, resolution.to_link, identifiers, stored)
@@ -191,6 +249,7 @@ class EventIngestor:
         await self.ctx.registry.customer.record_events(
             [
                 EventRecord(
+                    source=planned.source,
                     id=event.id,
                     type=_type(event),
                     customer_id=planned.customer_id,
@@ -202,6 +261,19 @@ class EventIngestor:
             ]
         )
         return IngestResult(event.id, "accepted", planned.customer_id, outcome.order_id, linked)
+
+
+def _legacy_duplicate(
+    source: EventSource, event: EventBase, stored: EventRecord | None
+) -> EventRecord | None:
+    """An event stored before ids were scoped, when this is plainly its redelivery: the
+    same content, and for a customer token, that customer's own event. Anything else under
+    that id is another sender's, and no business of this one."""
+    if stored is None or (stored.type, stored.occurred_at) != (_type(event), event.occurred_at):
+        return None
+    if source.kind == "customer" and stored.customer_id != source.customer_id:
+        return None
+    return stored
 
 
 def _at(prefix: str, name: str) -> str:

@@ -22,6 +22,7 @@ from commercegraph.errors import (
 )
 from commercegraph.gateway.bulkhead import Bulkhead
 from commercegraph.gateway.circuit import CircuitBreaker, CircuitState
+from commercegraph.gateway.classify import caller_error
 from commercegraph.gateway.retry import RetryPolicy
 from commercegraph.gateway.settings import BackendPolicy
 
@@ -110,6 +111,10 @@ class Resilience:
         except (CommerceGraphError, asyncio.CancelledError):
             raise
         except Exception as exc:  # a driver or transport failure: the backend is unavailable
+            refused = caller_error(exc)
+            if refused is not None:
+                log.info("%s backend refused the input: %r", self.backend, exc)
+                raise refused from exc
             log.warning("%s backend call failed: %r", self.backend, exc)
             raise BackendUnavailable(self.backend) from exc
         self.breaker.record_success()

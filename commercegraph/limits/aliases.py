@@ -4,20 +4,37 @@ from __future__ import annotations
 
 from functools import cache
 
-from graphql import OperationDefinitionNode, SelectionSetNode, ValidationRule
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+)
 from strawberry.extensions import AddValidationRules
 
-from commercegraph.limits._walk import Fragments, fields, fragments_of, limit_error
+from commercegraph.limits._walk import Fragments, PerFragment, fragments_of, limit_error
 
 CODE = "MAX_ALIASES_EXCEEDED"
 
 
 def count_aliases(selection_set: SelectionSetNode | None, fragments: Fragments) -> int:
     """Aliases as executed: a fragment spread twice counts twice."""
-    return sum(
-        (1 if field.alias else 0) + count_aliases(field.selection_set, fragments)
-        for field in fields(selection_set, fragments)
-    )
+
+    def count(selections: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selections.selections if selections else ():
+            if isinstance(selection, FieldNode):
+                total += (1 if selection.alias else 0) + count(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                total += count(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += per_fragment(selection.name.value) or 0
+        return total
+
+    per_fragment = PerFragment(fragments, lambda f: count(f.selection_set), cyclic=0)
+    return count(selection_set)
 
 
 @cache

@@ -9,6 +9,7 @@ argument's default, or else an assumed size. Fragments on abstract types are all
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -36,12 +37,30 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from commercegraph.limits._walk import INTROSPECTION_FIELDS, fragments_of, limit_error
+from commercegraph.limits._walk import (
+    INTROSPECTION_FIELDS,
+    PerFragment,
+    fragments_of,
+    limit_error,
+)
 
 CODE = "COST_ESTIMATED_TOO_EXPENSIVE"
 OBJECT_COST = 2  # graphql-armor costLimit objectCost
 SCALAR_COST = 1  # graphql-armor costLimit scalarCost
 SLICING_ARGUMENTS = ("first", "last")
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """``fixed + per_item * n`` where n is the length of the enclosing connection: a
+    fragment's cost in this form holds wherever it is spread, so it is computed once."""
+
+    fixed: int
+    per_item: int
+
+
+FREE = Cost(0, 0)
+LEAF = Cost(SCALAR_COST, 0)
 
 
 class CostEstimator:
@@ -57,6 +76,7 @@ class CostEstimator:
         self.fragments = fragments
         self.variables = dict(variables)
         self.default_list_size = default_list_size
+        self._per_fragment = PerFragment(fragments, self._fragment, cyclic=FREE)
         for definition in operation.variable_definitions or ():
             name = definition.variable.name.value
             if name not in self.variables and definition.default_value is not None:
@@ -68,30 +88,52 @@ class CostEstimator:
         root = self.schema.get_root_type(operation.operation)
         if root is None:
             return 0
-        return self.selection(root, operation.selection_set, None)
+        return self._total(self.selection(root, operation.selection_set), None)
 
-    def selection(
-        self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, size: int | None
-    ) -> int:
-        return sum(self.field(p, f, size) for p, f in self._fields(parent, selection_set, set()))
+    def _total(self, cost: Cost, size: int | None) -> int:
+        return cost.fixed + cost.per_item * (self.default_list_size if size is None else size)
 
-    def field(self, parent: GraphQLNamedType, node: FieldNode, inherited: int | None) -> int:
+    def selection(self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None) -> Cost:
+        fixed = per_item = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                cost = self.field(parent, selection)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.schema.get_type(selection.type_condition.name.value) or parent
+                cost = self.selection(target, selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                cost = self._per_fragment(selection.name.value) or FREE
+            else:
+                continue
+            fixed += cost.fixed
+            per_item += cost.per_item
+        return Cost(fixed, per_item)
+
+    def _fragment(self, fragment: FragmentDefinitionNode) -> Cost:
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        if target is None:  # an unknown type condition: validation refuses the document
+            return FREE
+        return self.selection(target, fragment.selection_set)
+
+    def field(self, parent: GraphQLNamedType, node: FieldNode) -> Cost:
         name = node.name.value
         if name in INTROSPECTION_FIELDS:
-            return 0
+            return FREE
         definition = self._definition(parent, name)
         if definition is None:  # __typename, or a field validation already refused
-            return SCALAR_COST
+            return LEAF
         named = get_named_type(definition.type)
         if is_leaf_type(named):
-            return SCALAR_COST
+            return LEAF
         own = self._slice(node, definition)
-        is_list = isinstance(get_nullable_type(definition.type), GraphQLList)
-        if is_list:
-            count = own if own is not None else inherited
-            multiplier = self.default_list_size if count is None else count
-            return multiplier * (OBJECT_COST + self.selection(named, node.selection_set, None))
-        return OBJECT_COST + self.selection(named, node.selection_set, own)
+        inner = self.selection(named, node.selection_set)
+        if isinstance(get_nullable_type(definition.type), GraphQLList):
+            item = OBJECT_COST + self._total(inner, None)
+            # without its own first/last, a list is as long as its connection's
+            return Cost(own * item, 0) if own is not None else Cost(0, item)
+        return Cost(OBJECT_COST + self._total(inner, own), 0)
 
     def _slice(self, node: FieldNode, definition: GraphQLField) -> int | None:
         given = {a.name.value: a.value for a in node.arguments or ()}
@@ -116,27 +158,6 @@ class CostEstimator:
             found: GraphQLField | None = parent.fields.get(name)
             return found
         return None
-
-    def _fields(
-        self, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, visited: set[str]
-    ) -> Iterator[tuple[GraphQLNamedType, FieldNode]]:
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield parent, selection
-            elif isinstance(selection, InlineFragmentNode):
-                target = parent
-                if selection.type_condition is not None:
-                    target = self.schema.get_type(selection.type_condition.name.value) or parent
-                yield from self._fields(target, selection.selection_set, visited)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in visited:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value) or parent
-                yield from self._fields(target, fragment.selection_set, visited | {name})
 
 
 def estimate_cost(

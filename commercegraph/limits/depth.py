@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from functools import cache
 
-from graphql import OperationDefinitionNode, SelectionSetNode, ValidationRule
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+)
 from strawberry.extensions import AddValidationRules
 
 from commercegraph.limits._walk import (
     INTROSPECTION_FIELDS,
     Fragments,
-    fields,
+    PerFragment,
     fragments_of,
     limit_error,
 )
@@ -20,12 +27,21 @@ CODE = "MAX_DEPTH_EXCEEDED"
 
 def operation_depth(selection_set: SelectionSetNode | None, fragments: Fragments) -> int:
     """Levels of fields: ``{ me { email } }`` is 2; fragments add no level."""
-    deepest = 0
-    for field in fields(selection_set, fragments):
-        if field.name.value in INTROSPECTION_FIELDS:
-            continue
-        deepest = max(deepest, 1 + operation_depth(field.selection_set, fragments))
-    return deepest
+
+    def depth(selections: SelectionSetNode | None) -> int:
+        deepest = 0
+        for selection in selections.selections if selections else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value not in INTROSPECTION_FIELDS:
+                    deepest = max(deepest, 1 + depth(selection.selection_set))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, depth(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, per_fragment(selection.name.value) or 0)
+        return deepest
+
+    per_fragment = PerFragment(fragments, lambda f: depth(f.selection_set), cyclic=0)
+    return depth(selection_set)
 
 
 @cache

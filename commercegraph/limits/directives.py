@@ -6,6 +6,7 @@ from functools import cache
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -14,31 +15,29 @@ from graphql import (
 )
 from strawberry.extensions import AddValidationRules
 
-from commercegraph.limits._walk import Fragments, fragments_of, limit_error
+from commercegraph.limits._walk import Fragments, PerFragment, fragments_of, limit_error
 
 CODE = "MAX_DIRECTIVES_EXCEEDED"
 
 
-def count_directives(
-    selection_set: SelectionSetNode | None,
-    fragments: Fragments,
-    visited: frozenset[str] = frozenset(),
-) -> int:
+def count_directives(selection_set: SelectionSetNode | None, fragments: Fragments) -> int:
     """Directives on fields, fragments and spreads, as executed."""
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        total += len(selection.directives or ())
-        if isinstance(selection, FieldNode | InlineFragmentNode):
-            total += count_directives(selection.selection_set, fragments, visited)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visited:
-                total += len(fragment.directives or ())
-                total += count_directives(fragment.selection_set, fragments, visited | {name})
-    return total
+
+    def count(selections: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selections.selections if selections else ():
+            total += len(selection.directives or ())
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                total += count(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += per_fragment(selection.name.value) or 0
+        return total
+
+    def own_and_inside(fragment: FragmentDefinitionNode) -> int:
+        return len(fragment.directives or ()) + count(fragment.selection_set)
+
+    per_fragment = PerFragment(fragments, own_and_inside, cyclic=0)
+    return count(selection_set)
 
 
 @cache

@@ -15,19 +15,20 @@ from commercegraph.services.bundles import MIX_AND_MATCH
 MAX_SKU_LENGTH = 64
 
 
-def check_cart_access(ctx: Context, cart: CartRecord) -> CartRecord:
-    if cart.customer_id is not None:
-        ctx.caller.require_customer_access(cart.customer_id)
-    return cart
+def may_touch_cart(ctx: Context, cart: CartRecord) -> bool:
+    return cart.customer_id is None or ctx.caller.can_see_customer(cart.customer_id)
 
 
 async def load_cart(ctx: Context, cart_id: str, argument: str = "cartId") -> CartRecord:
-    """The cart as it is now (not through the request's loader: mutations change it)."""
+    """The cart as it is now (not through the request's loader: mutations change it).
+
+    Someone else's cart is answered as a missing one: a different answer would tell the
+    caller that the id exists."""
     local_id = expect_global_id(cart_id, "Cart", argument)
     (cart,) = await ctx.registry.commerce.carts_by_id([local_id])
-    if cart is None:
+    if cart is None or not may_touch_cart(ctx, cart):
         raise NotFound(f"No cart {cart_id!r}", argument=argument)
-    return check_cart_access(ctx, cart)
+    return cart
 
 
 async def open_cart(ctx: Context, cart_id: str) -> CartRecord:
@@ -55,6 +56,14 @@ async def create_cart(ctx: Context, channel: str, currency: str | None) -> CartR
 async def add_cart_line(ctx: Context, cart_id: str, sku: str, quantity: int) -> CartRecord:
     check_quantity(quantity)
     cart = await open_cart(ctx, cart_id)
+    bound = ctx.settings.checkout_max_line_quantity
+    held = sum(line.quantity for line in cart.lines if line.sku == sku)
+    if held + quantity > bound:
+        raise BadUserInput(
+            f"At most {bound} units of one sku per order ({held} already in the cart)",
+            argument="quantity",
+            maxQuantity=bound,
+        )
     await product_for_sku(ctx, sku)
     return await ctx.registry.commerce.set_cart_line(cart.id, sku, quantity)
 

@@ -1,34 +1,45 @@
-"""Checkout: turn a cart into an order, exactly once, without overselling.
+"""Checkout validation: everything a checkout needs is checked and priced here, before
+anything is written, and frozen into the plan the saga (``usecases.checkout``) carries out.
 
-``place_order`` is one sequence of steps — validate, price, route, reserve, place,
-commit — so that payment (wallet), loyalty earning and budget redemptions can be added
-as steps of their own between "place" and "commit". Every step after the hold releases
-it on failure. The hold's reference is derived from the customer and idempotency key,
-so a retried or concurrent duplicate request finds the same hold and the same order.
+The cart (open, the caller's, not empty, each line within the per-line bound), where it
+is filled from, its price, and how it is paid: reward credit first, then the wallet amount
+asked for (the balance must cover it), the rest by one of the customer's payment methods,
+or the whole order at pickup where that store and channel allow it. A checkout that nothing
+pays for is refused. The hold's reference is derived from the customer and idempotency
+key, so a retried or concurrent duplicate request finds the same hold and the same order.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 
 from commercegraph.adapters.base import (
     CartRecord,
     LocationRecord,
+    Money,
     NewOrder,
     NewOrderLine,
-    OrderRecord,
+    PaymentMethodRecord,
     ReservationLine,
     StockRecord,
+    WalletRecord,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, OutOfStock
+from commercegraph.errors import (
+    BadUserInput,
+    InsufficientFunds,
+    NotFound,
+    OutOfStock,
+    PaymentRequired,
+)
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers.cart import open_cart
-from commercegraph.resolvers.pricing import redeem
 from commercegraph.resolvers.quote import QuoteResult, quote_cart
 from commercegraph.services.inventory import can_fill, shipping_locations
+from commercegraph.usecases.checkout_log import CheckoutPlan, NewCheckout, PaymentPlan
 
 MAX_KEY_LENGTH = 128
 MAX_ADDRESS_LENGTH = 500
@@ -39,6 +50,23 @@ class Fulfillment:
     method: str  # SHIP | PICKUP
     store_id: str | None = None  # global Store ID
     address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentChoice:
+    wallet_amount: int = 0
+    payment_method_id: str | None = None
+    pay_at_pickup: bool = False
+
+
+def fingerprint(cart_id: str, fulfillment: Fulfillment, payment: PaymentChoice) -> str:
+    """What makes two requests under one key the same checkout."""
+    request = {
+        "cart": cart_id,
+        "fulfillment": [fulfillment.method, fulfillment.store_id, fulfillment.address],
+        "payment": [payment.wallet_amount, payment.payment_method_id, payment.pay_at_pickup],
+    }
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
 def check_key(key: str) -> str:
@@ -129,25 +157,125 @@ def new_order(
     )
 
 
-async def place_order(
-    ctx: Context, cart_id: str, fulfillment: Fulfillment, idempotency_key: str
-) -> OrderRecord:
-    customer_id = ctx.caller.require_customer()
-    key = check_key(idempotency_key)
-    commerce, inventory = ctx.registry.commerce, ctx.registry.inventory
-    local_cart = expect_global_id(cart_id, "Cart", "cartId")
-
-    # 1. A retry of a checkout that went through returns its order.
-    placed = await commerce.order_for_key(customer_id, key, local_cart)
-    if placed is not None:
-        return placed
-
-    # 2. Validate the cart and price it.
-    cart = await open_cart(ctx, cart_id)
+def check_lines(ctx: Context, cart: CartRecord) -> None:
     if not cart.lines:
         raise BadUserInput("The cart is empty", argument="cartId")
+    per_sku: Counter[str] = Counter()
+    for line in cart.lines:
+        per_sku[line.sku] += line.quantity
+    bound = ctx.settings.checkout_max_line_quantity
+    for sku, quantity in sorted(per_sku.items()):
+        if quantity > bound:
+            raise BadUserInput(
+                f"At most {bound} units of one sku per order ({quantity} of {sku} in the cart)",
+                argument="cartId",
+                sku=sku,
+                maxQuantity=bound,
+            )
 
-    # 3. Choose where it is filled from and hold the stock there.
+
+async def _payment_method(
+    ctx: Context, customer_id: str, payment_method_id: str
+) -> PaymentMethodRecord:
+    methods: list[PaymentMethodRecord] = await ctx.loaders.payment_methods.load(customer_id)
+    method = next((p for p in methods if p.id == payment_method_id), None)
+    if method is None:
+        raise NotFound("No such payment method", argument="payment.paymentMethodId")
+    return method
+
+
+def _pay_at_pickup(
+    ctx: Context, choice: PaymentChoice, fulfillment: Fulfillment, channel: str, location_id: str
+) -> PaymentPlan:
+    if choice.wallet_amount or choice.payment_method_id:
+        raise BadUserInput(
+            "`payAtPickup` pays the whole order at the store: leave out `walletAmount` and "
+            "`paymentMethodId`",
+            argument="payment.payAtPickup",
+        )
+    if fulfillment.method != "PICKUP":
+        raise BadUserInput(
+            "Only pickup orders can be paid at pickup", argument="payment.payAtPickup"
+        )
+    stores = ctx.settings.checkout_pay_at_pickup.get(channel, [])
+    if "*" not in stores and location_id not in stores:
+        raise PaymentRequired(
+            f"This store does not take payment at pickup for {channel} orders: pay now",
+            argument="payment.payAtPickup",
+        )
+    return PaymentPlan(pay_at_pickup=True)
+
+
+async def plan_payment(
+    ctx: Context,
+    customer_id: str,
+    total: Money,
+    choice: PaymentChoice,
+    fulfillment: Fulfillment,
+    channel: str,
+    location_id: str,
+) -> PaymentPlan:
+    """Reward credit first, then the wallet amount, the rest by the payment method."""
+    if choice.pay_at_pickup:
+        plan = _pay_at_pickup(ctx, choice, fulfillment, channel, location_id)
+        return PaymentPlan(charged_amount=total.amount, pay_at_pickup=plan.pay_at_pickup)
+    wallet_amount = choice.wallet_amount
+    if not 0 <= wallet_amount <= total.amount:
+        raise BadUserInput(
+            f"`walletAmount` must be between 0 and the order total {total.amount}",
+            argument="payment.walletAmount",
+        )
+    credit: Money | None = await ctx.loaders.reward_credit.load(customer_id)
+    from_credit = 0
+    if credit is not None and credit.currency == total.currency:
+        from_credit = max(0, min(credit.amount, total.amount - wallet_amount))
+    remainder = total.amount - wallet_amount - from_credit
+    if wallet_amount:
+        wallet: WalletRecord | None = await ctx.loaders.wallet.load(customer_id)
+        balance = wallet.balance.amount if wallet is not None else 0
+        if balance < wallet_amount:
+            raise InsufficientFunds(
+                f"The wallet holds {balance}, less than the {wallet_amount} asked for",
+                argument="payment.walletAmount",
+                balance=balance,
+            )
+    if choice.payment_method_id is not None:
+        await _payment_method(ctx, customer_id, choice.payment_method_id)
+    elif remainder > 0:
+        raise PaymentRequired(
+            f"{remainder} is left to pay: name a payment method, use the wallet, or choose "
+            "to pay at pickup",
+            argument="payment",
+            due=remainder,
+        )
+    return PaymentPlan(
+        wallet_amount=wallet_amount,
+        reward_amount=from_credit,
+        charged_amount=remainder,
+        payment_method_id=choice.payment_method_id,
+    )
+
+
+async def _budgeted(ctx: Context, quote: QuoteResult) -> tuple[str, ...]:
+    rule_ids = {r.rule_id for r in quote.applied_rules}
+    if not rule_ids:
+        return ()
+    rule_set = await ctx.loaders.pricing_rule_set.load("*")
+    budgeted = {r.id for r in rule_set.rules if r.has_budget()}
+    return tuple(sorted(rule_ids & budgeted))
+
+
+async def plan_checkout(
+    ctx: Context,
+    cart_id: str,
+    fulfillment: Fulfillment,
+    key: str,
+    payment: PaymentChoice,
+) -> NewCheckout:
+    """Validate and price the checkout; writes nothing."""
+    customer_id = ctx.caller.require_customer()
+    cart = await open_cart(ctx, cart_id)
+    check_lines(ctx, cart)
     location = await route(ctx, cart, fulfillment)
     # priced for how it is fulfilled: a pickup order earns the rules on its store
     quote = await quote_cart(
@@ -157,26 +285,15 @@ async def place_order(
         currency=cart.currency,
         store_id=location.id if fulfillment.method == "PICKUP" else None,
     )
-    reference = f"checkout:{customer_id}:{key}"
-    expires = ctx.now + timedelta(seconds=ctx.settings.reservation_ttl_seconds)
-    await inventory.reserve(
-        reference,
-        [ReservationLine(line.sku, location.id, line.quantity) for line in cart.lines],
-        expires,
+    paying = await plan_payment(
+        ctx, customer_id, quote.total, payment, fulfillment, cart.channel, location.id
     )
-
-    # 4. Count promotions with budgets once for this checkout (atomically: a budget spent
-    #    meanwhile refuses the checkout, so the customer re-quotes), then record the order;
-    #    on any failure give the stock back.
-    try:
-        await redeem(ctx, reference, [r.rule_id for r in quote.applied_rules])
-        order = await commerce.place_order(
-            new_order(cart, customer_id, quote, fulfillment, location, key, reference)
-        )
-    except Exception:
-        await inventory.release_reservation(reference)
-        raise
-
-    # 5. The order stands: take the held units off hand.
-    await inventory.commit_reservation(reference)
-    return order
+    reference = f"checkout:{customer_id}:{key}"
+    plan = CheckoutPlan(
+        order=new_order(cart, customer_id, quote, fulfillment, location, key, reference),
+        hold=tuple(ReservationLine(line.sku, location.id, line.quantity) for line in cart.lines),
+        hold_seconds=ctx.settings.reservation_ttl_seconds,
+        payment=paying,
+        budget_rule_ids=await _budgeted(ctx, quote),
+    )
+    return NewCheckout(customer_id, key, fingerprint(cart.id, fulfillment, payment), plan)

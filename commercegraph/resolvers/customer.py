@@ -9,10 +9,13 @@ from commercegraph.services.identity import normalise_identifier
 
 
 async def load_customer(ctx: Context, customer_id: str) -> CustomerRecord:
-    ctx.caller.require_customer_access(customer_id)
+    """Another customer is answered as a missing one, so no id can be probed."""
+    missing = NotFound(f"Customer {customer_id!r} not found")
+    if not ctx.caller.can_see_customer(customer_id):
+        raise missing
     customer: CustomerRecord | None = await ctx.loaders.customer_by_id.load(customer_id)
     if customer is None:
-        raise NotFound(f"Customer {customer_id!r} not found")
+        raise missing
     return customer
 
 

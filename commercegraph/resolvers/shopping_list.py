@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from commercegraph.adapters.base import ProductRecord, PurchasedLine, ShoppingListEntryRecord
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, Forbidden, NotFound
+from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import personal_sources as src
 from commercegraph.resolvers.customer import me
@@ -77,10 +77,8 @@ async def auto_fill_cart(ctx: Context, cart_id: str | None, channel: str) -> Fil
     if cart_id is not None:
         local_id = expect_global_id(cart_id, "Cart", "cartId")
         cart = await src.cart_for(ctx, local_id)
-        if cart is None:
+        if cart is None or cart.customer_id != customer_id:
             raise NotFound(f"No cart {cart_id!r}")
-        if cart.customer_id != customer_id:
-            raise Forbidden("This cart belongs to someone else")
         if cart.status != "OPEN":
             raise BadUserInput(f"The cart is {cart.status.lower()}", argument="cartId")
     else:

@@ -20,7 +20,7 @@ from commercegraph.adapters.base import (
     WalletPosting,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.earning import (
     DEFAULT_RULES,
     EarningRules,
@@ -41,8 +41,9 @@ class OrderPayment:
     posting: WalletPosting | None  # one ledger transaction for wallet and reward credit
     wallet_amount: Money
     reward_credit_amount: Money
-    charged: Money  # what is left for the payment method
+    charged: Money  # what is left for the payment method (or due at pickup)
     payment_method: PaymentMethodRecord | None
+    pay_at_pickup: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,13 @@ async def load_order(ctx: Context, order_id: str) -> OrderRecord:
     order: OrderRecord | None = await ctx.loaders.order_by_id.load(order_id)
     if order is None:
         raise NotFound(f"No order {order_id!r}", argument="orderId")
-    ctx.caller.require_customer_access(order.customer_id)
+    return require_own_order(ctx, order)
+
+
+def require_own_order(ctx: Context, order: OrderRecord) -> OrderRecord:
+    """Someone else's order is answered exactly as a missing one."""
+    if not ctx.caller.can_see_customer(order.customer_id):
+        raise NotFound(f"No order {order.id!r}", argument="orderId")
     return order
 
 
@@ -90,7 +97,11 @@ async def pay_order(
 ) -> OrderPayment:
     """Pay ``order`` from reward credit, then ``wallet_amount`` from the wallet, and leave
     the rest to ``payment_method_id`` (required when anything is left)."""
-    ctx.caller.require_customer_access(order.customer_id)
+    require_own_order(ctx, order)
+    (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+    if placed is not None and placed.plan is not None and not placed.plan.payment.pay_at_pickup:
+        # its checkout took the payment before the order existed: paying again charges twice
+        raise Conflict("This order was paid at checkout", argument="orderId")
     wallet_port = ctx.registry.wallet
     cid, total = order.customer_id, order.total
     if not 0 <= wallet_amount <= total.amount:
@@ -137,10 +148,14 @@ async def pay_order(
 
 async def refund_order(ctx: Context, order: OrderRecord) -> OrderRefund:
     """On cancellation: give back what the wallet and reward credit paid, take back points."""
-    ctx.caller.require_customer_access(order.customer_id)
+    require_own_order(ctx, order)
     port, cid = ctx.registry.wallet, order.customer_id
     refunded: list[WalletPosting] = []
     payment = await port.find_posting(cid, _keys(order.id, "pay"))
+    if payment is None:  # paid by its checkout, before the order existed
+        (placed,) = await ctx.registry.checkout_log().for_orders([order.id])
+        if placed is not None and placed.payment is not None:
+            payment = await port.find_posting(cid, f"checkout:{placed.id}:pay")
     if payment is not None:
         refunded.append(await port.refund(cid, payment.id, None, _keys(order.id, "refund")))
     change = await port.reverse_order_points(cid, order.id, _keys(order.id, "points-reversal"))
@@ -166,7 +181,7 @@ async def award_order_points(
 ) -> OrderRewards:
     """Points for a placed order, pending until its return window ends; says whether the
     customer reached a new tier. Awarding the same order again returns the first award."""
-    ctx.caller.require_customer_access(order.customer_id)
+    require_own_order(ctx, order)
     loyalty = await ctx.loaders.loyalty.load(order.customer_id)
     lines = await _earn_lines(ctx, order)
 
@@ -228,7 +243,7 @@ async def order_completed(
     ctx: Context, order: OrderRecord, rules: EarningRules = DEFAULT_RULES
 ) -> LoyaltyChange | None:
     """The referred customer's first completed order pays their referrer, once."""
-    ctx.caller.require_customer_access(order.customer_id)
+    require_own_order(ctx, order)
     if order.status not in COMPLETED_STATUSES:
         return None
     return await ctx.registry.wallet.reward_referral(order.customer_id, rules.referral_points)

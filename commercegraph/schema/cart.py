@@ -18,10 +18,18 @@ from commercegraph.schema.customer import Order
 from commercegraph.schema.quote import PriceQuote
 
 
-@strawberry.input(description="Pay at checkout: from the wallet, the rest by a payment method.")
+@strawberry.input(
+    description="How the order is paid: reward credit first, then `walletAmount` from the "
+    "wallet, the rest by `paymentMethodId`; or all of it at the store with `payAtPickup` "
+    "(pickup orders, where the store and channel allow it). A checkout that nothing pays "
+    "for is refused with PAYMENT_REQUIRED."
+)
 class CheckoutPaymentInput:
     wallet_amount: int = strawberry.field(default=0, description="Minor units from the wallet.")
     payment_method_id: strawberry.ID | None = None
+    pay_at_pickup: bool = strawberry.field(
+        default=False, description="Pay the whole order at the pickup store."
+    )
 
 
 @strawberry.type
@@ -131,8 +139,9 @@ class CartMutation:
         return Cart.of(await carts.add_bundle_to_cart(info.context, cart_id, bundle_id, skus))
 
     @strawberry.mutation(
-        description="Check the cart out: reserve, place, commit. The same key returns the "
-        "same order."
+        description="Check the cart out: validate, hold the stock, take the payment, place "
+        "the order, commit the hold. The same key answers the first outcome: the same order, "
+        "or the same error."
     )
     async def place_order(
         self,
@@ -156,6 +165,7 @@ class CartMutation:
             payment_method_id=str(payment.payment_method_id)
             if payment and payment.payment_method_id
             else None,
+            pay_at_pickup=payment.pay_at_pickup if payment else False,
         )
         order = Order.of(placed.order)
         order._rewards = placed.rewards

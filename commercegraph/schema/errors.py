@@ -7,6 +7,7 @@ import logging
 from graphql import GraphQLError
 
 from commercegraph.errors import CommerceGraphError
+from commercegraph.gateway.classify import caller_error
 
 log = logging.getLogger("commercegraph.errors")
 
@@ -19,6 +20,8 @@ def code_error(error: GraphQLError) -> None:
     while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
     extensions = dict(error.extensions or {})
+    if original is not None and not isinstance(original, CommerceGraphError):
+        original = caller_error(original) or original
     if isinstance(original, CommerceGraphError):
         extensions.update(original.extensions)
         extensions["code"] = original.code

@@ -132,13 +132,13 @@ class InventoryQuery:
 
 async def node(ctx: Context, type_name: str, local_id: str, global_id: str) -> Node:
     """``node(id:)`` for carts (their owner or staff only) and bundles."""
-    from commercegraph.resolvers.cart import check_cart_access
+    from commercegraph.resolvers.cart import may_touch_cart
     from commercegraph.schema.cart import Cart
 
     if type_name == "Cart":
         cart = await ctx.loaders.cart_by_id.load(local_id)
-        if cart is not None:
-            return Cart.of(check_cart_access(ctx, cart))
+        if cart is not None and may_touch_cart(ctx, cart):
+            return Cart.of(cart)
     else:
         bundle = await ctx.loaders.bundle_by_id.load(local_id)
         if bundle is not None:

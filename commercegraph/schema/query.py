@@ -25,8 +25,7 @@ async def resolve_node(ctx: Context, global_id: str) -> Node:
         return Customer.of(await customer.load_customer(ctx, local_id))
     elif type_name == "Order":
         order = await loaders.order_by_id.load(local_id)
-        if order is not None:
-            ctx.caller.require_customer_access(order.customer_id)
+        if order is not None and ctx.caller.can_see_customer(order.customer_id):
             return Order.of(order)
     elif type_name in ("Cart", "Bundle"):  # issue 5
         from commercegraph.schema.inventory import node as inventory_node

@@ -19,6 +19,7 @@ from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import Money
 from commercegraph.schema.customer import LoyaltyAccount, PaymentMethod, Wallet
 from commercegraph.schema.referral import AppliedReferral, Referral
+from commercegraph.services.payment_methods import refuse_pans
 
 
 @strawberry.enum
@@ -86,9 +87,12 @@ class OrderRewards:
 class OrderPayment:
     reward_credit_amount: Money
     wallet_amount: Money
-    charged_amount: Money = strawberry.field(description="Left for the payment method.")
+    charged_amount: Money = strawberry.field(
+        description="Left for the payment method, or due at pickup."
+    )
     payment_method: PaymentMethod | None
     wallet_balance: Money | None
+    pay_at_pickup: bool = strawberry.field(description="Paid at the store when picked up.")
 
     @classmethod
     def of(cls, paid: checkout.OrderPayment) -> OrderPayment:
@@ -102,6 +106,7 @@ class OrderPayment:
                 if paid.posting is not None and paid.wallet_amount.amount
                 else None
             ),
+            pay_at_pickup=paid.pay_at_pickup,
         )
 
 
@@ -167,6 +172,15 @@ class WalletMutation:
         self, info: Info[Context, None], input: AddPaymentMethodInput
     ) -> PaymentMethod:
         cid = info.context.caller.require_customer()
+        # here, not only in the native adapter: no wallet backend may receive a card number
+        refuse_pans(
+            {
+                "providerToken": input.provider_token,
+                "brand": input.brand,
+                "last4": input.last4,
+                "email": input.email,
+            }
+        )
         record = await info.context.registry.wallet.add_payment_method(
             cid,
             NewPaymentMethod(

@@ -5,7 +5,8 @@
   no ``Accept``, or ``*/*``) keeps the legacy rule: 200 with the errors in the body.
 - A POST must be ``application/json`` (UTF-8): anything else is 415. An ``Accept`` that
   allows neither JSON type is 406. A mutation over GET is 405 with ``Allow: POST``.
-- The body is bounded; batches follow the batch policy; every refusal is coded JSON.
+- The body is bounded, and so is the nesting of its JSON (and of GET ``variables`` and
+  ``extensions``); batches follow the batch policy; every refusal is coded JSON.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from strawberry.types import ExecutionResult
 
 from commercegraph.context import Context
 from commercegraph.limits.batching import BatchPolicy, BatchRefused
+from commercegraph.security import json_depth
 from commercegraph.security.http_errors import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -91,6 +93,7 @@ def is_request_error(result: ExecutionResult) -> bool:
 class GraphQLOverHTTP(GraphQL[Context, None]):
     batch_policy = BatchPolicy()
     max_body_bytes = 262_144
+    max_json_depth = json_depth.DEFAULT_MAX_DEPTH
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -137,9 +140,21 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             limit=self.max_body_bytes,
         )
 
+    def _refuse_deep(self, raw: bytes | str | None) -> None:
+        if json_depth.too_deep(raw, self.max_json_depth):
+            raise CodedHTTPError(
+                400,
+                json_depth.CODE,
+                f"JSON may nest at most {self.max_json_depth} levels deep.",
+                limit=self.max_json_depth,
+            )
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "GET":
+            for name in ("variables", "extensions"):
+                self._refuse_deep(request.query_params.get(name))
         if request.method == "POST":
             content_type, params = parse_content_type(request.content_type or "")
             charset = params.get("charset", "utf-8").lower()
@@ -149,8 +164,10 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                     "UNSUPPORTED_MEDIA_TYPE",
                     "POST bodies must be application/json (UTF-8).",
                 )
+            body = await request.get_body()
+            self._refuse_deep(body)
             try:
-                data = json.loads(await request.get_body())
+                data = json.loads(body)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise CodedHTTPError(
                     400, "BAD_REQUEST", "The request body is not valid JSON."

@@ -20,6 +20,7 @@ def harden_app(app: Starlette, settings: Settings, view: GraphQLOverHTTP) -> Non
     """Coded HTTP errors everywhere, the view's body and batch limits, the rate limit."""
     view.batch_policy = BatchPolicy(settings.batch_max_operations)
     view.max_body_bytes = settings.limit_body_bytes
+    view.max_json_depth = settings.limit_json_depth
     app.add_exception_handler(HTTPException, starlette_http_error)
     app.add_exception_handler(Exception, unexpected_error)
     enabled = settings.rate_limit_enabled

@@ -1,17 +1,23 @@
 """Per-caller token buckets: in-process by default, in Redis when replicas must share.
 
 A caller is the verified token's subject, or the client address when anonymous (or when
-the token does not verify: the endpoint then answers 401 anyway). Each request takes one
-token; a bucket holds ``burst`` tokens and refills at ``rate`` per second.
+the token does not verify: the endpoint then answers 401 anyway). The address is the
+connection's peer; ``X-Forwarded-For`` is read only when that peer is a trusted proxy
+(``CG_TRUSTED_PROXIES``), so a client cannot pick a fresh address per request. Each
+request takes one token; a bucket holds ``burst`` tokens and refills at ``rate`` per
+second. While Redis is unreachable each process keeps buckets of its own.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,6 +31,8 @@ log = logging.getLogger("commercegraph.ratelimit")
 
 MAX_LOCAL_BUCKETS = 100_000  # bounds memory when many addresses call once each
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+REDIS_RETRY_SECONDS = 1.0  # while Redis is down, ask it again this often; local in between
+REDIS_TIMEOUT_SECONDS = 0.5  # a Redis that hangs delays one request per retry at most this
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,27 +103,60 @@ return {allowed, tostring(retry), tostring(tokens)}
 
 
 class RedisLimiter:
-    def __init__(self, client: Any, rate: float, burst: int, prefix: str = "cg:rl:") -> None:
+    """One bucket per caller shared by every replica; while Redis cannot answer, a local
+    limiter decides, and Redis is asked again every ``retry_seconds``."""
+
+    def __init__(
+        self,
+        client: Any,
+        rate: float,
+        burst: int,
+        prefix: str = "cg:rl:",
+        *,
+        retry_seconds: float = REDIS_RETRY_SECONDS,
+    ) -> None:
         self.client = client
         self.rate = rate
         self.burst = burst
         self.prefix = prefix
+        self.retry_seconds = retry_seconds
+        self.fallback = LocalLimiter(rate, burst)
+        self.down_until: float | None = None  # monotonic time of the next try while down
         self._script = client.register_script(TOKEN_BUCKET_LUA)
 
     @classmethod
-    def from_url(cls, url: str, rate: float, burst: int, prefix: str = "cg:rl:") -> RedisLimiter:
+    def from_url(
+        cls, url: str, rate: float, burst: int, prefix: str = "cg:rl:", **options: Any
+    ) -> RedisLimiter:
         import redis.asyncio as redis
 
-        return cls(redis.from_url(url), rate, burst, prefix)
+        client = redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        return cls(client, rate, burst, prefix, **options)
+
+    @property
+    def is_down(self) -> bool:
+        return self.down_until is not None
 
     async def hit(self, key: str, cost: int = 1) -> Decision:
+        now = time.monotonic()
+        if self.down_until is not None and now < self.down_until:
+            return await self.fallback.hit(key, cost)
         try:
             allowed, retry, tokens = await self._script(
                 keys=[self.prefix + key], args=[self.rate, self.burst, cost]
             )
-        except Exception as exc:  # Redis down: serve rather than refuse everyone
-            log.warning("rate limit store unavailable, allowing: %r", exc)
-            return Decision(True, 0.0, float(self.burst))
+        except Exception as exc:  # unreachable or failing: limit here rather than not at all
+            if self.down_until is None:
+                log.warning("rate limit store unavailable, limiting in process: %r", exc)
+            self.down_until = now + self.retry_seconds
+            return await self.fallback.hit(key, cost)
+        if self.down_until is not None:
+            log.warning("rate limit store reachable again, limits shared through it")
+            self.down_until = None
         return Decision(bool(int(allowed)), float(retry), float(tokens))
 
     async def aclose(self) -> None:
@@ -128,6 +169,39 @@ def build_limiter(settings: Settings) -> Limiter:
         prefix = f"{settings.redis_key_prefix}rl:"
         return RedisLimiter.from_url(settings.redis_url, rate, burst, prefix)
     return LocalLimiter(rate, burst)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)  # one entry per distinct setting: in practice one per process
+def trusted_networks(proxies: Sequence[str]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(scope: Scope, networks: tuple[Network, ...]) -> str:
+    """The peer, or behind trusted proxies the nearest address in ``X-Forwarded-For`` that
+    no trusted proxy holds: entries further left were written by the client itself."""
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    forwarded = b",".join(
+        value for name, value in scope.get("headers") or [] if name == b"x-forwarded-for"
+    )
+    hops = [h.strip() for h in forwarded.decode("latin-1").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            return hop
+    return hops[0] if hops else peer
 
 
 def caller_key(settings: Settings, scope: Scope) -> str:
@@ -144,8 +218,7 @@ def caller_key(settings: Settings, scope: Scope) -> str:
             scope.setdefault("state", {})["caller"] = caller
             if caller.subject is not None:
                 return f"{'staff' if caller.is_staff else 'customer'}:{caller.subject}"
-    client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+    return f"ip:{client_address(scope, trusted_networks(settings.trusted_proxies))}"
 
 
 class RateLimitMiddleware:

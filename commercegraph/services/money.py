@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-CURRENCY_EXPONENT = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
+from commercegraph.services.currencies import ISO_4217_TRADABLE
+
+# ISO 4217 minor units where they are not 2
+CURRENCY_EXPONENT = {
+    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split(), 0),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+}
 CURRENCY_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 
 
@@ -21,4 +27,5 @@ def format_money(amount: int, currency: str) -> str:
 
 
 def is_currency_code(code: str) -> bool:
-    return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
+    """An active, tradable ISO 4217 code (not ``XXX``, ``XTS`` or a made-up ``QQQ``)."""
+    return code in ISO_4217_TRADABLE

@@ -1,19 +1,26 @@
 """Payment-method references: provider tokens and masked labels, never card numbers.
 
-Any input holding a run of 12–19 digits (spaces and dashes allowed between them) that
-passes the Luhn check is taken for a card number (PAN) and refused before it is stored.
+Any input holding 12–19 digits that pass the Luhn check, whatever separates them, is taken
+for a card number (PAN) and refused before it is stored. A run is digit groups joined by
+anything that is neither a digit nor a letter (``4242.4242``, ``4242:4242``, ``_``, spaces,
+any Unicode punctuation); any consecutive groups of the run can hold the PAN, so a prefix
+or an expiry date after it does not hide it. Letters end a run: provider tokens are
+alphanumeric (hex, base62), and reading letters as separators would refuse a few percent
+of random hex tokens while no one formats a card number with letters.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
 from commercegraph.errors import BadUserInput
 
 KINDS = ("CARD", "PAYPAL", "APPLE_PAY", "GOOGLE_PAY", "BANK_ACCOUNT")
 CARD_BRANDS = ("Visa", "Mastercard", "Amex", "Discover", "JCB", "Maestro")
 MASK = "····"
-_DIGIT_RUN = re.compile(r"\d(?:[ \-]?\d)+")
+PAN_DIGITS = range(12, 20)  # ISO/IEC 7812 card numbers are 12 to 19 digits long
 _TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-:.]{5,199}$")
 _EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+)$")
 
@@ -28,11 +35,37 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def digit_runs(text: str) -> Iterator[list[str]]:
+    """Each run of digit groups in ``text`` (Unicode digits read as ASCII)."""
+    groups: list[str] = []
+    digits = ""
+    for ch in unicodedata.normalize("NFKC", text):
+        value = unicodedata.decimal(ch, None)
+        if value is not None:
+            digits += str(value)
+            continue
+        if digits:
+            groups.append(digits)
+            digits = ""
+        if ch.isalpha() and groups:
+            yield groups
+            groups = []
+    if digits:
+        groups.append(digits)
+    if groups:
+        yield groups
+
+
 def contains_pan(text: str) -> bool:
-    for match in _DIGIT_RUN.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 12 <= len(digits) <= 19 and luhn_valid(digits):
-            return True
+    for groups in digit_runs(text):
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) > PAN_DIGITS.stop - 1:
+                    break
+                if len(digits) in PAN_DIGITS and luhn_valid(digits):
+                    return True
     return False
 
 
@@ -42,6 +75,12 @@ def refuse_pan(argument: str, value: str | None) -> None:
             f"`{argument}` looks like a card number; send the provider's token instead",
             argument=argument,
         )
+
+
+def refuse_pans(fields: dict[str, str | None]) -> None:
+    """Refuse the first of ``fields`` (argument name → value) that holds a card number."""
+    for argument, value in fields.items():
+        refuse_pan(argument, value)
 
 
 def masked_label(kind: str, *, brand: str | None, last4: str | None, email: str | None) -> str:

@@ -203,7 +203,7 @@ async def test_scopes_are_enforced(gql: GraphQLClient) -> None:
         )
     ) == ["FORBIDDEN"]
     body = await gql.post("query($id: ID!) { node(id: $id) { id } }", {"id": devi_gid}, token=sam)
-    assert codes(body) == ["FORBIDDEN"] and body["data"]["node"] is None
+    assert codes(body) == ["NOT_FOUND"] and body["data"]["node"] is None
     devi_orders = data(
         await gql.post(
             "{ me { orders(first: 1) { edges { node { id } } } } }", token=gql.token(DEVI_ID)
@@ -211,7 +211,7 @@ async def test_scopes_are_enforced(gql: GraphQLClient) -> None:
     )
     order_id = devi_orders["me"]["orders"]["edges"][0]["node"]["id"]
     body = await gql.post("query($id: ID!) { node(id: $id) { id } }", {"id": order_id}, token=sam)
-    assert codes(body) == ["FORBIDDEN"]
+    assert codes(body) == ["NOT_FOUND"]
     staff_forbidden_me = await gql.post("{ me { email } }", token=gql.token(staff=True))
     assert codes(staff_forbidden_me) == ["FORBIDDEN"]
 

@@ -19,6 +19,7 @@ from tests.conftest import (
     IN_CI,
     GraphQLClient,
     SeededDatabase,
+    SigningUpClient,
     _pg_execute,
     _postgres_reachable,
     make_postgres_db,
@@ -77,7 +78,7 @@ async def fresh_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-        yield GraphQLClient(http, settings)
+        yield SigningUpClient(http, settings, app.state.store)
     await app.state.store.dispose()
 
 

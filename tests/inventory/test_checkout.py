@@ -25,8 +25,10 @@ ADD = f"""mutation($c: ID!, $s: String!, $q: Int!) {{
 REMOVE = (
     f"""mutation($c: ID!, $s: String!) {{ removeCartLine(cartId: $c, sku: $s) {{ {CART} }} }}"""
 )
-PLACE = """mutation($c: ID!, $f: FulfillmentInput!, $k: String!) {
-  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k) {
+# pickup orders here are paid at the store unless a test says otherwise
+PLACE = """mutation($c: ID!, $f: FulfillmentInput!, $k: String!,
+                  $p: CheckoutPaymentInput = {payAtPickup: true}) {
+  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k, payment: $p) {
     id channel fulfillment status total { amount } subtotal { amount } discount { amount }
     store { id name } lines { quantity unitPrice { amount } product { sku } } } }"""
 DOWNTOWN = to_global_id("Store", DOWNTOWN_ID)
@@ -43,6 +45,16 @@ def error(body: dict[str, Any]) -> dict[str, Any]:
     assert body.get("errors"), body
     ext: dict[str, Any] = body["errors"][0]["extensions"]
     return ext
+
+
+async def card(gql: GraphQLClient, token: str) -> dict[str, str]:
+    """A card for the caller, as the ``payment`` of a checkout that pays with it."""
+    added = await gql.post(
+        'mutation { addPaymentMethod(input: {kind: CARD, providerToken: "tok_visa_ship_0001",'
+        ' brand: "Visa", last4: "4242"}) { id } }',
+        token=token,
+    )
+    return {"paymentMethodId": data(added)["addPaymentMethod"]["id"]}
 
 
 async def new_cart(
@@ -82,7 +94,7 @@ async def test_cart_quote_then_pickup_order_shows_in_customer_orders(
     shipped = cart["quote"]["total"]["amount"]
     pickup = data(
         await fresh_gql.post(
-            'query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {'
+            "query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {"
             " total { amount } lines { unitPrice { final { amount } } } } } } }",
             {"id": cart["id"], "s": DOWNTOWN},
             token=token,
@@ -126,9 +138,8 @@ async def test_ship_order_routes_to_the_warehouse_and_keeps_the_address(
     await set_stock(fresh_store, DEVI_SODA_SKU, WAREHOUSE_ID, 50)
     cart = await new_cart(fresh_gql, token, (DEVI_SODA_SKU, 3))
     ship = {"method": "SHIP", "address": "1 Main St, Portland, OR"}
-    order = data(await fresh_gql.post(PLACE, {"c": cart["id"], "f": ship, "k": "k1"}, token=token))[
-        "placeOrder"
-    ]
+    paid = {"c": cart["id"], "f": ship, "k": "k1", "p": await card(fresh_gql, token)}
+    order = data(await fresh_gql.post(PLACE, paid, token=token))["placeOrder"]
     assert order["fulfillment"] == "SHIP" and order["store"] is None
     assert await stock_of(fresh_store, DEVI_SODA_SKU, WAREHOUSE_ID) == (47, 0, 0)
     async with fresh_store.read() as session:
@@ -192,15 +203,15 @@ async def test_a_customer_may_only_touch_their_own_cart(fresh_gql: GraphQLClient
     devi, sam = fresh_gql.token(DEVI_ID), fresh_gql.token(SAM_ID)
     cart = await new_cart(fresh_gql, devi, (DEVI_SODA_SKU, 1))
     body = await fresh_gql.post(ADD, {"c": cart["id"], "s": DEVI_SODA_SKU, "q": 1}, token=sam)
-    assert error(body)["code"] == "FORBIDDEN"
+    assert error(body)["code"] == "NOT_FOUND"  # as a missing cart: its existence is hers
     node = await fresh_gql.post(
         "query($id: ID!) { node(id: $id) { id } }", {"id": cart["id"]}, token=sam
     )
-    assert error(node)["code"] == "FORBIDDEN"
+    assert error(node)["code"] == "NOT_FOUND"
     order = await fresh_gql.post(
         PLACE, {"c": cart["id"], "f": PICKUP_DOWNTOWN, "k": "x"}, token=sam
     )
-    assert error(order)["code"] == "FORBIDDEN"
+    assert error(order)["code"] == "NOT_FOUND"
     own = await fresh_gql.post(
         "query($id: ID!) { node(id: $id) { ... on Cart { lines { quantity } } } }",
         {"id": cart["id"]},
@@ -216,8 +227,15 @@ async def test_one_key_for_two_carts_is_a_conflict(fresh_gql: GraphQLClient) -> 
     first = await new_cart(fresh_gql, token, (DEVI_COFFEE_SKU, 1))
     second = await new_cart(fresh_gql, token, (DEVI_COFFEE_SKU, 1))
     ship = {"method": "SHIP", "address": "2 Main St"}
-    data(await fresh_gql.post(PLACE, {"c": first["id"], "f": ship, "k": "same"}, token=token))
-    body = await fresh_gql.post(PLACE, {"c": second["id"], "f": ship, "k": "same"}, token=token)
+    pay = await card(fresh_gql, token)
+    data(
+        await fresh_gql.post(
+            PLACE, {"c": first["id"], "f": ship, "k": "same", "p": pay}, token=token
+        )
+    )
+    body = await fresh_gql.post(
+        PLACE, {"c": second["id"], "f": ship, "k": "same", "p": pay}, token=token
+    )
     assert error(body)["code"] == "CONFLICT" and error(body)["argument"] == "idempotencyKey"
 
 

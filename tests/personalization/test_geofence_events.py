@@ -38,7 +38,7 @@ async def test_geofence_at_downtown_records_the_in_store_offer(
     store = Store(create_engine(fresh_db.url))
     try:
         async with store.read() as session:
-            stored = await session.get(m.Event, "geo-devi-1")
+            stored = await session.get(m.Event, (f"customer:{DEVI_ID}", "geo-devi-1"))
     finally:
         await store.dispose()
     assert stored is not None

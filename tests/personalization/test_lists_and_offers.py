@@ -100,7 +100,7 @@ async def test_due_items_fill_a_cart_once(p8_gql: GraphQLClient, p8_store: Store
     assert second["added"] == [] and second["cartId"] == first["cartId"]
     assert [(line["sku"], line["quantity"]) for line in second["lines"]] == [(DEVI_COFFEE_SKU, 2)]
     other = p8_gql.token(SAM_ID)
-    assert codes(await p8_gql.post(fill, {"cart": first["cartId"]}, token=other)) == ["FORBIDDEN"]
+    assert codes(await p8_gql.post(fill, {"cart": first["cartId"]}, token=other)) == ["NOT_FOUND"]
 
 
 async def test_add_and_remove_list_items(p8_gql: GraphQLClient, p8_store: Store) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,11 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
+PRODUCTION_SECRET = secrets.token_urlsafe(48)
+
+
 async def _http(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    overrides.setdefault("jwt_secret", PRODUCTION_SECRET)
     app = create_app(settings_for(env="production", rate_limit_enabled=False, **overrides))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:

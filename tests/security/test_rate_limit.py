@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
+import socket
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -13,7 +16,7 @@ import redis.asyncio as redis
 from commercegraph.app import create_app
 from commercegraph.auth import authenticate, issue_token
 from commercegraph.config import Settings
-from commercegraph.security.ratelimit import LocalLimiter, take
+from commercegraph.security.ratelimit import LocalLimiter, RedisLimiter, take
 from tests.conftest import IN_CI, SeededDatabase, settings_for
 
 REDIS_URL = os.environ.get("CG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -69,9 +72,12 @@ def test_rate_limit_is_on_in_production_unless_turned_off() -> None:
         return any(m.cls is RateLimitMiddleware for m in app.user_middleware)
 
     url = "sqlite+aiosqlite:///:memory:"
-    assert limited(Settings(database_url=url, env="production"))
+    secret = secrets.token_urlsafe(48)
+    assert limited(Settings(database_url=url, env="production", jwt_secret=secret))
     assert not limited(Settings(database_url=url))
-    assert not limited(Settings(database_url=url, env="production", rate_limit_enabled=False))
+    assert not limited(
+        Settings(database_url=url, env="production", jwt_secret=secret, rate_limit_enabled=False)
+    )
 
 
 @pytest.fixture
@@ -127,13 +133,99 @@ async def test_two_app_instances_share_one_bucket_in_redis(
     await client.aclose()
 
 
-async def test_an_unreachable_redis_lets_requests_through() -> None:
-    from commercegraph.security.ratelimit import RedisLimiter
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    limiter = RedisLimiter.from_url("redis://127.0.0.1:9/0", rate=0.001, burst=1)
-    decisions = [await limiter.hit("caller") for _ in range(3)]
-    assert all(d.allowed for d in decisions), "serving beats refusing everyone"
-    await limiter.aclose()
+
+class RedisForwarder:
+    """A TCP relay on loopback to the test Redis, so Redis can go away and come back on
+    one address while the real server keeps its data."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.server: asyncio.Server | None = None
+        self.pipes: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        target = urlsplit(REDIS_URL)
+
+        async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            up_reader, up_writer = await asyncio.open_connection(
+                target.hostname or "127.0.0.1", target.port or 6379
+            )
+            self.pipes |= {writer, up_writer}
+
+            async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+                try:
+                    while chunk := await src.read(65536):
+                        dst.write(chunk)
+                        await dst.drain()
+                except (ConnectionError, OSError):
+                    pass
+                finally:
+                    dst.close()
+
+            await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+        self.server = await asyncio.start_server(relay, "127.0.0.1", self.port)
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for pipe in self.pipes:
+            pipe.close()
+        self.pipes.clear()
+        await self.server.wait_closed()
+
+
+async def test_an_unreachable_redis_falls_back_to_the_local_limit(
+    seeded_db: SeededDatabase,
+) -> None:
+    settings = settings_for(
+        seeded_db.url,
+        rate_limit_enabled=True,
+        rate_limit_per_second=0.01,
+        rate_limit_burst=3,
+        redis_url=f"redis://127.0.0.1:{_closed_port()}/0",
+    )
+    http, app = await _client(settings)
+    async with http:
+        statuses = [(await http.post("/graphql", json=QUERY)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429], "still limited while Redis is down"
+    await app.state.limiter.aclose()  # type: ignore[attr-defined]
+    await app.state.store.dispose()  # type: ignore[attr-defined]
+
+
+async def test_the_limit_moves_back_to_redis_when_it_returns(redis_prefix: str) -> None:
+    forwarder = RedisForwarder(_closed_port())
+    limiter = RedisLimiter.from_url(
+        f"redis://127.0.0.1:{forwarder.port}/0",
+        rate=0.001,
+        burst=2,
+        prefix=redis_prefix,
+        retry_seconds=0.05,
+    )
+    direct = redis.from_url(REDIS_URL)
+    try:
+        down = [(await limiter.hit("caller")).allowed for _ in range(3)]
+        assert down == [True, True, False] and limiter.is_down
+        await forwarder.start()
+        await asyncio.sleep(0.1)  # past the retry interval
+        assert (await limiter.hit("caller")).allowed, "Redis holds a fresh, shared bucket"
+        assert not limiter.is_down
+        assert await direct.exists(f"{redis_prefix}caller"), "the bucket lives in Redis again"
+        assert [(await limiter.hit("caller")).allowed for _ in range(2)] == [True, False]
+        await forwarder.stop()
+        assert not (await limiter.hit("caller")).allowed, "down again: local, still empty"
+        assert limiter.is_down
+    finally:
+        await direct.aclose()
+        await limiter.aclose()
+        if forwarder.server is not None and forwarder.server.is_serving():
+            await forwarder.stop()
 
 
 def test_callers_are_keyed_by_verified_subject_else_address() -> None:

@@ -124,8 +124,8 @@ class NativeCustomer:
                 found[s.customer_id].append(SegmentRecord(s.segment_key, s.name, s.kind))
         return [found.get(c, []) for c in customer_ids]
 
-    async def events_by_id(self, ids: Sequence[str]) -> list[EventRecord | None]:
-        return await customer360.events_by_id(self.store, ids)
+    async def events_by_id(self, keys: Sequence[tuple[str, str]]) -> list[EventRecord | None]:
+        return await customer360.events_by_id(self.store, keys)
 
     async def record_events(self, events: Sequence[EventRecord]) -> list[EventRecord]:
         return await customer360.record_events(self.store, events)

@@ -38,16 +38,20 @@ def _event_record(e: m.Event) -> EventRecord:
         sku=e.sku,
         occurred_at=e.occurred_at,
         payload=dict(e.payload or {}),
+        source=e.source,
     )
 
 
-async def events_by_id(store: Store, ids: Sequence[str]) -> list[EventRecord | None]:
-    if not ids:
+async def events_by_id(store: Store, keys: Sequence[tuple[str, str]]) -> list[EventRecord | None]:
+    if not keys:
         return []
+    wanted = {tuple(k) for k in keys}
     async with store.read() as session:
-        rows = await session.scalars(select(m.Event).where(m.Event.id.in_(set(ids))))
-        found = {e.id: _event_record(e) for e in rows}
-    return [found.get(i) for i in ids]
+        rows = await session.scalars(
+            select(m.Event).where(m.Event.id.in_({event_id for _, event_id in wanted}))
+        )
+        found = {(e.source, e.id): _event_record(e) for e in rows if (e.source, e.id) in wanted}
+    return [found.get((source, event_id)) for source, event_id in keys]
 
 
 async def record_events(store: Store, events: Sequence[EventRecord]) -> list[EventRecord]:
@@ -56,6 +60,7 @@ async def record_events(store: Store, events: Sequence[EventRecord]) -> list[Eve
     now = utcnow()
     rows = [
         {
+            "source": e.source,
             "id": e.id,
             "type": e.type,
             "customer_id": e.customer_id,
@@ -71,7 +76,7 @@ async def record_events(store: Store, events: Sequence[EventRecord]) -> list[Eve
     async with store.write() as session:
         # the primary key makes a redelivered event a no-op, even under concurrency
         await session.execute(insert(m.Event).values(rows).on_conflict_do_nothing())
-    stored = await events_by_id(store, [e.id for e in events])
+    stored = await events_by_id(store, [(e.source, e.id) for e in events])
     return [s if s is not None else e for s, e in zip(stored, events, strict=True)]
 
 

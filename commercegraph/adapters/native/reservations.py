@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, select, update
+from sqlalchemy import Row, and_, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,8 @@ HELD, COMMITTED, RELEASED, EXPIRED = "HELD", "COMMITTED", "RELEASED", "EXPIRED"
 LAPSED = (RELEASED, EXPIRED)
 
 _reservations = m.Base.metadata.tables["stock_reservations"]
+_checkouts = m.Base.metadata.tables["checkouts"]
+_fulfillments = m.Base.metadata.tables["order_fulfillments"]
 _stock = m.Base.metadata.tables["stock"]
 _atp = _stock.c.on_hand - _stock.c.reserved - _stock.c.safety_stock
 
@@ -250,11 +252,22 @@ async def expire(
 ) -> int:
     """Expire holds past their time, all of them or only those of ``skus``.
 
-    The holds are locked first, skipping any another sweep or checkout is moving, so
-    concurrent sweeps never wait on each other.
+    A hold whose checkout has taken payment, or whose order is placed, never expires: its
+    units are sold, and the checkout's recovery commits it. The holds are locked first,
+    skipping any another sweep or checkout is moving, so concurrent sweeps never wait on
+    each other.
     """
+    paid = exists().where(
+        _checkouts.c.reservation_reference == _reservations.c.reference,
+        _checkouts.c.status == "PENDING",
+        _checkouts.c.step.in_(("PAID", "PLACED")),
+    )
+    placed = exists().where(_fulfillments.c.reservation_reference == _reservations.c.reference)
     stmt = select(_reservations.c.id).where(
-        _reservations.c.status == HELD, _reservations.c.expires_at <= now
+        _reservations.c.status == HELD,
+        _reservations.c.expires_at <= now,
+        ~paid,
+        ~placed,
     )
     if skus is not None:
         stmt = stmt.where(_reservations.c.sku.in_(skus))

@@ -29,7 +29,7 @@ from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.payment_methods import (
     check_provider_token,
     masked_label,
-    refuse_pan,
+    refuse_pans,
 )
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -263,8 +263,7 @@ class WalletPayments:
     async def add_payment_method(
         self, customer_id: str, method: NewPaymentMethod
     ) -> PaymentMethodRecord:
-        for argument, value in (("brand", method.brand), ("email", method.email)):
-            refuse_pan(argument, value)
+        refuse_pans({"brand": method.brand, "last4": method.last4, "email": method.email})
         token = check_provider_token(method.provider_token)
         label = masked_label(
             method.kind, brand=method.brand, last4=method.last4, email=method.email

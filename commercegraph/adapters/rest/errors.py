@@ -12,8 +12,22 @@ from commercegraph.errors import (
     BackendError,
     BackendTimeout,
     BackendUnavailable,
+    BadUserInput,
     CommerceGraphError,
+    Conflict,
+    NotFound,
 )
+
+# A 4xx without one of our codes still says the backend answered and refused this request;
+# statuses left out (401, 403, 408, 429, ...) mean it is misconfigured or overloaded, which
+# is the backend's failure and counts against its circuit.
+REFUSAL_BY_STATUS: dict[int, type[CommerceGraphError]] = {
+    400: BadUserInput,
+    404: NotFound,
+    409: Conflict,
+    410: NotFound,
+    422: BadUserInput,
+}
 
 
 def _subclasses(cls: type[CommerceGraphError]) -> Iterator[type[CommerceGraphError]]:
@@ -46,6 +60,11 @@ def from_response(domain: str, response: httpx.Response) -> CommerceGraphError:
         if cls is not None:
             extensions.pop("code", None)
             return cls(message, **extensions)
+        refusal = REFUSAL_BY_STATUS.get(response.status_code)
+        if refusal is not None:
+            return refusal(
+                message or f"The {domain} backend refused the request ({response.status_code})"
+            )
     return BackendUnavailable(domain, f"The {domain} backend answered {response.status_code}")
 
 

@@ -11,6 +11,7 @@ from commercegraph.store.models.catalog import (
     ProductRelation,
     Stock,
 )
+from commercegraph.store.models.checkout import Checkout
 from commercegraph.store.models.commerce import Cart, CartLine, Order, OrderLine
 from commercegraph.store.models.customer import (
     Consent,
@@ -66,6 +67,7 @@ __all__ = [
     "Cart",
     "CartLine",
     "Category",
+    "Checkout",
     "Consent",
     "ContentEntry",
     "Customer",

@@ -61,7 +61,10 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_customer_type_time", "customer_id", "type", "occurred_at"),
         Index("ix_events_sku_type_time", "sku", "type", "occurred_at"),
+        Index("ix_events_id", "id"),
     )
+    # an event id is unique per sender: ``channel:STORE``, ``staff``, ``customer:<id>``
+    source: Mapped[str] = mapped_column(String(96), primary_key=True, server_default="legacy")
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     type: Mapped[str] = mapped_column(String(32))
     customer_id: Mapped[str | None] = mapped_column(String(64))

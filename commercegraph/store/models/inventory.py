@@ -68,4 +68,4 @@ class OrderFulfillment(Base):
     method: Mapped[str] = mapped_column(String(16))
     location_id: Mapped[str] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(500))
-    reservation_reference: Mapped[str] = mapped_column(String(200))
+    reservation_reference: Mapped[str] = mapped_column(String(200), index=True)

@@ -1,0 +1,22 @@
+"""The currencies a cart, price or sale may be in: ISO 4217's active tradable codes.
+
+Left out on purpose: the X-codes that are no money one can pay with (XXX "no currency",
+XTS "testing", precious metals XAU/XAG/XPD/XPT, the bond units XBA–XBD, XDR, XSU, XUA),
+the fund codes (BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW) and withdrawn codes (ANG,
+CUC, HRK, SLL, ZWL).
+"""
+
+from __future__ import annotations
+
+ISO_4217_TRADABLE = frozenset(
+    """
+    AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES
+    KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU
+    MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
+    RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND
+    TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR
+    ZMW ZWG
+    """.split()
+)

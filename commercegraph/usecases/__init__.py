@@ -1,0 +1,1 @@
+"""Use cases: orchestration over ports, records in and out, no framework."""
