@@ -159,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve /graphql (GraphiQL in dev), /healthz, /readyz")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int_range(1, 65535), default=8000, help="port to listen on")
+    serve.add_argument(
+        "--port", type=int_range(0, 65535), default=8000, help="port to listen on (0: any free one)"
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
