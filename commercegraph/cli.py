@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int_range(0, 65535), default=8000, help="port to listen on (0: any free one)"
     )
-    serve.set_defaults(handler=_serve)
+    # A server starts on any store: /readyz answers 503 until it is migrated.
+    serve.set_defaults(handler=_serve, needs_store=False)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_migrate, needs_store=False)
