@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -22,6 +22,7 @@ from commercegraph.errors import Unauthenticated
 from commercegraph.events import events_endpoint
 from commercegraph.federation import build_federated_schema
 from commercegraph.http import ClientView, apq_extensions, install_clients
+from commercegraph.http.health import healthz, readiness_endpoint
 from commercegraph.limits import limit_extensions
 from commercegraph.runtime import settle_heap
 from commercegraph.schema import build_schema
@@ -30,12 +31,8 @@ from commercegraph.security.install import harden_app
 from commercegraph.security.known_customer import KnownCustomer
 from commercegraph.security.production import require_secrets
 from commercegraph.store.db import Store, create_engine
-from commercegraph.telemetry import (
-    OperationSpan,
-    configure_logging,
-    configure_telemetry,
-    render_prometheus,
-)
+from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
+from commercegraph.telemetry.http import instrument_app, metrics_endpoint
 
 
 class GraphQLView(ClientView, GraphQLOverHTTP):
@@ -85,11 +82,7 @@ def create_app(
     settings = settings or Settings()
     require_secrets(settings)
     configure_logging(settings.log_level)
-    configure_telemetry(
-        settings.otel.traces_exporter,
-        settings.otel.metrics_exporter,
-        settings.otel.exporter_otlp_protocol,
-    )
+    configure_telemetry(settings.otel)
     store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
     registry = registry or build_registry(settings, store)
     apq, apq_store = apq_extensions(settings)
@@ -104,17 +97,9 @@ def create_app(
         graphql_ide=None if settings.is_production else "graphiql",
     )
 
-    async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def readyz(_: Request) -> Response:
-        try:
-            await store.ping()
-        except Exception as exc:  # any failure to reach the store means not ready
-            return JSONResponse(
-                {"status": "unavailable", "store": type(exc).__name__}, status_code=503
-            )
-        return JSONResponse({"status": "ready", "adapters": registry.names})
+    readyz = readiness_endpoint(
+        store, registry, settings.database_url, require_backends=settings.ready_requires_backends
+    )
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -136,7 +121,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # --- routes: gateway core (issue 3) ---
-            Route("/metrics", lambda _: Response(render_prometheus(), media_type="text/plain")),
+            Route("/metrics", metrics_endpoint),
             # --- routes: customer 360 events (issue 6) ---
             Route("/events", events_endpoint(registry, settings)),
             # --- routes: hardening (issue 9) ---
@@ -145,6 +130,7 @@ def create_app(
     )
     harden_app(app, settings, view)
     install_clients(app, settings, registry, schema, apq_store)
+    instrument_app(app)
     app.state.settings = settings
     app.state.store = store
     app.state.registry = registry

@@ -1,4 +1,5 @@
-"""The ``commercegraph`` command: serve, migrate, seed, token, export-schema."""
+"""CommerceGraph: one customer-centric GraphQL graph over commerce, content, CRM, pricing,
+inventory, wallet and loyalty backends."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from commercegraph import __version__
+from commercegraph.cli_support import (
+    MAX_TOKEN_TTL_SECONDS,
+    CommandParser,
+    int_range,
+    require_store,
+    run_command,
+)
 from commercegraph.config import Settings
+from commercegraph.progress import showing_progress
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -63,9 +73,6 @@ def _asdict(obj: object) -> dict[str, object]:
 
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
-    if args.customers < 0:
-        print("--customers must not be negative", file=sys.stderr)
-        return 2
     return asyncio.run(_seed_async(settings, args))
 
 
@@ -101,6 +108,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
             )
         )
         return 0
+    require_store(settings.database_url)
     customer_id = asyncio.run(_customer_id(settings, args.customer))
     if customer_id is None:
         print(f"no customer {args.customer!r} in {settings.database_url}", file=sys.stderr)
@@ -122,23 +130,49 @@ def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_reference(_: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.config_reference import render
+
+    Path(args.output).write_text(render(), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commercegraph", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = CommandParser(
+        prog="commercegraph",
+        description=__doc__,
+        epilog="Settings come from CG_* environment variables (see the configuration "
+        "reference in docs/). `commercegraph COMMAND --help` describes each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--traceback", action="store_true", help="show the full traceback when a command fails"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve /graphql (GraphiQL in dev), /healthz, /readyz")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
-        "--workers", type=int, default=1, help="processes sharing the port (one per core)"
+        "--port", type=int_range(0, 65535), default=8000, help="port to listen on (0: any free one)"
     )
-    serve.set_defaults(handler=_serve)
+    serve.add_argument(
+        "--workers",
+        type=int_range(1, 64),
+        default=1,
+        help="processes sharing the port (one per core)",
+    )
+    # A server starts on any store: /readyz answers 503 until it is migrated.
+    serve.set_defaults(handler=_serve, needs_store=False)
 
-    sub.add_parser("migrate", help="apply the database migrations").set_defaults(handler=_migrate)
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(handler=_migrate, needs_store=False)
 
-    seed = sub.add_parser("seed", help="generate the demo retailer")
-    seed.add_argument("--customers", type=int, default=500)
-    seed.add_argument("--seed", type=int, default=42)
+    seed = sub.add_parser("seed", help="generate the demo retailer into a migrated database")
+    seed.add_argument(
+        "--customers", type=int_range(0), default=500, help="ordinary customers to generate"
+    )
+    seed.add_argument("--seed", type=int, default=42, help="random seed: same seed, same rows")
     seed.add_argument("--reset", action="store_true", help="delete existing data first")
     seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     seed.set_defaults(handler=_seed)
@@ -146,17 +180,28 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="print a bearer token for local use (dev only)")
     who = token.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer", help="customer email or id")
-    who.add_argument("--staff", action="store_true")
-    token.add_argument("--subject", help="subject of a staff token")
-    token.add_argument("--ttl", type=int, default=None, help="lifetime in seconds")
-    token.set_defaults(handler=_token)
+    who.add_argument("--staff", action="store_true", help="a staff token instead")
+    token.add_argument("--subject", help="subject of a staff token (default: staff)")
+    token.add_argument(
+        "--ttl",
+        type=int_range(1, MAX_TOKEN_TTL_SECONDS),
+        default=None,
+        help="lifetime in seconds (default: CG_TOKEN_TTL_SECONDS)",
+    )
+    token.set_defaults(handler=_token, needs_store=False)  # only --customer reads the store
 
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
-    export.add_argument("--output", default="schema.graphql")
+    export.add_argument("--output", default="schema.graphql", help="file to write")
     export.add_argument(
         "--federated", action="store_true", help="the Apollo Federation v2 subgraph SDL instead"
     )
-    export.set_defaults(handler=_export_schema)
+    export.set_defaults(handler=_export_schema, needs_store=False)
+
+    reference = sub.add_parser(
+        "config-reference", help="write the configuration reference from the settings models"
+    )
+    reference.add_argument("--output", default="docs/configuration.md", help="file to write")
+    reference.set_defaults(handler=_config_reference, needs_store=False)
 
     # Each domain registers its subcommands from its own module:
     # --- commands: gateway core (issue 3) ---
@@ -199,11 +244,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     from commercegraph.security.production import InsecureConfiguration
 
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(Settings(), args))
-    except InsecureConfiguration as exc:
-        print(f"refusing to start: {exc}", file=sys.stderr)
-        return 2
+    database_url = ""
+
+    def run() -> int:
+        nonlocal database_url
+        try:
+            settings = Settings()
+            database_url = settings.database_url
+            if getattr(args, "needs_store", True):
+                require_store(settings.database_url)
+            label = " ".join(
+                str(v) for k, v in vars(args).items() if k.endswith(("command", "action")) and v
+            )
+            with showing_progress(label):
+                return int(args.handler(settings, args))
+        except InsecureConfiguration as exc:
+            print(f"refusing to start: {exc}", file=sys.stderr)
+            return 2
+
+    return run_command(run, lambda: database_url, traceback=args.traceback)
 
 
 if __name__ == "__main__":

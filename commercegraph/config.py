@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     cache_ttl_seconds: float = 60.0  # read-mostly data (catalog, content, stores)
     cache_prefix: str = "cg:cache:"
     otel: OtelSettings = Field(default_factory=OtelSettings)  # OTEL_TRACES_EXPORTER, ...
+    ready_requires_backends: bool = Field(
+        default=False,
+        description="Answer /readyz with 503 when a backend is down, not only when the "
+        "store or its migrations are.",
+    )
 
     # --- settings: pricing (issue 4) ---
 
@@ -128,7 +133,7 @@ class Settings(BaseSettings):
     offers_max_new_marketing_per_day: int = 3
     offers_store_radius_km: float = 10.0
     webhook_url: str | None = None
-    webhook_secret: str = "dev-webhook-secret-change-me"
+    webhook_secret: str = "whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ=="  # Standard Webhooks form
     webhook_max_attempts: int = 8
     webhook_backoff_base_seconds: float = 2.0
     webhook_backoff_max_seconds: float = 3600.0

@@ -20,6 +20,7 @@ from commercegraph.adapters.base import (
     InventoryBackend,
 )
 from commercegraph.config import Settings
+from commercegraph.progress import progress
 from commercegraph.services.bundles import FREQUENTLY_BOUGHT_TOGETHER, MiningParams, mine_itemsets
 from commercegraph.store.models.base import utcnow
 
@@ -40,7 +41,9 @@ async def mine_bundles(
     commerce: CommerceBackend, params: MiningParams, since: datetime | None
 ) -> list[BundleRecord]:
     """Replace the mined bundles with the pairs and triples of recent order history."""
+    progress("reading order baskets", 0, 3)
     baskets = await commerce.order_baskets(since)
+    progress(f"mining {len(baskets):,} baskets", 1, 3)
     itemsets = mine_itemsets(
         baskets,
         min_support=params.min_support,
@@ -48,6 +51,7 @@ async def mine_bundles(
         min_count=params.min_count,
         limit=params.limit,
     )
+    progress("writing bundles", 2, 3)
     skus = sorted({sku for s in itemsets for sku in s.skus})
     products = dict(zip(skus, await commerce.products_by_sku(skus), strict=True))
     bundles = []

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commercegraph.config import Settings
+from commercegraph.progress import progress
 
 
 async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
@@ -19,8 +20,11 @@ async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
     store = Store(create_engine(settings.database_url))
     try:
         wallet = NativeWallet(store, settings)
+        progress("releasing matured points", 0, 3)
         released = await wallet.release_pending_points(now)
+        progress("expiring points", 1, 3)
         expired = await wallet.expire_points(now)
+        progress("purging idempotency records", 2, 3)
         retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
         purged = await wallet.purge_idempotency_records(datetime.now(UTC) - retention)
     finally:

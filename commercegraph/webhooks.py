@@ -2,8 +2,8 @@
 
 A delivery is claimed with a lease (a conditional update) before it is sent, so several
 workers never send the same row at the same time; a worker that dies mid-send leaves the
-lease to expire and another sends it again. Receivers de-duplicate on the delivery id
-header, which is the same on every attempt.
+lease to expire and another sends it again. Receivers de-duplicate on ``webhook-id``, the
+delivery id, which is the same on every attempt.
 """
 
 from __future__ import annotations
@@ -22,13 +22,8 @@ from sqlalchemy import CursorResult, or_, select, update
 
 from commercegraph.config import Settings
 from commercegraph.security.production import require_secrets
-from commercegraph.services.webhooks import (
-    DELIVERY_HEADER,
-    EVENT_HEADER,
-    SIGNATURE_HEADER,
-    retry_delay,
-    signature,
-)
+from commercegraph.services.webhook_signing import signed_headers
+from commercegraph.services.webhooks import EVENT_HEADER, retry_delay
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
@@ -82,9 +77,8 @@ async def _send(
     body = body_of(delivery)
     headers = {
         "Content-Type": "application/json",
-        DELIVERY_HEADER: delivery.id,
         EVENT_HEADER: delivery.event_type,
-        SIGNATURE_HEADER: signature(settings.webhook_secret, int(now.timestamp()), body),
+        **signed_headers(settings.webhook_secret, delivery.id, int(now.timestamp()), body),
     }
     try:
         response = await http.post(

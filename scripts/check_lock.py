@@ -43,6 +43,8 @@ def missing(pyproject: Path, lock: Path, extras: tuple[str, ...]) -> list[str]:
     problems = []
     for text in wanted:
         requirement = Requirement(text)
+        if canonicalize_name(requirement.name) == canonicalize_name(project["name"]):
+            continue  # an extra naming another of ours (dev takes otlp): locked with it
         versions = pinned.get(canonicalize_name(requirement.name), set())
         if not any(requirement.specifier.contains(v, prereleases=True) for v in versions):
             problems.append(f"{requirement} in {lock.name}")

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from opentelemetry import propagate
-from opentelemetry.trace import SpanKind
 from sqlalchemy.exc import IntegrityError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,6 +24,7 @@ from commercegraph.adapters.rest.codec import WireFormatError, decode, encode
 from commercegraph.adapters.rest.endpoints import Endpoint, endpoints
 from commercegraph.errors import CommerceGraphError
 from commercegraph.telemetry import tracer
+from commercegraph.telemetry.http import instrument_app
 
 log = logging.getLogger("commercegraph.backends")
 
@@ -90,9 +89,8 @@ def _route_handler(
         if expected is not None and not hmac.compare_digest(given.encode(), expected.encode()):
             return error_response("UNAUTHENTICATED", "A valid bearer token is required")
         calls[spec.operation] += 1
-        parent = propagate.extract(dict(request.headers))
-        name = f"{domain}-backend {request.method} {request.url.path}"
-        with tracer.start_as_current_span(name, context=parent, kind=SpanKind.SERVER):
+        # The server span (and the caller's traceparent) come from the ASGI instrumentation.
+        with tracer.start_as_current_span(f"{domain}-backend.{spec.operation}"):
             try:
                 arguments = await _arguments(spec, request)
                 missing = sorted(required - arguments.keys())
@@ -148,5 +146,6 @@ def create_backend_app(domain: str, adapter: Any, token: str | None = None) -> S
         Route("/openapi.json", openapi),
     ]
     app = Starlette(routes=routes)
+    instrument_app(app)
     app.state.calls = calls
     return app

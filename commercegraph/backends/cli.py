@@ -12,7 +12,10 @@ from commercegraph.config import DOMAINS, Settings
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from commercegraph.backends.serve import BackendServers
+    from commercegraph.telemetry import configure_logging, configure_telemetry
 
+    configure_logging(settings.log_level)
+    configure_telemetry(settings.otel, service_name="commercegraph-backends")
     port_base = args.port_base or None  # 0: ephemeral ports, printed below
     servers = BackendServers(settings, host=args.host, port_base=port_base, token=args.token)
     for domain, url in servers.urls.items():
@@ -43,7 +46,7 @@ def add_commands(sub: Any) -> None:
     backends = sub.add_parser("backends", help="reference REST backends on the native store")
     actions = backends.add_subparsers(dest="backends_command", required=True)
     serve = actions.add_parser("serve", help="serve the six domains, one port each")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
         "--port-base",
         type=int,
@@ -53,5 +56,5 @@ def add_commands(sub: Any) -> None:
     serve.add_argument("--token", default=None, help="require this bearer token")
     serve.set_defaults(handler=_serve)
     openapi = actions.add_parser("openapi", help="write openapi/<domain>.yaml")
-    openapi.add_argument("--output", default="openapi")
-    openapi.set_defaults(handler=_openapi)
+    openapi.add_argument("--output", default="openapi", help="directory to write into")
+    openapi.set_defaults(handler=_openapi, needs_store=False)

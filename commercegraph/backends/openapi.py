@@ -7,6 +7,7 @@ checked-in documents drift from the ports.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 import typing
 from collections.abc import Sequence
@@ -16,11 +17,15 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
+from commercegraph.adapters.base import PORTS
 from commercegraph.adapters.rest.codec import SAFE_INT_MAX
 from commercegraph.adapters.rest.endpoints import Endpoint, endpoints
+from commercegraph.backends.openapi_examples import example
+from commercegraph.backends.openapi_text import KINDS, OPERATIONS, SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object",
+    "description": SCHEMAS["Error"],
     "required": ["error"],
     "properties": {
         "error": {
@@ -33,6 +38,7 @@ ERROR_SCHEMA = {
             },
         }
     },
+    "examples": [{"error": {"code": "NOT_FOUND", "message": "No such cart", "extensions": {}}}],
 }
 
 
@@ -60,16 +66,11 @@ class _Schemas:
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
                 return {"type": "array", "items": self.of(args[0], bindings)}
-            # A fixed-length tuple: each position's schema is offered to every item (rather
-            # than positional prefixItems, which some OpenAPI tooling still rejects).
-            items = []
-            for a in args:
-                schema = self.of(a, bindings)
-                if schema not in items:
-                    items.append(schema)
+            # A fixed-length tuple: one schema per position (OpenAPI 3.1 is JSON Schema
+            # 2020-12); maxItems rules out more, so no `items: false`, which some tools refuse.
             return {
                 "type": "array",
-                "items": items[0] if len(items) == 1 else {"anyOf": items},
+                "prefixItems": [self.of(a, bindings) for a in args],
                 "minItems": len(args),
                 "maxItems": len(args),
             }
@@ -103,21 +104,47 @@ class _Schemas:
             fields = dataclasses.fields(cls)
             self.components[name] = {
                 "type": "object",
+                "description": _describe(cls, name),
                 "required": [
                     f.name
                     for f in fields
                     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
                 ],
                 "properties": {f.name: self.of(hints[f.name], scoped) for f in fields},
+                "examples": [example(_parametrised(cls, args), bindings=bindings)],
             }
         return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _parametrised(cls: Any, args: tuple[Any, ...]) -> Any:
+    return cls[args] if args else cls
+
+
+def _describe(cls: type, name: str) -> str:
+    """The record's docstring, unless it is the one dataclasses made up, else our words."""
+    doc = inspect.getdoc(cls) or ""
+    if doc and not doc.startswith(f"{cls.__name__}("):
+        return " ".join(doc.split())
+    return SCHEMAS.get(name, "")
+
+
+def _summary(spec: Endpoint) -> tuple[str, str]:
+    """A one-line summary and a longer description of a port method's operation."""
+    method = getattr(PORTS[spec.domain], spec.operation)
+    doc = " ".join((inspect.getdoc(method) or "").split())
+    summary = doc.split(". ")[0].rstrip(".") + "." if doc else OPERATIONS.get(spec.operation, "")
+    return summary, " ".join(p for p in (doc, KINDS[spec.kind]) if p)
 
 
 def _operation(spec: Endpoint, schemas: _Schemas, batch: bool) -> dict[str, Any]:
     result = schemas.of(spec.result_type)
     wrapper = "item" if spec.kind == "write" else "items"
+    summary, description = _summary(spec)
+    answer = example(spec.result_type)
     op: dict[str, Any] = {
         "operationId": spec.operation + ("_batch" if batch and spec.kind == "ids" else ""),
+        "summary": summary,
+        "description": description,
         "responses": {
             "200": {
                 "description": "One item per key, in key order" if spec.kind != "write" else "OK",
@@ -127,7 +154,8 @@ def _operation(spec: Endpoint, schemas: _Schemas, batch: bool) -> dict[str, Any]
                             "type": "object",
                             "required": [wrapper],
                             "properties": {wrapper: result},
-                        }
+                        },
+                        "example": {wrapper: answer},
                     }
                 },
             },
@@ -143,6 +171,7 @@ def _operation(spec: Endpoint, schemas: _Schemas, batch: bool) -> dict[str, Any]
                 "required": True,
                 "description": "Comma-separated keys; use POST .../batch for keys holding commas",
                 "schema": {"type": "string"},
+                "example": ",".join(str(example(spec.key_type, spec.params[0])) for _ in "ab"),
             }
         ]
     elif batch:
@@ -151,7 +180,8 @@ def _operation(spec: Endpoint, schemas: _Schemas, batch: bool) -> dict[str, Any]
                 "type": "object",
                 "required": ["keys"],
                 "properties": {"keys": {"type": "array", "items": schemas.of(spec.key_type)}},
-            }
+            },
+            {"keys": [example(spec.key_type, spec.params[0].removesuffix("s"))]},
         )
     elif spec.kind == "write":
         op["requestBody"] = _json_body(
@@ -160,13 +190,17 @@ def _operation(spec: Endpoint, schemas: _Schemas, batch: bool) -> dict[str, Any]
                 "properties": {
                     n: schemas.of(t) for n, t in zip(spec.params, spec.param_types, strict=True)
                 },
-            }
+            },
+            {n: example(t, n) for n, t in zip(spec.params, spec.param_types, strict=True)},
         )
     return op
 
 
-def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+def _json_body(schema: dict[str, Any], sample: Any) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": schema, "example": sample}},
+    }
 
 
 def _error_response(description: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.customer360.activity import load_activity
 from commercegraph.customer360.bulk_write import write_rows
+from commercegraph.progress import progress
 from commercegraph.services.ltv import (
     BetaGeometricNBD,
     FitError,
@@ -200,12 +201,15 @@ async def refresh_all(store: Store, currency: str, now: datetime | None = None) 
     """Fit everything on the whole base and rewrite every customer's figures."""
     now = now or utcnow()
     started = time.perf_counter()
+    progress("loading activity", 0, 3)
     async with store.read() as session:
         activity = await load_activity(session, currency, now)
     loaded = time.perf_counter()
+    progress(f"fitting models on {activity.size:,} customers", 1, 3)
     models = fit_models(activity)
     seg = segment(activity, models.rfm, models.abc)
     fitted = time.perf_counter()
+    progress("writing segments", 2, 3)
     async with store.write() as session:
         memberships = await _replace(session, activity, seg, models, currency, now, None)
         await session.execute(delete(m.Customer360Model))

@@ -25,6 +25,7 @@ from commercegraph.demo.loyalty import seed_loyalty_detail
 from commercegraph.demo.pricing_rules import seed_pricing_rules
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
 from commercegraph.demo.story import generate_story
+from commercegraph.progress import progress
 from commercegraph.store.db import Store
 from commercegraph.store.models import Base
 
@@ -94,6 +95,7 @@ async def seed_demo(
             "(clear them with clear_demo, or `commercegraph seed --reset`)"
         )
 
+    progress("catalog")
     catalog = build_catalog(now)
     prices, price_book = price_rows(catalog.infos)
     written: Counter[str] = Counter()
@@ -127,10 +129,12 @@ async def seed_demo(
     generate_story(world, story)
     await _flush(store, story, written)
     for first in range(1, customers + 1, CHUNK_CUSTOMERS):
+        progress("customers and their orders", first - 1, customers)
         chunk = ChunkRows()
         for n in range(first, min(first + CHUNK_CUSTOMERS, customers + 1)):
             generate_customer(world, chunk, n)
         await _flush(store, chunk, written)
+    progress("customers and their orders", customers, customers)
 
     accounts = TABLES["ledger_accounts"]
     async with store.write() as session:
@@ -138,9 +142,12 @@ async def seed_demo(
             await session.execute(
                 update(accounts).where(accounts.c.id == account).values(balance=balance)
             )
+    progress("points lots")
     await seed_loyalty_detail(store, now)  # wallet and loyalty (issue 7): lots, rolling spend
 
+    progress("bundles")
     await seed_bundles(store, now)  # bundles: curated, then mined from the orders above
+    progress("segments")
     await seed_customer360(store, now)  # customer 360: segments, RFM and LTV of the above
     return SeedSummary(
         products=written["products"],

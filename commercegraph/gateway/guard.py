@@ -196,7 +196,7 @@ class GuardedAdapter:
             )
         labels = self._labels(name, outcome)
         BACKEND_CALLS.add(1, labels)
-        BACKEND_DURATION.record(elapsed_ms, labels)
+        BACKEND_DURATION.record(elapsed_ms / 1000, labels)
         LOADER_BATCH_SIZE.record(size, self._labels(name, None))
         if outcome not in ("ok", "rejected", "cache_hit"):
             BACKEND_ERRORS.add(1, labels)

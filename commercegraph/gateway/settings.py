@@ -85,6 +85,22 @@ class OtelSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="OTEL_", extra="ignore", frozen=True)
 
-    traces_exporter: str = "none"  # none | console | otlp
-    metrics_exporter: str = "none"  # none | console | otlp
-    exporter_otlp_protocol: str = "http/protobuf"  # or grpc
+    traces_exporter: str = Field(
+        default="none", description="Where spans go: none, console or otlp."
+    )
+    metrics_exporter: str = Field(
+        default="none",
+        description="Where metrics are pushed besides /metrics: none, console or otlp.",
+    )
+    exporter_otlp_protocol: str = Field(
+        default="http/protobuf", description="OTLP transport: http/protobuf or grpc."
+    )
+    semconv_stability_opt_in: str = Field(
+        default="http,database",
+        description="Semantic-convention versions the instrumentations emit; the default "
+        "is the stable HTTP and database conventions (durations in seconds).",
+    )
+    python_disabled_instrumentations: str = Field(
+        default="",
+        description="Comma-separated instrumentations to leave off: httpx, sqlalchemy, redis.",
+    )

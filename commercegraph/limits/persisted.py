@@ -91,8 +91,10 @@ def add_command(subcommands: Any) -> None:
     command = subcommands.add_parser(
         "allow-list", help="hash .graphql documents into a persisted-operation allow-list"
     )
-    command.add_argument("documents", nargs="+", type=Path)
-    command.add_argument("--output", type=Path, default=Path("operations.json"))
+    command.add_argument("documents", nargs="+", type=Path, help=".graphql files to allow")
+    command.add_argument(
+        "--output", type=Path, default=Path("operations.json"), help="allow-list file to write"
+    )
 
     def run(_: object, args: Any) -> int:
         allowed = build_allow_list(args.documents)
@@ -100,4 +102,4 @@ def add_command(subcommands: Any) -> None:
         print(f"wrote {len(allowed)} operations to {args.output}")
         return 0
 
-    command.set_defaults(handler=run)
+    command.set_defaults(handler=run, needs_store=False)

@@ -6,14 +6,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy.ext.asyncio
 from sqlalchemy import Executable, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
@@ -40,7 +36,9 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
         # closed) overflow connections, each a thread and its PRAGMAs. Keep as many as
         # PostgreSQL would; a file connection is cheap to hold.
         kwargs.update(pool_size=pool_size, max_overflow=pool_size)
-    engine = create_async_engine(url, **kwargs)
+    # Looked up at call time, so the SQLAlchemy instrumentation's wrapper (installed by
+    # configure_telemetry) gives every engine its db.* spans.
+    engine = sqlalchemy.ext.asyncio.create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

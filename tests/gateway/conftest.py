@@ -17,13 +17,15 @@ from commercegraph.app import create_app
 from commercegraph.backends import BackendServers
 from commercegraph.config import DOMAINS, AdapterChoice, Settings
 from commercegraph.gateway.guard import GuardedAdapter
-from commercegraph.gateway.settings import RestBackend, RestSettings
+from commercegraph.gateway.settings import OtelSettings, RestBackend, RestSettings
+from commercegraph.telemetry import configure_telemetry
 from tests.conftest import GraphQLClient, SeededDatabase
 
 
 @pytest.fixture(scope="session")
 def backends(seeded_db: SeededDatabase) -> Iterator[BackendServers]:
     """The six reference backends on ephemeral loopback ports, over the seeded store."""
+    configure_telemetry(OtelSettings())  # as `commercegraph backends serve` does first
     with BackendServers(Settings(database_url=seeded_db.url)) as servers:
         yield servers
 

@@ -17,13 +17,13 @@ from sqlalchemy import delete, select
 from commercegraph.adapters.registry import build_registry
 from commercegraph.demo import DEVI_ID, DEVI_SHOES_SKU, DOWNTOWN_ID
 from commercegraph.resolvers.offers import on_geofence_entered
-from commercegraph.services.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, verify
+from commercegraph.services.webhook_signing import ID_HEADER, TIMESTAMP_HEADER, verify
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.webhooks import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 
-SECRET = "receiver-shared-secret"
+SECRET = "whsec_cmVjZWl2ZXItc2hhcmVkLXNlY3JldC0zMi1ieXRlcyE="
 
 
 class Receiver:
@@ -42,8 +42,8 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             with state.lock:
                 state.requests.append((dict(self.headers), body))
-                delivery = self.headers[DELIVERY_HEADER]
-                seen = sum(1 for h, _ in state.requests if h[DELIVERY_HEADER] == delivery)
+                delivery = self.headers[ID_HEADER]
+                seen = sum(1 for h, _ in state.requests if h[ID_HEADER] == delivery)
             self.send_response(500 if seen <= state.failures else 204)
             self.end_headers()
 
@@ -120,10 +120,10 @@ async def test_geofence_offer_is_delivered_signed_after_retries(
     assert len(state.requests) == 3 * len(pending)
     by_delivery: dict[str, list[bytes]] = {}
     for headers, body in state.requests:
-        t = int(headers[SIGNATURE_HEADER].split(",")[0][2:])
-        assert verify(SECRET, headers[SIGNATURE_HEADER], body, now=t)
-        assert not verify("wrong-secret", headers[SIGNATURE_HEADER], body, now=t)
-        by_delivery.setdefault(headers[DELIVERY_HEADER], []).append(body)
+        t = int(headers[TIMESTAMP_HEADER])
+        assert verify(SECRET, headers, body, now=t)
+        assert not verify("wrong-secret", headers, body, now=t)
+        by_delivery.setdefault(headers[ID_HEADER], []).append(body)
     assert set(by_delivery) == {r.id for r in rows}
     for delivery_id, bodies in by_delivery.items():
         envelope = json.loads(bodies[0])
@@ -178,3 +178,30 @@ async def test_no_outbox_rows_without_a_webhook_url(p8_db: SeededDatabase, p8_st
     )
     assert offers and all(o.trigger == "GEOFENCE" for o in offers)
     assert await _outbox(p8_store) == []
+
+
+async def test_a_delivery_verifies_with_the_standard_webhooks_reference_library(
+    p8_db: SeededDatabase, p8_store: Store, receiver: tuple[Receiver, str]
+) -> None:
+    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+    state, url = receiver
+    state.failures = 0
+    settings = settings_for(p8_db.url, webhook_url=url, webhook_secret=SECRET)
+    await _reset_devi(p8_store)
+    await on_geofence_entered(
+        build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID
+    )
+    async with httpx.AsyncClient() as http:
+        report = await deliver_due(p8_store, settings, http)  # signed now: inside the window
+    assert report.delivered and len(state.requests) == len(report.delivered)
+    receiver_side = Webhook(SECRET)
+    for headers, body in state.requests:
+        envelope = receiver_side.verify(body, headers)
+        assert envelope["id"] == headers[ID_HEADER] and envelope["type"] == "offer.created"
+        with pytest.raises(WebhookVerificationError):
+            receiver_side.verify(body.replace(b"offer.created", b"offer.forged"), headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook("whsec_" + "b3RoZXItc2VjcmV0").verify(body, headers)
+        with pytest.raises(WebhookVerificationError):
+            receiver_side.verify(body, {**headers, ID_HEADER: "dlv_other"})

@@ -73,5 +73,9 @@ class RestAdapter:
                 self.domain, f"The {self.domain} backend sent a malformed {spec.operation} answer"
             ) from exc
 
+    async def health_check(self) -> None:
+        """The backend's ``/healthz``, outside the circuit: readiness asks, callers do not."""
+        await self.client.request("GET", "/healthz")
+
     async def aclose(self) -> None:
         await self.client.aclose()

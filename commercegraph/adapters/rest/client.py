@@ -10,7 +10,6 @@ import orjson
 from commercegraph.adapters.rest.errors import from_response, from_transport
 from commercegraph.errors import BackendUnavailable
 from commercegraph.gateway.settings import BackendPolicy, RestBackend
-from commercegraph.telemetry import inject_trace_headers
 
 KEEPALIVE_S = 30.0  # idle pooled connections live this long; backends usually allow 60 s
 
@@ -56,14 +55,18 @@ class RestClient:
         headers: dict[str, str] | None = None,
     ) -> Any:
         """The decoded JSON body of a 2xx answer; anything else raises our error."""
-        sent = inject_trace_headers(dict(headers or {}))
+        sent = dict(headers or {})
         content = None
         if json is not None:
             content = orjson.dumps(json)
             sent["Content-Type"] = "application/json"
         try:
             response = await self.http.request(
-                method, path, params=params, content=content, headers=sent
+                method,
+                path,
+                params=params,
+                content=content,
+                headers=sent,  # traceparent: the httpx instrumentation adds it
             )
         except httpx.HTTPError as exc:
             raise from_transport(self.domain, exc) from exc

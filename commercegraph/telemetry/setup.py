@@ -1,0 +1,127 @@
+"""Install the OpenTelemetry SDK once per process: providers, exporters, instrumentations.
+
+The exporters come from the standard ``OTEL_*`` variables (read by ``OtelSettings``); the
+OTLP exporters, the sampler and the resource read the rest of ``OTEL_*`` themselves. Traces
+are recorded even with no exporter, so logs carry trace ids and backends get a
+``traceparent``. Metrics are always readable at ``/metrics`` (Prometheus); an OTLP or
+console exporter pushes them as well.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from opentelemetry import metrics, trace
+from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.redis import RedisInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.metrics import MeterProvider as SDKMeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider as SDKTracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+
+from commercegraph.gateway.settings import OtelSettings
+
+INSTRUMENTATIONS = ("httpx", "sqlalchemy", "redis")
+_lock = threading.Lock()
+
+
+def _otlp_missing(signal: str) -> RuntimeError:
+    return RuntimeError(f"OTEL_{signal}_EXPORTER=otlp needs: pip install 'commercegraph[otlp]'")
+
+
+def _span_exporter(name: str, protocol: str) -> SpanExporter | None:
+    if name in ("", "none"):
+        return None
+    if name == "console":
+        return ConsoleSpanExporter()
+    if name == "otlp":
+        try:
+            if protocol == "grpc":
+                from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
+                    OTLPSpanExporter as GrpcExporter,
+                )
+
+                return GrpcExporter()
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            return OTLPSpanExporter()
+        except ImportError as exc:
+            raise _otlp_missing("TRACES") from exc
+    raise RuntimeError(f"OTEL_TRACES_EXPORTER={name!r}: use none, console or otlp")
+
+
+def _metric_exporter(name: str, protocol: str) -> MetricExporter | None:
+    if name in ("", "none", "prometheus"):  # /metrics is always served
+        return None
+    if name == "console":
+        return ConsoleMetricExporter()
+    if name == "otlp":
+        try:
+            if protocol == "grpc":
+                from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import (
+                    OTLPMetricExporter as GrpcExporter,
+                )
+
+                return GrpcExporter()
+            from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
+                OTLPMetricExporter,
+            )
+
+            return OTLPMetricExporter()
+        except ImportError as exc:
+            raise _otlp_missing("METRICS") from exc
+    raise RuntimeError(f"OTEL_METRICS_EXPORTER={name!r}: use none, prometheus, console or otlp")
+
+
+def service_resource(default_name: str) -> Resource:
+    """``OTEL_SERVICE_NAME``/``OTEL_RESOURCE_ATTRIBUTES`` when set, else ``default_name``."""
+    resource = Resource.create()
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: default_name}))
+    return resource
+
+
+def _instrument_libraries(otel: OtelSettings) -> None:
+    disabled = {n.strip() for n in otel.python_disabled_instrumentations.split(",")}
+    if "httpx" not in disabled and not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
+        HTTPXClientInstrumentor().instrument()
+    if "sqlalchemy" not in disabled:
+        sqlalchemy = SQLAlchemyInstrumentor()
+        if not sqlalchemy.is_instrumented_by_opentelemetry:
+            # Its declared range stops below SQLAlchemy 2.1, whose engine events it uses are
+            # unchanged; tests/telemetry prove the spans arrive.
+            sqlalchemy.instrument(skip_dep_check=True)
+    if "redis" not in disabled and not RedisInstrumentor().is_instrumented_by_opentelemetry:
+        RedisInstrumentor().instrument()
+
+
+def configure_telemetry(otel: OtelSettings, service_name: str = "commercegraph") -> None:
+    """Install the SDK providers once per process; providers set earlier (tests) are kept."""
+    with _lock:
+        # The instrumentations read their convention version from the environment only,
+        # once, when the first of them starts.
+        os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", otel.semconv_stability_opt_in)
+        resource = service_resource(service_name)
+        if not isinstance(trace.get_tracer_provider(), SDKTracerProvider):
+            provider = SDKTracerProvider(resource=resource)
+            span_exporter = _span_exporter(otel.traces_exporter, otel.exporter_otlp_protocol)
+            if span_exporter is not None:
+                provider.add_span_processor(BatchSpanProcessor(span_exporter))
+            trace.set_tracer_provider(provider)
+        if not isinstance(metrics.get_meter_provider(), SDKMeterProvider):
+            # Scope labels only tell instrumentations apart, and no two here share a name.
+            readers: list[MetricReader] = [PrometheusMetricReader(scope_info_enabled=False)]
+            pushed = _metric_exporter(otel.metrics_exporter, otel.exporter_otlp_protocol)
+            if pushed is not None:
+                readers.append(PeriodicExportingMetricReader(pushed))
+            metrics.set_meter_provider(SDKMeterProvider(resource=resource, metric_readers=readers))
+        _instrument_libraries(otel)

@@ -1,0 +1,90 @@
+"""The documentation site: built with ``mkdocs build --strict``, its configuration reference
+generated from the settings models, every error code the package can answer documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commercegraph.config_reference import render, settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "commercegraph"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Where the package spells an error code: class attributes, CODE constants, constants named
+# by their value, the first argument of the error helpers, status tables and extensions.
+CODE_PATTERNS = (
+    r'\bcode\s*=\s*"([A-Z][A-Z_]{3,})"',
+    r'\b[A-Z_]*CODE[A-Z_]*\s*=\s*"([A-Z][A-Z_]{3,})"',
+    r'(?:Problem|CodedHTTPError|limit_error)\(\s*(?:\d+\s*,\s*)?"([A-Z][A-Z_]{3,})"',
+    r'\b\d{3}:\s*"([A-Z][A-Z_]{3,})"',
+    r'"code"\]\s*=\s*"([A-Z][A-Z_]{3,})"',
+    r'setdefault\("code",\s*"([A-Z][A-Z_]{3,})"',
+)
+
+
+# In the limits and HTTP modules a constant named by its own value is a code too
+# (elsewhere such constants are enum members and kinds).
+NAMED_BY_VALUE = r'\b([A-Z][A-Z_]{3,})\s*=\s*"\1"'
+CODE_MODULES = ("limits", "security", "http")
+
+
+def error_codes() -> set[str]:
+    found: set[str] = set()
+    for source in PACKAGE.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        for pattern in CODE_PATTERNS:
+            found.update(re.findall(pattern, text))
+        if source.parent.name in CODE_MODULES:
+            found.update(re.findall(NAMED_BY_VALUE, text))
+    return found
+
+
+def test_every_setting_is_described() -> None:
+    undocumented = [s.variable for s in settings() if not s.description]
+    assert not undocumented, (
+        f"describe these settings (Field(description=...) or config_descriptions): {undocumented}"
+    )
+
+
+def test_the_configuration_reference_is_generated_from_the_models() -> None:
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert page == render(), "run `commercegraph config-reference` to regenerate it"
+    for s in settings():
+        assert f"`{s.variable}`" in page
+
+
+def test_every_error_code_is_documented() -> None:
+    codes = error_codes()
+    assert {"BAD_USER_INPUT", "BACKEND_TIMEOUT", "MAX_DEPTH_EXCEEDED", "RATE_LIMITED"} <= codes
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    missing = sorted(c for c in codes if f"`{c}`" not in page)
+    assert not missing, f"document these codes in docs/errors.md: {missing}"
+
+
+def test_the_site_builds_strictly(tmp_path: Path) -> None:
+    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent))
+    if mkdocs is None:
+        if IN_CI:
+            pytest.fail("mkdocs is not installed (CI=true: the docs must build)")
+        pytest.skip("mkdocs is not installed: pip install -e '.[dev]'")
+    result = subprocess.run(
+        [mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    built = tmp_path / "site"
+    for page in ("index.html", "configuration/index.html", "errors/index.html"):
+        assert (built / page).is_file(), page
+    assert "CG_DATABASE_URL" in (built / "configuration" / "index.html").read_text()

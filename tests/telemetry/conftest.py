@@ -1,0 +1,3 @@
+from tests.gateway.conftest import span_exporter
+
+__all__ = ["span_exporter"]
