@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from commercegraph.services.webhooks import DELIVERY_HEADER
+from commercegraph.services.webhook_signing import ID_HEADER as DELIVERY_HEADER
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
