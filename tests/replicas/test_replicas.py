@@ -20,7 +20,7 @@ from commercegraph.demo import DOWNTOWN_ID
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.workers.schema import migrate_job_tables
-from tests.conftest import IN_CI, _migrate_and_seed, _pg_execute, make_postgres_db
+from tests.conftest import IN_CI, _migrate_and_seed, _pg_execute, make_postgres_db, sign_up
 from tests.inventory.conftest import set_stock, stock_of
 from tests.inventory.test_checkout import ADD, CREATE, PICKUP_DOWNTOWN, PLACE
 from tests.replicas.cluster import JWT_SECRET, Cluster, haproxy_binary
@@ -36,6 +36,27 @@ LAST_UNITS_SKU = "SKU-SNK-0005"
 LOAD_SKU = "SKU-SNK-0007"
 CACHED_SKU = "SKU-RUN-0001"
 SETTINGS = Settings(jwt_secret=JWT_SECRET)
+
+
+# every customer the tests below sign in as: the gateway refuses mutations for a token
+# whose customer does not exist, so they are signed up with the seeded store
+CUSTOMERS = [
+    "cus_rate_limited",
+    "cus_retrying_client",
+    *(f"cus_rush_{n:02d}" for n in range(50)),
+    *(f"cus_load_{n:02d}" for n in range(60)),
+]
+
+
+def _sign_up_all(url: str) -> None:
+    async def run() -> None:
+        store = Store(create_engine(url))
+        try:
+            await sign_up(store, CUSTOMERS)
+        finally:
+            await store.dispose()
+
+    asyncio.run(run())
 
 
 def token(subject: str, *, staff: bool = False) -> str:
@@ -71,6 +92,7 @@ def cluster(receiver: Receiver, postgres_url: str) -> Iterator[Cluster]:
     url = make_postgres_db()
     try:
         _migrate_and_seed(url)
+        _sign_up_all(url)
         migrate_job_tables(url)
         env = {
             "CG_RATE_LIMIT_ENABLED": "true",
@@ -78,6 +100,8 @@ def cluster(receiver: Receiver, postgres_url: str) -> Iterator[Cluster]:
             "CG_RATE_LIMIT_BURST": str(BURST),
             "CG_WEBHOOK_URL": receiver.url,
             "CG_WORKERS__DELIVER_WEBHOOKS_CRON": "* * * * * *",
+            # the retrying client pays at pickup several times over one key
+            "CG_CHECKOUT_MAX_UNPAID_ORDERS": "100",
         }
         with Cluster(url, REDIS_URL, replicas=3, workers=2, extra_env=env) as running:
             yield running
