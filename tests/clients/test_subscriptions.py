@@ -34,7 +34,8 @@ STOCK_SUB = """subscription($s: ID!, $k: [String!]!) {
 CREATE = "mutation { createCart(channel: WEB) { id } }"
 ADD = "mutation($c: ID!, $s: String!, $q: Int!) { addCartLine(cartId: $c, sku: $s, quantity: $q) { id } }"
 PLACE = """mutation($c: ID!, $f: FulfillmentInput!, $k: String!) {
-  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k) { id status } }"""
+  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k, payment: {payAtPickup: true}) {
+    id status } }"""
 DOWNTOWN = to_global_id("Store", DOWNTOWN_ID)
 
 
