@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -69,18 +69,20 @@ def _fresh(ctx: Context) -> Context:
     return ctx
 
 
-@strawberry.type
+@strawberry.type(description="One sku's stock at one store, as a stock subscription sees it.")
 class SkuStock:
-    sku: str
-    on_hand: int
-    reserved: int
-    available_to_promise: int
+    sku: str = strawberry.field(description="The sku watched.")
+    on_hand: int = strawberry.field(description="Units on the shelf, held ones included.")
+    reserved: int = strawberry.field(description="Units held for carts being checked out.")
+    available_to_promise: int = strawberry.field(
+        description="Units a new order can still take: on hand less reserved and safety stock."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Stock at one store after a change, for the skus that changed.")
 class StoreStockChange:
-    store: Store
-    levels: list[SkuStock]
+    store: Store = strawberry.field(description="The store whose stock changed.")
+    levels: list[SkuStock] = strawberry.field(description="The watched skus that changed.")
 
 
 async def _store_levels(ctx: Context, location_id: str, skus: list[str]) -> list[SkuStock]:
@@ -100,13 +102,18 @@ async def _store_levels(ctx: Context, location_id: str, skus: list[str]) -> list
     return levels
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live changes, over graphql-transport-ws at /graphql or server-sent events at "
+    "/graphql/stream, authorised like queries."
+)
 class Subscription:
     @strawberry.subscription(
         description="The cart now, then each time it changes (its customer or staff)."
     )
     async def cart_changed(
-        self, info: Info[Context, None], cart_id: strawberry.ID
+        self,
+        info: Info[Context, None],
+        cart_id: Annotated[strawberry.ID, strawberry.argument(description="The cart to follow.")],
     ) -> AsyncGenerator[Cart, None]:
         ctx = info.context
         broker = _broker(ctx)
@@ -146,7 +153,14 @@ class Subscription:
         description="Stock of `skus` at a store now, then each time any of them changes."
     )
     async def stock_changed(
-        self, info: Info[Context, None], store_id: strawberry.ID, skus: list[str]
+        self,
+        info: Info[Context, None],
+        store_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The store's global ID.")
+        ],
+        skus: Annotated[
+            list[str], strawberry.argument(description="The skus to watch (1 to 100).")
+        ],
     ) -> AsyncGenerator[StoreStockChange, None]:
         ctx = info.context
         broker = _broker(ctx)

@@ -34,7 +34,8 @@ STOCK_SUB = """subscription($s: ID!, $k: [String!]!) {
 CREATE = "mutation { createCart(channel: WEB) { id } }"
 ADD = "mutation($c: ID!, $s: String!, $q: Int!) { addCartLine(cartId: $c, sku: $s, quantity: $q) { id } }"
 PLACE = """mutation($c: ID!, $f: FulfillmentInput!, $k: String!) {
-  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k) { id status } }"""
+  placeOrder(cartId: $c, fulfillment: $f, idempotencyKey: $k, payment: {payAtPickup: true}) {
+    id status } }"""
 DOWNTOWN = to_global_id("Store", DOWNTOWN_ID)
 
 
@@ -163,10 +164,10 @@ def test_graphql_ws_client_follows_cart_order_and_stock(
             before = stock["levels"][0]
             assert before["sku"] == DEVI_COFFEE_SKU and before["onHand"] == 20
 
-            # another customer may not watch Devi's cart
+            # another customer may not watch Devi's cart: to them it does not exist
             refused = intruder_lines.next(_named("cart"))
             errors = refused.get("error") or refused["value"]["errors"]
-            assert errors[0]["extensions"]["code"] == "FORBIDDEN", refused
+            assert errors[0]["extensions"]["code"] == "NOT_FOUND", refused
 
             _post(base, ADD, {"c": cart_id, "s": DEVI_COFFEE_SKU, "q": 2}, devi)
             changed = lines.next(_named("cart"))["value"]["data"]["cartChanged"]
@@ -246,10 +247,11 @@ def test_server_sent_events_follow_a_cart(sqlite_db: SeededDatabase) -> None:
             ]
 
         anonymous = httpx.post(f"{base}/graphql/stream", json=body, timeout=10)
-        # the stream opens, and its first result is the refusal
+        # the stream opens, and its first result is the refusal: a customer's cart is not
+        # there for an anonymous caller, as for anyone else but its owner
         assert anonymous.status_code == 200
         kind, refusal = next(iter(_sse_lines(anonymous.text)))
-        assert kind == "next" and refusal["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert kind == "next" and refusal["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         bad = httpx.post(
             f"{base}/graphql/stream",
             json=body,
