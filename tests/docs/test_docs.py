@@ -88,3 +88,47 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     for page in ("index.html", "configuration/index.html", "errors/index.html"):
         assert (built / page).is_file(), page
     assert "CG_DATABASE_URL" in (built / "configuration" / "index.html").read_text()
+
+
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _headings_slugs(page: Path) -> set[str]:
+    from markdown.extensions.toc import slugify
+
+    slugs: set[str] = set()
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"#{1,6}\s+(.*)", line)):
+            text = re.sub(r"[`*]", "", m.group(1)).strip()
+            slugs.add(slugify(text, "-"))
+    return slugs
+
+
+def _links(page: Path) -> list[str]:
+    links: list[str] = []
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            links.extend(LINK.findall(line))
+    return links
+
+
+def test_readme_links_resolve() -> None:
+    """The README is outside the site, so mkdocs does not check its links."""
+    readme = ROOT / "README.md"
+    broken = []
+    for link in _links(readme):
+        if re.match(r"[a-z]+:", link):
+            continue
+        path, _, anchor = link.partition("#")
+        target = (readme.parent / path) if path else readme
+        if not target.is_file():
+            broken.append(link)
+        elif anchor and target.suffix == ".md" and anchor not in _headings_slugs(target):
+            broken.append(link)
+    assert not broken, f"README.md links to missing files or anchors: {broken}"
