@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,51 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     for page in ("index.html", "configuration/index.html", "errors/index.html"):
         assert (built / page).is_file(), page
     assert "CG_DATABASE_URL" in (built / "configuration" / "index.html").read_text()
+
+
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def _slug(heading: str) -> str:
+    """The anchor Python-Markdown's toc extension gives a heading (as mkdocs builds it)."""
+    text = unicodedata.normalize("NFKD", re.sub(r"[`*]", "", heading))
+    text = re.sub(r"[^\w\s-]", "", text.encode("ascii", "ignore").decode("ascii"))
+    return re.sub(r"[-\s]+", "-", text.strip().lower())
+
+
+def _headings_slugs(page: Path) -> set[str]:
+    slugs: set[str] = set()
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"#{1,6}\s+(.*)", line)):
+            slugs.add(_slug(m.group(1)))
+    return slugs
+
+
+def _links(page: Path) -> list[str]:
+    links: list[str] = []
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            links.extend(LINK.findall(line))
+    return links
+
+
+def test_readme_links_resolve() -> None:
+    """The README is outside the site, so mkdocs does not check its links."""
+    readme = ROOT / "README.md"
+    broken = []
+    for link in _links(readme):
+        if re.match(r"[a-z]+:", link):
+            continue
+        path, _, anchor = link.partition("#")
+        target = (readme.parent / path) if path else readme
+        if not target.is_file():
+            broken.append(link)
+        elif anchor and target.suffix == ".md" and anchor not in _headings_slugs(target):
+            broken.append(link)
+    assert not broken, f"README.md links to missing files or anchors: {broken}"
