@@ -108,4 +108,36 @@ DESCRIPTIONS: dict[str, str] = {
     "rate_limit_enabled": "Rate limits on or off; unset means on in production only.",
     "rate_limit_per_second": "Requests per second per caller, sustained.",
     "rate_limit_burst": "Requests a caller may send at once above the sustained rate.",
+    "cors_origins": "Browser origins that may call the gateway (JSON list or commas); CORS is "
+    "off while it is empty.",
+    "cors_allow_methods": "Methods a CORS preflight allows.",
+    "cors_allow_headers": "Request headers a CORS preflight allows.",
+    "cors_allow_credentials": "Whether the listed origins may send credentials (never with `*`).",
+    "cors_max_age_seconds": "How long a browser may cache a preflight answer.",
+    "compression_min_bytes": "Responses at least this big are sent brotli- or gzip-compressed, "
+    "as the client accepts; `0` turns compression off.",
+    "compression_gzip_level": "gzip effort (1-9).",
+    "compression_brotli_quality": "brotli effort (0-11).",
+    "apq_enabled": "Automatic persisted queries (Apollo's protocol); off while a trusted-document "
+    "allow-list is configured.",
+    "apq_max_entries": "Queries the in-process APQ store keeps, least recently used out first.",
+    "apq_ttl_seconds": "How long a persisted query lives in Redis (with `CG_REDIS_URL`).",
+    "subscriptions_enabled": "Subscriptions over graphql-transport-ws (/graphql) and "
+    "server-sent events (/graphql/stream).",
+    "subscriptions_queue_size": "Events buffered per subscriber before the oldest are dropped.",
+    "federation_enabled": "Serve the graph as an Apollo Federation v2 subgraph (`_service`, "
+    "`_entities`, `@key` on Product, Customer, Order and Store).",
+    "workers.deliver_webhooks_cron": "Schedule of webhook delivery (cron, six fields with "
+    "seconds last; empty turns the task off).",
+    "workers.release_reservations_cron": "Schedule of the expired-reservation sweep.",
+    "workers.recover_checkouts_cron": "Schedule of checkout recovery (finish or undo checkouts "
+    "a dead runner left).",
+    "workers.loyalty_maintenance_cron": "Schedule of releasing matured and expiring old points.",
+    "workers.purge_idempotency_cron": "Schedule of forgetting idempotency keys past retention.",
+    "workers.refresh_segments_cron": "Schedule of the segment and lifetime-value refresh.",
+    "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
+    "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
+    "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",
+    "workers.concurrency": "Jobs one worker process runs at once.",
+    "workers.queue": "The job queue's name in the job tables.",
 }

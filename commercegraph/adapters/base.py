@@ -78,6 +78,8 @@ class ProductSearch:
 
 @dataclass(frozen=True, slots=True)
 class FacetCount:
+    """One facet value (a brand or a category id) and how many products of the search have it."""
+
     value: str
     count: int
 
@@ -149,6 +151,8 @@ class CartRecord:
 
 @dataclass(frozen=True, slots=True)
 class CartQuery:
+    """A page of one customer's carts, most recently changed first, optionally by status."""
+
     customer_id: str
     first: int = 10
     after: str | None = None

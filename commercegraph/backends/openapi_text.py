@@ -45,6 +45,7 @@ SCHEMAS: dict[str, str] = {
     "OrderQuery": "A page of one customer's orders, optionally of one channel.",
     "OrderRecord": "A placed order with its totals, fulfilment, status and lines.",
     "PageBundleRecord": "A page of bundles with the cursor for the next one.",
+    "PageCartRecord": "A page of a customer's carts with the cursor for the next one.",
     "PageOrderRecord": "A page of orders with the cursor for the next one.",
     "PagePricingRuleRecord": "A page of pricing rules with the cursor for the next one.",
     "PageProductRecord": "A page of products with the cursor for the next one.",

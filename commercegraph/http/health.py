@@ -59,6 +59,9 @@ async def check_store(store: Store, heads: frozenset[str]) -> dict[str, Any]:
 async def check_backend(adapter: Any) -> dict[str, Any]:
     """The circuit state and, for adapters that offer one, a health call."""
     report: dict[str, Any] = {"ok": True}
+    # decorators over the guarded adapter (publishing change events) keep it as ``_inner``
+    while not isinstance(adapter, GuardedAdapter) and "_inner" in vars(adapter):
+        adapter = vars(adapter)["_inner"]
     if isinstance(adapter, GuardedAdapter):
         health = adapter.health()
         report.update(adapter=health.adapter, circuit=health.circuit)

@@ -72,4 +72,4 @@ def register(sub: Any) -> None:
     command.add_argument("--until-idle", action="store_true", help="exit once queues are empty")
     command.add_argument("--defer", metavar="TASK", help="queue one run of TASK now, then exit")
     command.add_argument("--list", action="store_true", help="print the tasks and schedules")
-    command.set_defaults(handler=_worker)
+    command.set_defaults(handler=_worker, needs_store=False)  # refuses SQLite itself

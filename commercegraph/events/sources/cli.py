@@ -70,10 +70,12 @@ def register(sub: Any) -> None:
     events = sub.add_parser("events", help="events from a stream (besides POST /events)")
     actions = events.add_subparsers(dest="action", required=True)
     consume = actions.add_parser("consume", help="ingest events from a stream until SIGTERM")
-    consume.add_argument("--source", choices=["nats"], default="nats")
-    consume.add_argument("--url", default="nats://127.0.0.1:4222")
-    consume.add_argument("--stream", default="COMMERCEGRAPH_EVENTS")
-    consume.add_argument("--subject", default="commercegraph.events")
+    consume.add_argument(
+        "--source", choices=["nats"], default="nats", help="the event stream to read"
+    )
+    consume.add_argument("--url", default="nats://127.0.0.1:4222", help="the NATS server")
+    consume.add_argument("--stream", default="COMMERCEGRAPH_EVENTS", help="JetStream stream")
+    consume.add_argument("--subject", default="commercegraph.events", help="NATS subject")
     consume.add_argument("--durable", default="commercegraph-ingest", help="consumer name")
     consume.add_argument("--max-in-flight", type=int, default=64, help="unacked messages")
     consume.add_argument("--ack-wait", type=float, default=30.0, help="seconds to redelivery")
