@@ -35,13 +35,15 @@ class ProgressLine:
         self.started = time.monotonic()
         self.drawn_at = 0.0
         self.drawn = False
+        self.step: str | None = None
 
     def update(self, step: str, done: int | None = None, total: int | None = None) -> None:
         now = time.monotonic()
         final = done is not None and total is not None and done >= total
-        if not self.enabled or (now - self.drawn_at < REDRAW_EVERY_S and not final):
+        news = final or step != self.step  # a new phase is always shown, however short
+        if not self.enabled or (now - self.drawn_at < REDRAW_EVERY_S and not news):
             return
-        self.drawn_at = now
+        self.drawn_at, self.step = now, step
         text = f"{self.label}: {step}"
         if done is not None and total:
             filled = min(BAR_WIDTH, BAR_WIDTH * done // total)
