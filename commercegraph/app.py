@@ -120,11 +120,11 @@ def create_app(
             Route("/graphql", GraphQLEndpoint(view, settings), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            # --- routes: gateway core (issue 3) ---
+            # gateway core
             Route("/metrics", metrics_endpoint),
-            # --- routes: customer 360 events (issue 6) ---
+            # customer 360 events
             Route("/events", events_endpoint(registry, settings)),
-            # --- routes: hardening (issue 9) ---
+            # hardening
         ],
         lifespan=lifespan,
     )

@@ -204,30 +204,30 @@ def build_parser() -> argparse.ArgumentParser:
     reference.set_defaults(handler=_config_reference, needs_store=False)
 
     # Each domain registers its subcommands from its own module:
-    # --- commands: gateway core (issue 3) ---
+    # gateway core
     from commercegraph.backends.cli import add_commands as add_backend_commands
 
     add_backend_commands(sub)
-    # --- commands: inventory and bundles (issue 5) ---
+    # inventory and bundles
     from commercegraph.inventory_jobs import register as register_inventory
 
     register_inventory(sub)
     from commercegraph.checkout_jobs import register as register_checkout
 
     register_checkout(sub)
-    # --- commands: customer 360 (issue 6) ---
+    # customer 360
     from commercegraph.customer360.cli import add_commands as add_customer360_commands
 
     add_customer360_commands(sub)
-    # --- commands: wallet and loyalty (issue 7) ---
+    # wallet and loyalty
     from commercegraph.wallet_cli import register as register_wallet
 
     register_wallet(sub)
-    # --- commands: personalisation (issue 8) ---
+    # personalisation
     from commercegraph.webhooks import register_cli as register_webhook_commands
 
     register_webhook_commands(sub)
-    # --- commands: hardening (issue 9) ---
+    # hardening
     from commercegraph.limits.persisted import add_command as add_allow_list_command
 
     add_allow_list_command(sub)

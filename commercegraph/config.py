@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     pickup_radius_km: float = 25.0
     db_pool_size: int = 10
 
-    # --- settings: gateway core (issue 3) ---
+    # gateway core
     rest: RestSettings = RestSettings()  # CG_REST__<DOMAIN>__URL
     resilience: ResilienceSettings = ResilienceSettings()  # CG_RESILIENCE__<DOMAIN>__...
     faults: str = ""  # CG_FAULTS, e.g. "content:latency_ms=50;pricing:error_rate=1.0"
@@ -68,9 +68,9 @@ class Settings(BaseSettings):
         "store or its migrations are.",
     )
 
-    # --- settings: pricing (issue 4) ---
+    # pricing
 
-    # --- settings: inventory (issue 5) ---
+    # inventory
     # Channel -> locations that ship its orders, in order of preference: a location kind
     # (WAREHOUSE, STORE) or a location id; only locations that can ship count.
     fulfillment_sources: dict[str, list[str]] = Field(
@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     bundle_mined_discount_percent: int = 5
     bundle_history_days: int = 365
 
-    # --- settings: checkout ---
+    # checkout
     # Pay at pickup: channel -> the store ids (or "*" for every pickup store) where an
     # order may be placed with nothing paid and paid at the store instead.
     checkout_pay_at_pickup: dict[str, list[str]] = Field(
@@ -105,20 +105,20 @@ class Settings(BaseSettings):
     # of every checkout is recorded (HELD, PAID, PLACED, COMMITTED).
     checkout_crash_after: str = ""
 
-    # --- settings: customer 360 (issue 6) ---
+    # customer 360
     events_api_keys: dict[str, str] = {}  # channel API key -> the channel it sends for
     events_max_batch: int = 100
     events_max_body_bytes: int = 1_048_576
     events_max_age_days: int = 365  # a store's point of sale may upload days late
     events_max_clock_skew_seconds: int = 300
 
-    # --- settings: wallet and loyalty (issue 7) ---
+    # wallet and loyalty
     wallet_max_top_up: int = 100_000  # minor units per top-up
     wallet_max_payment_methods: int = 10
     loyalty_expiring_soon_days: int = 30
     wallet_idempotency_retention_hours: int = Field(default=48, ge=24)
 
-    # --- settings: personalisation (issue 8) ---
+    # personalisation
     reco_up_sell_max_ratio: float = 1.5
     reco_up_sell_max_ratio_price_sensitive: float = 1.2
     reco_cross_sell_max_ratio: float = 0.5
@@ -161,9 +161,7 @@ class Settings(BaseSettings):
     subscriptions_queue_size: int = 100  # events buffered per subscriber before the oldest drop
     federation_enabled: bool = False  # serve as an Apollo Federation v2 subgraph
 
-    @field_validator(
-        "cors_origins", "cors_allow_methods", "cors_allow_headers", mode="before"
-    )
+    @field_validator("cors_origins", "cors_allow_methods", "cors_allow_headers", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -173,7 +171,7 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in text.split(",") if part.strip())
         return value
 
-    # --- settings: hardening (issue 9) ---
+    # hardening
     # Defaults follow graphql-armor's plugins except depth (see SECURITY.md).
     limit_depth: int = 12
     limit_aliases: int = 15

@@ -136,9 +136,9 @@ class Loaders:
     def wallet_transactions(self) -> DataLoader[Any, Any]:  # TransactionQuery -> Page[...]
         return _loader(self.registry.wallet.transactions)
 
-    # --- loaders: gateway core (issue 3) ---
+    # gateway core
 
-    # --- loaders: pricing (issue 4) ---
+    # pricing
     @cached_property
     def pricing_rule_set(self) -> DataLoader[Any, Any]:  # "*" -> RuleSet (compiled, cached)
         from commercegraph.resolvers.pricing import load_rule_set
@@ -169,7 +169,7 @@ class Loaders:
     def order_stats(self) -> DataLoader[Any, Any]:  # customer id -> CustomerOrderStats
         return _loader(self.registry.pricing.customer_order_stats)
 
-    # --- loaders: inventory, carts and bundles (issue 5) ---
+    # inventory, carts and bundles
     @cached_property
     def bundle_by_id(self) -> DataLoader[Any, Any]:  # str -> BundleRecord | None
         return _loader(self.registry.commerce.bundles_by_id)
@@ -182,7 +182,7 @@ class Loaders:
     def bundle_search(self) -> DataLoader[Any, Any]:  # BundleQuery -> Page[BundleRecord]
         return _loader(self.registry.commerce.search_bundles)
 
-    # --- loaders: customer 360 (issue 6) ---
+    # customer 360
     @cached_property
     def customer_metrics(self) -> DataLoader[Any, Any]:  # customer id -> CustomerMetricsRecord
         return _loader(self.registry.customer.customer_metrics)
@@ -191,7 +191,7 @@ class Loaders:
     def segment_members(self) -> DataLoader[Any, Any]:  # SegmentMembersQuery -> Page[str]
         return _loader(self.registry.customer.customers_in_segment)
 
-    # --- loaders: wallet and loyalty (issue 7) ---
+    # wallet and loyalty
     @cached_property
     def referral_summary(self) -> DataLoader[Any, Any]:  # customer id -> ReferralSummary
         return _loader(self.registry.wallet.referral_summaries)
@@ -200,7 +200,7 @@ class Loaders:
     def reward_credit(self) -> DataLoader[Any, Any]:  # customer id -> Money | None
         return _loader(self.registry.wallet.reward_credits)
 
-    # --- loaders: personalisation (issue 8) ---
+    # personalisation
     @cached_property
     def baskets(self) -> DataLoader[Any, Any]:  # BasketQuery -> list[tuple[sku, ...]]
         return _loader(self.registry.commerce.baskets_with)

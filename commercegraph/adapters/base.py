@@ -24,7 +24,7 @@ class Money:
     currency: str
 
 
-# --- commerce -----------------------------------------------------------------------
+# commerce
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +340,7 @@ class CommerceBackend(Protocol):
         ...
 
 
-# --- content ------------------------------------------------------------------------
+# content
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +365,7 @@ class ContentBackend(Protocol):
         ...
 
 
-# --- customer -----------------------------------------------------------------------
+# customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,7 +576,7 @@ class CustomerBackend(Protocol):
         ...
 
 
-# --- pricing ------------------------------------------------------------------------
+# pricing
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,7 +678,7 @@ class PricingBackend(Protocol):
     ) -> list[CustomerOrderStats]: ...
 
 
-# --- inventory ----------------------------------------------------------------------
+# inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -748,7 +748,7 @@ class InventoryBackend(Protocol):
     async def reservations(self, references: Sequence[str]) -> list[ReservationRecord | None]: ...
 
 
-# --- wallet and loyalty -------------------------------------------------------------
+# wallet and loyalty
 
 
 @dataclass(frozen=True, slots=True)
@@ -882,7 +882,7 @@ class WalletBackend(Protocol):
         key; returns the amounts moved."""
         ...
 
-    # --- writes: every movement is one balanced ledger transaction; keys scope per customer
+    # Writes: every movement is one balanced ledger transaction; keys scope per customer
     async def top_up(
         self, customer_id: str, amount: int, payment_method_id: str, idempotency_key: str
     ) -> WalletPosting:

@@ -92,7 +92,7 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
             )
         adapters[domain] = adapter
         names[domain] = name
-    # --- gateway core (issue 3): telemetry, cache, resilience and faults around each adapter
+    # Telemetry, cache, resilience and faults around each adapter
     from commercegraph.adapters.native.checkouts import NativeCheckoutLog
     from commercegraph.gateway.guard import guard_adapters
 

@@ -143,7 +143,7 @@ async def seed_demo(
                 update(accounts).where(accounts.c.id == account).values(balance=balance)
             )
     progress("points lots")
-    await seed_loyalty_detail(store, now)  # wallet and loyalty (issue 7): lots, rolling spend
+    await seed_loyalty_detail(store, now)  # wallet and loyalty: lots, rolling spend
 
     progress("bundles")
     await seed_bundles(store, now)  # bundles: curated, then mined from the orders above

@@ -265,7 +265,7 @@ async def redeem(ctx: Context, order_id: str, rule_ids: Iterable[str]) -> list[s
     return await ctx.registry.pricing.redeem(order_id, ctx.caller.customer_id, wanted)
 
 
-# --- staff: rules ---------------------------------------------------------------------
+# rules
 
 
 async def list_rules(ctx: Context, first: int, after: str | None) -> Page[PricingRuleRecord]:

@@ -24,29 +24,20 @@ from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
 from commercegraph.subscriptions.schema import Subscription
 
-# Each domain contributes its root fields as a class of its own; they are merged here.
-# --- query parts: pricing (issue 4) ---
+# Each domain contributes its root fields as a class of its own; they are merged here, in
+# this order (the order of the published schema's root fields).
 from commercegraph.schema.pricing import PricingMutation, PricingQuery  # isort: skip
-
-# --- query parts: inventory, carts and bundles (issue 5) ---
-# --- query parts: customer 360 (issue 6) ---
 from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
 
-# --- query parts: wallet and loyalty (issue 7) ---
-# --- query parts: personalisation (issue 8) ---
-# --- query parts: gateway core (issue 3) ---
-QUERY_PARTS: list[type] = [CoreQuery]
-MUTATION_PARTS: list[type] = []
-QUERY_PARTS.append(PricingQuery)  # pricing (issue 4)
-MUTATION_PARTS.append(PricingMutation)  # pricing (issue 4)
-QUERY_PARTS.append(Customer360Query)  # customer 360 (issue 6)
-MUTATION_PARTS.append(Customer360Mutation)  # customer 360 (issue 6)
-MUTATION_PARTS.append(WalletMutation)  # wallet and loyalty (issue 7)
-MUTATION_PARTS.append(PersonalizationMutation)  # personalisation (issue 8)
-QUERY_PARTS.append(GatewayQuery)  # gateway core (issue 3)
-MUTATION_PARTS.append(GatewayMutation)  # gateway core (issue 3)
-QUERY_PARTS.append(InventoryQuery)  # inventory, carts and bundles (issue 5)
-MUTATION_PARTS.append(CartMutation)  # inventory, carts and bundles (issue 5)
+QUERY_PARTS: list[type] = [CoreQuery, PricingQuery, Customer360Query, GatewayQuery, InventoryQuery]
+MUTATION_PARTS: list[type] = [
+    PricingMutation,
+    Customer360Mutation,
+    WalletMutation,
+    PersonalizationMutation,
+    GatewayMutation,
+    CartMutation,
+]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
 
