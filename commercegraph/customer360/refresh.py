@@ -240,13 +240,16 @@ async def refresh_all(store: Store, currency: str, now: datetime | None = None) 
         if columnar:
             await session.execute(delete(m.CustomerSegment).where(_OWN))
             await session.execute(delete(m.CustomerMetrics))
+            log.debug("refresh write: delete %.1f s", time.perf_counter() - fitted)
             memberships = await write_full_refresh(
                 session, activity, rfm_scores, abc_classes, behaviour, predictions, currency, now
             )
         else:
             memberships = await _replace(session, activity, seg, models, currency, now, None)
+        deleted = time.perf_counter()
         await session.execute(delete(m.Customer360Model))
         await session.execute(insert(m.Customer360Model), _model_rows(models, activity.size, now))
+    log.debug("refresh write: commit %.1f s", time.perf_counter() - deleted)
     done = time.perf_counter()
     return RefreshSummary(
         customers=activity.size,
