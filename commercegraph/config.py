@@ -161,7 +161,9 @@ class Settings(BaseSettings):
     subscriptions_queue_size: int = 100  # events buffered per subscriber before the oldest drop
     federation_enabled: bool = False  # serve as an Apollo Federation v2 subgraph
 
-    @field_validator("cors_origins", "cors_allow_methods", "cors_allow_headers", mode="before")
+    @field_validator(
+        "cors_origins", "cors_allow_methods", "cors_allow_headers", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
