@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.customer360.activity import load_activity
+from commercegraph.customer360.bulk_load import load_activity_columns
 from commercegraph.customer360.bulk_write import write_rows
+from commercegraph.customer360.column_write import write_full_refresh
 from commercegraph.progress import progress
 from commercegraph.services.ltv import (
     BetaGeometricNBD,
@@ -38,8 +40,11 @@ from commercegraph.services.segmentation import (
     CustomerActivity,
     RfmModel,
     Segmentation,
+    behaviour_segments,
+    classify_abc,
     fit_abc,
     fit_rfm,
+    score_rfm,
     segment,
     segment_name,
 )
@@ -53,6 +58,7 @@ HORIZON_DAYS = 365.0  # "12 months" of the predictive figures
 MIN_AGE_DAYS = 1.0 / 24  # a first order placed this very hour still has a positive age
 COPY_ON_POSTGRESQL = True  # COPY rather than INSERTs there: several times faster
 OWN_KINDS = (RFM, ABC, BEHAVIOUR)
+_OWN = m.CustomerSegment.kind.in_(OWN_KINDS)
 
 
 @dataclass(frozen=True)
@@ -102,10 +108,11 @@ def fit_models(activity: CustomerActivity) -> Models:
     return Models(fit_rfm(activity), fit_abc(activity.revenue), bgnbd, gamma_gamma)
 
 
-def _metric_rows(
-    activity: CustomerActivity, seg: Segmentation, models: Models, currency: str, now: datetime
-) -> Iterator[dict[str, Any]]:
-    buyers, frequency, recency, age, monetary = _ltv_inputs(activity)
+def _predictions(
+    activity: CustomerActivity, models: Models
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Probability alive, expected purchases and predicted spend over the horizon."""
+    _, frequency, recency, age, monetary = _ltv_inputs(activity)
     alive = expected = predicted = None
     if models.bgnbd is not None:
         alive = models.bgnbd.probability_alive(frequency, recency, age)
@@ -113,6 +120,14 @@ def _metric_rows(
         if models.gamma_gamma is not None:
             spend = models.gamma_gamma.expected_average_value(frequency, monetary)
             predicted = np.rint(expected * spend)
+    return alive, expected, predicted
+
+
+def _metric_rows(
+    activity: CustomerActivity, seg: Segmentation, models: Models, currency: str, now: datetime
+) -> Iterator[dict[str, Any]]:
+    buyers = activity.order_count > 0
+    alive, expected, predicted = _predictions(activity, models)
     for i, cid in enumerate(activity.customer_ids):
         bought = bool(buyers[i])
         yield (
@@ -169,7 +184,7 @@ async def _replace(
     only: Sequence[str] | None,
 ) -> int:
     segments, metrics = m.CustomerSegment, m.CustomerMetrics
-    own = segments.kind.in_(OWN_KINDS)
+    own = _OWN
     if only is None:
         await session.execute(delete(segments).where(own))
         await session.execute(delete(metrics))
@@ -200,20 +215,41 @@ def _model_rows(models: Models, customers: int, now: datetime) -> list[dict[str,
 async def refresh_all(store: Store, currency: str, now: datetime | None = None) -> RefreshSummary:
     """Fit everything on the whole base and rewrite every customer's figures."""
     now = now or utcnow()
+    columnar = COPY_ON_POSTGRESQL and store.dialect == "postgresql"
     started = time.perf_counter()
     progress("loading activity", 0, 3)
     async with store.read() as session:
-        activity = await load_activity(session, currency, now)
+        if columnar:
+            activity = await load_activity_columns(session, currency, now)
+        else:
+            activity = await load_activity(session, currency, now)
     loaded = time.perf_counter()
     progress(f"fitting models on {activity.size:,} customers", 1, 3)
     models = fit_models(activity)
-    seg = segment(activity, models.rfm, models.abc)
+    if columnar:
+        # per-customer membership lists are left out: the database derives them
+        rfm_scores = score_rfm(models.rfm, activity)
+        abc_classes = classify_abc(models.abc, activity.revenue)
+        behaviour = behaviour_segments(activity)
+        predictions = _predictions(activity, models)
+    else:
+        seg = segment(activity, models.rfm, models.abc)
     fitted = time.perf_counter()
     progress("writing segments", 2, 3)
     async with store.write() as session:
-        memberships = await _replace(session, activity, seg, models, currency, now, None)
+        if columnar:
+            await session.execute(delete(m.CustomerSegment).where(_OWN))
+            await session.execute(delete(m.CustomerMetrics))
+            log.debug("refresh write: delete %.1f s", time.perf_counter() - fitted)
+            memberships = await write_full_refresh(
+                session, activity, rfm_scores, abc_classes, behaviour, predictions, currency, now
+            )
+        else:
+            memberships = await _replace(session, activity, seg, models, currency, now, None)
+        deleted = time.perf_counter()
         await session.execute(delete(m.Customer360Model))
         await session.execute(insert(m.Customer360Model), _model_rows(models, activity.size, now))
+    log.debug("refresh write: commit %.1f s", time.perf_counter() - deleted)
     done = time.perf_counter()
     return RefreshSummary(
         customers=activity.size,

@@ -114,6 +114,31 @@ def _bgnbd_log_likelihood(
     return np.asarray(a1 + a2 + np.logaddexp(a3, a4), dtype=np.float64)
 
 
+def _bgnbd_summed_log_likelihood(
+    params: FloatArray,
+    counts: FloatArray,
+    inverse: NDArray[np.intp],
+    x: FloatArray,
+    t_x: FloatArray,
+    age: FloatArray,
+) -> float:
+    """``_bgnbd_log_likelihood(...).sum()``, value for value: the terms that depend on the
+    repeat count alone are computed once per distinct count (a handful) and spread back, so
+    only the two logarithms of each customer's times scale with the base (``counts`` and
+    ``inverse`` are ``np.unique(x, return_inverse=True)``)."""
+    r, alpha, a, b = params
+    a1 = gammaln(r + counts) - gammaln(r) + r * np.log(alpha)
+    a2 = gammaln(a + b) + gammaln(b + counts) - gammaln(b) - gammaln(a + b + counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a4_head = np.log(a) - np.log(b + counts - 1.0)
+    head = (a1 + a2)[inverse]
+    a3 = -(r + x) * np.log(alpha + age)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a4 = a4_head[inverse] - (r + x) * np.log(alpha + t_x)
+    a4 = np.where(x > 0, a4, -np.inf)
+    return float((head + np.logaddexp(a3, a4)).sum())
+
+
 def _minimise(negative_ll: object, start: FloatArray) -> FloatArray:
     result = minimize(
         negative_ll,
@@ -134,10 +159,11 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, age: ArrayLike) -> BetaG
     if x.size < 10 or not np.any(x > 0):
         raise FitError("BG/NBD needs at least 10 customers and some repeat purchases")
     n = float(x.size)
+    counts, inverse = np.unique(x, return_inverse=True)
 
     def negative_ll(log_params: FloatArray) -> float:
-        ll = _bgnbd_log_likelihood(np.exp(log_params), x, t_x, age_)
-        return float(-ll.sum() / n)
+        ll = _bgnbd_summed_log_likelihood(np.exp(log_params), counts, inverse, x, t_x, age_)
+        return -ll / n
 
     rate = max(float(x.mean()), 1e-3) / float(age_.mean())
     start = np.log(np.array([1.0, 1.0 / rate, 1.0, 1.0]))
@@ -185,6 +211,23 @@ def _gamma_gamma_log_likelihood(params: FloatArray, x: FloatArray, m: FloatArray
     )
 
 
+def _gamma_gamma_summed_log_likelihood(
+    params: FloatArray,
+    counts: FloatArray,
+    inverse: NDArray[np.intp],
+    x: FloatArray,
+    m: FloatArray,
+    log_m: FloatArray,
+    log_x: FloatArray,
+) -> float:
+    """``_gamma_gamma_log_likelihood(...).sum()``, value for value, with the Gamma
+    functions taken once per distinct repeat count and the data's logarithms given."""
+    p, q, gamma = params
+    head = (gammaln(p * counts + q) - gammaln(p * counts) - gammaln(q) + q * np.log(gamma))[inverse]
+    px = p * x
+    return float((head + (px - 1.0) * log_m + px * log_x - (px + q) * np.log(gamma + x * m)).sum())
+
+
 def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGamma:
     """Maximum-likelihood Gamma-Gamma parameters from customers with repeat purchases."""
     x, m = _arrays(frequency, monetary)
@@ -194,8 +237,12 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGamma:
         raise FitError("Gamma-Gamma needs at least 10 customers with repeat purchases")
     n = float(x.size)
 
+    counts, inverse = np.unique(x, return_inverse=True)
+    log_m, log_x = np.log(m), np.log(x)
+
     def negative_ll(log_params: FloatArray) -> float:
-        return float(-_gamma_gamma_log_likelihood(np.exp(log_params), x, m).sum() / n)
+        params = np.exp(log_params)
+        return -_gamma_gamma_summed_log_likelihood(params, counts, inverse, x, m, log_m, log_x) / n
 
     start = np.log(np.array([1.0, 2.0, float(m.mean())]))
     p, q, gamma = _minimise(negative_ll, start)

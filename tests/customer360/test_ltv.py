@@ -90,3 +90,36 @@ def test_bad_data_is_refused() -> None:
         fit_bgnbd([0] * 20, [0] * 20, [10] * 20)
     with pytest.raises(FitError):
         fit_gamma_gamma([0, 1], [0.0, 5.0])
+
+
+def test_the_fits_summed_likelihoods_equal_the_per_customer_ones() -> None:
+    # The fits sum likelihoods with the Gamma functions taken once per distinct repeat
+    # count; that must be the per-customer sum exactly, or the fitted parameters would drift.
+    from commercegraph.services.ltv import (
+        _bgnbd_log_likelihood,
+        _bgnbd_summed_log_likelihood,
+        _gamma_gamma_log_likelihood,
+        _gamma_gamma_summed_log_likelihood,
+    )
+
+    rng = np.random.default_rng(3)
+    age = rng.uniform(30.0, 730.0, CUSTOMERS)
+    x, t_x = simulate_bgnbd(rng, CUSTOMERS, age=age, **TRUE_BGNBD)
+    counts, inverse = np.unique(x, return_inverse=True)
+    assert counts.size < x.size / 100
+    for params in ([0.8, 40.0, 0.6, 3.0], [3.5, 833.0, 0.003, 216.0]):
+        p = np.array(params)
+        per_customer = float(_bgnbd_log_likelihood(p, x, t_x, age).sum())
+        assert _bgnbd_summed_log_likelihood(p, counts, inverse, x, t_x, age) == per_customer
+
+    keep = x > 0
+    xs = x[keep]
+    m = rng.gamma(6.0, 500.0, xs.size)
+    counts, inverse = np.unique(xs, return_inverse=True)
+    for params in ([6.0, 4.0, 15.0], [1.66, 5.5, 66233.0]):
+        p = np.array(params)
+        per_customer = float(_gamma_gamma_log_likelihood(p, xs, m).sum())
+        summed = _gamma_gamma_summed_log_likelihood(
+            p, counts, inverse, xs, m, np.log(m), np.log(xs)
+        )
+        assert summed == per_customer
