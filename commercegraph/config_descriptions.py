@@ -135,6 +135,8 @@ DESCRIPTIONS: dict[str, str] = {
     "workers.loyalty_maintenance_cron": "Schedule of releasing matured and expiring old points.",
     "workers.purge_idempotency_cron": "Schedule of forgetting idempotency keys past retention.",
     "workers.refresh_segments_cron": "Schedule of the segment and lifetime-value refresh.",
+    "workers.refresh_changed_segments_cron": "Schedule of the incremental refresh: customers "
+    "with orders or events newer than their figures, against the last full fit.",
     "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
     "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
     "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",

@@ -11,19 +11,22 @@ from typing import Any
 from commercegraph.config import Settings
 
 
-async def _refresh(settings: Settings, currency: str) -> dict[str, Any]:
-    from commercegraph.customer360.refresh import refresh_all
+async def _refresh(settings: Settings, currency: str, changed: bool) -> dict[str, Any]:
+    from commercegraph.customer360.refresh import refresh_all, refresh_changed
     from commercegraph.store.db import Store, create_engine
 
     store = Store(create_engine(settings.database_url))
     try:
+        if changed:
+            return await refresh_changed(store, currency)
         return asdict(await refresh_all(store, currency))
     finally:
         await store.dispose()
 
 
 def _segments_refresh(settings: Settings, args: argparse.Namespace) -> int:
-    summary = asyncio.run(_refresh(settings, args.currency or settings.default_currency))
+    currency = args.currency or settings.default_currency
+    summary = asyncio.run(_refresh(settings, currency, args.changed))
     print(json.dumps(summary))
     return 0
 
@@ -36,5 +39,10 @@ def add_commands(sub: Any) -> None:
     )
     refresh.add_argument(
         "--currency", help="orders in this currency count (default: CG_DEFAULT_CURRENCY)"
+    )
+    refresh.add_argument(
+        "--changed",
+        action="store_true",
+        help="re-score only customers with orders or events newer than their figures",
     )
     refresh.set_defaults(handler=_segments_refresh)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -301,3 +301,49 @@ async def refresh_customers(
             # a concurrent refresh of the same customer wrote first; one retry replaces it
             if attempt:
                 raise
+
+
+CHANGED_CHUNK = 1000  # customers re-scored in one transaction by an incremental refresh
+
+
+async def changed_customers(session: AsyncSession, currency: str) -> list[str]:
+    """Customers with an order or an event since their figures were computed (or with
+    orders and no figures yet): what an incremental refresh re-scores."""
+    metrics = m.CustomerMetrics
+    latest_order = (
+        select(m.Order.customer_id.label("cid"), func.max(m.Order.placed_at).label("at"))
+        .where(m.Order.currency == currency)
+        .group_by(m.Order.customer_id)
+    )
+    latest_event = (
+        select(m.Event.customer_id.label("cid"), func.max(m.Event.occurred_at).label("at"))
+        .where(m.Event.customer_id.is_not(None))
+        .group_by(m.Event.customer_id)
+    )
+    changed: set[str] = set()
+    for latest, unscored in ((latest_order.subquery(), True), (latest_event.subquery(), False)):
+        stale = latest.c.at > metrics.computed_at
+        query = (
+            select(latest.c.cid)
+            .outerjoin(metrics, metrics.customer_id == latest.c.cid)
+            .where(or_(metrics.customer_id.is_(None), stale) if unscored else stale)
+        )
+        changed.update(await session.scalars(query))
+    return sorted(changed)
+
+
+async def refresh_changed(
+    store: Store, currency: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Re-score only the customers whose orders or events are newer than their figures,
+    against the models of the last full refresh (a full refresh when there is none)."""
+    now = now or utcnow()
+    async with store.read() as session:
+        models = await load_models(session)
+        changed = await changed_customers(session, currency) if models is not None else []
+    if models is None:
+        return {"full": True, **asdict(await refresh_all(store, currency, now))}
+    for start in range(0, len(changed), CHANGED_CHUNK):
+        progress("re-scoring changed customers", start, len(changed))
+        await refresh_customers(store, changed[start : start + CHANGED_CHUNK], currency, now)
+    return {"full": False, "rescored": len(changed)}

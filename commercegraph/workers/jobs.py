@@ -116,6 +116,13 @@ async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]
             await registry.aclose()
 
 
+async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.customer360.refresh import refresh_changed
+
+    async with _store(settings) as store:
+        return await refresh_changed(store, settings.default_currency)
+
+
 # Every background job the worker schedules. A new job is one entry here and one
 # ``<name>_cron`` field in WorkerSettings.
 JOBS: tuple[Job, ...] = (
@@ -125,5 +132,10 @@ JOBS: tuple[Job, ...] = (
     Job("loyalty_maintenance", loyalty_maintenance, "release matured, expire old points"),
     Job("purge_idempotency", purge_idempotency, "forget idempotency keys past retention"),
     Job("refresh_segments", refresh_segments, "refit models, recompute segments"),
+    Job(
+        "refresh_changed_segments",
+        refresh_changed_segments,
+        "re-score customers with new orders or events",
+    ),
     Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
 )
