@@ -5,19 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import IN_CI, SeededDatabase
+from tests.serving import serve as serve_process
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,56 +26,12 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(db_url: str, **env: str) -> Iterator[str]:
-    """``commercegraph serve`` in a subprocess on a free loopback port; yields its base URL."""
-    port = free_port()
+    """``commercegraph serve`` over ``db_url`` with ``env`` added; yields its base URL."""
     full_env = {**os.environ, "CG_DATABASE_URL": db_url, "CG_LOG_LEVEL": "WARNING", **env}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "commercegraph",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"server exited: {out}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start within 40 s")
+    with serve_process(full_env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 @pytest.fixture

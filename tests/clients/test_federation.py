@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,10 @@ import pytest
 from commercegraph.app import create_app
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
-from tests.clients.conftest import REPO, free_port, run_node
+from tests.clients.conftest import REPO, run_node
 from tests.clients.eco_subgraph import eco_score
 from tests.conftest import SeededDatabase, settings_for
+from tests.serving import free_port, running
 
 HERE = Path(__file__).parent
 
@@ -114,32 +113,8 @@ async def test_disabled_federation_leaves_the_published_schema_alone(
     assert "_service" not in published and "@key" not in published
 
 
-@contextmanager
-def _process(args: list[str], ready_url: str, cwd: Path | None = None) -> Iterator[None]:
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"{args[:2]} exited: {output[-3000:]}")
-            try:
-                httpx.get(ready_url, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"{args[:2]} did not start")
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        if proc.stdout:
-            proc.stdout.close()
+def _process(args: list[str], ready_url: str, cwd: Path | None = None) -> Any:
+    return running(args, ready_url, cwd=cwd)
 
 
 @pytest.mark.slow

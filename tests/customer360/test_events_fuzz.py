@@ -4,7 +4,6 @@ real server on loopback; no answer may be a 5xx, and every error is problem+json
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -31,16 +30,11 @@ from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_SHOES_SKU, SAM_PHONE_SKU
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
 from tests.conftest import _seed_now, settings_for
+from tests.serving import free_port as _free_port
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi" / "events.yaml"
 EXAMPLES = 60  # per generation mode: bounded so the suite stays fast
 KEY = "fuzz-pos-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

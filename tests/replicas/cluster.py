@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,14 +19,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.serving import free_port
+
 JWT_SECRET = "replica-test-secret-0123456789abcdef0123456789"
 START_TIMEOUT_S = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def haproxy_binary() -> str | None:

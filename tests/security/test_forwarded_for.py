@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +12,7 @@ import pytest
 
 from commercegraph.config import Settings
 from commercegraph.security.ratelimit import caller_key, client_address, trusted_networks
+from tests.serving import serve
 
 QUERY = {"query": "{ __typename }"}
 
@@ -53,16 +50,9 @@ def test_trusted_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPat
         Settings()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(tmp_path: Path, **env: str) -> Iterator[str]:
     """``commercegraph serve`` on loopback with a small anonymous budget."""
-    port = _free_port()
     environment = {
         **os.environ,
         "CG_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
@@ -74,23 +64,8 @@ def serving(tmp_path: Path, **env: str) -> Iterator[str]:
     environment.pop("CG_REDIS_URL", None)
     if "CG_TRUSTED_PROXIES" not in env:
         environment.pop("CG_TRUSTED_PROXIES", None)
-    command = [sys.executable, "-m", "commercegraph", "serve", "--port", str(port)]
-    proc = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start within 30 s")
+    with serve(environment) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _statuses(base: str, forwarded: list[str]) -> list[int]:
