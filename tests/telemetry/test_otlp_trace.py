@@ -16,7 +16,7 @@ import pytest
 
 from commercegraph.config import DOMAINS
 from tests.conftest import SeededDatabase
-from tests.integration.test_server import _free_port
+from tests.serving import free_port as _free_port
 from tests.telemetry.otlp_receiver import OtlpReceiver, ReceivedSpan
 
 pytestmark = pytest.mark.slow
