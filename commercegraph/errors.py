@@ -67,6 +67,12 @@ class CircuitOpen(BackendError):
     code = "CIRCUIT_OPEN"
 
 
+class IllegalTransition(CommerceGraphError):
+    """The order cannot move from its status to the one asked for; nothing changed."""
+
+    code = "ILLEGAL_TRANSITION"
+
+
 class PaymentRequired(CommerceGraphError):
     """Nothing pays for the checkout: no wallet amount, payment method or pay at pickup."""
 

@@ -921,6 +921,10 @@ class WalletBackend(Protocol):
         """Take back what an order earned (pending first) and its qualifying spend."""
         ...
 
+    async def release_order_points(self, customer_id: str, order_id: str) -> int:
+        """Make an order's pending points available now (it completed); returns how many."""
+        ...
+
     async def redeem_points(
         self, customer_id: str, points: int, into: str, idempotency_key: str
     ) -> RedemptionRecord: ...

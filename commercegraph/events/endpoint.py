@@ -28,6 +28,7 @@ STATUS = {
     "FORBIDDEN": 403,
     "NOT_FOUND": 404,
     "CONFLICT": 409,
+    "ILLEGAL_TRANSITION": 409,
 }
 TITLES = {
     400: "Malformed request",

@@ -21,10 +21,14 @@ from commercegraph.events.schema import (
     BarcodeScanned,
     EventBase,
     GeofenceEntered,
+    OrderStatusChanged,
     PosPurchase,
     ProductViewed,
 )
 from commercegraph.services.money import is_currency_code
+from commercegraph.services.order_lifecycle import check_transition
+from commercegraph.store.models.base import utcnow
+from commercegraph.usecases import order_lifecycle
 
 STORE_SOURCE = "channel:STORE"
 
@@ -155,9 +159,40 @@ async def _record_purchase(ctx: HandlerContext, planned: PlannedEvent) -> Outcom
             store_id=event.store_id,
         )
     )
+    if order.status == "COMPLETED":  # a till sale earns as every completed order does
+        await order_lifecycle.on_completed(ctx.registry, order, utcnow())
     if ctx.orders_changed is not None:
         await ctx.orders_changed([planned.customer_id])
     return Outcome(order_id=order.id, payload={"orderId": order.id})
+
+
+async def _check_order_status(ctx: HandlerContext, planned: PlannedEvent) -> None:
+    event = planned.event
+    assert isinstance(event, OrderStatusChanged)
+    (order,) = await ctx.registry.commerce.orders_by_id([event.order_id])
+    if order is None or planned.customer_id not in (None, order.customer_id):
+        raise BadUserInput(f"Unknown order {event.order_id!r}", field=planned.at("orderId"))
+    if event.store_id is not None:
+        (location,) = await ctx.registry.inventory.locations_by_id([event.store_id])
+        if location is None:
+            raise BadUserInput(f"Unknown location {event.store_id!r}", field=planned.at("storeId"))
+    check_transition(order.status, event.status, order.fulfillment)
+
+
+async def _move_order(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
+    """A store or the OMS tells where an order is: picked up, shipped, cancelled, or taken
+    back (``storeId``: the units go back on hand there)."""
+    event = planned.event
+    assert isinstance(event, OrderStatusChanged)
+    moved = await order_lifecycle.move_order(
+        ctx.registry, event.order_id, event.status, utcnow(), location_id=event.store_id
+    )
+    if ctx.orders_changed is not None:
+        await ctx.orders_changed([moved.order.customer_id])
+    return Outcome(
+        order_id=moved.order.id,
+        payload={"orderId": moved.order.id, "previousStatus": moved.previous_status},
+    )
 
 
 async def _offer_on_geofence(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
@@ -183,4 +218,5 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "geofence_entered": EventHandler(_check_geofence, _offer_on_geofence),
     "pos_purchase": EventHandler(_check_purchase, _record_purchase),
     "app_opened": EventHandler(_nothing_to_check, _store_only),
+    "order_status_changed": EventHandler(_check_order_status, _move_order),
 }

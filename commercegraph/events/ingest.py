@@ -23,7 +23,7 @@ from typing import Any, Literal
 from commercegraph.adapters.base import EventRecord
 from commercegraph.errors import BadUserInput, Conflict, Forbidden, Unauthenticated
 from commercegraph.events.handlers import EVENT_HANDLERS, HandlerContext, PlannedEvent
-from commercegraph.events.schema import EventBase, PosPurchase, wire_fields
+from commercegraph.events.schema import EventBase, OrderStatusChanged, PosPurchase, wire_fields
 from commercegraph.services.identity import normalise_identifier
 from commercegraph.services.identity_resolution import resolve_identity
 
@@ -199,9 +199,9 @@ class EventIngestor:
                     f"This API key sends {source.channel} events only", field=_at(prefix, "channel")
                 )
             return source.channel
-        if isinstance(event, PosPurchase) and source.kind == "customer":
+        if isinstance(event, PosPurchase | OrderStatusChanged) and source.kind == "customer":
             raise Forbidden(
-                "Only a store's point of sale may send pos_purchase", field=_at(prefix, "type")
+                f"Only a store or staff may send {_type(event)}", field=_at(prefix, "type")
             )
         return event.channel
 

@@ -17,6 +17,7 @@ EVENT_TYPES = (
     "pos_purchase",
     "barcode_scanned",
     "app_opened",
+    "order_status_changed",
 )
 MAX_IDENTIFIERS = 10
 MAX_LINES = 100
@@ -98,8 +99,21 @@ class PosPurchase(EventBase):
     receipt_number: Annotated[str, Field(max_length=64)] | None = None
 
 
+class OrderStatusChanged(EventBase):
+    type: Literal["order_status_changed"]
+    order_id: Token
+    status: Literal["READY_FOR_PICKUP", "SHIPPED", "COMPLETED", "CANCELLED", "RETURNED"]
+    store_id: Token | None = None  # where it happened; a return's units go back on hand here
+
+
 Event = Annotated[
-    ProductViewed | BarcodeScanned | CartUpdated | GeofenceEntered | AppOpened | PosPurchase,
+    ProductViewed
+    | BarcodeScanned
+    | CartUpdated
+    | GeofenceEntered
+    | AppOpened
+    | PosPurchase
+    | OrderStatusChanged,
     Field(discriminator="type"),
 ]
 

@@ -19,6 +19,7 @@ from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.naming import CachedNameConverter
+from commercegraph.schema.order_lifecycle import OrderLifecycleMutation
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
@@ -37,6 +38,7 @@ MUTATION_PARTS: list[type] = [
     PersonalizationMutation,
     GatewayMutation,
     CartMutation,
+    OrderLifecycleMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -36,21 +36,25 @@ class StockStatus(Enum):
 @described_enum(
     "Where an order is in its life.",
     PLACED="Recorded and paid for; not yet shipped.",
+    READY_FOR_PICKUP="Packed and waiting at the pickup store.",
     SHIPPED="On its way to the customer.",
     DELIVERED="Delivered to the shipping address.",
     PICKED_UP="Collected at the pickup store.",
     COMPLETED="Done: past delivery, pickup or a till.",
     CANCELLED="Cancelled before it was fulfilled.",
     REFUNDED="Paid back to the customer.",
+    RETURNED="Brought back after it was handed over; paid back to its tenders.",
 )
 class OrderStatus(Enum):
     PLACED = "PLACED"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
     SHIPPED = "SHIPPED"
     DELIVERED = "DELIVERED"
     PICKED_UP = "PICKED_UP"
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
     REFUNDED = "REFUNDED"
+    RETURNED = "RETURNED"
 
 
 @described_enum(

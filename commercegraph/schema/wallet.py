@@ -19,10 +19,17 @@ from commercegraph.resolvers import referrals
 from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import IdempotencyKey, Money
 from commercegraph.schema.described import described_enum
-from commercegraph.schema.enums import LoyaltyTier, PaymentMethodKind, ReferralStatus
+from commercegraph.schema.enums import (
+    LoyaltyTier,
+    OrderStatus,
+    PaymentMethodKind,
+    ReferralStatus,
+)
 from commercegraph.schema.referral import AppliedReferral, Referral
 from commercegraph.schema.wallet_types import LoyaltyAccount, PaymentMethod, Wallet
+from commercegraph.services.order_lifecycle import refund_target
 from commercegraph.services.payment_methods import refuse_pans
+from commercegraph.usecases.order_lifecycle import move_order
 
 PaymentMethodIdArg = Annotated[
     strawberry.ID, strawberry.argument(description="The payment method's id.")
@@ -132,6 +139,12 @@ class OrderRefund:
     refunded: Money = strawberry.field(description="Put back into the wallet.")
     points_reversed: int = strawberry.field(description="Points the order had earned, taken back.")
     loyalty: LoyaltyAccount | None = strawberry.field(description="The loyalty account after.")
+    card_refunded: Money | None = strawberry.field(
+        default=None, description="The share the card paid, refunded to that payment method."
+    )
+    status: OrderStatus | None = strawberry.field(
+        default=None, description="The order's status after: CANCELLED or RETURNED."
+    )
 
 
 def _method(p: PaymentMethodRecord) -> PaymentMethod:
@@ -277,7 +290,9 @@ class WalletMutation:
         return OrderPayment.of(paid)
 
     @strawberry.mutation(
-        description="Cancellation (staff): refund wallet payments, take back points."
+        description="Cancel (before hand-over) or return (after) an order (staff): every "
+        "tender paid back — wallet and reward credit, the card's share — points taken "
+        "back, stock back where the order took it. Asking again answers the first refund."
     )
     async def refund_order_to_wallet(
         self, info: Info[Context, None], order_id: OrderIdArg
@@ -285,13 +300,18 @@ class WalletMutation:
         ctx = info.context
         ctx.caller.require_staff()
         order = await checkout.load_order(ctx, expect_global_id(order_id, "Order", "orderId"))
-        refund = await checkout.refund_order(ctx, order)
+        moved = await move_order(ctx.registry, order.id, refund_target(order.status), ctx.now)
+        refund = moved.settlement
+        assert refund is not None, order.id
+        card = refund.card_refund
         return OrderRefund(
             refunded=Money.minor(
                 sum(p.amount.amount for p in refund.refunded), order.total.currency
             ),
-            points_reversed=-refund.loyalty.points_earned,
+            points_reversed=refund.points_reversed,
             loyalty=await _loyalty(info, order.customer_id),
+            card_refunded=Money.minor(card.amount, card.currency) if card is not None else None,
+            status=OrderStatus(moved.order.status),
         )
 
     @strawberry.mutation(

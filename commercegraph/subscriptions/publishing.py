@@ -49,6 +49,16 @@ def _order(args: tuple[Any, ...], kwargs: dict[str, Any], order: Any) -> Topics:
         yield cart_topic(cart_id), {"cartId": cart_id}
 
 
+def _transition(args: tuple[Any, ...], kwargs: dict[str, Any], moved: Any) -> Topics:
+    order = getattr(moved, "order", None)
+    if getattr(moved, "changed", False) and isinstance(order, OrderRecord):
+        yield orders_topic(order.customer_id), {"orderId": order.id, "status": order.status}
+    restocked = getattr(moved, "restocked_at", None)
+    if isinstance(restocked, str) and isinstance(order, OrderRecord):
+        skus = sorted({line.sku for line in order.lines})
+        yield stock_topic(restocked), {"locationId": restocked, "skus": skus}
+
+
 def _offers(args: tuple[Any, ...], kwargs: dict[str, Any], offers: Any) -> Topics:
     # Reading offers issues them, idempotently: only offers issued by this call are news.
     # (Announcing every call would loop: a subscriber re-reads its offers on each event.)
@@ -74,6 +84,7 @@ COMMERCE_WRITES: dict[str, Describe] = {
     "set_cart_line": _cart,
     "place_order": _order,
     "record_external_order": _order,
+    "transition_order": _transition,
 }
 CUSTOMER_WRITES: dict[str, Describe] = {"issue_offers": _offers}
 INVENTORY_WRITES: dict[str, Describe] = {

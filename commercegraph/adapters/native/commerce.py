@@ -34,7 +34,7 @@ from commercegraph.adapters.base import (
     ProductSearch,
     PurchasedLine,
 )
-from commercegraph.adapters.native import bundles, carts, orders, product_search
+from commercegraph.adapters.native import bundles, carts, order_lifecycle, orders, product_search
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, Conflict
 from commercegraph.services.pagination import decode_cursor, encode_cursor
@@ -346,6 +346,17 @@ class NativeCommerce:
         (record,) = await self.orders_by_id([order_id])
         assert record is not None
         return record
+
+    async def transition_order(
+        self, order_id: str, status: str, location_id: str | None = None
+    ) -> order_lifecycle.OrderTransition:
+        async with self.store.write() as session:
+            previous, changed, restocked = await order_lifecycle.transition(
+                session, order_id, status, utcnow(), location_id
+            )
+        (record,) = await self.orders_by_id([order_id])
+        assert record is not None
+        return order_lifecycle.OrderTransition(record, previous, changed, restocked)
 
     async def order_for_key(
         self, customer_id: str, idempotency_key: str, cart_id: str

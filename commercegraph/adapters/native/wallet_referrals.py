@@ -15,7 +15,7 @@ from commercegraph.adapters.base import (
     ReferralSummary,
 )
 from commercegraph.adapters.native import loyalty
-from commercegraph.adapters.native.wallet_points import LoyaltyWrites
+from commercegraph.adapters.native.order_points import OrderPoints
 from commercegraph.errors import Conflict, NotFound
 from commercegraph.services.referrals import referral_code
 from commercegraph.store import models as m
@@ -23,7 +23,7 @@ from commercegraph.store import models as m
 CODE_ATTEMPTS = 5  # collisions of 40-bit codes are rare; a few tries settle them
 
 
-class Referrals(LoyaltyWrites):
+class Referrals(OrderPoints):
     async def referral_summaries(self, customer_ids: Sequence[str]) -> list[ReferralSummary]:
         ids = list(customer_ids)
         async with self.store.read() as session:
