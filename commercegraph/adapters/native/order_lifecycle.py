@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import OrderRecord
 from commercegraph.adapters.native import reservations as holds
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.order_lifecycle import RELEASES_STOCK, check_transition
 from commercegraph.store import models as m
+
+MOVE_ATTEMPTS = 3  # a lost conditional update is re-read; past a few, the caller retries
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,27 +77,32 @@ async def transition(
     """``(previous status, changed, restocked at)``; raises before writing anything."""
     if location_id is not None and await session.get(m.Location, location_id) is None:
         raise BadUserInput(f"Unknown location {location_id!r}", argument="locationId")
-    order = (
-        await session.scalars(
-            select(m.Order)
-            .where(m.Order.id == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+    for _ in range(MOVE_ATTEMPTS):
+        order = (
+            await session.scalars(
+                select(m.Order)
+                .where(m.Order.id == order_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).one_or_none()
+        if order is None:
+            raise NotFound(f"No order {order_id!r}", argument="orderId")
+        previous = order.status
+        if not check_transition(previous, target, order.fulfillment):
+            return previous, False, None
+        moved = await session.execute(
+            update(m.Order)
+            .where(m.Order.id == order_id, m.Order.status == previous)
+            .values(status=target)
+            .returning(m.Order.id)
         )
-    ).one_or_none()
-    if order is None:
-        raise NotFound(f"No order {order_id!r}", argument="orderId")
-    previous = order.status
-    if not check_transition(previous, target, order.fulfillment):
-        return previous, False, None
-    moved = await session.execute(
-        update(m.Order)
-        .where(m.Order.id == order_id, m.Order.status == previous)
-        .values(status=target)
-        .returning(m.Order.id)
-    )
-    if moved.first() is None:  # only reachable without row locks; nothing was written
-        raise NotFound(f"No order {order_id!r}", argument="orderId")
+        if moved.first() is not None:
+            break
+        # another move committed between the read and the update (no row locks on
+        # SQLite): read the order again, now that this transaction holds the write lock
+    else:
+        raise Conflict(f"Order {order_id!r} is being moved by another request; retry")
     restocked = None
     if target in RELEASES_STOCK:
         restocked = await _restock(session, order, location_id, now)
