@@ -205,9 +205,7 @@ async def test_staff_completing_and_cancelling_at_once_one_move_wins(
     async with fresh_store.read() as session:
         kept = list(
             await session.scalars(
-                select(m.Order.status).where(
-                    m.Order.customer_id == cid, m.Order.channel == "WEB"
-                )
+                select(m.Order.status).where(m.Order.customer_id == cid, m.Order.channel == "WEB")
             )
         )
     assert len(kept) == 3 and set(kept) <= {"COMPLETED", "CANCELLED"}
@@ -305,4 +303,33 @@ async def test_store_sales_earn_at_the_till_and_online_orders_return_in_store_by
         )
     )
     assert status["node"]["status"] == "RETURNED"
+    await audit_ledger(fresh_store, [cid])
+
+
+async def test_every_move_is_published_to_order_subscribers_once(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    from commercegraph.subscriptions.broker import LocalBroker, orders_topic
+    from commercegraph.subscriptions.publishing import publish_changes
+    from commercegraph.usecases.order_lifecycle import move_order
+
+    cid = f"cus_pub_{uuid.uuid4().hex[:8]}"
+    card = await shopper(fresh_store, fresh_gql.settings, cid, wallet=2_000)
+    await set_stock(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID, 3)
+    order = await _placed(fresh_gql, fresh_store, cid, card)
+    local = (
+        await fresh_store.rows(
+            select(m.Order.id).where(m.Order.customer_id == cid, m.Order.channel == "WEB")
+        )
+    )[0][0]
+    registry = build_registry(fresh_gql.settings, fresh_store)
+    broker = LocalBroker()
+    publish_changes(registry, broker)
+    async with broker.subscribe(orders_topic(cid)) as events:
+        now = datetime.now(UTC)
+        for status in ("READY_FOR_PICKUP", "READY_FOR_PICKUP", "COMPLETED", "RETURNED"):
+            await move_order(registry, local, status, now)
+        seen = [await asyncio.wait_for(anext(events), 1) for _ in range(3)]
+    assert [e["status"] for e in seen] == ["READY_FOR_PICKUP", "COMPLETED", "RETURNED"]
+    assert {e["orderId"] for e in seen} == {local} and order["id"]
     await audit_ledger(fresh_store, [cid])
