@@ -120,7 +120,7 @@ class OrderRecord:
     discount: Money
     fulfillment: str
     store_id: str | None
-    status: str  # PLACED | SHIPPED | DELIVERED | PICKED_UP | COMPLETED | CANCELLED | REFUNDED
+    status: str  # PLACED | READY_FOR_PICKUP | SHIPPED | COMPLETED | CANCELLED | RETURNED | ...
     lines: tuple[OrderLineRecord, ...]
 
 

@@ -19,7 +19,7 @@ from commercegraph.services.segmentation import CHANNELS, CustomerActivity
 from commercegraph.store import models as m
 
 SECONDS_PER_DAY = 86_400.0
-EXCLUDED_STATUSES = ("CANCELLED",)
+EXCLUDED_STATUSES = ("CANCELLED", "RETURNED")
 
 
 def _weekend(dialect: str) -> ColumnElement[int]:

@@ -39,7 +39,7 @@ from commercegraph.usecases.checkout_log import (
 )
 
 # orders in these states no longer wait for their pay-at-pickup payment
-CLOSED_ORDER_STATUSES = ("PICKED_UP", "COMPLETED", "DELIVERED", "CANCELLED", "REFUNDED")
+CLOSED_ORDER_STATUSES = ("PICKED_UP", "COMPLETED", "DELIVERED", "CANCELLED", "REFUNDED", "RETURNED")
 
 _checkouts = m.Base.metadata.tables["checkouts"]
 _orders = m.Base.metadata.tables["orders"]

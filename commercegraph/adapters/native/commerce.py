@@ -445,7 +445,7 @@ class NativeCommerce:
                 .join(m.OrderLine, m.OrderLine.order_id == m.Order.id)
                 .where(
                     m.Order.customer_id.in_(customer_ids),
-                    m.Order.status.not_in(("CANCELLED", "REFUNDED")),
+                    m.Order.status.not_in(("CANCELLED", "REFUNDED", "RETURNED")),
                 )
                 .order_by(m.Order.placed_at.desc(), m.Order.id.desc(), m.OrderLine.id)
             )
