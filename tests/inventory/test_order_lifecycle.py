@@ -333,3 +333,31 @@ async def test_every_move_is_published_to_order_subscribers_once(
     assert [e["status"] for e in seen] == ["READY_FOR_PICKUP", "COMPLETED", "RETURNED"]
     assert {e["orderId"] for e in seen} == {local} and order["id"]
     await audit_ledger(fresh_store, [cid])
+
+
+async def test_a_move_cut_off_before_its_refund_is_finished_by_asking_again(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    cid = f"cus_cut_{uuid.uuid4().hex[:8]}"
+    card = await shopper(fresh_store, fresh_gql.settings, cid, wallet=2_000)
+    await set_stock(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID, 2)
+    order = await _placed(fresh_gql, fresh_store, cid, card)
+    local = (
+        await fresh_store.rows(
+            select(m.Order.id).where(m.Order.customer_id == cid, m.Order.channel == "WEB")
+        )
+    )[0][0]
+    # the status change and its restock committed, then the process died
+    registry = build_registry(fresh_gql.settings, fresh_store)
+    await registry.commerce.transition_order(local, "CANCELLED")  # type: ignore[attr-defined]
+    assert await wallet_balance(fresh_store, cid) == 2_000 - WALLET_SHARE
+    assert await stock_of(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID) == (2, 0, 0)
+
+    finished = data(await _move(fresh_gql, order["id"], "CANCELLED"))["changeOrderStatus"]
+    assert not finished["changed"] and finished["refunded"] == {"amount": WALLET_SHARE}
+    assert await wallet_balance(fresh_store, cid) == 2_000
+    assert await stock_of(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID) == (2, 0, 0)  # once
+    again = data(await _move(fresh_gql, order["id"], "CANCELLED"))["changeOrderStatus"]
+    assert again["refunded"] == {"amount": WALLET_SHARE}  # the first refund, answered again
+    assert await wallet_balance(fresh_store, cid) == 2_000
+    await audit_ledger(fresh_store, [cid])
