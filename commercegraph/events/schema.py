@@ -17,6 +17,8 @@ EVENT_TYPES = (
     "pos_purchase",
     "barcode_scanned",
     "app_opened",
+    "wifi_login",
+    "beacon_detected",
 )
 MAX_IDENTIFIERS = 10
 MAX_LINES = 100
@@ -83,6 +85,22 @@ class AppOpened(EventBase):
     app_version: Annotated[str, Field(max_length=32)] | None = None
 
 
+Zone = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+
+
+class WifiLogin(EventBase):
+    type: Literal["wifi_login"]
+    store_id: Token
+    zone: Zone | None = None
+
+
+class BeaconDetected(EventBase):
+    type: Literal["beacon_detected"]
+    store_id: Token
+    zone: Zone
+    beacon_id: Token | None = None
+
+
 class PurchaseLine(Strict):
     sku: Sku
     quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
@@ -99,7 +117,14 @@ class PosPurchase(EventBase):
 
 
 Event = Annotated[
-    ProductViewed | BarcodeScanned | CartUpdated | GeofenceEntered | AppOpened | PosPurchase,
+    ProductViewed
+    | BarcodeScanned
+    | CartUpdated
+    | GeofenceEntered
+    | AppOpened
+    | PosPurchase
+    | WifiLogin
+    | BeaconDetected,
     Field(discriminator="type"),
 ]
 
