@@ -73,7 +73,7 @@ class IngestResult:
     welcome: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        answer = {
+        answer: dict[str, Any] = {
             "id": self.id,
             "status": self.status,
             "customerId": self.customer_id,

@@ -17,6 +17,7 @@ from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
+from commercegraph.schema.instore import InStoreMutation
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.personalization import PersonalizationMutation
@@ -37,6 +38,7 @@ MUTATION_PARTS: list[type] = [
     PersonalizationMutation,
     GatewayMutation,
     CartMutation,
+    InStoreMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process
