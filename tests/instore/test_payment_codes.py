@@ -154,3 +154,43 @@ async def test_refusals_change_nothing(client: Client, fresh_db: SeededDatabase)
     after = await _me(client)
     assert after["wallet"]["balance"]["amount"] == before["wallet"]["balance"]["amount"] - 800
     await _audit(fresh_db)
+
+
+async def test_a_till_cut_off_mid_redemption_is_completed_by_its_retry(
+    client: Client, fresh_db: SeededDatabase
+) -> None:
+    """The till claimed the code and the wallet was debited, then it died before the order
+    was recorded: the retry with its key completes the sale, debiting nothing twice."""
+    from commercegraph.adapters.native.instore import NativeInStore
+    from commercegraph.adapters.native.wallet import NativeWallet
+    from commercegraph.resolvers.instore import SaleLine, _fingerprint, code_hash
+
+    before = await _me(client)
+    code = await _code(client)
+    lines = [SaleLine(DEVI_SODA_SKU, 2, 450)]
+    store = Store(create_engine(fresh_db.url))
+    try:
+        state = NativeInStore(store)
+        digest = code_hash(code)
+        fingerprint = _fingerprint(DOWNTOWN_ID, lines, 100)
+        assert await state.claim_payment_code(
+            digest, "till-crash", fingerprint, 800, datetime.now(UTC)
+        )
+        claimed = await state.payment_code(digest)
+        assert claimed is not None
+        await NativeWallet(store, client.settings).pay(
+            DEVI_ID, 800, f"store-sale:{claimed.id}", f"paycode:{claimed.id}"
+        )
+    finally:
+        await store.dispose()
+
+    retried = await _redeem(client, code, "till-crash")
+    assert "errors" not in retried, retried
+    sale = retried["data"]["redeemStorePaymentCode"]
+    assert sale["order"]["total"]["amount"] == 800 and sale["rewards"]["pointsEarned"] > 0
+    after = await _me(client)
+    assert after["wallet"]["balance"]["amount"] == before["wallet"]["balance"]["amount"] - 800
+    assert after["orders"]["totalCount"] == before["orders"]["totalCount"] + 1
+    other = await _redeem(client, code, "till-other")
+    assert other["errors"][0]["extensions"]["code"] == "CONFLICT"
+    await _audit(fresh_db)
