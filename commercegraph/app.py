@@ -30,6 +30,7 @@ from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
 from commercegraph.security.known_customer import KnownCustomer
 from commercegraph.security.production import require_secrets
+from commercegraph.services.locales import preferred_locale
 from commercegraph.store.db import Store, create_engine
 from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
 from commercegraph.telemetry.http import instrument_app, metrics_endpoint
@@ -48,7 +49,9 @@ class GraphQLView(ClientView, GraphQLOverHTTP):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         caller: Caller = request.scope["state"]["caller"]
-        return Context.build(caller, self.registry, self.settings)
+        ctx = Context.build(caller, self.registry, self.settings)
+        ctx.locale = preferred_locale(request.headers.get("accept-language"))
+        return ctx
 
 
 class GraphQLEndpoint:

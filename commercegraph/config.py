@@ -132,6 +132,8 @@ class Settings(BaseSettings):
     offers_abandoned_cart_hours: float = 24.0
     offers_max_new_marketing_per_day: int = 3
     offers_store_radius_km: float = 10.0
+    store_payment_code_ttl_seconds: int = Field(default=120, ge=10, le=3600)
+    exit_code_ttl_seconds: int = Field(default=900, ge=60, le=86400)
     webhook_url: str | None = None
     webhook_secret: str = "whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ=="  # Standard Webhooks form
     webhook_max_attempts: int = 8

@@ -84,6 +84,8 @@ DESCRIPTIONS: dict[str, str] = {
     "offers_abandoned_cart_hours": "Idle time before a cart counts as abandoned.",
     "offers_max_new_marketing_per_day": "New marketing offers per customer per 24 hours.",
     "offers_store_radius_km": "How near a store must be for store offers.",
+    "store_payment_code_ttl_seconds": "How long an in-store payment code can be redeemed.",
+    "exit_code_ttl_seconds": "How long a scan-and-go exit code is accepted at the door.",
     "webhook_url": "Where offers are pushed; unset means no webhook deliveries.",
     "webhook_secret": "Signing key of webhooks, `whsec_<base64>` (Standard Webhooks).",
     "webhook_max_attempts": "Attempts before a delivery is `FAILED`.",

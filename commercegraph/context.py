@@ -24,6 +24,7 @@ class Context:
     settings: Settings
     loaders: Loaders
     now: datetime = field(default_factory=utcnow)
+    locale: str | None = None  # the shopper's, from Accept-Language; None: the default
 
     @classmethod
     def build(cls, caller: Caller, registry: AdapterRegistry, settings: Settings) -> Context:

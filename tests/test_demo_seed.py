@@ -149,7 +149,8 @@ async def test_prices_stock_and_content(store: Store) -> None:
     assert all(p["amount"] > floors[p["sku"]] for p in prices if p["currency"] == "USD")
 
     (stock,) = await rows(store, "SELECT count(*) AS n, max(reserved) AS r FROM stock")
-    assert stock["n"] == len(skus) * 7 and stock["r"] == 0
+    locations = await rows(store, "SELECT count(*) AS n FROM locations")
+    assert stock["n"] == len(skus) * locations[0]["n"] and stock["r"] == 0
 
     content = await rows(
         store,

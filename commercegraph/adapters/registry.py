@@ -22,6 +22,7 @@ from commercegraph.adapters.base import (
     PricingBackend,
     WalletBackend,
 )
+from commercegraph.adapters.native.instore import NativeInStore
 from commercegraph.config import DOMAINS, Settings
 from commercegraph.store.db import Store
 from commercegraph.usecases.checkout_log import CheckoutLog
@@ -46,6 +47,14 @@ class AdapterRegistry:
     names: dict[str, str] = field(default_factory=dict)
     # the gateway's own checkout records (never a vendor's), on the native store
     checkouts: CheckoutLog | None = None
+
+    # the gateway's own in-store payment codes and scan-and-go carts
+    in_store: NativeInStore | None = None
+
+    def in_store_state(self) -> NativeInStore:
+        if self.in_store is None:
+            raise RuntimeError("this registry was built without in-store state")
+        return self.in_store
 
     def checkout_log(self) -> CheckoutLog:
         if self.checkouts is None:
@@ -100,4 +109,5 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         **guard_adapters(adapters, names, settings),
         names=names,
         checkouts=NativeCheckoutLog(store),
+        in_store=NativeInStore(store),
     )

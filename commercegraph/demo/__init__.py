@@ -10,6 +10,7 @@ generated ones. ``clear_demo(store)`` empties every table again (``seed --reset`
 from __future__ import annotations
 
 from commercegraph.demo.constants import (
+    BERLIN_ID,
     DEVI_COFFEE_SKU,
     DEVI_ID,
     DEVI_SHOES_SKU,
@@ -22,6 +23,7 @@ from commercegraph.demo.constants import (
 from commercegraph.demo.generator import SeedSummary, clear_demo, default_now, seed_demo
 
 __all__ = [
+    "BERLIN_ID",
     "DEVI_COFFEE_SKU",
     "DEVI_ID",
     "DEVI_SHOES_SKU",

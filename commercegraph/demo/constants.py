@@ -12,6 +12,7 @@ DEVI_ID = "cus_devi"
 SAM_ID = "cus_sam"
 DOWNTOWN_ID = "loc_downtown"
 WAREHOUSE_ID = "loc_warehouse"
+BERLIN_ID = "loc_berlin_mitte"  # a store abroad: EUR prices, de-DE content
 
 # The catalogue's names and SKUs come from fixed tables, never from the RNG, so these
 # always point at the same products whatever the seed.

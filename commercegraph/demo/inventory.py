@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 
 from commercegraph.adapters.base import PriceRow
 from commercegraph.demo.catalog import CATALOG_SEED, ProductInfo
-from commercegraph.demo.constants import DEVI_SHOES_SKU, DOWNTOWN_ID, WAREHOUSE_ID, Row
+from commercegraph.demo.constants import (
+    BERLIN_ID,
+    DEVI_COFFEE_SKU,
+    DEVI_SHOES_SKU,
+    DEVI_SODA_SKU,
+    DOWNTOWN_ID,
+    WAREHOUSE_ID,
+    Row,
+)
 from commercegraph.services.pricing import select_base_price
 
 REGION = "Portland, OR"
@@ -88,8 +96,26 @@ LOCATIONS: tuple[tuple[str, str, str, float, float, str, bool, bool], ...] = (
     ),
 )
 STORE_IDS: tuple[str, ...] = tuple(loc[0] for loc in LOCATIONS if loc[2] == "STORE")
+# Stores abroad: they take their country's currency and show its language (see
+# ``services.regions``); nobody's home store, so the seeded customers stay as they were.
+ABROAD_LOCATIONS: tuple[tuple[str, str, str, float, float, str, bool, bool, str], ...] = (
+    (
+        BERLIN_ID,
+        "Berlin Mitte",
+        "STORE",
+        52.5219,
+        13.4132,
+        "Alexanderplatz 9, 10178 Berlin",
+        False,
+        True,
+        "Berlin, DE",
+    ),
+)
 # How often each store is a customer's home store; Downtown is the flagship.
 STORE_WEIGHTS: tuple[float, ...] = (0.28, 0.16, 0.16, 0.12, 0.16, 0.12)
+
+# the story abroad: what Devi buys at home is on the shelf in Berlin too
+ABROAD_STOCKED = frozenset({DEVI_COFFEE_SKU, DEVI_SODA_SKU, DEVI_SHOES_SKU})
 
 EUR_PER_USD_PERCENT = 92
 APP_DISCOUNT_PERCENT = 95
@@ -111,6 +137,19 @@ def location_rows() -> list[Row]:
             "can_pickup": pickup,
         }
         for lid, name, kind, lat, lon, address, ship, pickup in LOCATIONS
+    ] + [
+        {
+            "id": lid,
+            "name": name,
+            "kind": kind,
+            "lat": lat,
+            "lon": lon,
+            "region": region,
+            "address": address,
+            "can_ship": ship,
+            "can_pickup": pickup,
+        }
+        for lid, name, kind, lat, lon, address, ship, pickup, region in ABROAD_LOCATIONS
     ]
 
 
@@ -209,6 +248,22 @@ def stock_rows(products: Sequence[ProductInfo]) -> list[Row]:
                     "on_hand": on_hand,
                     "reserved": 0,
                     "safety_stock": rng.randint(0, 2),
+                }
+            )
+    abroad = random.Random(f"{CATALOG_SEED}:stock:abroad")  # leaves the rows above as they were
+    for info in products:
+        _, store = ranges[info.group_id]
+        for location_id, *_ in ABROAD_LOCATIONS:
+            on_hand = 0 if abroad.random() < 0.12 else abroad.randint(*store)
+            if info.sku in ABROAD_STOCKED:
+                on_hand = max(on_hand, 10)
+            rows.append(
+                {
+                    "sku": info.sku,
+                    "location_id": location_id,
+                    "on_hand": on_hand,
+                    "reserved": 0,
+                    "safety_stock": abroad.randint(0, 2),
                 }
             )
     return rows

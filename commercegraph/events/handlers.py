@@ -19,11 +19,13 @@ from commercegraph.errors import BadUserInput
 from commercegraph.events.schema import (
     MAX_ORDER_TOTAL,
     BarcodeScanned,
+    BeaconDetected,
     EventBase,
     GeofenceEntered,
     OrderStatusChanged,
     PosPurchase,
     ProductViewed,
+    WifiLogin,
 )
 from commercegraph.services.money import is_currency_code
 from commercegraph.services.order_lifecycle import check_transition
@@ -60,6 +62,7 @@ class PlannedEvent:
 class Outcome:
     order_id: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    welcome: dict[str, Any] | None = None  # answered to the sender, e.g. a Wi-Fi portal
 
 
 Check = Callable[[HandlerContext, PlannedEvent], Awaitable[None]]
@@ -101,6 +104,11 @@ async def _check_viewed(ctx: HandlerContext, planned: PlannedEvent) -> None:
 
 async def _check_geofence(ctx: HandlerContext, planned: PlannedEvent) -> None:
     assert isinstance(planned.event, GeofenceEntered)
+    await _require_store(ctx, planned.at("storeId"), planned.event.store_id)
+
+
+async def _check_presence(ctx: HandlerContext, planned: PlannedEvent) -> None:
+    assert isinstance(planned.event, WifiLogin | BeaconDetected)
     await _require_store(ctx, planned.at("storeId"), planned.event.store_id)
 
 
@@ -210,6 +218,34 @@ async def _offer_on_geofence(ctx: HandlerContext, planned: PlannedEvent) -> Outc
     return Outcome(payload={"offerIds": [o.id for o in offers]})
 
 
+async def _welcome_in_store(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
+    """A known shopper signed in to a store's Wi-Fi or passed one of its beacons: answer
+    their points for the sign-in page and record the same offers a geofence would."""
+    from commercegraph.resolvers.offers import BEACON, WIFI, on_geofence_entered
+
+    event = planned.event
+    assert isinstance(event, WifiLogin | BeaconDetected)
+    if planned.customer_id is None:
+        return Outcome()
+    offers = await on_geofence_entered(
+        ctx.registry,
+        ctx.settings,
+        customer_id=planned.customer_id,
+        store_id=event.store_id,
+        trigger=WIFI if isinstance(event, WifiLogin) else BEACON,
+    )
+    (loyalty,) = await ctx.registry.wallet.loyalty_accounts([planned.customer_id])
+    welcome = {
+        "storeId": event.store_id,
+        "zone": event.zone,
+        "points": loyalty.points if loyalty else 0,
+        "pendingPoints": loyalty.pending_points if loyalty else 0,
+        "tier": loyalty.tier if loyalty else None,
+        "offerIds": [o.id for o in offers],
+    }
+    return Outcome(payload={"offerIds": welcome["offerIds"], "welcome": welcome}, welcome=welcome)
+
+
 EVENT_HANDLERS: dict[str, EventHandler] = {
     # recentlyViewed reads stored product_viewed events: storing is all it takes
     "product_viewed": EventHandler(_check_viewed, _store_only),
@@ -219,4 +255,6 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "pos_purchase": EventHandler(_check_purchase, _record_purchase),
     "app_opened": EventHandler(_nothing_to_check, _store_only),
     "order_status_changed": EventHandler(_check_order_status, _move_order),
+    "wifi_login": EventHandler(_check_presence, _welcome_in_store),
+    "beacon_detected": EventHandler(_check_presence, _welcome_in_store),
 }

@@ -70,15 +70,19 @@ class IngestResult:
     customer_id: str | None = None
     order_id: str | None = None
     linked: list[dict[str, str]] = field(default_factory=list)
+    welcome: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "id": self.id,
             "status": self.status,
             "customerId": self.customer_id,
             "orderId": self.order_id,
             "linked": self.linked,
         }
+        if self.welcome is not None:
+            answer["welcome"] = self.welcome
+        return answer
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,7 @@ class EventIngestor:
                 "duplicate",
                 plan.duplicate.customer_id,
                 plan.duplicate.payload.get("orderId"),
+                welcome=plan.duplicate.payload.get("welcome"),
             )
         linked = []
         if planned.customer_id is not None:
@@ -260,7 +265,9 @@ class EventIngestor:
                 )
             ]
         )
-        return IngestResult(event.id, "accepted", planned.customer_id, outcome.order_id, linked)
+        return IngestResult(
+            event.id, "accepted", planned.customer_id, outcome.order_id, linked, outcome.welcome
+        )
 
 
 def _legacy_duplicate(

@@ -18,6 +18,8 @@ EVENT_TYPES = (
     "barcode_scanned",
     "app_opened",
     "order_status_changed",
+    "wifi_login",
+    "beacon_detected",
 )
 MAX_IDENTIFIERS = 10
 MAX_LINES = 100
@@ -84,6 +86,22 @@ class AppOpened(EventBase):
     app_version: Annotated[str, Field(max_length=32)] | None = None
 
 
+Zone = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+
+
+class WifiLogin(EventBase):
+    type: Literal["wifi_login"]
+    store_id: Token
+    zone: Zone | None = None
+
+
+class BeaconDetected(EventBase):
+    type: Literal["beacon_detected"]
+    store_id: Token
+    zone: Zone
+    beacon_id: Token | None = None
+
+
 class PurchaseLine(Strict):
     sku: Sku
     quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
@@ -113,7 +131,9 @@ Event = Annotated[
     | GeofenceEntered
     | AppOpened
     | PosPurchase
-    | OrderStatusChanged,
+    | OrderStatusChanged
+    | WifiLogin
+    | BeaconDetected,
     Field(discriminator="type"),
 ]
 

@@ -25,6 +25,7 @@ from commercegraph.services.geo import check_point, distance_km
 from commercegraph.services.inventory import AvailabilityResult, compute_availability
 from commercegraph.services.money import is_currency_code
 from commercegraph.services.pagination import check_first
+from commercegraph.services.regions import region_defaults
 
 MAX_QUANTITY = 10_000
 
@@ -150,6 +151,10 @@ async def unit_price(
 ) -> UnitPrice:
     from commercegraph.resolvers.pricing import product_price, unit_price_of
 
+    if currency is None and store_id is not None:  # a store abroad prices in its own money
+        store: LocationRecord | None = await ctx.loaders.location_by_id.load(store_id)
+        if store is not None:
+            currency = region_defaults(store.region).currency
     line = await product_price(
         ctx, product.sku, quantity, channel=channel, store_id=store_id, currency=currency
     )
@@ -202,7 +207,7 @@ def availability_from(
 
 
 async def content(ctx: Context, product: ProductRecord, locale: str | None) -> ContentRecord | None:
-    wanted = locale or ctx.settings.default_locale
+    wanted = locale or ctx.locale or ctx.settings.default_locale
     if len(wanted) > 16 or not wanted.replace("-", "").replace("_", "").isalnum():
         raise BadUserInput(f"{wanted!r} is not a locale", argument="locale")
     entry: ContentRecord | None = await ctx.loaders.content.load(

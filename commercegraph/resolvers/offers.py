@@ -36,6 +36,7 @@ VIEWED_CONSIDERED = 5  # the most recent views looked up in nearby stores
 VIEWED_OFFERS = 1  # only the latest viewed product found nearby: one nudge, not a catalogue
 OFFER_CREATED = "offer.created"
 QUERY, GEOFENCE = "QUERY", "GEOFENCE"
+WIFI, BEACON = "WIFI", "BEACON"  # in-store presence: the same offers as a geofence
 
 
 def _rules(ctx: Context) -> OfferRules:
@@ -149,10 +150,12 @@ async def on_geofence_entered(
     customer_id: str,
     store_id: str,
     now: datetime | None = None,
+    trigger: str = GEOFENCE,
 ) -> list[OfferRecord]:
-    """A customer's device entered a store's geofence: record the offers that apply there
-    (the app fetches them with ``offers``) and, when ``CG_WEBHOOK_URL`` is set, put each
-    new one in the webhook outbox in the same transaction."""
+    """A customer's device entered a store's geofence (or signed in to its Wi-Fi, or passed
+    one of its beacons: ``trigger``): record the offers that apply there (the app fetches
+    them with ``offers``) and, when ``CG_WEBHOOK_URL`` is set, put each new one in the
+    webhook outbox in the same transaction."""
     ctx = Context.build(SYSTEM, registry, settings)
     if now is not None:
         ctx.now = now
@@ -166,6 +169,6 @@ async def on_geofence_entered(
         customer_id,
         near=(store.lat, store.lon),
         radius_km=1.0,
-        trigger=GEOFENCE,
+        trigger=trigger,
         notify_event=OFFER_CREATED if settings.webhook_url else None,
     )

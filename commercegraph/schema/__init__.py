@@ -17,6 +17,7 @@ from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
+from commercegraph.schema.instore import InStoreMutation
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.order_lifecycle import OrderLifecycleMutation
@@ -39,6 +40,7 @@ MUTATION_PARTS: list[type] = [
     GatewayMutation,
     CartMutation,
     OrderLifecycleMutation,
+    InStoreMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -29,6 +29,7 @@ from commercegraph.schema.enums import StockStatus
 from commercegraph.schema.personalization import Recommendation, RecommendationKind
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
+from commercegraph.services.regions import region_defaults
 
 if TYPE_CHECKING:
     from commercegraph.schema.inventory import Bundle
@@ -99,6 +100,8 @@ class Store(Node):
     )
     region: str = strawberry.field(description="The retailer's region the store belongs to.")
     address: str = strawberry.field(description="The street address, one line.")
+    currency: str = strawberry.field(description="ISO 4217 code its tills and prices are in.")
+    locale: str = strawberry.field(description="The language its content is shown in (BCP 47).")
 
     @classmethod
     def of(cls, loc: LocationRecord) -> Store:
@@ -114,6 +117,8 @@ class Store(Node):
             capabilities=capabilities,
             region=loc.region,
             address=loc.address,
+            currency=region_defaults(loc.region).currency,
+            locale=region_defaults(loc.region).locale,
         )
 
 

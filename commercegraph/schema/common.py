@@ -50,19 +50,21 @@ class Node:
 class Money:
     amount: int = strawberry.field(description="Amount in minor units, e.g. 1250 for $12.50.")
     currency: str = strawberry.field(description="ISO 4217 currency code.")
-    formatted: str = strawberry.field(description="For display, e.g. '$12.50'.")
+
+    @strawberry.field(
+        description="For display in the request's locale (`Accept-Language`): '$12.50', "
+        "'12,50 €' in de-DE."
+    )
+    def formatted(self, info: strawberry.Info) -> str:
+        return format_money(self.amount, self.currency, getattr(info.context, "locale", None))
 
     @classmethod
     def of(cls, money: MoneyRecord) -> Money:
-        return cls(
-            amount=money.amount,
-            currency=money.currency,
-            formatted=format_money(money.amount, money.currency),
-        )
+        return cls(amount=money.amount, currency=money.currency)
 
     @classmethod
     def minor(cls, amount: int, currency: str) -> Money:
-        return cls(amount=amount, currency=currency, formatted=format_money(amount, currency))
+        return cls(amount=amount, currency=currency)
 
 
 @strawberry.type(description="Where a page sits in its list (Relay cursor connections).")

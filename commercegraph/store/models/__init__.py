@@ -25,6 +25,7 @@ from commercegraph.store.models.customer360 import (
     CustomerMerge,
     CustomerMetrics,
 )
+from commercegraph.store.models.instore import ScanAndGoCart, StorePaymentCode
 from commercegraph.store.models.inventory import (
     Bundle,
     BundleComponent,
@@ -101,9 +102,11 @@ __all__ = [
     "Referral",
     "ReferralCode",
     "RuleRedemption",
+    "ScanAndGoCart",
     "ShoppingListEntry",
     "Stock",
     "StockReservation",
+    "StorePaymentCode",
     "UTCDateTime",
     "WebhookDelivery",
     "utcnow",
