@@ -50,6 +50,7 @@ from commercegraph.store.models.pricing import (
     PricingRuleVersion,
     RuleRedemption,
 )
+from commercegraph.store.models.tenders import ExchangeRate, GiftCard
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -78,6 +79,8 @@ __all__ = [
     "CustomerRuleBudget",
     "CustomerSegment",
     "Event",
+    "ExchangeRate",
+    "GiftCard",
     "IdempotencyRecord",
     "LedgerAccount",
     "LedgerEntry",
