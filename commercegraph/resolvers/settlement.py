@@ -36,7 +36,9 @@ class Settled:
 
 def checkout_ports(ctx: Context) -> saga.CheckoutPorts:
     r = ctx.registry
-    return saga.CheckoutPorts(r.checkout_log(), r.commerce, r.inventory, r.wallet, r.pricing)
+    return saga.CheckoutPorts(
+        r.checkout_log(), r.commerce, r.inventory, r.wallet, r.pricing, r.tenders
+    )
 
 
 async def order_payment(
