@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from commercegraph.adapters.base import (
     LoyaltyChange,
@@ -44,6 +45,8 @@ class OrderPayment:
     charged: Money  # what is left for the payment method (or due at pickup)
     payment_method: PaymentMethodRecord | None
     pay_at_pickup: bool = False
+    gift_card_amount: Money | None = None  # spent from a gift card, in the order's currency
+    exchange: Any = None  # how a wallet in another currency was converted
 
 
 @dataclass(frozen=True, slots=True)

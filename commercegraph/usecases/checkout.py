@@ -30,7 +30,6 @@ from commercegraph.adapters.base import (
     WalletBackend,
 )
 from commercegraph.errors import BackendError, CommerceGraphError, Conflict
-from commercegraph.usecases.tenders import GiftCardPort, give_back_gift_card, take_gift_card
 from commercegraph.usecases.checkout_log import (
     COMMITTED,
     FAILED,
@@ -47,6 +46,7 @@ from commercegraph.usecases.checkout_log import (
     PaymentTaken,
     UnpaidLimits,
 )
+from commercegraph.usecases.tenders import GiftCardPort, give_back_gift_card, take_gift_card
 
 log = logging.getLogger("commercegraph.checkout")
 

@@ -82,6 +82,11 @@ class ExchangeRate:
         return quotient
 
 
+def _posting(payload: list[Any], replayed: bool) -> GiftCardPosting:
+    tx_id, card_id, amount, balance, unit = payload
+    return GiftCardPosting(tx_id, card_id, amount, balance, unit, replayed)
+
+
 def normalise_code(code: str) -> str:
     plain = "".join(ch for ch in code.upper() if ch.isalnum())
     if len(plain) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in plain):
@@ -190,7 +195,10 @@ class NativeTenders:
                 session,
                 customer_id=None,
                 kind="GIFT_CARD_ISSUE",
-                legs=[(system_account("FUNDING", unit), -amount), (card_account(card.id, unit), amount)],
+                legs=[
+                    (system_account("FUNDING", unit), -amount),
+                    (card_account(card.id, unit), amount),
+                ],
                 now=now,
                 scope=ISSUE_SCOPE,
                 idempotency_key=idempotency_key,
@@ -242,7 +250,7 @@ class NativeTenders:
             now=now,
             body=body,
         )
-        return GiftCardPosting(*payload, replayed=replayed)
+        return _posting(payload, replayed)
 
     async def _spendable(
         self, session: AsyncSession, code: str, now: datetime, *, card_id: str | None = None
@@ -294,7 +302,7 @@ class NativeTenders:
             now=now,
             body=body,
         )
-        return GiftCardPosting(*payload, replayed=replayed)
+        return _posting(payload, replayed)
 
     async def find_redemption(self, customer_id: str, idempotency_key: str) -> str | None:
         async with self.store.read() as session:
@@ -346,9 +354,7 @@ class NativeTenders:
             ).one()
             refunded = await session.scalar(
                 select(func.coalesce(func.sum(m.LedgerEntry.amount), 0))
-                .join(
-                    m.LedgerTransaction, m.LedgerTransaction.id == m.LedgerEntry.transaction_id
-                )
+                .join(m.LedgerTransaction, m.LedgerTransaction.id == m.LedgerEntry.transaction_id)
                 .where(
                     m.LedgerTransaction.reverses_id == payment_id,
                     m.LedgerEntry.account_id == account.id,
@@ -385,4 +391,4 @@ class NativeTenders:
             now=now,
             body=body,
         )
-        return GiftCardPosting(*payload, replayed=replayed)
+        return _posting(payload, replayed)
