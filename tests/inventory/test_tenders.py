@@ -10,13 +10,22 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from commercegraph.adapters.native.tenders import NativeTenders
+from commercegraph.adapters.registry import build_registry
+from commercegraph.auth import Caller
+from commercegraph.context import Context
 from commercegraph.demo import DEVI_SHOES_SKU, DOWNTOWN_ID
+from commercegraph.errors import Conflict
+from commercegraph.ids import to_global_id
+from commercegraph.resolvers import checkout, settlement
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases import checkout as saga
+from commercegraph.usecases.tenders import refund_gift_card_tender
 from tests.conftest import GraphQLClient
 from tests.inventory.conftest import set_stock
 from tests.inventory.shoppers import orders_of, shopper, wallet_balance
@@ -254,7 +263,6 @@ async def test_a_store_issues_one_membership_card_that_identifies_the_customer(
     staff = fresh_gql.token(staff=True)
     issue_card = """mutation($c: ID!, $s: ID!) { issueMembershipCard(customerId: $c, storeId: $s) {
       number customerId storeId } }"""
-    from commercegraph.ids import to_global_id
 
     variables = {"c": to_global_id("Customer", cid), "s": PICKUP_DOWNTOWN["storeId"]}
     first = data(await fresh_gql.post(issue_card, variables, token=staff))["issueMembershipCard"]
@@ -269,3 +277,58 @@ async def test_a_store_issues_one_membership_card_that_identifies_the_customer(
     assert data(found)["customerByIdentifier"]["id"] == variables["c"]
     denied = await fresh_gql.post(issue_card, variables, token=token)
     assert error(denied)["code"] == "FORBIDDEN"
+
+
+async def test_a_checkout_that_fails_after_spending_the_gift_card_gives_it_back(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    """The card is spent before the wallet; when the wallet then cannot pay (drained by
+    another payment after the checkout was planned) compensation puts the card back.
+    A placed order's gift-card share can be refunded to the card, in parts, never more."""
+
+    cid, card, _ = await new_shopper(fresh_gql, fresh_store, wallet=1_000)
+    await set_stock(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID, 50)
+    gift = await issue(fresh_gql, 800)
+    settings = fresh_gql.settings
+    caller = Caller(customer_id=cid, scopes=frozenset({"customer"}), subject=cid)
+    ctx = Context.build(caller, build_registry(settings, fresh_store), settings)
+    cart = await ctx.registry.commerce.create_cart(cid, "WEB", "USD")
+    await ctx.registry.commerce.set_cart_line(cart.id, DEVI_SHOES_SKU, 1)
+    pickup = checkout.Fulfillment("PICKUP", PICKUP_DOWNTOWN["storeId"])
+    paying = checkout.PaymentChoice(1_000, card, gift_card_code=gift["code"], gift_card_amount=800)
+    planned = await checkout.plan_checkout(
+        ctx, to_global_id("Cart", cart.id), pickup, "drained", paying
+    )
+    await ctx.registry.wallet.pay(cid, 1, "elsewhere", "drain-first")  # the wallet falls short
+    ports = settlement.checkout_ports(ctx)
+    record = await saga.start(ports, planned, clock=utcnow, timing=saga.SagaTiming())
+    assert record.status == "FAILED" and record.failure is not None
+    assert record.failure.code == "INSUFFICIENT_FUNDS"
+    assert await card_balance(fresh_gql, gift["code"]) == 800
+    assert await wallet_balance(fresh_store, cid) == 999
+    assert await orders_of(fresh_store, cid) == 1
+    await audit_ledger(fresh_store)
+
+    # the same card and wallet pay a fresh checkout; its gift-card share comes back in parts
+    paying = checkout.PaymentChoice(999, card, gift_card_code=gift["code"], gift_card_amount=800)
+    cart = await ctx.registry.commerce.create_cart(cid, "WEB", "USD")
+    await ctx.registry.commerce.set_cart_line(cart.id, DEVI_SHOES_SKU, 1)
+    planned = await checkout.plan_checkout(
+        ctx, to_global_id("Cart", cart.id), pickup, "paid", paying
+    )
+    record = await saga.start(ports, planned, clock=utcnow, timing=saga.SagaTiming())
+    assert record.status == "SUCCEEDED"
+    assert await card_balance(fresh_gql, gift["code"]) == 0
+    tenders = ctx.registry.tenders
+    assert tenders is not None
+    part = await refund_gift_card_tender(tenders, record, 300, "refund-part")
+    assert part is not None and (part.amount, part.balance) == (300, 300)
+    same = await refund_gift_card_tender(tenders, record, 300, "refund-part")
+    assert same is not None and same.replayed and same.balance == 300
+    rest = await refund_gift_card_tender(tenders, record, None, "refund-rest")
+    assert rest is not None and (rest.amount, rest.balance) == (500, 800)
+
+    with pytest.raises(Conflict):
+        await refund_gift_card_tender(tenders, record, None, "refund-more")
+    assert await card_balance(fresh_gql, gift["code"]) == 800
+    await audit_ledger(fresh_store)
