@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from commercegraph.demo.inventory import EUR_PER_USD_PERCENT
 from commercegraph.demo.constants import Row
+from commercegraph.demo.inventory import EUR_PER_USD_PERCENT
 
 DEMO_RATE_SOURCE = "demo price book"
 
