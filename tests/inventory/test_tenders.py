@@ -187,30 +187,43 @@ async def test_one_gift_card_spent_by_many_checkouts_at_once_never_goes_below_ze
     await set_stock(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID, 200)
     shoppers = [await new_shopper(fresh_gql, fresh_store, wallet=0) for _ in range(burst)]
     carts = [await cart_in(fresh_gql, token, "USD") for _, _, token in shoppers]
-    bodies = await asyncio.gather(
-        *(
-            fresh_gql.post(
-                PAY,
-                {
-                    "c": cart,
-                    "k": "burst",
-                    "p": {
-                        "giftCardCode": gift["code"],
-                        "giftCardAmount": share,
-                        "paymentMethodId": card,
+
+    def spend_all() -> Any:
+        return asyncio.gather(
+            *(
+                fresh_gql.post(
+                    PAY,
+                    {
+                        "c": cart,
+                        "k": "burst",
+                        "p": {
+                            "giftCardCode": gift["code"],
+                            "giftCardAmount": share,
+                            "paymentMethodId": card,
+                        },
                     },
-                },
-                token=token,
+                    token=token,
+                )
+                for cart, (_, card, token) in zip(carts, shoppers, strict=True)
             )
-            for cart, (_, card, token) in zip(carts, shoppers, strict=True)
         )
-    )
+
+    bodies = await spend_all()
     codes = sorted("ORDER" if not b.get("errors") else error(b)["code"] for b in bodies)
     assert codes.count("ORDER") == fits, codes
     assert set(codes) == {"ORDER", "INSUFFICIENT_FUNDS"}, codes
     assert await card_balance(fresh_gql, gift["code"]) == share // 2
     placed = sum([await orders_of(fresh_store, cid) - 1 for cid, _, _ in shoppers])
     assert placed == fits
+    # every key answers again as it first did, and nothing more is spent
+    again = await spend_all()
+    assert [a.get("errors") and error(a)["code"] for a in again] == [
+        b.get("errors") and error(b)["code"] for b in bodies
+    ]
+    assert [a["data"]["placeOrder"] for a in again if not a.get("errors")] == [
+        b["data"]["placeOrder"] for b in bodies if not b.get("errors")
+    ]
+    assert await card_balance(fresh_gql, gift["code"]) == share // 2
     await audit_ledger(fresh_store)
 
 
