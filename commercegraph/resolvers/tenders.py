@@ -119,6 +119,18 @@ async def wallet_exchange(
     return rate
 
 
+def refuse_other_currency(wallet: WalletRecord | None, total: Money, argument: str) -> None:
+    """Where no conversion is offered (paying a placed order), a wallet in another
+    currency than the order is refused rather than spent one for one."""
+    if wallet is not None and wallet.balance.currency != total.currency:
+        raise CurrencyMismatch(
+            f"The wallet holds {wallet.balance.currency}; this order is in {total.currency}",
+            argument=argument,
+            tenderCurrency=wallet.balance.currency,
+            orderCurrency=total.currency,
+        )
+
+
 def exchange_fields(rate: ExchangeRate | None, debit: int, unit: str) -> dict[str, Any]:
     if rate is None:
         return {}

@@ -112,6 +112,10 @@ async def pay_order(
             f"`walletAmount` must be between 0 and the order total {total.amount}",
             argument="walletAmount",
         )
+    if wallet_amount:
+        from commercegraph.resolvers.tenders import refuse_other_currency
+
+        refuse_other_currency(await ctx.loaders.wallet.load(cid), total, "walletAmount")
     credit: Money | None = await ctx.loaders.reward_credit.load(cid) if use_reward_credit else None
     from_credit = 0
     if credit is not None and credit.currency == total.currency:

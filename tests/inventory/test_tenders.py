@@ -345,3 +345,32 @@ async def test_a_checkout_that_fails_after_spending_the_gift_card_gives_it_back(
         await refund_gift_card_tender(tenders, record, None, "refund-more")
     assert await card_balance(fresh_gql, gift["code"]) == 800
     await audit_ledger(fresh_store)
+
+
+async def test_paying_a_placed_eur_order_from_a_usd_wallet_is_refused(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    cid, card, token = await new_shopper(fresh_gql, fresh_store, wallet=5_000)
+    order_id = f"ord_eur_{uuid.uuid4().hex[:8]}"
+    async with fresh_store.write() as session:
+        session.add(
+            m.Order(
+                id=order_id,
+                customer_id=cid,
+                channel="STORE",
+                placed_at=utcnow(),
+                currency="EUR",
+                subtotal=1_000,
+                discount=0,
+                total=1_000,
+                fulfillment="PICKUP",
+                store_id=None,
+                status="PLACED",
+            )
+        )
+    pay = """mutation($o: ID!, $p: ID) { payOrderWithWallet(orderId: $o, walletAmount: 100,
+      paymentMethodId: $p) { walletAmount { amount } } }"""
+    body = await fresh_gql.post(pay, {"o": to_global_id("Order", order_id), "p": card}, token=token)
+    assert (error(body)["code"], error(body)["argument"]) == ("CURRENCY_MISMATCH", "walletAmount")
+    assert await wallet_balance(fresh_store, cid) == 5_000
+    await audit_ledger(fresh_store)
