@@ -44,6 +44,7 @@ async def recover(registry: AdapterRegistry, settings: Settings) -> dict[str, in
         registry.inventory,
         registry.wallet,
         registry.pricing,
+        registry.tenders,
     )
     timing, hook = saga_settings(settings)
     counts = await saga.recover(ports, clock=utcnow, timing=timing, hook=hook)

@@ -83,3 +83,16 @@ class PayAtPickupLimit(CommerceGraphError):
     """The customer already has as many orders waiting for payment at pickup as allowed."""
 
     code = "PAY_AT_PICKUP_LIMIT"
+
+
+class CurrencyMismatch(CommerceGraphError):
+    """A tender (wallet, gift card) holds another currency than the order, and no exchange
+    rate is known to convert it: nothing is ever spent one for one across currencies."""
+
+    code = "CURRENCY_MISMATCH"
+
+
+class GiftCardExpired(CommerceGraphError):
+    """The gift card is past its expiry date: it can no longer be spent or topped up."""
+
+    code = "GIFT_CARD_EXPIRED"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commercegraph.adapters.base import (
     PORTS,
@@ -26,6 +26,9 @@ from commercegraph.adapters.native.instore import NativeInStore
 from commercegraph.config import DOMAINS, Settings
 from commercegraph.store.db import Store
 from commercegraph.usecases.checkout_log import CheckoutLog
+
+if TYPE_CHECKING:
+    from commercegraph.adapters.native.tenders import NativeTenders
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
@@ -47,6 +50,8 @@ class AdapterRegistry:
     names: dict[str, str] = field(default_factory=dict)
     # the gateway's own checkout records (never a vendor's), on the native store
     checkouts: CheckoutLog | None = None
+    # gift cards and exchange rates, on the native store's ledger
+    tenders: NativeTenders | None = None
 
     # the gateway's own in-store payment codes and scan-and-go carts
     in_store: NativeInStore | None = None
@@ -103,6 +108,7 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         names[domain] = name
     # Telemetry, cache, resilience and faults around each adapter
     from commercegraph.adapters.native.checkouts import NativeCheckoutLog
+    from commercegraph.adapters.native.tenders import NativeTenders
     from commercegraph.gateway.guard import guard_adapters
 
     return AdapterRegistry(
@@ -110,4 +116,5 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         names=names,
         checkouts=NativeCheckoutLog(store),
         in_store=NativeInStore(store),
+        tenders=NativeTenders(store),
     )

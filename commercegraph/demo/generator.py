@@ -25,6 +25,7 @@ from commercegraph.demo.loyalty import seed_loyalty_detail
 from commercegraph.demo.pricing_rules import seed_pricing_rules
 from commercegraph.demo.rows import TABLE_ORDER, ChunkRows, Counters, Ledger
 from commercegraph.demo.story import generate_story
+from commercegraph.demo.tenders import exchange_rate_rows
 from commercegraph.progress import progress
 from commercegraph.store.db import Store
 from commercegraph.store.models import Base
@@ -120,6 +121,7 @@ async def seed_demo(
             ("stock", stock_rows(catalog.infos)),
             ("content_entries", content_rows(catalog)),
             ("ledger_accounts", ledger.system_rows()),
+            ("exchange_rates", exchange_rate_rows(now)),
         ):
             await _insert(session, table, rows, written)
 

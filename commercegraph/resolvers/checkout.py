@@ -36,6 +36,7 @@ from commercegraph.errors import (
     PaymentRequired,
 )
 from commercegraph.ids import expect_global_id
+from commercegraph.resolvers import tenders
 from commercegraph.resolvers.cart import open_cart
 from commercegraph.resolvers.quote import QuoteResult, quote_cart
 from commercegraph.services.inventory import can_fill, shipping_locations
@@ -57,14 +58,19 @@ class PaymentChoice:
     wallet_amount: int = 0
     payment_method_id: str | None = None
     pay_at_pickup: bool = False
+    gift_card_code: str | None = None
+    gift_card_amount: int | None = None  # None: as much as the card covers
 
 
 def fingerprint(cart_id: str, fulfillment: Fulfillment, payment: PaymentChoice) -> str:
     """What makes two requests under one key the same checkout."""
+    paying: list[object] = [payment.wallet_amount, payment.payment_method_id, payment.pay_at_pickup]
+    if payment.gift_card_code is not None:
+        paying += [payment.gift_card_code, payment.gift_card_amount]
     request = {
         "cart": cart_id,
         "fulfillment": [fulfillment.method, fulfillment.store_id, fulfillment.address],
-        "payment": [payment.wallet_amount, payment.payment_method_id, payment.pay_at_pickup],
+        "payment": paying,
     }
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
@@ -187,10 +193,10 @@ async def _payment_method(
 def _pay_at_pickup(
     ctx: Context, choice: PaymentChoice, fulfillment: Fulfillment, channel: str, location_id: str
 ) -> PaymentPlan:
-    if choice.wallet_amount or choice.payment_method_id:
+    if choice.wallet_amount or choice.payment_method_id or choice.gift_card_code:
         raise BadUserInput(
-            "`payAtPickup` pays the whole order at the store: leave out `walletAmount` and "
-            "`paymentMethodId`",
+            "`payAtPickup` pays the whole order at the store: leave out `walletAmount`, "
+            "`giftCardCode` and `paymentMethodId`",
             argument="payment.payAtPickup",
         )
     if fulfillment.method != "PICKUP":
@@ -215,7 +221,9 @@ async def plan_payment(
     channel: str,
     location_id: str,
 ) -> PaymentPlan:
-    """Reward credit first, then the wallet amount, the rest by the payment method."""
+    """The wallet amount and the gift card as asked, reward credit for what they leave,
+    the rest by the payment method. A wallet in another currency than the order pays the
+    converted amount at the pricing side's rate, or is refused (``CURRENCY_MISMATCH``)."""
     if choice.pay_at_pickup:
         plan = _pay_at_pickup(ctx, choice, fulfillment, channel, location_id)
         return PaymentPlan(charged_amount=total.amount, pay_at_pickup=plan.pay_at_pickup)
@@ -225,17 +233,24 @@ async def plan_payment(
             f"`walletAmount` must be between 0 and the order total {total.amount}",
             argument="payment.walletAmount",
         )
+    card = await tenders.plan_gift_card(ctx, choice, total, total.amount - wallet_amount)
+    wallet: WalletRecord | None = await ctx.loaders.wallet.load(customer_id)
+    exchange = None
+    if wallet_amount:
+        exchange = await tenders.wallet_exchange(ctx, wallet, total)
+    wallet_unit = wallet.balance.currency if wallet is not None else total.currency
     credit: Money | None = await ctx.loaders.reward_credit.load(customer_id)
     from_credit = 0
-    if credit is not None and credit.currency == total.currency:
-        from_credit = max(0, min(credit.amount, total.amount - wallet_amount))
-    remainder = total.amount - wallet_amount - from_credit
+    # reward credit is paid beside the wallet, in the wallet's unit: only when both match
+    if credit is not None and credit.currency == total.currency == wallet_unit:
+        from_credit = max(0, min(credit.amount, total.amount - wallet_amount - card.amount))
+    remainder = total.amount - wallet_amount - card.amount - from_credit
+    debit = exchange.convert(wallet_amount) if exchange is not None else wallet_amount
     if wallet_amount:
-        wallet: WalletRecord | None = await ctx.loaders.wallet.load(customer_id)
         balance = wallet.balance.amount if wallet is not None else 0
-        if balance < wallet_amount:
+        if balance < debit:
             raise InsufficientFunds(
-                f"The wallet holds {balance}, less than the {wallet_amount} asked for",
+                f"The wallet holds {balance}, less than the {debit} asked for",
                 argument="payment.walletAmount",
                 balance=balance,
             )
@@ -243,8 +258,8 @@ async def plan_payment(
         await _payment_method(ctx, customer_id, choice.payment_method_id)
     elif remainder > 0:
         raise PaymentRequired(
-            f"{remainder} is left to pay: name a payment method, use the wallet, or choose "
-            "to pay at pickup",
+            f"{remainder} is left to pay: name a payment method, use the wallet or a gift "
+            "card, or choose to pay at pickup",
             argument="payment",
             due=remainder,
         )
@@ -253,6 +268,9 @@ async def plan_payment(
         reward_amount=from_credit,
         charged_amount=remainder,
         payment_method_id=choice.payment_method_id,
+        gift_card_id=card.card_id,
+        gift_card_amount=card.amount,
+        **tenders.exchange_fields(exchange, debit, wallet_unit),
     )
 
 

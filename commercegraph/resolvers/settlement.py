@@ -18,7 +18,7 @@ from commercegraph.checkout_jobs import saga_settings
 from commercegraph.context import Context
 from commercegraph.errors import CommerceGraphError, InsufficientFunds, OutOfStock
 from commercegraph.ids import expect_global_id
-from commercegraph.resolvers import checkout
+from commercegraph.resolvers import checkout, tenders
 from commercegraph.resolvers import wallet as wallet_steps
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases import checkout as saga
@@ -36,7 +36,9 @@ class Settled:
 
 def checkout_ports(ctx: Context) -> saga.CheckoutPorts:
     r = ctx.registry
-    return saga.CheckoutPorts(r.checkout_log(), r.commerce, r.inventory, r.wallet, r.pricing)
+    return saga.CheckoutPorts(
+        r.checkout_log(), r.commerce, r.inventory, r.wallet, r.pricing, r.tenders
+    )
 
 
 async def order_payment(
@@ -67,6 +69,8 @@ async def order_payment(
         Money(pay.charged_amount, currency),
         method,
         pay_at_pickup=pay.pay_at_pickup,
+        gift_card_amount=Money(pay.gift_card_amount, currency) if pay.gift_card_id else None,
+        exchange=tenders.payment_exchange(pay, currency),
     )
 
 
@@ -79,11 +83,15 @@ async def checkout_and_settle(
     wallet_amount: int = 0,
     payment_method_id: str | None = None,
     pay_at_pickup: bool = False,
+    gift_card_code: str | None = None,
+    gift_card_amount: int | None = None,
 ) -> Settled:
     customer_id = ctx.caller.require_customer()
     key = checkout.check_key(idempotency_key)
     local_cart = expect_global_id(cart_id, "Cart", "cartId")
-    choice = checkout.PaymentChoice(wallet_amount, payment_method_id, pay_at_pickup)
+    choice = checkout.PaymentChoice(
+        wallet_amount, payment_method_id, pay_at_pickup, gift_card_code, gift_card_amount
+    )
     ports = checkout_ports(ctx)
     timing, hook = saga_settings(ctx.settings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from commercegraph.adapters.base import (
     LoyaltyChange,
@@ -44,6 +45,8 @@ class OrderPayment:
     charged: Money  # what is left for the payment method (or due at pickup)
     payment_method: PaymentMethodRecord | None
     pay_at_pickup: bool = False
+    gift_card_amount: Money | None = None  # spent from a gift card, in the order's currency
+    exchange: Any = None  # how a wallet in another currency was converted
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,10 @@ async def pay_order(
             f"`walletAmount` must be between 0 and the order total {total.amount}",
             argument="walletAmount",
         )
+    if wallet_amount:
+        from commercegraph.resolvers.tenders import refuse_other_currency
+
+        refuse_other_currency(await ctx.loaders.wallet.load(cid), total, "walletAmount")
     credit: Money | None = await ctx.loaders.reward_credit.load(cid) if use_reward_credit else None
     from_credit = 0
     if credit is not None and credit.currency == total.currency:

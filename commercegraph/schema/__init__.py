@@ -23,6 +23,7 @@ from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.order_lifecycle import OrderLifecycleMutation
 from commercegraph.schema.personalization import PersonalizationMutation
 from commercegraph.schema.query import Query as CoreQuery
+from commercegraph.schema.tenders import TenderMutation, TenderQuery
 from commercegraph.schema.wallet import WalletMutation
 from commercegraph.subscriptions.schema import Subscription
 
@@ -31,7 +32,14 @@ from commercegraph.subscriptions.schema import Subscription
 from commercegraph.schema.pricing import PricingMutation, PricingQuery  # isort: skip
 from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
 
-QUERY_PARTS: list[type] = [CoreQuery, PricingQuery, Customer360Query, GatewayQuery, InventoryQuery]
+QUERY_PARTS: list[type] = [
+    CoreQuery,
+    PricingQuery,
+    Customer360Query,
+    GatewayQuery,
+    InventoryQuery,
+    TenderQuery,
+]
 MUTATION_PARTS: list[type] = [
     PricingMutation,
     Customer360Mutation,
@@ -41,6 +49,7 @@ MUTATION_PARTS: list[type] = [
     CartMutation,
     OrderLifecycleMutation,
     InStoreMutation,
+    TenderMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -32,10 +32,12 @@ from commercegraph.schema.quote import PriceQuote
 
 
 @strawberry.input(
-    description="How the order is paid: reward credit first, then `walletAmount` from the "
-    "wallet, the rest by `paymentMethodId`; or all of it at the store with `payAtPickup` "
-    "(pickup orders, where the store and channel allow it). A checkout that nothing pays "
-    "for is refused with PAYMENT_REQUIRED."
+    description="How the order is paid: `walletAmount` from the wallet and a gift card "
+    "(`giftCardCode`), reward credit for what they leave, the rest by `paymentMethodId`; "
+    "or all of it at the store with `payAtPickup` (pickup orders, where the store and "
+    "channel allow it). A wallet in another currency than the order pays the amount "
+    "converted at the pricing rate (shown on `payment.exchange`), or is refused with "
+    "CURRENCY_MISMATCH. A checkout that nothing pays for is refused with PAYMENT_REQUIRED."
 )
 class CheckoutPaymentInput:
     wallet_amount: int = strawberry.field(default=0, description="Minor units from the wallet.")
@@ -44,6 +46,13 @@ class CheckoutPaymentInput:
     )
     pay_at_pickup: bool = strawberry.field(
         default=False, description="Pay the whole order at the pickup store."
+    )
+    gift_card_code: str | None = strawberry.field(
+        default=None, description="A gift card to spend, in the order's currency."
+    )
+    gift_card_amount: int | None = strawberry.field(
+        default=None,
+        description="Minor units from the gift card; as much as it covers when not given.",
     )
 
 
@@ -247,6 +256,8 @@ class CartMutation:
             if payment and payment.payment_method_id
             else None,
             pay_at_pickup=payment.pay_at_pickup if payment else False,
+            gift_card_code=payment.gift_card_code if payment else None,
+            gift_card_amount=payment.gift_card_amount if payment else None,
         )
         order = Order.of(placed.order)
         order._rewards = placed.rewards

@@ -3,6 +3,7 @@ referrals, and paying, refunding and rewarding orders. Every one acts for the ca
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id
-from commercegraph.resolvers import referrals
+from commercegraph.resolvers import referrals, tenders
 from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import IdempotencyKey, Money
 from commercegraph.schema.described import described_enum
@@ -103,6 +104,32 @@ class OrderRewards:
         )
 
 
+@strawberry.type(
+    description="A payment converted between currencies: the amount in the order's currency, "
+    "the amount taken in the wallet's, and the rate (with its source and date) used."
+)
+class PaymentExchange:
+    order_amount: Money = strawberry.field(description="The wallet part, in the order's currency.")
+    wallet_amount: Money = strawberry.field(
+        description="What left the wallet, in the wallet's currency."
+    )
+    rate: str = strawberry.field(
+        description="Wallet currency per unit of the order's, six decimals (a decimal string)."
+    )
+    source: str = strawberry.field(description="Where the rate comes from.")
+    as_of: datetime = strawberry.field(description="When the rate was set.")
+
+    @classmethod
+    def of(cls, e: tenders.PaymentExchange) -> PaymentExchange:
+        return cls(
+            order_amount=Money.of(e.order_amount),
+            wallet_amount=Money.of(e.wallet_amount),
+            rate=e.rate,
+            source=e.source,
+            as_of=e.as_of,
+        )
+
+
 @strawberry.type(description="How an order was paid.")
 class OrderPayment:
     reward_credit_amount: Money = strawberry.field(description="Taken from reward credit.")
@@ -117,6 +144,14 @@ class OrderPayment:
         description="The wallet's balance after the payment; null when the wallet was not used."
     )
     pay_at_pickup: bool = strawberry.field(description="Paid at the store when picked up.")
+    gift_card_amount: Money | None = strawberry.field(
+        default=None, description="Taken from a gift card; null when none was used."
+    )
+    exchange: PaymentExchange | None = strawberry.field(
+        default=None,
+        description="How the wallet part was converted when the wallet holds another "
+        "currency than the order; null when no conversion took place.",
+    )
 
     @classmethod
     def of(cls, paid: checkout.OrderPayment) -> OrderPayment:
@@ -131,6 +166,8 @@ class OrderPayment:
                 else None
             ),
             pay_at_pickup=paid.pay_at_pickup,
+            gift_card_amount=Money.of(paid.gift_card_amount) if paid.gift_card_amount else None,
+            exchange=PaymentExchange.of(paid.exchange) if paid.exchange is not None else None,
         )
 
 

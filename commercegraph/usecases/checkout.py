@@ -46,6 +46,7 @@ from commercegraph.usecases.checkout_log import (
     PaymentTaken,
     UnpaidLimits,
 )
+from commercegraph.usecases.tenders import GiftCardPort, give_back_gift_card, take_gift_card
 
 log = logging.getLogger("commercegraph.checkout")
 
@@ -72,6 +73,7 @@ class CheckoutPorts:
     inventory: InventoryBackend
     wallet: WalletBackend
     pricing: PricingBackend
+    tenders: GiftCardPort | None = None  # gift cards, spent before the wallet
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +173,12 @@ class _Saga:
                 expires = self.clock() + timedelta(seconds=plan.hold_seconds)
                 await ports.inventory.reserve(ref, plan.hold, expires)
             pay = plan.payment
+            await take_gift_card(ports.tenders, record)
             if not pay.takes_from_wallet:
                 return await self.save(record, step=PAID)
             posting = await ports.wallet.pay(
                 record.customer_id,
-                pay.wallet_amount,
+                pay.wallet_take,
                 f"checkout {record.id}",
                 pay_key(record.id),
                 "WALLET",
@@ -213,6 +216,7 @@ class _Saga:
                 )
             except Conflict:
                 pass  # refunded already
+        await give_back_gift_card(ports.tenders, record)
         await ports.inventory.release_reservation(record.reservation_reference)
         return await self.save(record, status=FAILED)
 

@@ -30,10 +30,24 @@ class PaymentPlan:
     charged_amount: int = 0  # left to the payment method
     payment_method_id: str | None = None
     pay_at_pickup: bool = False  # nothing taken now: the store collects at pickup
+    gift_card_id: str | None = None  # spent before the wallet, in the order's currency
+    gift_card_amount: int = 0
+    # a wallet in another currency than the order pays ``wallet_debit`` of its own unit,
+    # converted at the rate recorded here when the checkout was planned
+    wallet_debit: int | None = None
+    wallet_unit: str | None = None
+    fx_rate_micros: int = 0
+    fx_source: str = ""
+    fx_as_of: str = ""
 
     @property
     def takes_from_wallet(self) -> bool:
         return self.wallet_amount + self.reward_amount > 0
+
+    @property
+    def wallet_take(self) -> int:
+        """What leaves the wallet, in the wallet's own currency."""
+        return self.wallet_amount if self.wallet_debit is None else self.wallet_debit
 
 
 @dataclass(frozen=True, slots=True)

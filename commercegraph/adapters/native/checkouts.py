@@ -72,9 +72,26 @@ def plan_to_json(plan: CheckoutPlan) -> dict[str, Any]:
             "charged_amount": plan.payment.charged_amount,
             "payment_method_id": plan.payment.payment_method_id,
             "pay_at_pickup": plan.payment.pay_at_pickup,
+            **tender_fields(plan.payment),
         },
         "budget_rule_ids": list(plan.budget_rule_ids),
     }
+
+
+def tender_fields(pay: PaymentPlan) -> dict[str, Any]:
+    """The gift-card and exchange fields, written only when used (older plans lack them)."""
+    fields: dict[str, Any] = {}
+    if pay.gift_card_id is not None:
+        fields.update(gift_card_id=pay.gift_card_id, gift_card_amount=pay.gift_card_amount)
+    if pay.wallet_debit is not None:
+        fields.update(
+            wallet_debit=pay.wallet_debit,
+            wallet_unit=pay.wallet_unit,
+            fx_rate_micros=pay.fx_rate_micros,
+            fx_source=pay.fx_source,
+            fx_as_of=pay.fx_as_of,
+        )
+    return fields
 
 
 def plan_from_json(data: dict[str, Any]) -> CheckoutPlan | None:

@@ -51,6 +51,7 @@ from commercegraph.store.models.pricing import (
     PricingRuleVersion,
     RuleRedemption,
 )
+from commercegraph.store.models.tenders import ExchangeRate, GiftCard
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -79,6 +80,8 @@ __all__ = [
     "CustomerRuleBudget",
     "CustomerSegment",
     "Event",
+    "ExchangeRate",
+    "GiftCard",
     "IdempotencyRecord",
     "LedgerAccount",
     "LedgerEntry",
