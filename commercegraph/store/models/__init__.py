@@ -43,6 +43,7 @@ from commercegraph.store.models.personalization import (
     ShoppingListEntry,
     WebhookDelivery,
 )
+from commercegraph.store.models.privacy import ErasedIdentifier, ErasureRequest, PrivacyAudit
 from commercegraph.store.models.pricing import (
     CustomerRuleBudget,
     PricingRevision,
@@ -77,6 +78,8 @@ __all__ = [
     "CustomerMetrics",
     "CustomerRuleBudget",
     "CustomerSegment",
+    "ErasedIdentifier",
+    "ErasureRequest",
     "Event",
     "IdempotencyRecord",
     "LedgerAccount",
@@ -93,6 +96,7 @@ __all__ = [
     "PointsLot",
     "Price",
     "PricingRevision",
+    "PrivacyAudit",
     "PricingRule",
     "PricingRuleVersion",
     "Product",
