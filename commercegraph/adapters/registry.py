@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commercegraph.adapters.base import (
     PORTS,
@@ -25,6 +25,9 @@ from commercegraph.adapters.base import (
 from commercegraph.config import DOMAINS, Settings
 from commercegraph.store.db import Store
 from commercegraph.usecases.checkout_log import CheckoutLog
+
+if TYPE_CHECKING:
+    from commercegraph.adapters.native.privacy import NativePrivacy
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
@@ -46,11 +49,18 @@ class AdapterRegistry:
     names: dict[str, str] = field(default_factory=dict)
     # the gateway's own checkout records (never a vendor's), on the native store
     checkouts: CheckoutLog | None = None
+    # the gateway's own record of consent changes, erasures and their audit
+    privacy: NativePrivacy | None = None
 
     def checkout_log(self) -> CheckoutLog:
         if self.checkouts is None:
             raise RuntimeError("this registry was built without checkout records")
         return self.checkouts
+
+    def privacy_log(self) -> NativePrivacy:
+        if self.privacy is None:
+            raise RuntimeError("this registry was built without a privacy log")
+        return self.privacy
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         for domain in DOMAINS:
@@ -94,10 +104,12 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         names[domain] = name
     # Telemetry, cache, resilience and faults around each adapter
     from commercegraph.adapters.native.checkouts import NativeCheckoutLog
+    from commercegraph.adapters.native.privacy import NativePrivacy
     from commercegraph.gateway.guard import guard_adapters
 
     return AdapterRegistry(
         **guard_adapters(adapters, names, settings),
         names=names,
         checkouts=NativeCheckoutLog(store),
+        privacy=NativePrivacy(store),
     )

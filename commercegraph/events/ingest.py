@@ -160,6 +160,8 @@ class EventIngestor:
             )
             for j, ident in enumerate(event.identifiers)
         )
+        digest = content_hash(event, identifiers, channel, claimed)
+        identifiers = await self._without_erased(identifiers)
         owners = (
             await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
         )
@@ -184,7 +186,6 @@ class EventIngestor:
                 f"This sender may not link a {identifiers[refused][0]} identifier to a customer",
                 field=_at(prefix, f"identifiers[{refused}].kind"),
             )
-        digest = content_hash(event, identifiers, channel, claimed)
         if stored is not None and not _same_content(stored, event, digest):
             raise Conflict(
                 f"Event {event.id!r} was already received with other content",
@@ -194,6 +195,17 @@ class EventIngestor:
         if stored is None:
             await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
         return _Plan(planned, resolution.to_link, identifiers, stored, digest)
+
+    async def _without_erased(
+        self, identifiers: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[str, str], ...]:
+        """An erased customer's identifiers name no one: they are neither resolved, linked
+        nor stored, so a late event cannot bring the person back."""
+        privacy = self.ctx.registry.privacy
+        if not identifiers or privacy is None:
+            return identifiers
+        erased = await privacy.tombstoned(identifiers)
+        return tuple(i for i in identifiers if i not in erased)
 
     def _channel(self, source: EventSource, event: EventBase, prefix: str) -> str | None:
         if source.kind == "channel" and source.channel is not None:

@@ -20,6 +20,7 @@ from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.personalization import PersonalizationMutation
+from commercegraph.schema.privacy import PrivacyMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.wallet import WalletMutation
 from commercegraph.subscriptions.schema import Subscription
@@ -37,6 +38,7 @@ MUTATION_PARTS: list[type] = [
     PersonalizationMutation,
     GatewayMutation,
     CartMutation,
+    PrivacyMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -48,7 +48,7 @@ class NativeCustomer:
                 c.created_at,
                 c.home_store_id,
                 c.referred_by,
-            ).where(c.id.in_(ids))
+            ).where(c.id.in_(ids), c.erased_at.is_(None))
         )
         found = {
             cid: CustomerRecord(
