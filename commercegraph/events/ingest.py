@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -161,7 +162,8 @@ class EventIngestor:
             for j, ident in enumerate(event.identifiers)
         )
         digest = content_hash(event, identifiers, channel, claimed)
-        identifiers = await self._without_erased(identifiers)
+        kept = await self._without_erased(identifiers)
+        identifiers = tuple(i for i in identifiers if i in kept)
         owners = (
             await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
         )
@@ -196,16 +198,14 @@ class EventIngestor:
             await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
         return _Plan(planned, resolution.to_link, identifiers, stored, digest)
 
-    async def _without_erased(
-        self, identifiers: tuple[tuple[str, str], ...]
-    ) -> tuple[tuple[str, str], ...]:
+    async def _without_erased(self, identifiers: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """An erased customer's identifiers name no one: they are neither resolved, linked
         nor stored, so a late event cannot bring the person back."""
         privacy = self.ctx.registry.privacy
         if not identifiers or privacy is None:
-            return identifiers
+            return set(identifiers)
         erased = await privacy.tombstoned(identifiers)
-        return tuple(i for i in identifiers if i not in erased)
+        return {i for i in identifiers if i not in erased}
 
     def _channel(self, source: EventSource, event: EventBase, prefix: str) -> str | None:
         if source.kind == "channel" and source.channel is not None:

@@ -133,9 +133,7 @@ async def data_export(ctx: Context, customer_id: str) -> str:
         "gateway": {
             "backend": "native",
             **await gateway_state(ctx.registry.privacy_log().store, customer_id, EXPORT_LIMIT),
-            "privacyAudit": await ctx.registry.privacy_log().audit_trail(
-                customer_id, EXPORT_LIMIT
-            ),
+            "privacyAudit": await ctx.registry.privacy_log().audit_trail(customer_id, EXPORT_LIMIT),
         },
     }
     await ctx.registry.privacy_log().audit(customer_id, "EXPORT", _actor(ctx), ctx.now)
@@ -203,8 +201,8 @@ async def _forward(ctx: Context, customer_id: str, actor: str) -> list[str]:
             continue
         seen.add(name)
         erase = getattr(adapter, "erase_customer", None)
-        supported = erase is not None and bool(getattr(adapter, "supports_erasure", False))
-        if supported:
+        supported = bool(getattr(adapter, "supports_erasure", False)) and callable(erase)
+        if supported and erase is not None:
             await erase(customer_id)
             forwarded.append(name)
         await ctx.registry.privacy_log().audit(

@@ -135,7 +135,9 @@ async def recommend(
     else:
         raise BadUserInput("Give `productId` to recommend for", argument="productId")
     related = await asyncio.gather(*(_related(ctx, kind, a) for a in anchors))
-    products = {p.sku: p for p in anchors} | {r.product.sku: r.product for rs in related for r in rs}
+    products = {p.sku: p for p in anchors} | {
+        r.product.sku: r.product for rs in related for r in rs
+    }
     skus = list(products)
     prices, stocked = await asyncio.gather(
         asyncio.gather(*(src.personal_price(ctx, products[s], channel) for s in skus)),

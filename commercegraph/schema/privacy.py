@@ -14,9 +14,7 @@ from commercegraph.resolvers import privacy
 
 @strawberry.input(description="The consents to change; a field left out keeps its value.")
 class ConsentInput:
-    marketing_email: bool | None = strawberry.field(
-        default=None, description="Marketing by email."
-    )
+    marketing_email: bool | None = strawberry.field(default=None, description="Marketing by email.")
     marketing_sms: bool | None = strawberry.field(
         default=None, description="Marketing by text message."
     )
@@ -78,7 +76,9 @@ class PrivacyMutation:
             strawberry.argument(description="Staff only: the customer to erase."),
         ] = None,
     ) -> Erasure:
-        local = None if customer_id is None else expect_global_id(customer_id, "Customer", "customerId")
+        local = (
+            None if customer_id is None else expect_global_id(customer_id, "Customer", "customerId")
+        )
         outcome = await privacy.request_erasure(info.context, local)
         return Erasure(
             customer_id=strawberry.ID(to_global_id("Customer", outcome.customer_id)),

@@ -59,4 +59,3 @@ async def test_a_pos_sale_resent_with_other_lines_is_refused_and_changes_nothing
     again = await client.events(sale)
     (result,) = again.json()["results"]
     assert result["status"] == "duplicate" and result["orderId"] == order_id
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -91,7 +90,9 @@ async def test_withdrawn_marketing_consent_drops_queued_marketing_webhooks(
     p8_gql: GraphQLClient, p8_store: Store
 ) -> None:
     token = p8_gql.token(SAM_ID)
-    start = data(await p8_gql.post("{ me { consent { marketingEmail marketingSms } } }", token=token))
+    start = data(
+        await p8_gql.post("{ me { consent { marketingEmail marketingSms } } }", token=token)
+    )
     delivery = await _queue_marketing_webhook(p8_store, SAM_ID)
     try:
         off = {"marketingEmail": False, "marketingSms": False, "personalization": True}
@@ -135,10 +136,12 @@ async def test_data_export_shows_what_each_backend_holds(p8_gql: GraphQLClient) 
     assert all(
         len(doc["gateway"][k]["items"]) <= limit for k in ("shoppingList", "offers", "events")
     )
-    second = json.loads(data(await p8_gql.post("{ me { dataExport } }", token=token))["me"]["dataExport"])
+    second = json.loads(
+        data(await p8_gql.post("{ me { dataExport } }", token=token))["me"]["dataExport"]
+    )
     assert any(a["action"] == "EXPORT" for a in second["gateway"]["privacyAudit"])
     other = await p8_gql.post(
-        'query($id: ID!) { customer(id: $id) { dataExport } }',
+        "query($id: ID!) { customer(id: $id) { dataExport } }",
         {"id": to_global_id("Customer", SAM_ID)},
         token=token,
     )
@@ -197,7 +200,12 @@ async def test_erasure_pseudonymises_keeps_the_books_and_stops_the_token(
     erased = data(await p8_gql.post(ERASE, token=token))["requestErasure"]
     assert erased["completed"] is True
     assert erased["steps"] == [
-        "identifiers", "profile", "personalisation", "outbox", "events", "backends"
+        "identifiers",
+        "profile",
+        "personalisation",
+        "outbox",
+        "events",
+        "backends",
     ]
 
     assert codes(await p8_gql.post("{ me { id } }", token=token)) == ["NOT_FOUND"]
@@ -205,7 +213,7 @@ async def test_erasure_pseudonymises_keeps_the_books_and_stops_the_token(
     assert codes(refused)
     staff = p8_gql.token(staff=True)
     lookup = await p8_gql.post(
-        'query($v: String!) { customerByIdentifier(kind: EMAIL, value: $v) { id } }',
+        "query($v: String!) { customerByIdentifier(kind: EMAIL, value: $v) { id } }",
         {"v": email},
         token=staff,
     )
@@ -244,7 +252,7 @@ async def test_erasure_pseudonymises_keeps_the_books_and_stops_the_token(
     (result,) = response.json()["results"]
     assert result["customerId"] is None and result["linked"] == []
     lookup = await p8_gql.post(
-        'query($v: String!) { customerByIdentifier(kind: EMAIL, value: $v) { id } }',
+        "query($v: String!) { customerByIdentifier(kind: EMAIL, value: $v) { id } }",
         {"v": email},
         token=staff,
     )
@@ -257,9 +265,9 @@ async def test_erasure_pseudonymises_keeps_the_books_and_stops_the_token(
     assert again["completed"] is True
     async with p8_store.read() as session:
         count = await session.scalar(
-            select(func.count()).select_from(m.PrivacyAudit).where(
-                m.PrivacyAudit.customer_id == customer_id, m.PrivacyAudit.action == "ERASURE"
-            )
+            select(func.count())
+            .select_from(m.PrivacyAudit)
+            .where(m.PrivacyAudit.customer_id == customer_id, m.PrivacyAudit.action == "ERASURE")
         )
     assert count == len(steps)
 
@@ -267,7 +275,7 @@ async def test_erasure_pseudonymises_keeps_the_books_and_stops_the_token(
 async def test_an_erasure_cut_off_half_way_is_finished_by_the_next_run(
     p8_gql: GraphQLClient, p8_store: Store
 ) -> None:
-    customer_id, email = await _a_customer_to_erase(p8_store)
+    customer_id, _ = await _a_customer_to_erase(p8_store)
     log = NativePrivacy(p8_store)
     now = utcnow()
     # what a run that died after its first step leaves behind
@@ -295,5 +303,3 @@ async def test_an_erasure_cut_off_half_way_is_finished_by_the_next_run(
     assert "identifiers" not in steps and "profile" in steps
     unknown = await p8_gql.post(ERASE, {"id": to_global_id("Customer", "cus_nobody")}, token=staff)
     assert codes(unknown) == ["NOT_FOUND"]
-
-

@@ -128,7 +128,9 @@ class NativePrivacy:
         async with self.store.write() as session:
             await session.execute(
                 update(m.WebhookDelivery)
-                .where(m.WebhookDelivery.id.in_(delivery_ids), m.WebhookDelivery.status == "PENDING")
+                .where(
+                    m.WebhookDelivery.id.in_(delivery_ids), m.WebhookDelivery.status == "PENDING"
+                )
                 .values(status=DROPPED, locked_until=None, last_error=reason)
             )
 
@@ -209,7 +211,10 @@ class NativePrivacy:
                 update(m.Consent)
                 .where(m.Consent.customer_id == customer_id)
                 .values(
-                    marketing_email=False, marketing_sms=False, personalization=False, updated_at=now
+                    marketing_email=False,
+                    marketing_sms=False,
+                    personalization=False,
+                    updated_at=now,
                 )
             )
 
@@ -248,9 +253,7 @@ class NativePrivacy:
         carry identifiers and free text, are emptied but for the order they made."""
         async with self.store.write() as session:
             rows = list(
-                await session.scalars(
-                    select(m.Event).where(m.Event.customer_id == customer_id)
-                )
+                await session.scalars(select(m.Event).where(m.Event.customer_id == customer_id))
             )
             for e in rows:
                 kept = {"erased": True}

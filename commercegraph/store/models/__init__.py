@@ -43,7 +43,6 @@ from commercegraph.store.models.personalization import (
     ShoppingListEntry,
     WebhookDelivery,
 )
-from commercegraph.store.models.privacy import ErasedIdentifier, ErasureRequest, PrivacyAudit
 from commercegraph.store.models.pricing import (
     CustomerRuleBudget,
     PricingRevision,
@@ -51,6 +50,7 @@ from commercegraph.store.models.pricing import (
     PricingRuleVersion,
     RuleRedemption,
 )
+from commercegraph.store.models.privacy import ErasedIdentifier, ErasureRequest, PrivacyAudit
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -96,9 +96,9 @@ __all__ = [
     "PointsLot",
     "Price",
     "PricingRevision",
-    "PrivacyAudit",
     "PricingRule",
     "PricingRuleVersion",
+    "PrivacyAudit",
     "Product",
     "ProductRelation",
     "QualifyingSpend",
