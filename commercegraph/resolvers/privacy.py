@@ -193,25 +193,26 @@ async def _forward(ctx: Context, customer_id: str, actor: str) -> list[str]:
     """Ask each other backend that declares erasure to erase its copy; the native store's
     was erased by the steps before. Each backend is asked once, however many domains it
     serves."""
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     forwarded = []
     for domain, adapter in ctx.registry:
         name = ctx.registry.names.get(domain, "native")
-        if name == "native" or name in seen:
+        backend = (name, getattr(adapter, "endpoint", None))
+        if name == "native" or backend in seen:
             continue
-        seen.add(name)
+        seen.add(backend)
         erase = getattr(adapter, "erase_customer", None)
         supported = bool(getattr(adapter, "supports_erasure", False)) and callable(erase)
         if supported and erase is not None:
             await erase(customer_id)
-            forwarded.append(name)
+            forwarded.append(f"{domain}:{name}")
         await ctx.registry.privacy_log().audit(
             customer_id,
             "ERASURE",
             actor,
             ctx.now,
             step="forward",
-            backend=name,
+            backend=f"{domain}:{name}",
             details={"supported": supported},
         )
     return forwarded

@@ -27,15 +27,26 @@ from commercegraph.adapters.base import (
 from commercegraph.adapters.native import customer360, personalization
 from commercegraph.config import Settings
 from commercegraph.store import models as m
+from commercegraph.store.models.base import utcnow
 from commercegraph.store.db import Store
 
 
 class NativeCustomer:
     name = "native"
+    supports_erasure = True
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+
+    async def erase_customer(self, customer_id: str) -> None:
+        """Erase the customer's personal data held here (served to gateways over REST)."""
+        from commercegraph.adapters.native.privacy import NativePrivacy
+
+        privacy, now = NativePrivacy(self.store), utcnow()
+        await privacy.erase_identifiers(customer_id, now)
+        await privacy.erase_profile(customer_id, now)
+        await privacy.erase_events(customer_id)
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
         c = m.Customer
