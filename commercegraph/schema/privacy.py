@@ -48,7 +48,11 @@ class Erasure:
 @strawberry.type
 class PrivacyMutation:
     @strawberry.mutation(description="Change the caller's own consent, effective at once.")
-    async def update_consent(self, info: Info[Context, None], input: ConsentInput) -> ConsentChange:
+    async def update_consent(
+        self,
+        info: Info[Context, None],
+        input: Annotated[ConsentInput, strawberry.argument(description="The consents to change.")],
+    ) -> ConsentChange:
         consent, dropped = await privacy.update_consent(
             info.context,
             marketing_email=input.marketing_email,

@@ -27,8 +27,8 @@ from commercegraph.adapters.base import (
 from commercegraph.adapters.native import customer360, personalization
 from commercegraph.config import Settings
 from commercegraph.store import models as m
-from commercegraph.store.models.base import utcnow
 from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
 
 
 class NativeCustomer:
