@@ -163,14 +163,10 @@ class EventIngestor:
         )
         digest = content_hash(event, identifiers, channel, claimed)
         kept = await self._without_erased(identifiers)
-        identifiers = tuple(i for i in identifiers if i in kept)
-        owners = (
-            await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
-        )
+        usable = tuple(i for i in identifiers if i in kept)
+        owners = await self.ctx.registry.customer.resolve_identifiers(usable) if usable else []
         try:
-            resolution = resolve_identity(
-                claimed, identifiers, owners, field=_at(prefix, "identifiers")
-            )
+            resolution = resolve_identity(claimed, usable, owners, field=_at(prefix, "identifiers"))
         except Conflict as exc:
             if source.kind != "staff":  # other customers' ids are for staff to see
                 exc.extensions.pop("customers", None)
@@ -196,7 +192,7 @@ class EventIngestor:
         planned = PlannedEvent(event, prefix, resolution.customer_id, channel, source.scope)
         if stored is None:
             await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
-        return _Plan(planned, resolution.to_link, identifiers, stored, digest)
+        return _Plan(planned, resolution.to_link, usable, stored, digest)
 
     async def _without_erased(self, identifiers: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """An erased customer's identifiers name no one: they are neither resolved, linked
