@@ -27,6 +27,10 @@ DESCRIPTIONS: dict[str, str] = {
     "rest.<domain>.token": "Bearer token sent to that backend.",
     "rest.<domain>.connect_timeout_ms": "Time allowed to open a connection to it.",
     "rest.<domain>.max_connections": "Pooled HTTP connections to it.",
+    "rest.<domain>.erasure": (
+        "The backend erases a customer's personal data on `POST /privacy/erasure`; "
+        "`requestErasure` forwards to it."
+    ),
     "resilience.<domain>.timeout_ms": "Budget of one read call, retries included.",
     "resilience.<domain>.write_timeout_ms": "Budget of one write call.",
     "resilience.<domain>.retries": "Retries of a failed read (writes are never retried).",

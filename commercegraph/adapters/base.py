@@ -404,6 +404,7 @@ class EventRecord:
     occurred_at: datetime
     payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     source: str = "legacy"  # the sender its id belongs to (see ``events.ingest.EventSource``)
+    content_hash: str | None = field(default=None, compare=False)  # None: stored before hashes
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from commercegraph.usecases.checkout_log import CheckoutLog
 
 if TYPE_CHECKING:
     from commercegraph.adapters.native.tenders import NativeTenders
+    from commercegraph.adapters.native.privacy import NativePrivacy
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
@@ -60,11 +61,18 @@ class AdapterRegistry:
         if self.in_store is None:
             raise RuntimeError("this registry was built without in-store state")
         return self.in_store
+    # the gateway's own record of consent changes, erasures and their audit
+    privacy: NativePrivacy | None = None
 
     def checkout_log(self) -> CheckoutLog:
         if self.checkouts is None:
             raise RuntimeError("this registry was built without checkout records")
         return self.checkouts
+
+    def privacy_log(self) -> NativePrivacy:
+        if self.privacy is None:
+            raise RuntimeError("this registry was built without a privacy log")
+        return self.privacy
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         for domain in DOMAINS:
@@ -109,6 +117,7 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
     # Telemetry, cache, resilience and faults around each adapter
     from commercegraph.adapters.native.checkouts import NativeCheckoutLog
     from commercegraph.adapters.native.tenders import NativeTenders
+    from commercegraph.adapters.native.privacy import NativePrivacy
     from commercegraph.gateway.guard import guard_adapters
 
     return AdapterRegistry(
@@ -117,4 +126,5 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         checkouts=NativeCheckoutLog(store),
         in_store=NativeInStore(store),
         tenders=NativeTenders(store),
+        privacy=NativePrivacy(store),
     )

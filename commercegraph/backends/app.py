@@ -129,6 +129,23 @@ def create_backend_app(domain: str, adapter: Any, token: str | None = None) -> S
         if spec.kind in ("ids", "keys"):
             routes.append(Route(f"{spec.path}/batch", handler, methods=["POST"]))
 
+    erase = getattr(adapter, "erase_customer", None)
+    if erase is not None:
+
+        async def erasure(request: Request) -> Response:
+            given = request.headers.get("authorization", "")
+            if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return error_response("UNAUTHENTICATED", "A valid bearer token is required")
+            body = await request.json()
+            customer_id = body.get("customer_id") if isinstance(body, dict) else None
+            if not isinstance(customer_id, str) or not customer_id:
+                return error_response("BAD_USER_INPUT", "customer_id is required")
+            calls["erase_customer"] += 1
+            await erase(customer_id)
+            return JSONResponse({"item": {"customerId": customer_id}})
+
+        routes.append(Route("/privacy/erasure", erasure, methods=["POST"]))
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok", "domain": domain})
 

@@ -3,8 +3,10 @@ references) before writing any, then apply them one by one.
 
 Idempotent by event id within its sender: each API key's channel, staff and each customer
 have ids of their own, so no sender can take (or learn of) another's. An id already stored
-by the same sender with the same type and time is answered ``duplicate`` and does nothing;
-with different content it is a ``CONFLICT``. Every write of ``apply`` is itself idempotent,
+by the same sender with the same content — the SHA-256 of the event as received, in
+canonical form (``content_hash``) — is answered ``duplicate`` and does nothing; with
+different content it is a ``CONFLICT``. Rows stored before hashes are compared on type and
+time. Every write of ``apply`` is itself idempotent,
 and the event row is written last, so a delivery cut off half-way is completed by the
 client's retry.
 
@@ -16,8 +18,11 @@ customer is always accepted.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from commercegraph.adapters.base import EventRecord
@@ -91,6 +96,7 @@ class _Plan:
     to_link: tuple[tuple[str, str], ...]
     identifiers: tuple[tuple[str, str], ...]
     duplicate: EventRecord | None
+    content_hash: str
 
 
 class EventIngestor:
@@ -159,13 +165,12 @@ class EventIngestor:
             )
             for j, ident in enumerate(event.identifiers)
         )
-        owners = (
-            await self.ctx.registry.customer.resolve_identifiers(identifiers) if identifiers else []
-        )
+        digest = content_hash(event, identifiers, channel, claimed)
+        kept = await self._without_erased(identifiers)
+        usable = tuple(i for i in identifiers if i in kept)
+        owners = await self.ctx.registry.customer.resolve_identifiers(usable) if usable else []
         try:
-            resolution = resolve_identity(
-                claimed, identifiers, owners, field=_at(prefix, "identifiers")
-            )
+            resolution = resolve_identity(claimed, usable, owners, field=_at(prefix, "identifiers"))
         except Conflict as exc:
             if source.kind != "staff":  # other customers' ids are for staff to see
                 exc.extensions.pop("customers", None)
@@ -183,10 +188,7 @@ class EventIngestor:
                 f"This sender may not link a {identifiers[refused][0]} identifier to a customer",
                 field=_at(prefix, f"identifiers[{refused}].kind"),
             )
-        if stored is not None and (stored.type, stored.occurred_at) != (
-            _type(event),
-            event.occurred_at,
-        ):
+        if stored is not None and not _same_content(stored, event, digest):
             raise Conflict(
                 f"Event {event.id!r} was already received with other content",
                 field=_at(prefix, "id"),
@@ -194,7 +196,16 @@ class EventIngestor:
         planned = PlannedEvent(event, prefix, resolution.customer_id, channel, source.scope)
         if stored is None:
             await EVENT_HANDLERS[_type(event)].check(self.ctx, planned)
-        return _Plan(planned, resolution.to_link, identifiers, stored)
+        return _Plan(planned, resolution.to_link, usable, stored, digest)
+
+    async def _without_erased(self, identifiers: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """An erased customer's identifiers name no one: they are neither resolved, linked
+        nor stored, so a late event cannot bring the person back."""
+        privacy = self.ctx.registry.privacy
+        if not identifiers or privacy is None:
+            return set(identifiers)
+        erased = await privacy.tombstoned(identifiers)
+        return {i for i in identifiers if i not in erased}
 
     def _channel(self, source: EventSource, event: EventBase, prefix: str) -> str | None:
         if source.kind == "channel" and source.channel is not None:
@@ -262,12 +273,39 @@ class EventIngestor:
                     sku=getattr(event, "sku", None),
                     occurred_at=event.occurred_at,
                     payload=payload,
+                    content_hash=plan.content_hash,
                 )
             ]
         )
         return IngestResult(
             event.id, "accepted", planned.customer_id, outcome.order_id, linked, outcome.welcome
         )
+
+
+def content_hash(
+    event: EventBase,
+    identifiers: tuple[tuple[str, str], ...],
+    channel: str | None,
+    customer_id: str | None,
+) -> str:
+    """SHA-256 of the event's whole content in canonical form: keys sorted, the time in
+    UTC, identifiers normalised, the channel and customer as resolved for the sender (a
+    field the sender's key implies may be given or left out); the id is the key, not content."""
+    body = event.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude={"id", "channel", "customer_id"}
+    )
+    body["occurredAt"] = event.occurred_at.astimezone(UTC).isoformat()
+    body["identifiers"] = [list(i) for i in identifiers]
+    body["channel"] = channel
+    body["customerId"] = customer_id
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _same_content(stored: EventRecord, event: EventBase, digest: str) -> bool:
+    if stored.content_hash is not None:
+        return stored.content_hash == digest
+    return (stored.type, stored.occurred_at) == (_type(event), event.occurred_at)
 
 
 def _legacy_duplicate(

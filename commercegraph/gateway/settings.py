@@ -63,6 +63,7 @@ class RestBackend(BaseModel):
     token: str | None = None  # sent as a bearer token when set
     connect_timeout_ms: int = Field(default=1_000, gt=0)
     max_connections: int = Field(default=DEFAULT_MAX_CONNECTIONS, ge=1)
+    erasure: bool = False  # the backend serves POST /privacy/erasure
 
 
 class RestSettings(BaseModel):

@@ -21,6 +21,7 @@ from commercegraph.adapters.base import (
     ProductRecord,
     ProductSearch,
     PurchasedLine,
+    RecentViewsQuery,
     SegmentRecord,
     StockRecord,
 )
@@ -100,6 +101,29 @@ async def mined_partners(ctx: Context, product: ProductRecord) -> set[str]:
         for c in b.components
         if c.sku != product.sku
     }
+
+
+async def bundle_partners(ctx: Context, product: ProductRecord) -> dict[str, str]:
+    """Sku -> bundle name, for the other components of every bundle holding the product:
+    the curated kits say what goes with it as plainly as the mined sets do."""
+    bundles: list[BundleRecord] = await ctx.loaders.bundles_for_product.load(product.id)
+    partners: dict[str, str] = {}
+    for b in bundles:
+        for c in b.components:
+            if c.sku != product.sku:
+                partners.setdefault(c.sku, b.name)
+    return partners
+
+
+async def recently_viewed(ctx: Context, customer_id: str, first: int) -> list[str]:
+    skus: list[str] = await ctx.loaders.recently_viewed.load(RecentViewsQuery(customer_id, first))
+    return skus
+
+
+async def may_personalise(ctx: Context, customer_id: str) -> bool:
+    """Whether the customer's history may shape what they see: no recorded consent is none."""
+    consent = await consent_of(ctx, customer_id)
+    return consent is not None and consent.personalization
 
 
 async def same_category(ctx: Context, product: ProductRecord) -> list[ProductRecord]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from commercegraph.adapters.base import ProductRecord, PurchasedLine
@@ -26,6 +27,7 @@ from commercegraph.services.recommendations import (
 )
 
 RECENT_ANCHORS = 3  # recent purchases that stand in for the product when none is given
+VIEWED_ANCHORS = 2  # what the customer is looking at now says more than what they bought
 RECENT_DAYS = timedelta(days=90)  # older purchases say little about what is needed now
 MAX_FIRST = 20
 
@@ -47,28 +49,45 @@ def owned_skus(history: Sequence[PurchasedLine]) -> frozenset[str]:
     return frozenset(line.sku for line in history)
 
 
-async def _recent_anchors(ctx: Context, history: Sequence[PurchasedLine]) -> list[ProductRecord]:
-    """Distinct products of the recent orders, or of the last order when none is recent."""
+async def _recent_anchors(
+    ctx: Context, customer_id: str, history: Sequence[PurchasedLine]
+) -> list[ProductRecord]:
+    """The products viewed last, then the distinct products of the recent orders (or of the
+    last order when none is recent)."""
     since = ctx.now - RECENT_DAYS
     recent = [line for line in history if line.placed_at >= since]
     if not recent and history:
         recent = [line for line in history if line.order_id == history[0].order_id]
-    skus = list(dict.fromkeys(line.sku for line in recent))[:RECENT_ANCHORS]
+    viewed = await src.recently_viewed(ctx, customer_id, VIEWED_ANCHORS)
+    bought = list(dict.fromkeys(line.sku for line in recent))[:RECENT_ANCHORS]
+    skus = list(dict.fromkeys(viewed + bought))
     found = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
     return [p for p in found if p is not None]
 
 
-async def _related(
-    ctx: Context, kind: str, anchor: ProductRecord
-) -> list[tuple[ProductRecord, bool, CoPurchase | None]]:
-    """(candidate, is a catalog accessory, co-purchase share) for one anchor."""
+@dataclass(frozen=True, slots=True)
+class _Related:
+    product: ProductRecord
+    accessory: bool = False
+    co_purchase: CoPurchase | None = None
+    bundle: str | None = None
+
+
+async def _no_bundles() -> dict[str, str]:
+    return {}
+
+
+async def _related(ctx: Context, kind: str, anchor: ProductRecord) -> list[_Related]:
+    """The candidates for one anchor, with what links each to it."""
     if kind == UP_SELL:
         # Only better products can be up-sells: pricing and stock are read for those alone.
         same = await src.same_category(ctx, anchor)
-        return [(p, False, None) for p in same if improvements(p, anchor)]
-    co, accessory_ids = await asyncio.gather(
+        return [_Related(p) for p in same if improvements(p, anchor)]
+    cross = kind == CROSS_SELL
+    co, accessory_ids, bundled = await asyncio.gather(
         src.frequently_bought_with(ctx, anchor),
-        src.accessories_of(ctx, anchor) if kind == CROSS_SELL else asyncio.sleep(0, []),
+        src.accessories_of(ctx, anchor) if cross else asyncio.sleep(0, []),
+        src.bundle_partners(ctx, anchor) if cross else _no_bundles(),
     )
     if kind == FREQUENTLY_BOUGHT_TOGETHER:
         # The mined sets decide which pairings count; the anchor's own recent baskets say how
@@ -77,14 +96,13 @@ async def _related(
         if partners:
             co = {sku: co.get(sku) or CoPurchase(sku, 0, MIN_FBT_CONFIDENCE) for sku in partners}
     by_id = await asyncio.gather(*(ctx.loaders.product_by_id.load(i) for i in accessory_ids))
-    by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in co))
-    found: dict[str, tuple[ProductRecord, bool, CoPurchase | None]] = {}
-    for p in by_sku:
+    linked = list(dict.fromkeys([*co, *bundled]))
+    by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in linked))
+    accessories = {p.sku for p in by_id if p is not None}
+    found: dict[str, _Related] = {}
+    for p in [*by_sku, *by_id]:
         if p is not None:
-            found[p.sku] = (p, False, co[p.sku])
-    for p in by_id:
-        if p is not None:
-            found[p.sku] = (p, True, co.get(p.sku))
+            found[p.sku] = _Related(p, p.sku in accessories, co.get(p.sku), bundled.get(p.sku))
     return list(found.values())
 
 
@@ -101,6 +119,11 @@ async def recommend(
         raise BadUserInput(f"`first` must be between 1 and {MAX_FIRST}", argument="first")
     history: list[PurchasedLine] = []
     segments: list[str] = []
+    if customer_id is not None and not await src.may_personalise(ctx, customer_id):
+        # Without consent the caller is served as anyone would be: nothing they did counts.
+        if product is None:
+            return []
+        customer_id = None
     if customer_id is not None:
         history, segments = await asyncio.gather(
             src.purchase_history(ctx, customer_id), src.segment_keys(ctx, customer_id)
@@ -108,11 +131,13 @@ async def recommend(
     if product is not None:
         anchors = [product]
     elif customer_id is not None:
-        anchors = await _recent_anchors(ctx, history)
+        anchors = await _recent_anchors(ctx, customer_id, history)
     else:
         raise BadUserInput("Give `productId` to recommend for", argument="productId")
     related = await asyncio.gather(*(_related(ctx, kind, a) for a in anchors))
-    products = {p.sku: p for p in anchors} | {p.sku: p for rs in related for p, _, _ in rs}
+    products = {p.sku: p for p in anchors} | {
+        r.product.sku: r.product for rs in related for r in rs
+    }
     skus = list(products)
     prices, stocked = await asyncio.gather(
         asyncio.gather(*(src.personal_price(ctx, products[s], channel) for s in skus)),
@@ -125,12 +150,20 @@ async def recommend(
         anchor_price = price_of[anchor.sku]
         if anchor_price is None:
             continue
-        for p, accessory, co in rs:
-            price = price_of[p.sku]
+        for r in rs:
+            price = price_of[r.product.sku]
             if price is None:
                 continue
             candidates.append(
-                Candidate(p, price, in_stock[p.sku], Anchor(anchor, anchor_price), accessory, co)
+                Candidate(
+                    r.product,
+                    price,
+                    in_stock[r.product.sku],
+                    Anchor(anchor, anchor_price),
+                    r.accessory,
+                    r.co_purchase,
+                    r.bundle,
+                )
             )
     owned = owned_skus(history) | {a.sku for a in anchors}
     return rank(

@@ -22,6 +22,7 @@ from commercegraph.schema.inventory import InventoryQuery
 from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.schema.order_lifecycle import OrderLifecycleMutation
 from commercegraph.schema.personalization import PersonalizationMutation
+from commercegraph.schema.privacy import PrivacyMutation
 from commercegraph.schema.query import Query as CoreQuery
 from commercegraph.schema.tenders import TenderMutation, TenderQuery
 from commercegraph.schema.wallet import WalletMutation
@@ -50,6 +51,7 @@ MUTATION_PARTS: list[type] = [
     OrderLifecycleMutation,
     InStoreMutation,
     TenderMutation,
+    PrivacyMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

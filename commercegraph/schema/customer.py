@@ -213,6 +213,17 @@ class Customer(Node):
             for i in records
         ]
 
+    @strawberry.field(
+        description=(
+            "Everything held about the customer, as a JSON document grouped by domain and the "
+            "backend holding it; each collection at most 200 items, `truncated` when cut."
+        )
+    )
+    async def data_export(self, info: Info[Context, None]) -> str:
+        from commercegraph.resolvers.privacy import data_export
+
+        return await data_export(info.context, self._owner(info))
+
     @strawberry.field(description="What the customer agreed to be contacted and profiled for.")
     async def consent(self, info: Info[Context, None]) -> Consent:
         record = await info.context.loaders.consent.load(self._owner(info))

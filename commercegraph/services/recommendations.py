@@ -97,6 +97,7 @@ class Candidate:
     anchor: Anchor
     accessory: bool = False
     co_purchase: CoPurchase | None = None
+    bundle: str | None = None  # the name of a bundle holding both the anchor and the candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,22 +134,30 @@ def cross_sell(
     currency: str,
     first: int,
 ) -> list[Recommendation]:
-    """Complements: catalog accessories and co-purchases from other categories."""
+    """Complements from other categories: catalog accessories, bundle partners and
+    co-purchases."""
     recs = []
     for c in candidates:
         anchor = c.anchor.product
-        if not _eligible(c, owned) or not (c.accessory or c.co_purchase):
+        if not _eligible(c, owned) or not (c.accessory or c.bundle or c.co_purchase):
             continue
         if c.product.category_id is not None and c.product.category_id == anchor.category_id:
             continue  # same category is a substitute, not a complement
         if not within_ratio(c.price, c.anchor.price, policy.cross_sell_ratio):
             continue
         confidence = c.co_purchase.confidence if c.co_purchase else 0.0
-        score = 0.45 * c.accessory + 0.35 * confidence + 0.1 * _rating_bonus(c.product)
+        score = (
+            0.45 * c.accessory
+            + 0.3 * (c.bundle is not None)
+            + 0.35 * confidence
+            + 0.1 * _rating_bonus(c.product)
+        )
         if policy.price_sensitive and c.anchor.price:
             score += 0.1 * (1 - c.price / c.anchor.price)
         if c.accessory:
             reason = f"Goes with your {anchor.name}"
+        elif c.bundle is not None:
+            reason = f"Goes with {anchor.name} in the {c.bundle}"
         else:
             reason = f"Often bought with {anchor.name} ({confidence:.0%} of its orders)"
         recs.append(

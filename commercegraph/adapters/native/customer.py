@@ -28,14 +28,25 @@ from commercegraph.adapters.native import customer360, personalization
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.store.models.base import utcnow
 
 
 class NativeCustomer:
     name = "native"
+    supports_erasure = True
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+
+    async def erase_customer(self, customer_id: str) -> None:
+        """Erase the customer's personal data held here (served to gateways over REST)."""
+        from commercegraph.adapters.native.privacy import NativePrivacy
+
+        privacy, now = NativePrivacy(self.store), utcnow()
+        await privacy.erase_identifiers(customer_id, now)
+        await privacy.erase_profile(customer_id, now)
+        await privacy.erase_events(customer_id)
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
         c = m.Customer
@@ -48,7 +59,7 @@ class NativeCustomer:
                 c.created_at,
                 c.home_store_id,
                 c.referred_by,
-            ).where(c.id.in_(ids))
+            ).where(c.id.in_(ids), c.erased_at.is_(None))
         )
         found = {
             cid: CustomerRecord(

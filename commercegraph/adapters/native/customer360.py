@@ -39,6 +39,7 @@ def _event_record(e: m.Event) -> EventRecord:
         occurred_at=e.occurred_at,
         payload=dict(e.payload or {}),
         source=e.source,
+        content_hash=e.content_hash,
     )
 
 
@@ -69,6 +70,7 @@ async def record_events(store: Store, events: Sequence[EventRecord]) -> list[Eve
             "occurred_at": e.occurred_at,
             "received_at": now,
             "payload": e.payload,
+            "content_hash": e.content_hash,
         }
         for e in events
     ]

@@ -18,7 +18,7 @@ def create_adapter(domain: str, settings: Settings, store: Store) -> Any:
     client = RestClient(
         domain, settings.rest.for_domain(domain), settings.resilience.for_domain(domain)
     )
-    return RestAdapter(domain, client)
+    return RestAdapter(domain, client, erasure=settings.rest.for_domain(domain).erasure)
 
 
 __all__ = ["RestAdapter", "RestClient", "create_adapter"]

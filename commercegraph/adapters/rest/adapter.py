@@ -17,13 +17,15 @@ from commercegraph.adapters.rest.endpoints import Endpoint, endpoints
 from commercegraph.errors import BackendUnavailable
 
 MAX_GET_URL = 2_000  # longer id lists go as POST /batch so no proxy truncates the URL
+ERASURE_PATH = "/privacy/erasure"
 
 
 class RestAdapter:
     name = "rest"
 
-    def __init__(self, domain: str, client: RestClient) -> None:
+    def __init__(self, domain: str, client: RestClient, *, erasure: bool = False) -> None:
         self.domain = domain
+        self.supports_erasure = erasure  # declared by configuration: the backend serves it
         self.client = client
         self.endpoint = client.endpoint
         self.display_name = urlsplit(client.endpoint).netloc.rpartition("@")[2]
@@ -72,6 +74,15 @@ class RestAdapter:
             raise BackendUnavailable(
                 self.domain, f"The {self.domain} backend sent a malformed {spec.operation} answer"
             ) from exc
+
+    async def erase_customer(self, customer_id: str) -> None:
+        """Ask the backend to erase its copy of the customer's personal data (idempotent)."""
+        await self.client.request(
+            "POST",
+            ERASURE_PATH,
+            json={"customer_id": customer_id},
+            headers={"Idempotency-Key": f"erasure:{customer_id}"},
+        )
 
     async def health_check(self) -> None:
         """The backend's ``/healthz``, outside the circuit: readiness asks, callers do not."""

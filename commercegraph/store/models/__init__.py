@@ -52,6 +52,7 @@ from commercegraph.store.models.pricing import (
     RuleRedemption,
 )
 from commercegraph.store.models.tenders import ExchangeRate, GiftCard
+from commercegraph.store.models.privacy import ErasedIdentifier, ErasureRequest, PrivacyAudit
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -79,6 +80,8 @@ __all__ = [
     "CustomerMetrics",
     "CustomerRuleBudget",
     "CustomerSegment",
+    "ErasedIdentifier",
+    "ErasureRequest",
     "Event",
     "ExchangeRate",
     "GiftCard",
@@ -99,6 +102,7 @@ __all__ = [
     "PricingRevision",
     "PricingRule",
     "PricingRuleVersion",
+    "PrivacyAudit",
     "Product",
     "ProductRelation",
     "QualifyingSpend",

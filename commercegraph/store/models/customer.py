@@ -20,6 +20,7 @@ class Customer(Base):
     home_store_id: Mapped[str | None] = mapped_column(String(64))
     referred_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CustomerIdentifier(Base):
@@ -73,3 +74,5 @@ class Event(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # SHA-256 of the event as received, canonical: a redelivery must match it to be a duplicate
+    content_hash: Mapped[str | None] = mapped_column(String(64))
