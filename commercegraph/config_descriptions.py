@@ -81,6 +81,8 @@ DESCRIPTIONS: dict[str, str] = {
     "reco_price_sensitive_segments": "Segments that get the tighter caps (JSON list).",
     "reco_premium_segments": "Segments shown higher-tier upgrades first (JSON list).",
     "replenishment_due_window_days": "How soon a repeat purchase counts as `dueSoon`.",
+    "ltv_min_repeat_buyers": "Customers with a repeat purchase needed before the lifetime-value "
+    "models (BG/NBD, Gamma-Gamma) are fitted and predict; fewer leave the predictions empty.",
     "offers_abandoned_cart_hours": "Idle time before a cart counts as abandoned.",
     "offers_max_new_marketing_per_day": "New marketing offers per customer per 24 hours.",
     "offers_store_radius_km": "How near a store must be for store offers.",
