@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,7 +48,7 @@ class Simulated:
     purchases: int
 
 
-def _histories() -> tuple[list[dict], list[dict], int]:
+def _histories() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     rng = np.random.default_rng(SEED)
     first_day = rng.integers(120, 720, CUSTOMERS)  # days before the cut
     span = first_day + HOLDOUT_DAYS - 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from commercegraph.demo import DEVI_COFFEE_SKU
 from commercegraph.store.db import Store
 from tests.conftest import GraphQLClient
@@ -16,7 +18,7 @@ FILL = (
 CREATE = "mutation($ch: Channel!) { createCart(channel: $ch) { id lines { quantity } } }"
 
 
-def _cart_lines(filled: dict) -> list[tuple[str, int]]:
+def _cart_lines(filled: dict[str, Any]) -> list[tuple[str, int]]:
     return [(x["product"]["sku"], x["quantity"]) for x in filled["cart"]["lines"]]
 
 
