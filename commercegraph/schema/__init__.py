@@ -15,6 +15,7 @@ from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
+from commercegraph.schema.delivery import DeliveryMutation, DeliveryQuery
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.inventory import InventoryQuery
@@ -29,7 +30,14 @@ from commercegraph.subscriptions.schema import Subscription
 from commercegraph.schema.pricing import PricingMutation, PricingQuery  # isort: skip
 from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
 
-QUERY_PARTS: list[type] = [CoreQuery, PricingQuery, Customer360Query, GatewayQuery, InventoryQuery]
+QUERY_PARTS: list[type] = [
+    CoreQuery,
+    PricingQuery,
+    Customer360Query,
+    GatewayQuery,
+    InventoryQuery,
+    DeliveryQuery,
+]
 MUTATION_PARTS: list[type] = [
     PricingMutation,
     Customer360Mutation,
@@ -37,6 +45,7 @@ MUTATION_PARTS: list[type] = [
     PersonalizationMutation,
     GatewayMutation,
     CartMutation,
+    DeliveryMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -25,6 +25,7 @@ from commercegraph.store.models.customer360 import (
     CustomerMerge,
     CustomerMetrics,
 )
+from commercegraph.store.models.delivery import DeliveryFill, DeliverySubscription
 from commercegraph.store.models.inventory import (
     Bundle,
     BundleComponent,
@@ -77,6 +78,8 @@ __all__ = [
     "CustomerMetrics",
     "CustomerRuleBudget",
     "CustomerSegment",
+    "DeliveryFill",
+    "DeliverySubscription",
     "Event",
     "IdempotencyRecord",
     "LedgerAccount",
