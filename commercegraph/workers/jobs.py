@@ -101,7 +101,9 @@ async def refresh_segments(settings: Settings, now: datetime) -> dict[str, Any]:
     from commercegraph.customer360.refresh import refresh_all
 
     async with _store(settings) as store:
-        return asdict(await refresh_all(store, settings.default_currency))
+        minimum = settings.ltv_min_repeat_buyers
+        summary = await refresh_all(store, settings.default_currency, min_repeat_buyers=minimum)
+        return asdict(summary)
 
 
 async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]:
@@ -120,7 +122,8 @@ async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[st
     from commercegraph.customer360.refresh import refresh_changed
 
     async with _store(settings) as store:
-        return await refresh_changed(store, settings.default_currency)
+        minimum = settings.ltv_min_repeat_buyers
+        return await refresh_changed(store, settings.default_currency, min_repeat_buyers=minimum)
 
 
 # Every background job the worker schedules. A new job is one entry here and one
