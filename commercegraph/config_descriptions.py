@@ -140,6 +140,8 @@ DESCRIPTIONS: dict[str, str] = {
     "workers.refresh_changed_segments_cron": "Schedule of the incremental refresh: customers "
     "with orders or events newer than their figures, against the last full fit.",
     "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
+    "workers.fill_deliveries_cron": "Schedule of filling the carts of due delivery "
+    "subscriptions (each due date once).",
     "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
     "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",
     "workers.concurrency": "Jobs one worker process runs at once.",

@@ -126,6 +126,19 @@ async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[st
         return await refresh_changed(store, settings.default_currency, min_repeat_buyers=minimum)
 
 
+async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.resolvers.delivery import fill_due
+
+    async with _store(settings) as store:
+        registry = build_registry(settings, store)
+        try:
+            result = await fill_due(registry, settings, now)
+        finally:
+            await registry.aclose()
+    return {"due": result["due"], "filled": len(result["filled"])}
+
+
 # Every background job the worker schedules. A new job is one entry here and one
 # ``<name>_cron`` field in WorkerSettings.
 JOBS: tuple[Job, ...] = (
@@ -141,4 +154,5 @@ JOBS: tuple[Job, ...] = (
         "re-score customers with new orders or events",
     ),
     Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
+    Job("fill_deliveries", fill_deliveries, "fill the carts of due delivery subscriptions"),
 )

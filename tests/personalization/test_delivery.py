@@ -156,3 +156,20 @@ async def test_bad_subscriptions_are_refused(p8_gql: GraphQLClient, p8_store: St
     ) == ["NOT_FOUND"]
     assert data(await p8_gql.post(LIST, token=token))["deliverySubscriptions"] == []
     assert codes(await p8_gql.post(LIST)) == ["UNAUTHENTICATED"]
+
+
+async def test_the_worker_job_fills_due_subscriptions(
+    p8_gql: GraphQLClient, p8_store: Store
+) -> None:
+    from commercegraph.workers.jobs import fill_deliveries
+
+    cid = await shopper(p8_store, consent=ALL)
+    token = p8_gql.token(cid)
+    sub = data(await p8_gql.post(CREATE, {"w": 2}, token=token))["createDeliverySubscription"]
+    first = await fill_deliveries(p8_gql.settings, utcnow())
+    assert first["filled"] >= 1
+    assert await _fills(p8_store, sub["id"]) == 1
+    (listed,) = data(await p8_gql.post(LIST, token=token))["deliverySubscriptions"]
+    assert listed["nextDate"] == (_today() + timedelta(days=14)).isoformat()
+    again = await fill_deliveries(p8_gql.settings, utcnow())
+    assert again["filled"] == 0 and await _fills(p8_store, sub["id"]) == 1
