@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.checkout_jobs import register as register_checkout
 
     register_checkout(sub)
+    from commercegraph.resolvers.delivery import register as register_deliveries
+
+    register_deliveries(sub)
     # customer 360
     from commercegraph.customer360.cli import add_commands as add_customer360_commands
 

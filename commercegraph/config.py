@@ -129,6 +129,7 @@ class Settings(BaseSettings):
     )
     reco_premium_segments: tuple[str, ...] = ("rfm:champions", "abc:A")
     replenishment_due_window_days: float = 3.0
+    ltv_min_repeat_buyers: int = Field(default=20, ge=10)
     offers_abandoned_cart_hours: float = 24.0
     offers_max_new_marketing_per_day: int = 3
     offers_store_radius_km: float = 10.0

@@ -85,6 +85,8 @@ DESCRIPTIONS: dict[str, str] = {
     "reco_price_sensitive_segments": "Segments that get the tighter caps (JSON list).",
     "reco_premium_segments": "Segments shown higher-tier upgrades first (JSON list).",
     "replenishment_due_window_days": "How soon a repeat purchase counts as `dueSoon`.",
+    "ltv_min_repeat_buyers": "Customers with a repeat purchase needed before the lifetime-value "
+    "models (BG/NBD, Gamma-Gamma) are fitted and predict; fewer leave the predictions empty.",
     "offers_abandoned_cart_hours": "Idle time before a cart counts as abandoned.",
     "offers_max_new_marketing_per_day": "New marketing offers per customer per 24 hours.",
     "offers_store_radius_km": "How near a store must be for store offers.",
@@ -144,6 +146,8 @@ DESCRIPTIONS: dict[str, str] = {
     "workers.refresh_changed_segments_cron": "Schedule of the incremental refresh: customers "
     "with orders or events newer than their figures, against the last full fit.",
     "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
+    "workers.fill_deliveries_cron": "Schedule of filling the carts of due delivery "
+    "subscriptions (each due date once).",
     "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
     "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",
     "workers.concurrency": "Jobs one worker process runs at once.",

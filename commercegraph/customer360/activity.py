@@ -1,8 +1,9 @@
 """Read the order history of the whole customer base (or a few customers) as a
 :class:`CustomerActivity` table, with a handful of GROUP BY queries on the gateway's store.
 
-Cancelled orders and orders in other currencies than the one analysed are left out.
-Weekdays are taken in UTC.
+Cancelled orders, orders in other currencies than the one analysed and orders placed after
+``now`` are left out (so a history can be read as it stood on a past date). Weekdays and
+calendar days are taken in UTC.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
+from sqlalchemy import ColumnElement, Date, Integer, case, cast, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.services.segmentation import CHANNELS, CustomerActivity
@@ -30,6 +32,13 @@ def _weekend(dialect: str) -> ColumnElement[int]:
     return case((is_weekend, 1), else_=0)
 
 
+def calendar_day(dialect: str) -> ColumnElement[Any]:
+    """The order's UTC calendar day: orders of one day are one purchase to the LTV models."""
+    if dialect == "postgresql":
+        return cast(func.timezone("UTC", m.Order.placed_at), Date)
+    return func.date(m.Order.placed_at)
+
+
 def _days_before(now: datetime, moment: datetime | None) -> float:
     return (now - moment).total_seconds() / SECONDS_PER_DAY if moment is not None else 0.0
 
@@ -42,7 +51,11 @@ async def load_activity(
 ) -> CustomerActivity:
     """Everyone's activity, or only ``customer_ids``'s (in that order)."""
     dialect = session.get_bind().dialect.name
-    counted = [m.Order.currency == currency, m.Order.status.not_in(EXCLUDED_STATUSES)]
+    counted = [
+        m.Order.currency == currency,
+        m.Order.status.not_in(EXCLUDED_STATUSES),
+        m.Order.placed_at <= now,
+    ]
     if customer_ids is not None:
         counted.append(m.Order.customer_id.in_(set(customer_ids)))
         ids = list(customer_ids)
@@ -88,6 +101,31 @@ async def load_activity(
         since_first[i] = _days_before(now, first)
         since_last[i] = _days_before(now, last)
 
+    purchase_days = np.zeros(n, dtype=np.int64)
+    first_day_revenue = np.zeros(n, dtype=np.int64)
+    day = calendar_day(dialect)
+    first_day = (
+        select(m.Order.customer_id.label("cid"), func.min(day).label("day"))
+        .where(*counted)
+        .group_by(m.Order.customer_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            m.Order.customer_id,
+            func.count(func.distinct(day)),
+            func.sum(case((day == first_day.c.day, m.Order.total), else_=0)),
+        )
+        .join(first_day, first_day.c.cid == m.Order.customer_id)
+        .where(*counted)
+        .group_by(m.Order.customer_id)
+    )
+    for cid, days, first_revenue in rows:
+        i = index.get(cid)
+        if i is not None:
+            purchase_days[i] = days
+            first_day_revenue[i] = int(first_revenue or 0)
+
     channels = {c: np.zeros(n, dtype=np.int64) for c in CHANNELS}
     rows = await session.execute(
         select(m.Order.customer_id, m.Order.channel, func.count())
@@ -130,5 +168,7 @@ async def load_activity(
         days_since_first=since_first,
         days_since_last=since_last,
         channel_orders=channels,
+        purchase_days=purchase_days,
+        first_day_revenue=first_day_revenue,
         **cols,
     )

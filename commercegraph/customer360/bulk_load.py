@@ -1,6 +1,7 @@
 """The whole base's activity on PostgreSQL in one aggregate query, read column-wise.
 
-Everything is summed per customer inside the database (days before ``now`` included) and
+Everything is summed per customer inside the database (orders up to ``now``, days before
+``now`` and the purchase days the LTV models count included) and
 comes back through ``COPY ... TO STDOUT`` into a temporary file that numpy parses, so a
 million customers never become a million Python rows. The result equals
 :func:`commercegraph.customer360.activity.load_activity`'s for the whole base, value for
@@ -39,7 +40,7 @@ def _query() -> str:
     )
     channel_cols = ", ".join(f"coalesce(o.ch_{i}, 0)" for i in range(len(CHANNELS)))
     excluded = ", ".join(f"'{s}'" for s in EXCLUDED_STATUSES)
-    counted = f"o.currency = $1 AND o.status NOT IN ({excluded})"
+    counted = f"o.currency = $1 AND o.status NOT IN ({excluded}) AND o.placed_at <= $2"
     # days as float8: the exact epoch difference rounded once, then divided, as in Python
     days = f"extract(epoch FROM ($2::timestamptz - {{}}))::float8 / {SECONDS_PER_DAY}::float8"
     return f"""
@@ -60,6 +61,15 @@ def _query() -> str:
             WHERE {counted} AND p.brand_id IS NOT NULL
             GROUP BY o.customer_id, p.brand_id
         ) per_brand GROUP BY customer_id
+    ), d AS (
+        SELECT customer_id, count(DISTINCT day) AS days,
+               sum(CASE WHEN day = first_day THEN total ELSE 0 END) AS first_revenue
+        FROM (
+            SELECT o.customer_id, o.total, timezone('UTC', o.placed_at)::date AS day,
+                   min(timezone('UTC', o.placed_at)::date)
+                       OVER (PARTITION BY o.customer_id) AS first_day
+            FROM orders o WHERE {counted}
+        ) per_order GROUP BY customer_id
     ), r AS (
         SELECT referred_by, count(*) AS referrals FROM customers
         WHERE referred_by IS NOT NULL GROUP BY referred_by
@@ -69,9 +79,11 @@ def _query() -> str:
            coalesce(o.weekend, 0), coalesce(b.top_units, 0), coalesce(b.units, 0),
            coalesce(r.referrals, 0),
            coalesce({days.format("o.first_at")}, 0), coalesce({days.format("o.last_at")}, 0),
-           {channel_cols}
+           {channel_cols},
+           coalesce(d.days, 0), coalesce(d.first_revenue, 0)
     FROM customers c
     LEFT JOIN o ON o.customer_id = c.id
+    LEFT JOIN d ON d.customer_id = c.id
     LEFT JOIN b ON b.customer_id = c.id
     LEFT JOIN r ON r.referred_by = c.id
     ORDER BY c.id
@@ -102,7 +114,7 @@ async def load_activity_columns(
             dtype=np.float64,
             delimiter=",",
             quotechar='"',
-            usecols=range(1, 10 + len(CHANNELS)),
+            usecols=range(1, 12 + len(CHANNELS)),
             ndmin=2,
         )
     ints = {name: numbers[:, i].astype(np.int64) for i, name in enumerate(_INT_COLUMNS)}
@@ -112,5 +124,7 @@ async def load_activity_columns(
         days_since_first=np.ascontiguousarray(numbers[:, 7]),
         days_since_last=np.ascontiguousarray(numbers[:, 8]),
         channel_orders=channels,
+        purchase_days=numbers[:, 9 + len(CHANNELS)].astype(np.int64),
+        first_day_revenue=numbers[:, 10 + len(CHANNELS)].astype(np.int64),
         **ints,
     )

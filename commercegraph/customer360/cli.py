@@ -1,32 +1,70 @@
-"""``commercegraph segments refresh``: recompute every customer's segments and figures."""
+"""``commercegraph segments refresh``: recompute every customer's segments and figures, or
+(``--as-of``) check the lifetime-value models on a held-out period without writing."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import sys
 from dataclasses import asdict
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from commercegraph.config import Settings
 
 
-async def _refresh(settings: Settings, currency: str, changed: bool) -> dict[str, Any]:
+def _moment(text: str, *, end_of_day: bool) -> datetime:
+    """``YYYY-MM-DD`` (the end of that UTC day) or an ISO timestamp (UTC when naive)."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime.combine(day, time(), tzinfo=UTC)
+            return start + timedelta(days=1) if end_of_day else start
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (YYYY-MM-DD)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day_end(text: str) -> datetime:
+    return _moment(text, end_of_day=True)
+
+
+async def _refresh(settings: Settings, currency: str, args: argparse.Namespace) -> dict[str, Any]:
+    from commercegraph.customer360.holdout import holdout_report
     from commercegraph.customer360.refresh import refresh_all, refresh_changed
     from commercegraph.store.db import Store, create_engine
 
     store = Store(create_engine(settings.database_url))
+    minimum = settings.ltv_min_repeat_buyers
     try:
-        if changed:
-            return await refresh_changed(store, currency)
-        return asdict(await refresh_all(store, currency))
+        if args.as_of is not None:
+            return await holdout_report(
+                store, currency, args.as_of, args.until, min_repeat_buyers=minimum
+            )
+        if args.changed:
+            return await refresh_changed(store, currency, min_repeat_buyers=minimum)
+        return asdict(await refresh_all(store, currency, min_repeat_buyers=minimum))
     finally:
         await store.dispose()
 
 
 def _segments_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.customer360.holdout import HoldoutError
+
     currency = args.currency or settings.default_currency
-    summary = asyncio.run(_refresh(settings, currency, args.changed))
+    if args.until is not None and args.as_of is None:
+        print("error: --until needs --as-of", file=sys.stderr)
+        return 2
+    if args.as_of is not None and args.changed:
+        print("error: --as-of and --changed cannot be combined", file=sys.stderr)
+        return 2
+    try:
+        summary = asyncio.run(_refresh(settings, currency, args))
+    except HoldoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(summary))
     return 0
 
@@ -44,5 +82,18 @@ def add_commands(sub: Any) -> None:
         "--changed",
         action="store_true",
         help="re-score only customers with orders or events newer than their figures",
+    )
+    refresh.add_argument(
+        "--as-of",
+        type=_day_end,
+        metavar="DATE",
+        help="fit the lifetime-value models on orders up to the end of DATE (UTC) and print"
+        " predicted against actual repeat purchases and spend after it; writes nothing",
+    )
+    refresh.add_argument(
+        "--until",
+        type=_day_end,
+        metavar="DATE",
+        help="with --as-of: the hold-out period ends with DATE (default: now)",
     )
     refresh.set_defaults(handler=_segments_refresh)

@@ -29,6 +29,7 @@ from commercegraph.services.ltv import (
     BetaGeometricNBD,
     FitError,
     GammaGamma,
+    bounded_parameters,
     fit_bgnbd,
     fit_gamma_gamma,
 )
@@ -56,6 +57,7 @@ log = logging.getLogger("commercegraph.customer360")
 
 HORIZON_DAYS = 365.0  # "12 months" of the predictive figures
 MIN_AGE_DAYS = 1.0 / 24  # a first order placed this very hour still has a positive age
+MIN_REPEAT_BUYERS = 20  # the default of CG_LTV_MIN_REPEAT_BUYERS
 COPY_ON_POSTGRESQL = True  # COPY rather than INSERTs there: several times faster
 OWN_KINDS = (RFM, ABC, BEHAVIOUR)
 _OWN = m.CustomerSegment.kind.in_(OWN_KINDS)
@@ -67,6 +69,8 @@ class Models:
     abc: AbcModel
     bgnbd: BetaGeometricNBD | None
     gamma_gamma: GammaGamma | None
+    repeat_buyers: int | None = None  # known after a fit, not after loading stored models
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,36 +80,67 @@ class RefreshSummary:
     memberships: int
     bgnbd: dict[str, float] | None
     gamma_gamma: dict[str, float] | None
+    repeat_buyers: int
+    warnings: list[str]
     load_s: float
     fit_s: float
     write_s: float
 
 
 def _ltv_inputs(a: CustomerActivity) -> tuple[np.ndarray, ...]:
+    """(buyers, frequency, recency, age, monetary) as the models define them: a purchase is
+    a customer's orders of one UTC day, frequency counts the purchases after the first, and
+    monetary is the mean of those repeat purchases (the first day's spend left out)."""
     buyers = a.order_count > 0
     age = np.maximum(a.days_since_first, MIN_AGE_DAYS)
     recency = np.clip(a.days_since_first - a.days_since_last, 0.0, age)
-    frequency = np.maximum(a.order_count - 1, 0).astype(np.float64)
+    purchases = a.order_count if a.purchase_days is None else a.purchase_days
+    frequency = np.maximum(purchases - 1, 0).astype(np.float64)
     recency = np.where(frequency > 0, recency, 0.0)
-    monetary = a.revenue / np.maximum(a.order_count, 1)
+    if a.first_day_revenue is None:
+        first = a.revenue / np.maximum(a.order_count, 1)
+    else:
+        first = a.first_day_revenue.astype(np.float64)
+    repeat_revenue = np.maximum(a.revenue - first, 0.0)
+    monetary = np.where(frequency > 0, repeat_revenue / np.maximum(frequency, 1.0), 0.0)
     return buyers, frequency, recency, age, monetary
 
 
-def fit_models(activity: CustomerActivity) -> Models:
+def fit_models(activity: CustomerActivity, min_repeat_buyers: int = MIN_REPEAT_BUYERS) -> Models:
+    """RFM and ABC always; BG/NBD and Gamma-Gamma only from at least ``min_repeat_buyers``
+    customers with a repeat purchase (fewer cannot pin the population down)."""
     buyers, frequency, recency, age, monetary = _ltv_inputs(activity)
-    bgnbd: BetaGeometricNBD | None
-    gamma_gamma: GammaGamma | None
-    try:
-        bgnbd = fit_bgnbd(frequency[buyers], recency[buyers], age[buyers])
-    except FitError as exc:
-        log.warning("BG/NBD not fitted: %s", exc)
-        bgnbd = None
-    try:
-        gamma_gamma = fit_gamma_gamma(frequency[buyers], monetary[buyers])
-    except FitError as exc:
-        log.warning("Gamma-Gamma not fitted: %s", exc)
-        gamma_gamma = None
-    return Models(fit_rfm(activity), fit_abc(activity.revenue), bgnbd, gamma_gamma)
+    bgnbd: BetaGeometricNBD | None = None
+    gamma_gamma: GammaGamma | None = None
+    warnings: list[str] = []
+    repeat_buyers = int(np.count_nonzero(buyers & (frequency > 0)))
+    if repeat_buyers < min_repeat_buyers:
+        warnings.append(
+            f"lifetime value not fitted: {repeat_buyers} repeat buyers,"
+            f" at least {min_repeat_buyers} needed"
+        )
+    else:
+        try:
+            bgnbd = fit_bgnbd(frequency[buyers], recency[buyers], age[buyers])
+        except FitError as exc:
+            warnings.append(f"BG/NBD not fitted: {exc}")
+        try:
+            gamma_gamma = fit_gamma_gamma(frequency[buyers], monetary[buyers])
+        except FitError as exc:
+            warnings.append(f"Gamma-Gamma not fitted: {exc}")
+    for name, model in (("BG/NBD", bgnbd), ("Gamma-Gamma", gamma_gamma)):
+        if model is not None and (stuck := bounded_parameters(model)):
+            warnings.append(f"{name} fit ended at the optimiser's bound for {', '.join(stuck)}")
+    for warning in warnings:
+        log.warning("%s", warning)
+    return Models(
+        fit_rfm(activity),
+        fit_abc(activity.revenue),
+        bgnbd,
+        gamma_gamma,
+        repeat_buyers=repeat_buyers,
+        warnings=tuple(warnings),
+    )
 
 
 def _predictions(
@@ -212,20 +247,29 @@ def _model_rows(models: Models, customers: int, now: datetime) -> list[dict[str,
     ]
 
 
-async def refresh_all(store: Store, currency: str, now: datetime | None = None) -> RefreshSummary:
+async def _load_everyone(store: Store, currency: str, now: datetime) -> CustomerActivity:
+    async with store.read() as session:
+        if COPY_ON_POSTGRESQL and store.dialect == "postgresql":
+            return await load_activity_columns(session, currency, now)
+        return await load_activity(session, currency, now)
+
+
+async def refresh_all(
+    store: Store,
+    currency: str,
+    now: datetime | None = None,
+    *,
+    min_repeat_buyers: int = MIN_REPEAT_BUYERS,
+) -> RefreshSummary:
     """Fit everything on the whole base and rewrite every customer's figures."""
     now = now or utcnow()
     columnar = COPY_ON_POSTGRESQL and store.dialect == "postgresql"
     started = time.perf_counter()
     progress("loading activity", 0, 3)
-    async with store.read() as session:
-        if columnar:
-            activity = await load_activity_columns(session, currency, now)
-        else:
-            activity = await load_activity(session, currency, now)
+    activity = await _load_everyone(store, currency, now)
     loaded = time.perf_counter()
     progress(f"fitting models on {activity.size:,} customers", 1, 3)
-    models = fit_models(activity)
+    models = fit_models(activity, min_repeat_buyers)
     if columnar:
         # per-customer membership lists are left out: the database derives them
         rfm_scores = score_rfm(models.rfm, activity)
@@ -257,6 +301,8 @@ async def refresh_all(store: Store, currency: str, now: datetime | None = None) 
         memberships=memberships,
         bgnbd=asdict(models.bgnbd) if models.bgnbd else None,
         gamma_gamma=asdict(models.gamma_gamma) if models.gamma_gamma else None,
+        repeat_buyers=models.repeat_buyers or 0,
+        warnings=list(models.warnings),
         load_s=round(loaded - started, 3),
         fit_s=round(fitted - loaded, 3),
         write_s=round(done - fitted, 3),
@@ -277,7 +323,12 @@ async def load_models(session: AsyncSession) -> Models | None:
 
 
 async def refresh_customers(
-    store: Store, customer_ids: Sequence[str], currency: str, now: datetime | None = None
+    store: Store,
+    customer_ids: Sequence[str],
+    currency: str,
+    now: datetime | None = None,
+    *,
+    min_repeat_buyers: int = MIN_REPEAT_BUYERS,
 ) -> None:
     """Re-score a few customers against the last full refresh (or run one if none)."""
     ids = list(dict.fromkeys(customer_ids))
@@ -289,7 +340,7 @@ async def refresh_customers(
         if models is not None:
             activity = await load_activity(session, currency, now, ids)
     if models is None:
-        await refresh_all(store, currency, now)
+        await refresh_all(store, currency, now, min_repeat_buyers=min_repeat_buyers)
         return
     seg = segment(activity, models.rfm, models.abc)
     for attempt in range(2):
@@ -333,7 +384,11 @@ async def changed_customers(session: AsyncSession, currency: str) -> list[str]:
 
 
 async def refresh_changed(
-    store: Store, currency: str, now: datetime | None = None
+    store: Store,
+    currency: str,
+    now: datetime | None = None,
+    *,
+    min_repeat_buyers: int = MIN_REPEAT_BUYERS,
 ) -> dict[str, Any]:
     """Re-score only the customers whose orders or events are newer than their figures,
     against the models of the last full refresh (a full refresh when there is none)."""
@@ -342,8 +397,10 @@ async def refresh_changed(
         models = await load_models(session)
         changed = await changed_customers(session, currency) if models is not None else []
     if models is None:
-        return {"full": True, **asdict(await refresh_all(store, currency, now))}
+        summary = await refresh_all(store, currency, now, min_repeat_buyers=min_repeat_buyers)
+        return {"full": True, **asdict(summary)}
     for start in range(0, len(changed), CHANGED_CHUNK):
         progress("re-scoring changed customers", start, len(changed))
-        await refresh_customers(store, changed[start : start + CHANGED_CHUNK], currency, now)
+        chunk = changed[start : start + CHANGED_CHUNK]
+        await refresh_customers(store, chunk, currency, now, min_repeat_buyers=min_repeat_buyers)
     return {"full": False, "rescored": len(changed)}

@@ -6,7 +6,13 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from commercegraph.adapters.base import ProductRecord, PurchasedLine, ShoppingListEntryRecord
+from commercegraph.adapters.base import (
+    CartQuery,
+    CartRecord,
+    ProductRecord,
+    PurchasedLine,
+    ShoppingListEntryRecord,
+)
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
@@ -16,6 +22,7 @@ from commercegraph.services.replenishment import estimates
 from commercegraph.services.shopping_list import DISMISSED, LISTED, ListItem, compose
 
 MAX_LIST_QUANTITY = 999
+OPEN_CARTS_LOOKED_AT = 20  # a caller's open carts searched for one to reuse
 
 
 def due_window(ctx: Context) -> timedelta:
@@ -71,8 +78,23 @@ class FilledCart:
     added: tuple[tuple[str, int], ...]
 
 
+async def _open_cart(ctx: Context, customer_id: str, channel: str) -> CartRecord | None:
+    """The caller's most recently changed open cart on this channel, in the default currency."""
+    (page,) = await ctx.registry.commerce.carts_for_customers(
+        [CartQuery(customer_id, first=OPEN_CARTS_LOOKED_AT, status="OPEN")]
+    )
+    currency = ctx.settings.default_currency
+    for cart in page.items:
+        if cart.channel == channel and cart.currency == currency:
+            return cart
+    return None
+
+
 async def auto_fill_cart(ctx: Context, cart_id: str | None, channel: str) -> FilledCart:
-    """Tops a cart up to each due item's usual quantity; running it twice adds nothing more."""
+    """Tops a cart up to each due item's usual quantity; running it twice adds nothing more.
+
+    The cart is ``cart_id``, else the caller's latest open cart on ``channel``, else a new one.
+    """
     customer_id = await _caller(ctx)
     if cart_id is not None:
         local_id = expect_global_id(cart_id, "Cart", "cartId")
@@ -82,7 +104,9 @@ async def auto_fill_cart(ctx: Context, cart_id: str | None, channel: str) -> Fil
         if cart.status != "OPEN":
             raise BadUserInput(f"The cart is {cart.status.lower()}", argument="cartId")
     else:
-        cart = await src.new_cart(ctx, customer_id, channel)
+        cart = await _open_cart(ctx, customer_id, channel) or await src.new_cart(
+            ctx, customer_id, channel
+        )
     due = [i for i in await shopping_list(ctx, customer_id) if i.due_soon]
     stocked = await asyncio.gather(*(src.in_stock_for_channel(ctx, i.sku, channel) for i in due))
     held = {line.sku: line.quantity for line in cart.lines if line.bundle_id is None}
@@ -92,6 +116,8 @@ async def auto_fill_cart(ctx: Context, cart_id: str | None, channel: str) -> Fil
         if in_stock and missing > 0:
             cart = await src.add_to_cart(ctx, cart.id, item.sku, missing)
             added.append((item.sku, missing))
+    # the cart was loaded (and cached for this request) before the fill
+    ctx.loaders.cart_by_id.clear(cart.id).prime(cart.id, cart)
     return FilledCart(
         cart_id=cart.id,
         lines=tuple((line.sku, line.quantity) for line in cart.lines),

@@ -15,6 +15,7 @@ from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
+from commercegraph.schema.delivery import DeliveryMutation, DeliveryQuery
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.instore import InStoreMutation
@@ -40,6 +41,7 @@ QUERY_PARTS: list[type] = [
     GatewayQuery,
     InventoryQuery,
     TenderQuery,
+    DeliveryQuery,
 ]
 MUTATION_PARTS: list[type] = [
     PricingMutation,
@@ -52,6 +54,7 @@ MUTATION_PARTS: list[type] = [
     InStoreMutation,
     TenderMutation,
     PrivacyMutation,
+    DeliveryMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

@@ -302,14 +302,19 @@ class PersonalizationMutation:
         return await shopping_list(info, customer_id)
 
     @strawberry.mutation(
-        description="Put the list's due items (in stock) in a cart, new unless `cartId` is given."
+        description=(
+            "Put the list's due items (in stock) in a cart: `cartId`, else the caller's latest"
+            " open cart on the channel, else a new one."
+        )
     )
     async def auto_fill_cart(
         self,
         info: Info[Context, None],
         cart_id: Annotated[
             strawberry.ID | None,
-            strawberry.argument(description="An open cart to fill; a new one when not given."),
+            strawberry.argument(
+                description="An open cart to fill; the latest open one on the channel if not given."
+            ),
         ] = None,
         channel: Annotated[
             Channel | None,

@@ -5,7 +5,11 @@ Both models are fitted by maximum likelihood on plain arrays, one entry per cust
 - ``frequency``: repeat purchases (purchases after the first);
 - ``recency``: time from the first to the last purchase;
 - ``age`` (``T`` in the papers): time from the first purchase to the end of observation;
-- ``monetary``: mean value of the customer's purchases (only customers with repeats count).
+- ``monetary``: mean value of the customer's repeat purchases (the first left out, as the
+  Gamma-Gamma model defines it; only customers with repeats count).
+
+A purchase is what the models count as one transaction: the gateway merges a customer's
+orders of one calendar day into one purchase before computing these.
 
 Any time unit works as long as it is the same everywhere (the gateway uses days). The
 formulas are those of Fader, Hardie and Lee, "Counting your customers the easy way" (2005)
@@ -30,6 +34,20 @@ FloatArray = NDArray[np.float64]
 # optimiser away from overflow in exp() without excluding any plausible customer base.
 _LOG_BOUNDS = (-12.0, 12.0)
 _MAX_ITERATIONS = 2_000
+_BOUND_MARGIN = 1e-3  # a log-parameter this close to a bound counts as stopped there
+
+
+def bounded_parameters(model: BetaGeometricNBD | GammaGamma) -> list[str]:
+    """The parameters a fit left at the optimiser's bounds: the likelihood wanted them
+    further out, so the fit is not a maximum and its figures are suspect."""
+    low, high = _LOG_BOUNDS
+    names = ("r", "alpha", "a", "b") if isinstance(model, BetaGeometricNBD) else ("p", "q", "gamma")
+    at_bound = []
+    for name in names:
+        log_value = float(np.log(getattr(model, name)))
+        if log_value <= low + _BOUND_MARGIN or log_value >= high - _BOUND_MARGIN:
+            at_bound.append(name)
+    return at_bound
 
 
 class FitError(ValueError):

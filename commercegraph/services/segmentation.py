@@ -108,6 +108,10 @@ class CustomerActivity:
     top_brand_units: IntArray
     brand_units: IntArray
     referrals: IntArray
+    # Purchases as the lifetime-value models count them: orders of one UTC calendar day are
+    # one purchase. ``None`` (a table built by hand) counts every order as its own day.
+    purchase_days: IntArray | None = None
+    first_day_revenue: IntArray | None = None  # minor units spent on the first purchase day
 
     @property
     def size(self) -> int:
@@ -133,6 +137,9 @@ class CustomerActivity:
         }
         for name in ("days_since_first", "days_since_last"):
             values[name] = np.asarray(columns.get(name, np.zeros(n)), dtype=np.float64)
+        for name in ("purchase_days", "first_day_revenue"):
+            if name in columns:
+                values[name] = np.asarray(columns[name], dtype=np.int64)
         channels = columns.get("channel_orders", {})
         assert isinstance(channels, Mapping)
         values["channel_orders"] = {

@@ -101,7 +101,9 @@ async def refresh_segments(settings: Settings, now: datetime) -> dict[str, Any]:
     from commercegraph.customer360.refresh import refresh_all
 
     async with _store(settings) as store:
-        return asdict(await refresh_all(store, settings.default_currency))
+        minimum = settings.ltv_min_repeat_buyers
+        summary = await refresh_all(store, settings.default_currency, min_repeat_buyers=minimum)
+        return asdict(summary)
 
 
 async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]:
@@ -120,7 +122,21 @@ async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[st
     from commercegraph.customer360.refresh import refresh_changed
 
     async with _store(settings) as store:
-        return await refresh_changed(store, settings.default_currency)
+        minimum = settings.ltv_min_repeat_buyers
+        return await refresh_changed(store, settings.default_currency, min_repeat_buyers=minimum)
+
+
+async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.adapters.registry import build_registry
+    from commercegraph.resolvers.delivery import fill_due
+
+    async with _store(settings) as store:
+        registry = build_registry(settings, store)
+        try:
+            result = await fill_due(registry, settings, now)
+        finally:
+            await registry.aclose()
+    return {"due": result["due"], "filled": len(result["filled"])}
 
 
 # Every background job the worker schedules. A new job is one entry here and one
@@ -138,4 +154,5 @@ JOBS: tuple[Job, ...] = (
         "re-score customers with new orders or events",
     ),
     Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
+    Job("fill_deliveries", fill_deliveries, "fill the carts of due delivery subscriptions"),
 )

@@ -12,7 +12,7 @@ const config: CodegenConfig = {
       preset: "client",
       config: {
         // RFC 3339 text on the wire; parse it where the app needs a Date
-        scalars: { DateTime: "string" },
+        scalars: { DateTime: "string", Date: "string" },
         strictScalars: true,
         // enums as string unions: the wire values, with no runtime object to import
         enumsAsTypes: true,

@@ -42,3 +42,37 @@ def simulate_spend(
     x = frequency
     total = np.where(x > 0, rng.gamma(shape=np.maximum(p * x, 1e-9), scale=1.0 / nu), 0.0)
     return np.where(x > 0, total / np.maximum(x, 1), 0.0)
+
+
+def simulate_purchase_days(
+    rng: np.random.Generator,
+    n: int,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    span: NDArray[np.float64],
+) -> list[NDArray[np.float64]]:
+    """Each customer's purchase times (days after the first, which is 0) up to ``span``."""
+    rates = rng.gamma(shape=r, scale=1.0 / alpha, size=n)
+    dropout = rng.beta(a, b, size=n)
+    histories = []
+    for i in range(n):
+        t, times = 0.0, [0.0]
+        while True:
+            t += rng.exponential(1.0 / rates[i])
+            if t > span[i]:
+                break
+            times.append(t)
+            if rng.random() < dropout[i]:
+                break
+        histories.append(np.array(times))
+    return histories
+
+
+def simulate_purchase_values(
+    rng: np.random.Generator, counts: list[int], p: float, q: float, gamma: float
+) -> list[NDArray[np.float64]]:
+    """Each purchase's value: Gamma(p, ν) around the customer's own ν ~ Gamma(q, γ)."""
+    nu = rng.gamma(shape=q, scale=1.0 / gamma, size=len(counts))
+    return [rng.gamma(shape=p, scale=1.0 / nu[i], size=k) for i, k in enumerate(counts)]

@@ -92,6 +92,7 @@ async def test_columnar_load_equals_the_row_loader(fresh_demo: str) -> None:
     assert columns.size == rows.size > 0
     assert list(columns.customer_ids) == list(rows.customer_ids)
     assert int(rows.order_count.sum()) > 0
+    assert rows.purchase_days is not None and int(rows.purchase_days.sum()) > 0
     for name in (
         "order_count",
         "revenue",
@@ -102,6 +103,8 @@ async def test_columnar_load_equals_the_row_loader(fresh_demo: str) -> None:
         "referrals",
         "days_since_first",
         "days_since_last",
+        "purchase_days",
+        "first_day_revenue",
     ):
         assert np.array_equal(getattr(columns, name), getattr(rows, name)), name
     for channel, counts in rows.channel_orders.items():

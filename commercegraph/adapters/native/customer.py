@@ -182,7 +182,12 @@ class NativeCustomer:
     async def refresh_segments(self, customer_ids: Sequence[str]) -> None:
         from commercegraph.customer360.refresh import refresh_customers
 
-        await refresh_customers(self.store, customer_ids, self.settings.default_currency)
+        await refresh_customers(
+            self.store,
+            customer_ids,
+            self.settings.default_currency,
+            min_repeat_buyers=self.settings.ltv_min_repeat_buyers,
+        )
 
     async def shopping_list_entries(
         self, customer_ids: Sequence[str]

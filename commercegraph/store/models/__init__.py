@@ -26,6 +26,7 @@ from commercegraph.store.models.customer360 import (
     CustomerMetrics,
 )
 from commercegraph.store.models.instore import ScanAndGoCart, StorePaymentCode
+from commercegraph.store.models.delivery import DeliveryFill, DeliverySubscription
 from commercegraph.store.models.inventory import (
     Bundle,
     BundleComponent,
@@ -82,6 +83,8 @@ __all__ = [
     "CustomerSegment",
     "ErasedIdentifier",
     "ErasureRequest",
+    "DeliveryFill",
+    "DeliverySubscription",
     "Event",
     "ExchangeRate",
     "GiftCard",
