@@ -35,6 +35,22 @@ KIND_ORDER = {
     )
 }
 
+# What an offer is worth to the shopper, higher first: the daily cap on new marketing offers
+# keeps the highest, so a reward earned or a cart left behind is never crowded out by
+# convenience nudges (pickup, available nearby).
+PRIORITY: dict[str, int] = {
+    REWARD_LEVEL: 50,
+    ABANDONED_CART: 40,
+    REPLENISHMENT_REMINDER: 30,
+    AVAILABLE_IN_STORE: 20,
+    PICKUP_INCENTIVE: 10,
+}
+
+
+def priority_of(kind: str) -> int:
+    return PRIORITY.get(kind, 0)
+
+
 # (lifetime of one offer, least time before the same offer may be issued again)
 TIMING: dict[str, tuple[timedelta, timedelta]] = {
     AVAILABLE_IN_STORE: (timedelta(days=2), timedelta(days=7)),
@@ -103,6 +119,7 @@ def _issue(
         marketing=marketing,
         expires_at=now + lifetime,
         cap=cap,
+        priority=priority_of(kind),
     )
 
 
