@@ -132,6 +132,7 @@ class Settings(BaseSettings):
     offers_abandoned_cart_hours: float = 24.0
     offers_max_new_marketing_per_day: int = 3
     offers_store_radius_km: float = 10.0
+    offers_max_pushed_per_day: int = Field(default=2, ge=0)
     webhook_url: str | None = None
     webhook_secret: str = "whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ=="  # Standard Webhooks form
     webhook_max_attempts: int = 8

@@ -84,6 +84,8 @@ DESCRIPTIONS: dict[str, str] = {
     "offers_abandoned_cart_hours": "Idle time before a cart counts as abandoned.",
     "offers_max_new_marketing_per_day": "New marketing offers per customer per 24 hours.",
     "offers_store_radius_km": "How near a store must be for store offers.",
+    "offers_max_pushed_per_day": "Offers `offers dispatch` pushes per customer per day, "
+    "highest priority first.",
     "webhook_url": "Where offers are pushed; unset means no webhook deliveries.",
     "webhook_secret": "Signing key of webhooks, `whsec_<base64>` (Standard Webhooks).",
     "webhook_max_attempts": "Attempts before a delivery is `FAILED`.",
@@ -138,6 +140,7 @@ DESCRIPTIONS: dict[str, str] = {
     "workers.refresh_changed_segments_cron": "Schedule of the incremental refresh: customers "
     "with orders or events newer than their figures, against the last full fit.",
     "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
+    "workers.dispatch_offers_cron": "Schedule of pushing the day's offers as webhooks.",
     "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
     "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",
     "workers.concurrency": "Jobs one worker process runs at once.",

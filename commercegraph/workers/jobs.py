@@ -123,6 +123,14 @@ async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[st
         return await refresh_changed(store, settings.default_currency)
 
 
+async def dispatch_offers(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.offers_cli import run_dispatch
+
+    if settings.webhook_url is None:
+        return {"skipped": "CG_WEBHOOK_URL is not set"}
+    return await run_dispatch(settings, now)
+
+
 # Every background job the worker schedules. A new job is one entry here and one
 # ``<name>_cron`` field in WorkerSettings.
 JOBS: tuple[Job, ...] = (
@@ -138,4 +146,5 @@ JOBS: tuple[Job, ...] = (
         "re-score customers with new orders or events",
     ),
     Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
+    Job("dispatch_offers", dispatch_offers, "push the day's offers as signed webhooks"),
 )

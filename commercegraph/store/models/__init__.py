@@ -37,6 +37,7 @@ from commercegraph.store.models.loyalty import (
     Referral,
     ReferralCode,
 )
+from commercegraph.store.models.offers import Campaign, OfferDispatch
 from commercegraph.store.models.personalization import (
     OfferCap,
     OfferLogEntry,
@@ -64,6 +65,7 @@ __all__ = [
     "Brand",
     "Bundle",
     "BundleComponent",
+    "Campaign",
     "Cart",
     "CartLine",
     "Category",
@@ -85,6 +87,7 @@ __all__ = [
     "Location",
     "LoyaltyAccount",
     "OfferCap",
+    "OfferDispatch",
     "OfferLogEntry",
     "Order",
     "OrderFulfillment",
