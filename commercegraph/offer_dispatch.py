@@ -8,7 +8,8 @@ and the campaigns of their segments, and queues the ones worth pushing as signed
 ``CG_OFFERS_MAX_PUSHED_PER_DAY``.
 
 Each push is keyed per customer, offer and day (``offer_dispatches``): running the dispatcher
-again the same day pushes nothing twice. The key row and the outbox row are written in one
+again the same day pushes nothing twice, and an offer still active the next day is not pushed
+again (only a new issue of it, once its frequency cap has passed, is). The key row and the outbox row are written in one
 transaction after locking the customer's consent row, so two dispatchers running at once on
 PostgreSQL send each offer once and never exceed the daily cap between them.
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, func, or_, select
+from sqlalchemy import CursorResult, func, or_, select, update
 
 from commercegraph.adapters.base import OfferIssue, OfferRecord
 from commercegraph.adapters.native.personalization import _insert, offer_payload
@@ -138,23 +139,32 @@ async def push(
     ranked = sorted(records, key=lambda r: (-priority_of(r.kind), r.issued_at, r.key))
     queued: list[str] = []
     async with store.write() as session:
-        # One dispatcher at a time per customer: the count and the inserts below agree.
+        # One dispatcher at a time per customer, so the count and the inserts below agree: a
+        # no-op update locks the consent row on PostgreSQL and, being a write, opens SQLite's
+        # write transaction before the reads.
         await session.execute(
-            select(m.Consent.customer_id)
+            update(m.Consent)
             .where(m.Consent.customer_id == customer_id)
-            .with_for_update()
+            .values(customer_id=m.Consent.customer_id)
         )
-        done = {
-            key
-            for key in await session.scalars(
-                select(m.OfferDispatch.offer_key).where(
-                    m.OfferDispatch.customer_id == customer_id, m.OfferDispatch.day == day
-                )
+        rows = await session.execute(
+            select(m.OfferDispatch.offer_key, m.OfferDispatch.offer_id, m.OfferDispatch.day).where(
+                m.OfferDispatch.customer_id == customer_id,
+                or_(
+                    m.OfferDispatch.day == day,
+                    m.OfferDispatch.offer_id.in_([r.id for r in ranked]),
+                ),
             )
-        }
-        sent = len(done)
+        )
+        done_keys, done_ids, sent = set(), set(), 0
+        for key, offer_id, on in rows:
+            done_ids.add(offer_id)
+            if on == day:
+                done_keys.add(key)
+                sent += 1
         for record in ranked:
-            if record.key in done:
+            # once per offer and day, and an offer already pushed is not pushed again later
+            if record.key in done_keys or record.id in done_ids:
                 report.already_pushed += 1
                 continue
             if sent >= cap:
