@@ -9,9 +9,10 @@ and the campaigns of their segments, and queues the ones worth pushing as signed
 
 Each push is keyed per customer, offer and day (``offer_dispatches``): running the dispatcher
 again the same day pushes nothing twice, and an offer still active the next day is not pushed
-again (only a new issue of it, once its frequency cap has passed, is). The key row and the outbox row are written in one
-transaction after locking the customer's consent row, so two dispatchers running at once on
-PostgreSQL send each offer once and never exceed the daily cap between them.
+again (only a new issue of it, once its frequency cap has passed, is). The key row and the
+outbox row are written in one transaction after locking the customer's consent row, so two
+dispatchers running at once on PostgreSQL send each offer once and never exceed the daily
+cap between them.
 """
 
 from __future__ import annotations

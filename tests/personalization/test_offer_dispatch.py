@@ -65,11 +65,11 @@ async def _dispatch_twice_at_once(db: SeededDatabase, now: datetime) -> list[dic
     registries = [build_registry(settings, s) for s in stores]
     try:
         reports = await asyncio.gather(
-            *(dispatch_offers(r, settings, s, now=now) for r, s in zip(registries, stores))
+            *(dispatch_offers(r, settings, s, now=now) for r, s in zip(registries, stores, strict=True))
         )
         return [r.as_dict() for r in reports]
     finally:
-        for r, s in zip(registries, stores):
+        for r, s in zip(registries, stores, strict=True):
             await r.aclose()
             await s.dispose()
 
