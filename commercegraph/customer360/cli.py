@@ -46,3 +46,6 @@ def add_commands(sub: Any) -> None:
         help="re-score only customers with orders or events newer than their figures",
     )
     refresh.set_defaults(handler=_segments_refresh)
+    from commercegraph.customer360.audience import register as register_audience
+
+    register_audience(actions)
