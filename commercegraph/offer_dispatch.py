@@ -123,6 +123,24 @@ def _campaign_fires(trigger: str, kinds: set[str], born_today: bool) -> bool:
     return trigger in kinds
 
 
+def _fired(
+    campaigns: list[m.Campaign],
+    kinds: set[str],
+    born_today: bool,
+    now: datetime,
+    *,
+    only_unconditional: bool = False,
+) -> list[OfferIssue]:
+    fired = []
+    for c in campaigns:
+        unconditional = c.trigger in ("SEGMENT", BIRTHDAY)
+        if unconditional != only_unconditional:
+            continue
+        if _campaign_fires(c.trigger, kinds, born_today):
+            fired.append(campaign_offer(c.id, c.title, c.message, c.segment_key, now))
+    return fired
+
+
 async def push(
     store: Store,
     customer_id: str,
@@ -217,33 +235,39 @@ async def push(
 
 
 async def dispatch_offers(
-    registry: AdapterRegistry, settings: Settings, store: Store, *, now: datetime
+    registry: AdapterRegistry,
+    settings: Settings,
+    store: Store,
+    *,
+    now: datetime,
+    customer_ids: set[str] | None = None,
 ) -> DispatchReport:
+    """Push the day's offers to every consenting customer (or only to ``customer_ids``)."""
     report = DispatchReport()
     today = now.date()
     campaigns = await _campaigns(store)
     discounts = {f"{CAMPAIGN}:{c.id}": c.pricing_rule_id for c, _ in campaigns if c.pricing_rule_id}
     for customer_id, born, channels in await _audience(store):
+        if customer_ids is not None and customer_id not in customer_ids:
+            continue
         report.customers += 1
         ctx = Context.build(SYSTEM, registry, settings)
         ctx.now = now
-        records = await offers(ctx, customer_id, near=None, radius_km=None, trigger=DISPATCH)
-        kinds = {r.kind for r in records}
         extra: list[OfferIssue] = birthday(born, today)
-        for campaign, members in campaigns:
-            if customer_id in members and _campaign_fires(campaign.trigger, kinds, bool(extra)):
-                extra.append(
-                    campaign_offer(
-                        campaign.id, campaign.title, campaign.message, campaign.segment_key, now
-                    )
-                )
-        if extra:
-            records = await registry.customer.issue_offers(
-                customer_id,
-                extra,
-                trigger=DISPATCH,
-                now=now,
-                max_new_marketing_per_day=settings.offers_max_new_marketing_per_day,
+        mine = [c for c, members in campaigns if customer_id in members]
+        records = await offers(
+            ctx,
+            customer_id,
+            near=None,
+            radius_km=None,
+            trigger=DISPATCH,
+            extra=[*extra, *_fired(mine, set(), bool(extra), now, only_unconditional=True)],
+        )
+        # campaigns on a rule's trigger fire once that rule has found something today
+        conditional = _fired(mine, {r.kind for r in records}, bool(extra), now)
+        if conditional:
+            records = await offers(
+                ctx, customer_id, near=None, radius_km=None, trigger=DISPATCH, extra=conditional
             )
         pushable = [r for r in records if r.kind in PUSHED_KINDS and r.expires_at > now]
         if pushable:

@@ -46,6 +46,8 @@ class AdapterRegistry:
     names: dict[str, str] = field(default_factory=dict)
     # the gateway's own checkout records (never a vendor's), on the native store
     checkouts: CheckoutLog | None = None
+    # the gateway's own store (campaigns and other records no backend holds)
+    own_store: Store | None = None
 
     def checkout_log(self) -> CheckoutLog:
         if self.checkouts is None:
@@ -100,4 +102,5 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         **guard_adapters(adapters, names, settings),
         names=names,
         checkouts=NativeCheckoutLog(store),
+        own_store=store,
     )

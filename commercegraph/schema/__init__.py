@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from commercegraph.limits.validation import LimitRulesFirst, ValidateRest, cached_validation
+from commercegraph.schema.campaigns import CampaignMutation, CampaignQuery
 from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import SCALAR_MAP
@@ -29,7 +30,14 @@ from commercegraph.subscriptions.schema import Subscription
 from commercegraph.schema.pricing import PricingMutation, PricingQuery  # isort: skip
 from commercegraph.schema.customer360 import Customer360Mutation, Customer360Query  # isort: skip
 
-QUERY_PARTS: list[type] = [CoreQuery, PricingQuery, Customer360Query, GatewayQuery, InventoryQuery]
+QUERY_PARTS: list[type] = [
+    CoreQuery,
+    PricingQuery,
+    Customer360Query,
+    GatewayQuery,
+    InventoryQuery,
+    CampaignQuery,
+]
 MUTATION_PARTS: list[type] = [
     PricingMutation,
     Customer360Mutation,
@@ -37,6 +45,7 @@ MUTATION_PARTS: list[type] = [
     PersonalizationMutation,
     GatewayMutation,
     CartMutation,
+    CampaignMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

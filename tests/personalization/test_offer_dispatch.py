@@ -29,17 +29,17 @@ def _settings(db: SeededDatabase) -> Settings:
     return settings_for(db.url).model_copy(update={"webhook_url": HOOK})
 
 
-async def _outbox(url: str) -> list[m.WebhookDelivery]:
+async def _outbox(url: str, day: str) -> list[m.WebhookDelivery]:
+    """The offers pushed for one day (other tests push on other days)."""
     store = Store(create_engine(url))
     try:
         async with store.read() as session:
-            return list(
-                await session.scalars(
-                    select(m.WebhookDelivery)
-                    .where(m.WebhookDelivery.event_type == OFFER_DISPATCHED)
-                    .order_by(m.WebhookDelivery.created_at)
-                )
+            rows = await session.scalars(
+                select(m.WebhookDelivery)
+                .where(m.WebhookDelivery.event_type == OFFER_DISPATCHED)
+                .order_by(m.WebhookDelivery.created_at)
             )
+            return [d for d in rows if str(d.payload["dispatchKey"]).endswith(day)]
     finally:
         await store.dispose()
 
@@ -77,9 +77,9 @@ async def _dispatch_twice_at_once(db: SeededDatabase, now: datetime) -> list[dic
 def test_dispatch_pushes_the_days_offers_once(p8_db: SeededDatabase) -> None:
     now = datetime.now(UTC)
     reports = asyncio.run(_dispatch_twice_at_once(p8_db, now))
-    pushed = asyncio.run(_outbox(p8_db.url))
-    assert sum(int(r["pushed"]) for r in reports) == len(pushed) > 0  # type: ignore[call-overload]
     day = now.date().isoformat()
+    pushed = asyncio.run(_outbox(p8_db.url, day))
+    assert sum(int(r["pushed"]) for r in reports) == len(pushed) > 0  # type: ignore[call-overload]
     keys = [d.payload["dispatchKey"] for d in pushed]
     assert len(keys) == len(set(keys)), "two dispatchers at once pushed an offer twice"
     assert all(str(k).endswith(day) for k in keys)
@@ -100,13 +100,14 @@ def test_dispatch_pushes_the_days_offers_once(p8_db: SeededDatabase) -> None:
     # Again the same day (from cron, through the command): nothing is pushed twice.
     again = asyncio.run(_dispatch_twice_at_once(p8_db, now + timedelta(minutes=5)))
     assert sum(int(r["pushed"]) for r in again) == 0  # type: ignore[call-overload]
-    assert len(asyncio.run(_outbox(p8_db.url))) == len(pushed)
+    assert len(asyncio.run(_outbox(p8_db.url, day))) == len(pushed)
 
 
 def test_the_command_reports_and_refuses_without_a_webhook_url(
     p8_db: SeededDatabase, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = len(asyncio.run(_outbox(p8_db.url)))
+    day = datetime.now(UTC).date().isoformat()
+    before = len(asyncio.run(_outbox(p8_db.url, day)))
     monkeypatch.setenv("CG_DATABASE_URL", p8_db.url)
     monkeypatch.delenv("CG_WEBHOOK_URL", raising=False)
     assert main(["offers", "dispatch"]) == 2
@@ -115,4 +116,4 @@ def test_the_command_reports_and_refuses_without_a_webhook_url(
     assert main(["offers", "dispatch"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["customers"] >= 2 and report["pushed"] == 0
-    assert len(asyncio.run(_outbox(p8_db.url))) == before
+    assert len(asyncio.run(_outbox(p8_db.url, day))) == before
