@@ -9,8 +9,9 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from commercegraph.adapters.registry import build_registry
 from commercegraph.cli import main
@@ -20,9 +21,13 @@ from commercegraph.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
 from commercegraph.services.offers import PRIORITY
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
+from commercegraph.webhooks import deliver_due
 from tests.conftest import SeededDatabase, settings_for
+from tests.personalization.test_lists_and_offers import ALL, shopper
+from tests.personalization.test_webhook_consent import receiver as local_receiver
 
 HOOK = "http://127.0.0.1:9/marketing"
+receiver = local_receiver  # a webhook receiver on a free loopback port, as a fixture
 
 
 def _settings(db: SeededDatabase) -> Settings:
@@ -65,7 +70,10 @@ async def _dispatch_twice_at_once(db: SeededDatabase, now: datetime) -> list[dic
     registries = [build_registry(settings, s) for s in stores]
     try:
         reports = await asyncio.gather(
-            *(dispatch_offers(r, settings, s, now=now) for r, s in zip(registries, stores, strict=True))
+            *(
+                dispatch_offers(r, settings, s, now=now)
+                for r, s in zip(registries, stores, strict=True)
+            )
         )
         return [r.as_dict() for r in reports]
     finally:
@@ -117,3 +125,37 @@ def test_the_command_reports_and_refuses_without_a_webhook_url(
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["customers"] >= 2 and report["pushed"] == 0
     assert len(asyncio.run(_outbox(p8_db.url, day))) == before
+
+
+async def test_a_pushed_reminder_is_dropped_when_marketing_consent_goes(
+    p8_db: SeededDatabase, p8_store: Store, receiver: tuple[list[bytes], str]
+) -> None:
+    received, url = receiver
+    cid = await shopper(p8_store, consent=ALL)  # coffee pods due: a service reminder
+    settings = settings_for(p8_db.url, webhook_url=url, webhook_secret="x" * 32)
+    registry = build_registry(settings, p8_store)
+    now = datetime.now(UTC)
+    report = await dispatch_offers(registry, settings, p8_store, now=now, customer_ids={cid})
+    await registry.aclose()
+    assert report.by_kind["REPLENISHMENT_REMINDER"] == 1
+    async with p8_store.write() as session:
+        (push,) = await session.scalars(
+            select(m.WebhookDelivery).where(
+                m.WebhookDelivery.event_type == OFFER_DISPATCHED,
+                m.WebhookDelivery.payload["customerId"].as_string() == cid,
+            )
+        )
+        assert push.payload["kind"] == "REPLENISHMENT_REMINDER" and push.payload["marketing"]
+        # personalisation stays, marketing goes: the reminder in the app is fine, a push is not
+        await session.execute(
+            update(m.Consent).where(m.Consent.customer_id == cid).values(marketing_email=False)
+        )
+    async with httpx.AsyncClient() as http:
+        for _ in range(20):
+            await deliver_due(p8_store, settings, http, now=now)
+            async with p8_store.read() as session:
+                status = (await session.get(m.WebhookDelivery, push.id)).status  # type: ignore[union-attr]
+            if status != "PENDING":
+                break
+    assert status == "DROPPED"
+    assert not any(push.id.encode() in body or cid.encode() in body for body in received)
