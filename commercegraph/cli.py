@@ -230,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.webhooks import register_cli as register_webhook_commands
 
     register_webhook_commands(sub)
+    from commercegraph.offers_cli import register as register_offer_commands
+
+    register_offer_commands(sub)
     # hardening
     from commercegraph.limits.persisted import add_command as add_allow_list_command
 

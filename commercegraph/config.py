@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     offers_store_radius_km: float = 10.0
     store_payment_code_ttl_seconds: int = Field(default=120, ge=10, le=3600)
     exit_code_ttl_seconds: int = Field(default=900, ge=60, le=86400)
+    offers_max_pushed_per_day: int = Field(default=2, ge=0)
     webhook_url: str | None = None
     webhook_secret: str = "whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ=="  # Standard Webhooks form
     webhook_max_attempts: int = 8

@@ -92,6 +92,8 @@ DESCRIPTIONS: dict[str, str] = {
     "offers_store_radius_km": "How near a store must be for store offers.",
     "store_payment_code_ttl_seconds": "How long an in-store payment code can be redeemed.",
     "exit_code_ttl_seconds": "How long a scan-and-go exit code is accepted at the door.",
+    "offers_max_pushed_per_day": "Offers `offers dispatch` pushes per customer per day, "
+    "highest priority first.",
     "webhook_url": "Where offers are pushed; unset means no webhook deliveries.",
     "webhook_secret": "Signing key of webhooks, `whsec_<base64>` (Standard Webhooks).",
     "webhook_max_attempts": "Attempts before a delivery is `FAILED`.",
@@ -148,6 +150,7 @@ DESCRIPTIONS: dict[str, str] = {
     "workers.mine_bundles_cron": "Schedule of mining frequently-bought-together bundles.",
     "workers.fill_deliveries_cron": "Schedule of filling the carts of due delivery "
     "subscriptions (each due date once).",
+    "workers.dispatch_offers_cron": "Schedule of pushing the day's offers as webhooks.",
     "workers.max_attempts": "Tries of one job before it stays failed for an operator.",
     "workers.retry_wait_seconds": "First wait before a retry; it doubles on each try.",
     "workers.concurrency": "Jobs one worker process runs at once.",

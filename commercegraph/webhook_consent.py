@@ -49,7 +49,9 @@ async def without_consent(store: Store, deliveries: Sequence[m.WebhookDelivery])
         if not customer_id:
             continue
         # an offer no longer in the log is treated as marketing: the stricter rule
-        is_marketing = marketing.get(str(delivery.payload.get("offerId")), True)
+        is_marketing = bool(delivery.payload.get("marketing")) or marketing.get(
+            str(delivery.payload.get("offerId")), True
+        )
         if not may_offer(consents.get(str(customer_id)), is_marketing):
             refused.add(delivery.id)
             log.info(

@@ -478,6 +478,7 @@ class OfferIssue:
     marketing: bool
     expires_at: datetime
     cap: timedelta
+    priority: int = 0  # higher first when the daily cap cannot take them all
 
 
 @dataclass(frozen=True, slots=True)

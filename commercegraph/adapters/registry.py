@@ -63,6 +63,8 @@ class AdapterRegistry:
         return self.in_store
     # the gateway's own record of consent changes, erasures and their audit
     privacy: NativePrivacy | None = None
+    # the gateway's own store (campaigns and other records no backend holds)
+    own_store: Store | None = None
 
     def checkout_log(self) -> CheckoutLog:
         if self.checkouts is None:
@@ -127,4 +129,5 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         in_store=NativeInStore(store),
         tenders=NativeTenders(store),
         privacy=NativePrivacy(store),
+        own_store=store,
     )

@@ -97,3 +97,6 @@ def add_commands(sub: Any) -> None:
         help="with --as-of: the hold-out period ends with DATE (default: now)",
     )
     refresh.set_defaults(handler=_segments_refresh)
+    from commercegraph.customer360.audience import register as register_audience
+
+    register_audience(actions)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import MetaData, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commercegraph.demo.birthdays import birth_date_of
 from commercegraph.demo.bundles import seed_bundles
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
@@ -60,6 +61,9 @@ def default_now() -> datetime:
 async def _insert(
     session: AsyncSession, table: str, rows: Sequence[dict[str, object]], written: Counter[str]
 ) -> None:
+    if table == "customers":
+        for row in rows:
+            row.setdefault("birth_date", birth_date_of(str(row["id"])))
     if rows:
         await session.execute(insert(TABLES[table]), list(rows))
         written[table] += len(rows)

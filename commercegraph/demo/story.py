@@ -264,6 +264,7 @@ def _sam(world: World, rows: ChunkRows, rng: random.Random) -> None:
             "home_store_id": "loc_pearl",
             "referred_by": None,
             "created_at": created,
+            "birth_date": now.date().replace(year=1992),  # today (a leap year takes 29 February)
         }
     )
     rows["customer_identifiers"].extend(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from commercegraph.adapters.base import (
@@ -10,6 +11,7 @@ from commercegraph.adapters.base import (
     CustomerRecord,
     LocationRecord,
     LoyaltyRecord,
+    OfferIssue,
     OfferRecord,
     ProductRecord,
     RecentViewsQuery,
@@ -79,7 +81,10 @@ async def offers(
     radius_km: float | None,
     trigger: str = QUERY,
     notify_event: str | None = None,
+    extra: Sequence[OfferIssue] = (),
 ) -> list[OfferRecord]:
+    """The customer's active offers after issuing what the rules (and ``extra``, offers made
+    elsewhere such as birthdays and campaigns) find now, within consent and caps."""
     check_near(near, radius_km)
     consent = await src.consent_of(ctx, customer_id)
     if not may_offer(consent, marketing=False):
@@ -128,7 +133,10 @@ async def offers(
     )
     records = await ctx.registry.customer.issue_offers(
         customer_id,
-        offer_issues(inputs, _rules(ctx)),
+        [
+            *offer_issues(inputs, _rules(ctx)),
+            *(e for e in extra if may_offer(consent, e.marketing)),
+        ],
         trigger=trigger,
         now=ctx.now,
         max_new_marketing_per_day=ctx.settings.offers_max_new_marketing_per_day,

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from commercegraph.limits.validation import LimitRulesFirst, ValidateRest, cached_validation
+from commercegraph.schema.campaigns import CampaignMutation, CampaignQuery
 from commercegraph.schema.cart import CartMutation
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import SCALAR_MAP
@@ -42,6 +43,7 @@ QUERY_PARTS: list[type] = [
     InventoryQuery,
     TenderQuery,
     DeliveryQuery,
+    CampaignQuery,
 ]
 MUTATION_PARTS: list[type] = [
     PricingMutation,
@@ -55,6 +57,7 @@ MUTATION_PARTS: list[type] = [
     TenderMutation,
     PrivacyMutation,
     DeliveryMutation,
+    CampaignMutation,
 ]
 
 PARSER_CACHE_SIZE = 1024  # distinct operations kept parsed and validated per process

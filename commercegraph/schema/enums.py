@@ -178,6 +178,8 @@ class ShoppingListSource(Enum):
     REPLENISHMENT_REMINDER="Something bought regularly is due again.",
     ABANDONED_CART="An open cart left unchanged for a while.",
     REWARD_LEVEL="Close to the next loyalty tier or a reward.",
+    BIRTHDAY="The customer's birthday.",
+    CAMPAIGN="A campaign staff defined for a segment.",
 )
 class OfferKind(Enum):
     AVAILABLE_IN_STORE = "AVAILABLE_IN_STORE"
@@ -185,6 +187,8 @@ class OfferKind(Enum):
     REPLENISHMENT_REMINDER = "REPLENISHMENT_REMINDER"
     ABANDONED_CART = "ABANDONED_CART"
     REWARD_LEVEL = "REWARD_LEVEL"
+    BIRTHDAY = "BIRTHDAY"
+    CAMPAIGN = "CAMPAIGN"
 
 
 @described_enum(

@@ -24,6 +24,7 @@ from commercegraph.schema.common import Channel, GeoPointInput, Money, SkuArg
 from commercegraph.schema.described import described_enum
 from commercegraph.schema.enums import OfferKind, ShoppingListSource
 from commercegraph.services import recommendations as scoring
+from commercegraph.services.offers import priority_of
 from commercegraph.services.shopping_list import ListItem
 
 if TYPE_CHECKING:
@@ -205,6 +206,10 @@ class Offer:
     reason: str = strawberry.field(description="Why this customer gets it, in words.")
     issued_at: datetime = strawberry.field(description="When it was first made.")
     expires_at: datetime | None = strawberry.field(description="When it ends; null if it does not.")
+    priority: int = strawberry.field(
+        description="What it is worth to the customer, higher first; the daily cap on new "
+        "marketing offers keeps the highest."
+    )
     _sku: strawberry.Private[str | None]
     _store_id: strawberry.Private[str | None]
 
@@ -218,6 +223,7 @@ class Offer:
             reason=r.reason,
             issued_at=r.issued_at,
             expires_at=r.expires_at,
+            priority=priority_of(r.kind),
             _sku=r.sku,
             _store_id=r.store_id,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from commercegraph.adapters.base import (
     CartActivityRecord,
@@ -27,6 +27,8 @@ PICKUP_INCENTIVE = "PICKUP_INCENTIVE"
 REPLENISHMENT_REMINDER = "REPLENISHMENT_REMINDER"
 ABANDONED_CART = "ABANDONED_CART"
 REWARD_LEVEL = "REWARD_LEVEL"
+BIRTHDAY = "BIRTHDAY"
+CAMPAIGN = "CAMPAIGN"
 
 KIND_ORDER = {
     kind: n
@@ -35,6 +37,24 @@ KIND_ORDER = {
     )
 }
 
+# What an offer is worth to the shopper, higher first: the daily cap on new marketing offers
+# keeps the highest, so a reward earned or a cart left behind is never crowded out by
+# convenience nudges (pickup, available nearby).
+PRIORITY: dict[str, int] = {
+    BIRTHDAY: 60,
+    REWARD_LEVEL: 50,
+    CAMPAIGN: 45,
+    ABANDONED_CART: 40,
+    REPLENISHMENT_REMINDER: 30,
+    AVAILABLE_IN_STORE: 20,
+    PICKUP_INCENTIVE: 10,
+}
+
+
+def priority_of(kind: str) -> int:
+    return PRIORITY.get(kind, 0)
+
+
 # (lifetime of one offer, least time before the same offer may be issued again)
 TIMING: dict[str, tuple[timedelta, timedelta]] = {
     AVAILABLE_IN_STORE: (timedelta(days=2), timedelta(days=7)),
@@ -42,6 +62,8 @@ TIMING: dict[str, tuple[timedelta, timedelta]] = {
     REPLENISHMENT_REMINDER: (timedelta(days=3), timedelta(days=7)),
     ABANDONED_CART: (timedelta(days=2), timedelta(days=3)),
     REWARD_LEVEL: (timedelta(days=7), timedelta(days=30)),
+    BIRTHDAY: (timedelta(days=7), timedelta(days=300)),
+    CAMPAIGN: (timedelta(days=7), timedelta(days=30)),
 }
 
 
@@ -103,6 +125,7 @@ def _issue(
         marketing=marketing,
         expires_at=now + lifetime,
         cap=cap,
+        priority=priority_of(kind),
     )
 
 
@@ -240,3 +263,44 @@ def offer_issues(inputs: OfferInputs, rules: OfferRules) -> list[OfferIssue]:
         *reward_level(inputs.loyalty, now, rules),
     ]
     return [c for c in candidates if may_offer(inputs.consent, c.marketing)]
+
+
+def birthday(born: date | None, today: date) -> list[OfferIssue]:
+    """A birthday offer on the day (29 February birthdays on 28 February in other years)."""
+    if born is None:
+        return []
+    month, day = born.month, born.day
+    if (month, day) == (2, 29) and not _leap(today.year):
+        day = 28
+    if (today.month, today.day) != (month, day):
+        return []
+    now = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    return [
+        _issue(
+            BIRTHDAY,
+            str(today.year),
+            now,
+            title="Happy birthday!",
+            message="A birthday treat from us: enjoy a little something on your next order.",
+            reason="It is your birthday",
+            marketing=True,
+        )
+    ]
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def campaign_offer(
+    campaign_id: str, title: str, message: str, segment_key: str, now: datetime
+) -> OfferIssue:
+    return _issue(
+        CAMPAIGN,
+        campaign_id,
+        now,
+        title=title,
+        message=message,
+        reason=f"You are in the segment {segment_key}",
+        marketing=True,
+    )

@@ -18,6 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import rankdata
 
+from commercegraph.services.segment_names import RFM_SEGMENT_NAMES
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
@@ -31,19 +33,7 @@ _RFM_MAP: tuple[tuple[str, ...], ...] = (
     ("promising", "potential-loyalist", "potential-loyalist", "loyal", "champions"),
     ("new", "potential-loyalist", "potential-loyalist", "champions", "champions"),
 )
-RFM_SEGMENTS: dict[str, str] = {
-    "champions": "Champions",
-    "loyal": "Loyal",
-    "potential-loyalist": "Potential Loyalist",
-    "new": "New",
-    "promising": "Promising",
-    "need-attention": "Need Attention",
-    "about-to-sleep": "About to Sleep",
-    "at-risk": "At Risk",
-    "cannot-lose-them": "Cannot Lose Them",
-    "hibernating": "Hibernating",
-    "lost": "Lost",
-}
+RFM_SEGMENTS: dict[str, str] = RFM_SEGMENT_NAMES
 
 ABC_A_SHARE = 0.80  # customers making the first 80% of revenue
 ABC_B_SHARE = 0.95  # the next 15%; the last 5% are C

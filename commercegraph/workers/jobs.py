@@ -139,6 +139,14 @@ async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
     return {"due": result["due"], "filled": len(result["filled"])}
 
 
+async def dispatch_offers(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.offers_cli import run_dispatch
+
+    if settings.webhook_url is None:
+        return {"skipped": "CG_WEBHOOK_URL is not set"}
+    return await run_dispatch(settings, now)
+
+
 # Every background job the worker schedules. A new job is one entry here and one
 # ``<name>_cron`` field in WorkerSettings.
 JOBS: tuple[Job, ...] = (
@@ -155,4 +163,5 @@ JOBS: tuple[Job, ...] = (
     ),
     Job("mine_bundles", mine_bundles, "recompute frequently-bought-together bundles"),
     Job("fill_deliveries", fill_deliveries, "fill the carts of due delivery subscriptions"),
+    Job("dispatch_offers", dispatch_offers, "push the day's offers as signed webhooks"),
 )

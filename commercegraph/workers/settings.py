@@ -17,6 +17,7 @@ class WorkerSettings(BaseModel):
     refresh_changed_segments_cron: str = "*/15 * * * *"
     mine_bundles_cron: str = "45 3 * * *"
     fill_deliveries_cron: str = "10 * * * *"
+    dispatch_offers_cron: str = "0 9 * * *"
     max_attempts: int = Field(default=5, ge=1)  # per job, then it stays failed for an operator
     retry_wait_seconds: int = Field(default=2, ge=1)  # exponential: 2, 4, 8, 16 s
     concurrency: int = Field(default=2, ge=1)  # jobs one worker process runs at once

@@ -96,7 +96,7 @@ async def test_notify_writes_the_outbox_in_the_same_transaction(p8_store: Store)
     )
     async with p8_store.read() as session:
         rows = list(await session.scalars(select(m.WebhookDelivery)))
-    mine = [r for r in rows if r.payload["customerId"] == cid]
+    mine = [r for r in rows if r.payload.get("customerId") == cid]
     assert len(mine) == 1
     assert mine[0].payload["offerId"] == shown[0].id and mine[0].status == "PENDING"
 

@@ -57,11 +57,11 @@ def test_good_conditions_type_check() -> None:
 
 def test_pins_come_from_top_level_conjuncts_only() -> None:
     pinned = check_condition(
-        'line.sku == "A" && "rfm:vip" in customer.segments && channel == "WEB"'
+        'line.sku == "A" && "rfm:champions" in customer.segments && channel == "WEB"'
     )
     assert dict(pinned.pins) == {
         "sku": frozenset({"A"}),
-        "segment": frozenset({"rfm:vip"}),
+        "segment": frozenset({"rfm:champions"}),
         "channel": frozenset({"WEB"}),
     }
     assert pinned.fully_pinned

@@ -144,7 +144,8 @@ async def issue_offers(
             )
             or 0
         )
-        for offer in claimable:
+        # the daily cap keeps the most valuable: claim in priority order, stable otherwise
+        for offer in sorted(claimable, key=lambda o: -o.priority):
             if offer.marketing and recent_marketing >= max_new_marketing_per_day:
                 continue
             offer_id = f"off_{uuid.uuid4().hex}"

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, cast
 
+from commercegraph.services.segment_names import RFM_SEGMENT_NAMES
+
 if TYPE_CHECKING:
     from commercegraph.services.pricing_engine.plan import CheckedCondition
 
@@ -81,6 +83,20 @@ INDEXED_PATHS = {
     "channel": "channel",
     "customer.segments": "segment",
 }
+
+# ``customer.rfm_segment`` holds the segment key, spelt as in ``customer.segments`` and
+# ``RfmScore.segmentKey``: "rfm:champions".
+RFM_PATH, SEGMENTS_PATH = "customer.rfm_segment", "customer.segments"
+RFM_KEYS = frozenset(f"rfm:{s}" for s in RFM_SEGMENT_NAMES)
+
+
+def _did_you_mean(literal: str) -> str:
+    plain = literal.removeprefix("rfm:").strip().lower().replace(" ", "-").replace("_", "-")
+    key = f"rfm:{plain}"
+    if key in RFM_KEYS:
+        return f"; segment keys are spelt {key!r}"
+    return f"; RFM segment keys are {', '.join(sorted(RFM_KEYS))}"
+
 
 MAX_CONDITION_LENGTH = 4_000
 _TOKEN = re.compile(
@@ -244,6 +260,7 @@ class _Checker:
             self.pos += 1
             right = self.addition()
             self.check_relation(op, left, right, start)
+            self.check_segment_literal(op, left, right)
             left = self.relation_value(op, left, right)
         return left
 
@@ -265,6 +282,21 @@ class _Checker:
             return
         if not _assignable(lt, rt) or lt not in (INT, DOUBLE, STRING, TIMESTAMP, DYN):
             raise self.fail(f"Cannot order {type_name(lt)} and {type_name(rt)} with {op.text}", op)
+
+    def check_segment_literal(self, op: Token, left: _Value, right: _Value) -> None:
+        """A literal compared with the RFM segment, or looked for among the segment keys as
+        an ``rfm:`` key, must name a segment that exists: a misspelt one would never match."""
+        if op.text in ("==", "!=", "in"):
+            if left.path == RFM_PATH or right.path == RFM_PATH:
+                other = right if left.path == RFM_PATH else left
+                literals = other.literal if isinstance(other.literal, list) else [other.literal]
+            elif op.text == "in" and right.path == SEGMENTS_PATH:
+                literals = [left.literal] if str(left.literal).startswith("rfm:") else []
+            else:
+                return
+            for lit in literals:
+                if isinstance(lit, str) and lit not in RFM_KEYS:
+                    raise self.fail(f"No segment {lit!r}{_did_you_mean(lit)}", op)
 
     def relation_value(self, op: Token, left: _Value, right: _Value) -> _Value:
         # Keep what a pin needs: `path == "x"`, `"x" == path`, `path in [...]`, `"x" in path`.

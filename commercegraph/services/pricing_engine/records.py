@@ -24,7 +24,7 @@ class Shopper:
     currency: str = "USD"
 
     def customer_value(self) -> dict[str, Any]:
-        rfm = next((s.split(":", 1)[1] for s in self.segments if s.startswith("rfm:")), "")
+        rfm = next((s for s in self.segments if s.startswith("rfm:")), "")  # the key, as shown
         return {
             "id": self.customer_id or "",
             "anonymous": self.customer_id is None,

@@ -39,6 +39,7 @@ from commercegraph.store.models.loyalty import (
     Referral,
     ReferralCode,
 )
+from commercegraph.store.models.offers import Campaign, OfferDispatch
 from commercegraph.store.models.personalization import (
     OfferCap,
     OfferLogEntry,
@@ -68,6 +69,7 @@ __all__ = [
     "Brand",
     "Bundle",
     "BundleComponent",
+    "Campaign",
     "Cart",
     "CartLine",
     "Category",
@@ -95,6 +97,7 @@ __all__ = [
     "Location",
     "LoyaltyAccount",
     "OfferCap",
+    "OfferDispatch",
     "OfferLogEntry",
     "Order",
     "OrderFulfillment",

@@ -15,7 +15,7 @@ from alembic import op
 from commercegraph.store.models.base import UTCDateTime
 
 revision = "0012_instore"
-down_revision = "0009_checkout_saga"
+down_revision = "0010_tenders"
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ from alembic import op
 from commercegraph.store.models.base import UTCDateTime
 
 revision = "0014_privacy"
-down_revision = "0009_checkout_saga"
+down_revision = "0013_offers"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from alembic import op
 from commercegraph.store.models.base import UTCDateTime
 
 revision = "0015_delivery_subscriptions"
-down_revision = "0009_checkout_saga"
+down_revision = "0014_privacy"
 branch_labels = None
 depends_on = None
 
