@@ -1,6 +1,6 @@
 """in-store payment codes and scan-and-go carts
 
-Revision ID: 0012_instore
+Revision ID: 0011_instore
 Revises: 0009_checkout_saga
 
 One row per payment code the app shows at a till (only its hash), and one per cart the app
@@ -14,7 +14,7 @@ from alembic import op
 
 from commercegraph.store.models.base import UTCDateTime
 
-revision = "0012_instore"
+revision = "0011_instore"
 down_revision = "0010_tenders"
 branch_labels = None
 depends_on = None

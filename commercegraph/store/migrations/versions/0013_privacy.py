@@ -1,6 +1,6 @@
 """privacy: event content hashes, erasure progress and tombstones, the privacy audit
 
-Revision ID: 0014_privacy
+Revision ID: 0013_privacy
 Revises: 0009_checkout_saga
 
 An event's canonical content hash tells a redelivery from a different event sent under the
@@ -16,8 +16,8 @@ from alembic import op
 
 from commercegraph.store.models.base import UTCDateTime
 
-revision = "0014_privacy"
-down_revision = "0013_offers"
+revision = "0013_privacy"
+down_revision = "0012_offers"
 branch_labels = None
 depends_on = None
 

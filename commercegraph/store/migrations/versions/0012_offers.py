@@ -1,6 +1,6 @@
 """pushed offers, campaigns and birth dates
 
-Revision ID: 0013_offers
+Revision ID: 0012_offers
 Revises: 0009_checkout_saga
 
 ``offer_dispatches`` records each offer pushed to the marketing system, one row per
@@ -16,8 +16,8 @@ from alembic import op
 
 from commercegraph.store.models.base import UTCDateTime
 
-revision = "0013_offers"
-down_revision = "0012_instore"
+revision = "0012_offers"
+down_revision = "0011_instore"
 branch_labels = None
 depends_on = None
 

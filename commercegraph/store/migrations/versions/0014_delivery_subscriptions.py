@@ -1,6 +1,6 @@
 """delivery subscriptions: carts filled from the shopping list on a cadence
 
-Revision ID: 0015_delivery_subscriptions
+Revision ID: 0014_delivery_subscriptions
 Revises: 0009_checkout_saga
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from commercegraph.store.models.base import UTCDateTime
 
-revision = "0015_delivery_subscriptions"
-down_revision = "0014_privacy"
+revision = "0014_delivery_subscriptions"
+down_revision = "0013_privacy"
 branch_labels = None
 depends_on = None
 
