@@ -1,7 +1,7 @@
 """in-store payment codes and scan-and-go carts
 
 Revision ID: 0011_instore
-Revises: 0009_checkout_saga
+Revises: 0010_tenders
 
 One row per payment code the app shows at a till (only its hash), and one per cart the app
 fills by scanning inside a store.

@@ -1,7 +1,7 @@
 """pushed offers, campaigns and birth dates
 
 Revision ID: 0012_offers
-Revises: 0009_checkout_saga
+Revises: 0011_instore
 
 ``offer_dispatches`` records each offer pushed to the marketing system, one row per
 customer, offer and day, so that the dispatcher sends each at most once a day however often

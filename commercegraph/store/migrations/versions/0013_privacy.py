@@ -1,7 +1,7 @@
 """privacy: event content hashes, erasure progress and tombstones, the privacy audit
 
 Revision ID: 0013_privacy
-Revises: 0009_checkout_saga
+Revises: 0012_offers
 
 An event's canonical content hash tells a redelivery from a different event sent under the
 same id. An erasure records the steps done so a re-run resumes; erased identifiers leave a

@@ -1,7 +1,7 @@
 """delivery subscriptions: carts filled from the shopping list on a cadence
 
 Revision ID: 0014_delivery_subscriptions
-Revises: 0009_checkout_saga
+Revises: 0013_privacy
 """
 
 from __future__ import annotations
