@@ -28,8 +28,8 @@ from commercegraph.store.db import Store
 from commercegraph.usecases.checkout_log import CheckoutLog
 
 if TYPE_CHECKING:
-    from commercegraph.adapters.native.tenders import NativeTenders
     from commercegraph.adapters.native.privacy import NativePrivacy
+    from commercegraph.adapters.native.tenders import NativeTenders
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
@@ -61,6 +61,7 @@ class AdapterRegistry:
         if self.in_store is None:
             raise RuntimeError("this registry was built without in-store state")
         return self.in_store
+
     # the gateway's own record of consent changes, erasures and their audit
     privacy: NativePrivacy | None = None
     # the gateway's own store (campaigns and other records no backend holds)
@@ -118,8 +119,8 @@ def build_registry(settings: Settings, store: Store) -> AdapterRegistry:
         names[domain] = name
     # Telemetry, cache, resilience and faults around each adapter
     from commercegraph.adapters.native.checkouts import NativeCheckoutLog
-    from commercegraph.adapters.native.tenders import NativeTenders
     from commercegraph.adapters.native.privacy import NativePrivacy
+    from commercegraph.adapters.native.tenders import NativeTenders
     from commercegraph.gateway.guard import guard_adapters
 
     return AdapterRegistry(

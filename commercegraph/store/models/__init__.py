@@ -25,8 +25,8 @@ from commercegraph.store.models.customer360 import (
     CustomerMerge,
     CustomerMetrics,
 )
-from commercegraph.store.models.instore import ScanAndGoCart, StorePaymentCode
 from commercegraph.store.models.delivery import DeliveryFill, DeliverySubscription
+from commercegraph.store.models.instore import ScanAndGoCart, StorePaymentCode
 from commercegraph.store.models.inventory import (
     Bundle,
     BundleComponent,
@@ -53,8 +53,8 @@ from commercegraph.store.models.pricing import (
     PricingRuleVersion,
     RuleRedemption,
 )
-from commercegraph.store.models.tenders import ExchangeRate, GiftCard
 from commercegraph.store.models.privacy import ErasedIdentifier, ErasureRequest, PrivacyAudit
+from commercegraph.store.models.tenders import ExchangeRate, GiftCard
 from commercegraph.store.models.wallet import (
     IdempotencyRecord,
     LedgerAccount,
@@ -83,10 +83,10 @@ __all__ = [
     "CustomerMetrics",
     "CustomerRuleBudget",
     "CustomerSegment",
-    "ErasedIdentifier",
-    "ErasureRequest",
     "DeliveryFill",
     "DeliverySubscription",
+    "ErasedIdentifier",
+    "ErasureRequest",
     "Event",
     "ExchangeRate",
     "GiftCard",
