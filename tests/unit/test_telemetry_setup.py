@@ -48,3 +48,26 @@ def test_json_logs_carry_the_trace_and_span_ids() -> None:
 def test_operation_metric_labels_are_bounded() -> None:
     assert _metric_name("DeviJourney") == "DeviJourney"
     assert _metric_name("x" * 101) == "other"
+
+
+def test_nothing_is_recorded_when_no_span_exporter_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    from commercegraph.telemetry.setup import _exemplar_filter, _sampler
+
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+    monkeypatch.delenv("OTEL_METRICS_EXEMPLAR_FILTER", raising=False)
+    assert _sampler(None) is ALWAYS_OFF
+    assert isinstance(_exemplar_filter(None), AlwaysOffExemplarFilter)
+    provider = TracerProvider(sampler=_sampler(None))
+    with provider.get_tracer("test").start_as_current_span("request") as span:
+        assert not span.is_recording()
+        assert span.get_span_context().is_valid  # logs and backends still get a trace id
+    exporter = ConsoleSpanExporter()
+    assert _sampler(exporter) is None  # the SDK's own default: parent-based, always on
+    assert _exemplar_filter(exporter) is None
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
+    assert _sampler(None) is None  # an explicit sampler wins
