@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 
 from opentelemetry import metrics, trace
+from opentelemetry.context import Context
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
@@ -27,9 +29,19 @@ from opentelemetry.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import SpanProcessor
 from opentelemetry.sdk.trace import TracerProvider as SDKTracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Sampler
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes
 
 from commercegraph.gateway.settings import OtelSettings
 
@@ -85,15 +97,48 @@ def _metric_exporter(name: str, protocol: str) -> MetricExporter | None:
     raise RuntimeError(f"OTEL_METRICS_EXPORTER={name!r}: use none, prometheus, console or otlp")
 
 
-def _sampler(span_exporter: SpanExporter | None) -> Sampler | None:
-    """With no span exporter and no ``OTEL_TRACES_SAMPLER``, nothing is recorded: each
-    request's first span decides so once, and every span under it (the guard's, the
-    instrumentations') is non-recording and as cheap as a no-op. Trace ids are still
-    generated and propagated, so logs and backends carry them. ``None`` keeps the SDK's
-    own choice (the variable, else parent-based always-on)."""
-    if span_exporter is None and not os.environ.get("OTEL_TRACES_SAMPLER"):
-        return ALWAYS_OFF
-    return None
+class RecordWhenExported(Sampler):
+    """Records nothing until a span processor is added to the provider, then samples as the
+    SDK's default does (parent-based, always on). A request's first span decides once; every
+    span under a non-recording one (the guard's, the instrumentations') is non-recording and
+    as cheap as a no-op. Trace ids are still generated and propagated, so logs and backends
+    carry them."""
+
+    def __init__(self) -> None:
+        self.exporting = False
+        self._exported = ParentBased(ALWAYS_ON)
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        sampler = self._exported if self.exporting else ALWAYS_OFF
+        return sampler.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return "RecordWhenExported"
+
+
+class _TracerProvider(SDKTracerProvider):
+    """Tells its ``RecordWhenExported`` sampler when spans have somewhere to go."""
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        if isinstance(self.sampler, RecordWhenExported):
+            self.sampler.exporting = True
+
+
+def _sampler() -> Sampler | None:
+    """``RecordWhenExported`` unless ``OTEL_TRACES_SAMPLER`` names one (the SDK reads it)."""
+    return None if os.environ.get("OTEL_TRACES_SAMPLER") else RecordWhenExported()
 
 
 def _exemplar_filter(span_exporter: SpanExporter | None) -> ExemplarFilter | None:
@@ -135,7 +180,7 @@ def configure_telemetry(otel: OtelSettings, service_name: str = "commercegraph")
         resource = service_resource(service_name)
         span_exporter = _span_exporter(otel.traces_exporter, otel.exporter_otlp_protocol)
         if not isinstance(trace.get_tracer_provider(), SDKTracerProvider):
-            provider = SDKTracerProvider(resource=resource, sampler=_sampler(span_exporter))
+            provider = _TracerProvider(resource=resource, sampler=_sampler())
             if span_exporter is not None:
                 provider.add_span_processor(BatchSpanProcessor(span_exporter))
             trace.set_tracer_provider(provider)

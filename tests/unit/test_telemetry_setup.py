@@ -50,24 +50,34 @@ def test_operation_metric_labels_are_bounded() -> None:
     assert _metric_name("x" * 101) == "other"
 
 
-def test_nothing_is_recorded_when_no_span_exporter_is_configured(
+def test_nothing_is_recorded_until_spans_have_somewhere_to_go(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
-    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from commercegraph.telemetry.setup import _exemplar_filter, _sampler
+    from commercegraph.telemetry.setup import (
+        RecordWhenExported,
+        _exemplar_filter,
+        _sampler,
+        _TracerProvider,
+    )
 
     monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
     monkeypatch.delenv("OTEL_METRICS_EXEMPLAR_FILTER", raising=False)
-    assert _sampler(None) is ALWAYS_OFF
     assert isinstance(_exemplar_filter(None), AlwaysOffExemplarFilter)
-    provider = TracerProvider(sampler=_sampler(None))
+    assert _exemplar_filter(ConsoleSpanExporter()) is None
+    sampler = _sampler()
+    assert isinstance(sampler, RecordWhenExported)
+    provider = _TracerProvider(sampler=sampler)
     with provider.get_tracer("test").start_as_current_span("request") as span:
         assert not span.is_recording()
         assert span.get_span_context().is_valid  # logs and backends still get a trace id
-    exporter = ConsoleSpanExporter()
-    assert _sampler(exporter) is None  # the SDK's own default: parent-based, always on
-    assert _exemplar_filter(exporter) is None
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with provider.get_tracer("test").start_as_current_span("request") as span:
+        assert span.is_recording()
+    assert [s.name for s in exporter.get_finished_spans()] == ["request"]
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
-    assert _sampler(None) is None  # an explicit sampler wins
+    assert _sampler() is None  # an explicit sampler wins
