@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind, Status, StatusCode, get_current_span
 
 from commercegraph.adapters.base import PORTS
 from commercegraph.config import Settings
@@ -135,8 +135,17 @@ class GuardedAdapter:
             size = len(keys) if keys is not None else 1
             record = CallRecord()
             started = time.perf_counter()
-            # The sampler decided for the whole request when its operation span started
-            # (children follow their parent): a span that records nothing gets no attributes.
+            current = get_current_span()
+            if not current.is_recording() and current.get_span_context().is_valid:
+                # The sampler decided for the whole request when its first span started, and
+                # decided against recording: its backend calls start no span of their own
+                # (the request's trace id still reaches logs and backends).
+                hits = 0
+                try:
+                    result, hits = await self._run(name, cached, read, args, kwargs, record)
+                finally:
+                    self._finish(None, name, size, hits, record, started)
+                return result
             with tracer.start_as_current_span(span_name, kind=SpanKind.CLIENT) as span:
                 recording = span.is_recording()
                 if recording:
@@ -150,13 +159,7 @@ class GuardedAdapter:
                     )
                 hits = 0
                 try:
-                    if cached:
-                        result, hits = await self._cached(name, args, kwargs, record)
-                    else:
-                        method = getattr(self.target, name)
-                        result = await self.resilience.run(
-                            lambda: method(*args, **kwargs), read=read, record=record
-                        )
+                    result, hits = await self._run(name, cached, read, args, kwargs, record)
                 except BaseException as exc:
                     if recording:
                         span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
@@ -167,6 +170,25 @@ class GuardedAdapter:
 
         call.__name__ = name
         return call
+
+    async def _run(
+        self,
+        name: str,
+        cached: bool,
+        read: bool,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        record: CallRecord,
+    ) -> tuple[Any, int]:
+        """The call through the cache (when the method is cached) and resilience: the
+        result, and how many of its keys the cache answered."""
+        if cached:
+            return await self._cached(name, args, kwargs, record)
+        method = getattr(self.target, name)
+        result = await self.resilience.run(
+            lambda: method(*args, **kwargs), read=read, record=record
+        )
+        return result, 0
 
     def _labels(self, name: str, outcome: str | None) -> dict[str, str]:
         """Metric labels, built once per operation and outcome rather than once per call."""

@@ -2,21 +2,25 @@
 
 The exporters come from the standard ``OTEL_*`` variables (read by ``OtelSettings``); the
 OTLP exporters, the sampler and the resource read the rest of ``OTEL_*`` themselves. Traces
-are recorded even with no exporter, so logs carry trace ids and backends get a
-``traceparent``. Metrics are always readable at ``/metrics`` (Prometheus); an OTLP or
-console exporter pushes them as well.
+are recorded only when a span exporter is configured (or ``OTEL_TRACES_SAMPLER`` asks for
+it); otherwise every span is non-recording, decided once per request, while logs still carry
+trace ids and backends still get a ``traceparent``. Metrics are always readable at
+``/metrics`` (Prometheus); an OTLP or console exporter pushes them as well.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 
 from opentelemetry import metrics, trace
+from opentelemetry.context import Context
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, ExemplarFilter
 from opentelemetry.sdk.metrics import MeterProvider as SDKMeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
@@ -25,8 +29,19 @@ from opentelemetry.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import SpanProcessor
 from opentelemetry.sdk.trace import TracerProvider as SDKTracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace.span import TraceState
+from opentelemetry.util.types import Attributes
 
 from commercegraph.gateway.settings import OtelSettings
 
@@ -82,6 +97,58 @@ def _metric_exporter(name: str, protocol: str) -> MetricExporter | None:
     raise RuntimeError(f"OTEL_METRICS_EXPORTER={name!r}: use none, prometheus, console or otlp")
 
 
+class RecordWhenExported(Sampler):
+    """Records nothing until a span processor is added to the provider, then samples as the
+    SDK's default does (parent-based, always on). A request's first span decides once; every
+    span under a non-recording one (the guard's, the instrumentations') is non-recording and
+    as cheap as a no-op. Trace ids are still generated and propagated, so logs and backends
+    carry them."""
+
+    def __init__(self) -> None:
+        self.exporting = False
+        self._exported = ParentBased(ALWAYS_ON)
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        sampler = self._exported if self.exporting else ALWAYS_OFF
+        return sampler.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return "RecordWhenExported"
+
+
+class _TracerProvider(SDKTracerProvider):
+    """Tells its ``RecordWhenExported`` sampler when spans have somewhere to go."""
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        super().add_span_processor(span_processor)
+        if isinstance(self.sampler, RecordWhenExported):
+            self.sampler.exporting = True
+
+
+def _sampler() -> Sampler | None:
+    """``RecordWhenExported`` unless ``OTEL_TRACES_SAMPLER`` names one (the SDK reads it)."""
+    return None if os.environ.get("OTEL_TRACES_SAMPLER") else RecordWhenExported()
+
+
+def _exemplar_filter(span_exporter: SpanExporter | None) -> ExemplarFilter | None:
+    """Exemplars point at traces; with none exported (and no ``OTEL_METRICS_EXEMPLAR_FILTER``)
+    every measurement skips offering one."""
+    if span_exporter is None and not os.environ.get("OTEL_METRICS_EXEMPLAR_FILTER"):
+        return AlwaysOffExemplarFilter()
+    return None
+
+
 def service_resource(default_name: str) -> Resource:
     """``OTEL_SERVICE_NAME``/``OTEL_RESOURCE_ATTRIBUTES`` when set, else ``default_name``."""
     resource = Resource.create()
@@ -111,9 +178,9 @@ def configure_telemetry(otel: OtelSettings, service_name: str = "commercegraph")
         # once, when the first of them starts.
         os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", otel.semconv_stability_opt_in)
         resource = service_resource(service_name)
+        span_exporter = _span_exporter(otel.traces_exporter, otel.exporter_otlp_protocol)
         if not isinstance(trace.get_tracer_provider(), SDKTracerProvider):
-            provider = SDKTracerProvider(resource=resource)
-            span_exporter = _span_exporter(otel.traces_exporter, otel.exporter_otlp_protocol)
+            provider = _TracerProvider(resource=resource, sampler=_sampler())
             if span_exporter is not None:
                 provider.add_span_processor(BatchSpanProcessor(span_exporter))
             trace.set_tracer_provider(provider)
@@ -123,5 +190,11 @@ def configure_telemetry(otel: OtelSettings, service_name: str = "commercegraph")
             pushed = _metric_exporter(otel.metrics_exporter, otel.exporter_otlp_protocol)
             if pushed is not None:
                 readers.append(PeriodicExportingMetricReader(pushed))
-            metrics.set_meter_provider(SDKMeterProvider(resource=resource, metric_readers=readers))
+            metrics.set_meter_provider(
+                SDKMeterProvider(
+                    resource=resource,
+                    metric_readers=readers,
+                    exemplar_filter=_exemplar_filter(span_exporter),
+                )
+            )
         _instrument_libraries(otel)

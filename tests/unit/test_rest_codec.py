@@ -80,6 +80,11 @@ def test_keys_and_rows_round_trip() -> None:
         (Money, {"amount": 1}),
         (tuple[str, str], ["a"]),
         (str, None),
+        (list[Money | None], [{"amount": "1", "currency": "USD"}]),
+        (list[Money], [{"amount": None, "currency": "USD"}]),
+        (list[Money], [None]),
+        (tuple[Money, ...], [{"amount": 1.5, "currency": "USD"}]),
+        (list[PriceRow], [{"sku": "S", "valid_from": "2026-01-01T00:00:00"}]),
     ],
 )
 def test_malformed_payloads_are_refused(tp: Any, data: Any) -> None:

@@ -48,3 +48,36 @@ def test_json_logs_carry_the_trace_and_span_ids() -> None:
 def test_operation_metric_labels_are_bounded() -> None:
     assert _metric_name("DeviJourney") == "DeviJourney"
     assert _metric_name("x" * 101) == "other"
+
+
+def test_nothing_is_recorded_until_spans_have_somewhere_to_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from commercegraph.telemetry.setup import (
+        RecordWhenExported,
+        _exemplar_filter,
+        _sampler,
+        _TracerProvider,
+    )
+
+    monkeypatch.delenv("OTEL_TRACES_SAMPLER", raising=False)
+    monkeypatch.delenv("OTEL_METRICS_EXEMPLAR_FILTER", raising=False)
+    assert isinstance(_exemplar_filter(None), AlwaysOffExemplarFilter)
+    assert _exemplar_filter(ConsoleSpanExporter()) is None
+    sampler = _sampler()
+    assert isinstance(sampler, RecordWhenExported)
+    provider = _TracerProvider(sampler=sampler)
+    with provider.get_tracer("test").start_as_current_span("request") as span:
+        assert not span.is_recording()
+        assert span.get_span_context().is_valid  # logs and backends still get a trace id
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with provider.get_tracer("test").start_as_current_span("request") as span:
+        assert span.is_recording()
+    assert [s.name for s in exporter.get_finished_spans()] == ["request"]
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_on")
+    assert _sampler() is None  # an explicit sampler wins

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from commercegraph.adapters.base import (
     BasketQuery,
@@ -72,7 +72,29 @@ def _product_record(row: Any) -> ProductRecord:
     )
 
 
-def _order_record(o: m.Order, lines: list[m.OrderLine]) -> OrderRecord:
+# Orders are read as plain rows (Core, no entities): a row answers the same attribute names.
+_ORDER_COLUMNS = (
+    m.Order.id,
+    m.Order.customer_id,
+    m.Order.channel,
+    m.Order.placed_at,
+    m.Order.total,
+    m.Order.subtotal,
+    m.Order.discount,
+    m.Order.currency,
+    m.Order.fulfillment,
+    m.Order.store_id,
+    m.Order.status,
+)
+_LINE_COLUMNS = (
+    m.OrderLine.order_id,
+    m.OrderLine.sku,
+    m.OrderLine.quantity,
+    m.OrderLine.unit_price,
+)
+
+
+def _order_record(o: Any, lines: list[Any]) -> OrderRecord:
     return OrderRecord(
         id=o.id,
         customer_id=o.customer_id,
@@ -91,13 +113,13 @@ def _order_record(o: m.Order, lines: list[m.OrderLine]) -> OrderRecord:
     )
 
 
-async def _lines_by_order(
-    session: AsyncSession, order_ids: Sequence[str]
-) -> dict[str, list[m.OrderLine]]:
-    by_order: dict[str, list[m.OrderLine]] = defaultdict(list)
+async def _lines_by_order(conn: AsyncConnection, order_ids: Sequence[str]) -> dict[str, list[Any]]:
+    by_order: dict[str, list[Any]] = defaultdict(list)
     if order_ids:
-        rows = await session.scalars(
-            select(m.OrderLine).where(m.OrderLine.order_id.in_(order_ids)).order_by(m.OrderLine.id)
+        rows = await conn.execute(
+            select(*_LINE_COLUMNS)
+            .where(m.OrderLine.order_id.in_(order_ids))
+            .order_by(m.OrderLine.id)
         )
         for line in rows:
             by_order[line.order_id].append(line)
@@ -156,22 +178,22 @@ class NativeCommerce:
         return [related.get(k, []) for k in keys]
 
     async def orders_by_id(self, ids: Sequence[str]) -> list[OrderRecord | None]:
-        async with self.store.read() as session:
-            orders = list(await session.scalars(select(m.Order).where(m.Order.id.in_(ids))))
-            lines = await _lines_by_order(session, [o.id for o in orders])
+        async with self.store.engine.connect() as conn:
+            orders = (await conn.execute(select(*_ORDER_COLUMNS).where(m.Order.id.in_(ids)))).all()
+            lines = await _lines_by_order(conn, [o.id for o in orders])
             found = {o.id: _order_record(o, lines[o.id]) for o in orders}
         return [found.get(i) for i in ids]
 
     async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
-        async with self.store.read() as session:
-            return [await self._orders(session, q) for q in queries]
+        async with self.store.engine.connect() as conn:
+            return [await self._orders(conn, q) for q in queries]
 
-    async def _orders(self, session: AsyncSession, q: OrderQuery) -> Page[OrderRecord]:
+    async def _orders(self, conn: AsyncConnection, q: OrderQuery) -> Page[OrderRecord]:
         conditions = [m.Order.customer_id == q.customer_id]
         if q.channel:
             conditions.append(m.Order.channel == q.channel)
-        total = await session.scalar(select(func.count()).select_from(m.Order).where(*conditions))
-        stmt = select(m.Order).where(*conditions)
+        total = await conn.scalar(select(func.count()).select_from(m.Order).where(*conditions))
+        stmt = select(*_ORDER_COLUMNS).where(*conditions)
         if q.after:
             placed_iso, order_id = decode_cursor(q.after, 2)
             try:
@@ -187,9 +209,9 @@ class NativeCommerce:
                 )
             )
         stmt = stmt.order_by(m.Order.placed_at.desc(), m.Order.id.desc()).limit(q.first + 1)
-        orders = list(await session.scalars(stmt))
+        orders = (await conn.execute(stmt)).all()
         page = orders[: q.first]
-        lines = await _lines_by_order(session, [o.id for o in page])
+        lines = await _lines_by_order(conn, [o.id for o in page])
         cursors = tuple(encode_cursor(o.placed_at.isoformat(), o.id) for o in page)
         return Page(
             items=tuple(_order_record(o, lines[o.id]) for o in page),
@@ -302,15 +324,17 @@ class NativeCommerce:
         return found
 
     async def _order_by_key(self, customer_id: str, key: str) -> OrderRecord | None:
-        async with self.store.read() as session:
-            order = await session.scalar(
-                select(m.Order).where(
-                    m.Order.customer_id == customer_id, m.Order.idempotency_key == key
+        async with self.store.engine.connect() as conn:
+            order = (
+                await conn.execute(
+                    select(*_ORDER_COLUMNS).where(
+                        m.Order.customer_id == customer_id, m.Order.idempotency_key == key
+                    )
                 )
-            )
+            ).first()
             if order is None:
                 return None
-            lines = await _lines_by_order(session, [order.id])
+            lines = await _lines_by_order(conn, [order.id])
             return _order_record(order, lines[order.id])
 
     async def transfer_orders(self, source_customer_id: str, target_customer_id: str) -> int:

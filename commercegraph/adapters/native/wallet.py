@@ -21,7 +21,6 @@ from commercegraph.adapters.base import (
     WalletTransactionRecord,
 )
 from commercegraph.adapters.native.points_lots import expiring
-from commercegraph.adapters.native.wallet_payments import method_record
 from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
@@ -53,22 +52,27 @@ class NativeWallet(Referrals):
         return [found.get(c) for c in customer_ids]
 
     async def loyalty_accounts(self, customer_ids: Sequence[str]) -> list[LoyaltyRecord | None]:
+        la, ledger = m.LoyaltyAccount, m.LedgerAccount
         async with self.store.read() as session:
+            # plain rows for the account and its points (no entities); expiring() is shared
+            # with the ledger's writes and keeps its session
             accounts = {
-                a.customer_id: a
-                for a in await session.scalars(
-                    select(m.LoyaltyAccount).where(m.LoyaltyAccount.customer_id.in_(customer_ids))
-                )
-            }
-            points = {
-                a.owner_id: a.balance
-                for a in await session.scalars(
-                    select(m.LedgerAccount).where(
-                        m.LedgerAccount.owner_id.in_(customer_ids),
-                        m.LedgerAccount.kind == "POINTS",
+                row.customer_id: row
+                for row in await session.execute(
+                    select(la.customer_id, la.tier, la.pending_points, la.qualifying_spend).where(
+                        la.customer_id.in_(customer_ids)
                     )
                 )
             }
+            points = dict(
+                (
+                    await session.execute(
+                        select(ledger.owner_id, ledger.balance).where(
+                            ledger.owner_id.in_(customer_ids), ledger.kind == "POINTS"
+                        )
+                    )
+                ).all()
+            )
             now = utcnow()
             soon = await expiring(
                 session,
@@ -99,14 +103,14 @@ class NativeWallet(Referrals):
 
     async def payment_methods(self, customer_ids: Sequence[str]) -> list[list[PaymentMethodRecord]]:
         found: dict[str, list[PaymentMethodRecord]] = defaultdict(list)
-        async with self.store.read() as session:
-            rows = await session.scalars(
-                select(m.PaymentMethod)
-                .where(m.PaymentMethod.customer_id.in_(customer_ids))
-                .order_by(m.PaymentMethod.is_default.desc(), m.PaymentMethod.created_at)
-            )
-            for p in rows:
-                found[p.customer_id].append(method_record(p))
+        p = m.PaymentMethod
+        rows = await self.store.rows(
+            select(p.customer_id, p.id, p.kind, p.label, p.is_default)
+            .where(p.customer_id.in_(customer_ids))
+            .order_by(p.is_default.desc(), p.created_at)
+        )
+        for customer_id, method_id, kind, label, is_default in rows:
+            found[customer_id].append(PaymentMethodRecord(method_id, kind, label, is_default))
         return [found.get(c, []) for c in customer_ids]
 
     async def transactions(

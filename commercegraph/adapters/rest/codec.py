@@ -51,7 +51,110 @@ def _fields(cls: type) -> dict[str, Any]:
 
 def decode(tp: Any, data: JSON) -> Any:
     """``data`` (decoded JSON) as an instance of the type ``tp``."""
-    return _decode(tp, data, {})
+    try:
+        decoder = _decoder(tp, ())
+    except TypeError:  # an unhashable type expression: read its hints on every call
+        return _decode(tp, data, {})
+    return decoder(data)
+
+
+Decoder = typing.Callable[[JSON], Any]
+
+
+@cache
+def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
+    """A function that decodes ``tp``, built once per type: the type hints are read here,
+    not for every field of every record. It checks what ``_decode`` checks, in its order."""
+    if isinstance(tp, TypeVar):
+        tp = dict(bindings).get(tp, Any)
+    if tp is Any or tp is object:
+        return _same
+    origin = get_origin(tp)
+    args = get_args(tp)
+    if tp is type(None) or origin is Union or origin is types.UnionType or origin is typing.Literal:
+        return lambda data: _decode(tp, data, dict(bindings))  # rare on the wire: as it was
+    cls = origin or tp
+    if dataclasses.is_dataclass(cls) and isinstance(cls, type):
+        params = getattr(cls, "__parameters__", ())
+        scoped = (
+            tuple({**dict(bindings), **dict(zip(params, args, strict=False))}.items())
+            if args
+            else bindings
+        )
+        hints = _fields(cls)
+        fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in dataclasses.fields(cls)]
+
+        def record(data: JSON) -> Any:
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            _expect(data, dict, tp)
+            values = {name: field(data[name]) for name, field in fields if name in data}
+            try:
+                return cls(**values)
+            except TypeError as exc:
+                raise WireFormatError(f"{cls.__name__}: {exc}") from None
+
+        return record
+    if origin in (list, Sequence, set, frozenset) or tp in (list, Sequence):
+        item = _field_decoder(args[0] if args else Any, bindings)
+
+        def items(data: JSON) -> Any:
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            _expect(data, list, tp)
+            return [item(v) for v in data]
+
+        return items
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        member = _field_decoder(args[0], bindings)
+
+        def members(data: JSON) -> Any:
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            _expect(data, list, tp)
+            return tuple(member(v) for v in data)
+
+        return members
+    return lambda data: _decode(tp, data, dict(bindings))
+
+
+def _field_decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
+    """The decoder of a record's field or a list's item: optional values and scalars too."""
+    origin = get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        args = get_args(tp)
+        inner = _field_decoder(next(a for a in args if a is not type(None)), bindings)
+        if type(None) not in args:
+            return lambda data: _decode(tp, data, dict(bindings))
+        return lambda data: None if data is None else inner(data)
+    if tp in (str, int, bool, float, datetime, date, timedelta):
+        return _scalar_decoder(tp)
+    return _decoder(tp, bindings)
+
+
+@cache
+def _scalar_decoder(tp: Any) -> Decoder:
+    if tp is str:
+
+        def text(data: JSON) -> Any:
+            if type(data) is str:
+                return data
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            return _scalar(tp, data)
+
+        return text
+
+    def scalar(data: JSON) -> Any:
+        if data is None:
+            raise WireFormatError(f"null where {tp} is required")
+        return _scalar(tp, data)
+
+    return scalar
+
+
+def _same(data: JSON) -> Any:
+    return data
 
 
 def _decode(tp: Any, data: JSON, bindings: dict[Any, Any]) -> Any:
