@@ -8,23 +8,24 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from commercegraph import bootstrap
 from commercegraph.config import Settings
+
+# the domains whose tables the refresh reads and writes directly, not through their ports
+REFRESH_READS = ("commerce", "customer")
 
 
 async def _refresh(settings: Settings, currency: str, changed: bool) -> dict[str, Any]:
     from commercegraph.customer360.refresh import refresh_all, refresh_changed
-    from commercegraph.store.db import Store, create_engine
 
-    store = Store(create_engine(settings.database_url))
-    try:
+    async with bootstrap.open_store(settings) as store:
         if changed:
             return await refresh_changed(store, currency)
         return asdict(await refresh_all(store, currency))
-    finally:
-        await store.dispose()
 
 
 def _segments_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    bootstrap.require_native(settings, *REFRESH_READS, command="segments refresh")
     currency = args.currency or settings.default_currency
     summary = asyncio.run(_refresh(settings, currency, args.changed))
     print(json.dumps(summary))
