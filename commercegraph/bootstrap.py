@@ -100,7 +100,7 @@ def compose(
 
 
 @asynccontextmanager
-async def open(settings: Settings, *, pooled: bool = True) -> AsyncIterator[Container]:  # noqa: A001
+async def open(settings: Settings, *, pooled: bool = True) -> AsyncIterator[Container]:
     container = compose(settings, pooled=pooled)
     try:
         yield container

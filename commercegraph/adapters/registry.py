@@ -43,7 +43,7 @@ from commercegraph.usecases.checkout_log import CheckoutLog
 
 ENTRY_POINT_GROUP = "commercegraph.adapters"
 
-AdapterFactory = Callable[[str, Settings, Store], Any]
+AdapterFactory = Callable[..., Any]  # (domain, settings, store[, own settings]) -> adapter
 
 
 class AdapterConfigError(ValueError):
@@ -107,12 +107,11 @@ def adapter_settings(name: str, factory: AdapterFactory) -> BaseSettings | None:
         return None
     prefix = adapter_env_prefix(name)
     try:
-        return model(_env_prefix=prefix, _env_nested_delimiter="__")  # type: ignore[call-arg]
+        return model(_env_prefix=prefix, _env_nested_delimiter="__")
     except ValidationError as exc:
         first = exc.errors()[0]
         raise AdapterConfigError(
-            f"{_variable(prefix, first['loc'])}: {first['msg']} "
-            f"(settings of the {name!r} adapter)"
+            f"{_variable(prefix, first['loc'])}: {first['msg']} (settings of the {name!r} adapter)"
         ) from None
 
 
@@ -142,8 +141,10 @@ def build_adapters(settings: Settings, store: Store) -> tuple[dict[str, Any], di
     adapters: dict[str, Any] = {}
     names: dict[str, str] = {}
     for domain, (name, factory, own) in chosen_factories(settings).items():
-        adapter = factory(domain, settings, store) if own is None else factory(
-            domain, settings, store, own
+        adapter = (
+            factory(domain, settings, store)
+            if own is None
+            else factory(domain, settings, store, own)
         )
         if not isinstance(adapter, PORTS[domain]):
             raise AdapterConfigError(
