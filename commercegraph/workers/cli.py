@@ -60,9 +60,6 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     if args.defer and args.defer not in {job.name for job in JOBS}:
         print(f"no task {args.defer!r}: see commercegraph worker --list", file=sys.stderr)
         return 2
-    from commercegraph import bootstrap
-
-    bootstrap.check(settings)  # the jobs' adapters and their settings, before any job runs
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     return asyncio.run(_work(settings, args))

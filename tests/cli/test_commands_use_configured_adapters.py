@@ -20,8 +20,10 @@ from commercegraph.backends import BackendServers
 from commercegraph.cli import main
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
+from commercegraph.gateway.settings import OtelSettings
 from commercegraph.store.migrate import upgrade
 from commercegraph.store.models.base import utcnow
+from commercegraph.telemetry import configure_telemetry
 from tests.conftest import _pg_execute, make_postgres_db
 
 DEVI_EMAIL = "devi@example.com"
@@ -91,6 +93,7 @@ def small_store(
 
 @pytest.fixture
 def backends(small_store: str) -> Iterator[BackendServers]:
+    configure_telemetry(OtelSettings())  # as `commercegraph backends serve` does first
     with BackendServers(Settings(database_url=small_store)) as servers:
         yield servers
 

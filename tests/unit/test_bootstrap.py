@@ -180,17 +180,3 @@ def cli_env(
 
     return run
 
-
-def test_the_worker_refuses_an_unknown_adapter_before_it_runs_a_job(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    for name in list(os.environ):
-        if name.startswith("CG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("CG_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
-    monkeypatch.setenv("CG_ADAPTERS__WALLET", "nope")
-    capsys.readouterr()
-    assert main(["worker", "--until-idle"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("refusing to start: CG_ADAPTERS__WALLET='nope' names no adapter")
-    assert err.count("\n") == 1
