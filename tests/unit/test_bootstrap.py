@@ -179,4 +179,3 @@ def cli_env(
         return code, capsys.readouterr().err
 
     return run
-
