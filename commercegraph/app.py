@@ -1,4 +1,4 @@
-"""The composition root: settings → store → adapters → loaders → schema → Starlette."""
+"""The gateway app: a container from ``bootstrap`` → loaders → schema → Starlette."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from commercegraph.adapters.registry import AdapterRegistry, build_registry
+from commercegraph import bootstrap
+from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.auth import Caller, authenticate
 from commercegraph.config import Settings
 from commercegraph.context import Context
@@ -31,7 +32,7 @@ from commercegraph.security.install import harden_app
 from commercegraph.security.known_customer import KnownCustomer
 from commercegraph.security.production import require_secrets
 from commercegraph.services.locales import preferred_locale
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
 from commercegraph.telemetry.http import instrument_app, metrics_endpoint
 
@@ -82,12 +83,12 @@ def create_app(
     store: Store | None = None,
     registry: AdapterRegistry | None = None,
 ) -> Starlette:
-    settings = settings or Settings()
+    settings = settings or bootstrap.load_settings()
     require_secrets(settings)
     configure_logging(settings.log_level)
     configure_telemetry(settings.otel)
-    store = store or Store(create_engine(settings.database_url, settings.db_pool_size))
-    registry = registry or build_registry(settings, store)
+    container = bootstrap.compose(settings, store=store, registry=registry)
+    store, registry = container.store, container.registry
     apq, apq_store = apq_extensions(settings)
     schema = (build_federated_schema if settings.federation_enabled else build_schema)(
         production=settings.is_production,

@@ -54,16 +54,10 @@ async def recover(registry: AdapterRegistry, settings: Settings) -> dict[str, in
 
 
 async def _run(settings: Settings) -> dict[str, int]:
-    from commercegraph.adapters.registry import build_registry
-    from commercegraph.store.db import Store, create_engine
+    from commercegraph import bootstrap
 
-    store = Store(create_engine(settings.database_url))
-    registry = build_registry(settings, store)
-    try:
-        return await recover(registry, settings)
-    finally:
-        await registry.aclose()
-        await store.dispose()
+    async with bootstrap.open(settings) as container:
+        return await recover(container.registry, settings)
 
 
 def _recover(settings: Settings, _: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from commercegraph import __version__
+from commercegraph import __version__, bootstrap
 from commercegraph.cli_support import (
     MAX_TOKEN_TTL_SECONDS,
     CommandParser,
@@ -25,6 +25,7 @@ from commercegraph.progress import showing_progress
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from commercegraph.serving import serve
 
+    bootstrap.check(settings)
     serve(settings, args.host, args.port, args.workers)
     return 0
 
@@ -45,10 +46,8 @@ async def _seed_async(settings: Settings, args: argparse.Namespace) -> int:
 
     from commercegraph.demo import clear_demo, seed_demo
     from commercegraph.store import models as m
-    from commercegraph.store.db import Store, create_engine
 
-    store = Store(create_engine(settings.database_url))
-    try:
+    async with bootstrap.open_store(settings) as store:
         async with store.read() as session:
             existing = await session.scalar(select(func.count()).select_from(m.Product))
         if existing:
@@ -62,8 +61,6 @@ async def _seed_async(settings: Settings, args: argparse.Namespace) -> int:
         summary = await seed_demo(store, customers=args.customers, seed=args.seed)
         print(json.dumps(summary.__dict__ if hasattr(summary, "__dict__") else _asdict(summary)))
         return 0
-    finally:
-        await store.dispose()
 
 
 def _asdict(obj: object) -> dict[str, object]:
@@ -77,13 +74,10 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _customer_id(settings: Settings, who: str) -> str | None:
-    from commercegraph.adapters.native import NativeCustomer
     from commercegraph.services.identity import normalise_identifier
-    from commercegraph.store.db import Store, create_engine
 
-    store = Store(create_engine(settings.database_url))
-    try:
-        crm = NativeCustomer(store, settings)
+    async with bootstrap.open(settings) as container:
+        crm = container.registry.customer
         if "@" in who:
             (found,) = await crm.resolve_identifiers(
                 [("EMAIL", normalise_identifier("EMAIL", who))]
@@ -91,8 +85,6 @@ async def _customer_id(settings: Settings, who: str) -> str | None:
             return found
         (record,) = await crm.customers_by_id([who])
         return record.id if record else None
-    finally:
-        await store.dispose()
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
@@ -247,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from commercegraph.adapters.registry import AdapterConfigError
     from commercegraph.security.production import InsecureConfiguration
 
     args = build_parser().parse_args(argv)
@@ -255,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         nonlocal database_url
         try:
-            settings = Settings()
+            settings = bootstrap.load_settings()
             database_url = settings.database_url
             if getattr(args, "needs_store", True):
                 require_store(settings.database_url)
@@ -264,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             with showing_progress(label):
                 return int(args.handler(settings, args))
-        except InsecureConfiguration as exc:
+        except (InsecureConfiguration, AdapterConfigError) as exc:
             print(f"refusing to start: {exc}", file=sys.stderr)
             return 2
 

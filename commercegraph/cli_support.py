@@ -84,6 +84,9 @@ def require_store(database_url: str) -> None:
 
 def describe_failure(exc: BaseException, database_url: str) -> str:
     """One line for an error a command did not expect."""
+    cause = exc.__cause__
+    if isinstance(cause, DBAPIError):  # the guard's BackendUnavailable over the native store
+        exc = cause
     if isinstance(exc, DBAPIError):
         text = str(exc.orig or exc).strip().splitlines()[0]
         if "no such table" in text or ("relation" in text and "does not exist" in text):

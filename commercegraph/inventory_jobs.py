@@ -83,12 +83,10 @@ async def release_expired(inventory: InventoryBackend, now: datetime) -> int:
 
 
 async def _run(settings: Settings, job: str) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
-    from commercegraph.store.db import Store, create_engine
+    from commercegraph import bootstrap
 
-    store = Store(create_engine(settings.database_url))
-    registry = build_registry(settings, store)
-    try:
+    async with bootstrap.open(settings) as container:
+        registry = container.registry
         now = utcnow()
         if job == "mine":
             since = now - timedelta(days=settings.bundle_history_days)
@@ -100,9 +98,6 @@ async def _run(settings: Settings, job: str) -> dict[str, Any]:
                 ],
             }
         return {"released": await release_expired(registry.inventory, now)}
-    finally:
-        await registry.aclose()
-        await store.dispose()
 
 
 def _mine(settings: Settings, _: argparse.Namespace) -> int:

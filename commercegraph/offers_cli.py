@@ -21,17 +21,12 @@ def _when(value: str) -> datetime:
 
 
 async def run_dispatch(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
+    from commercegraph import bootstrap
     from commercegraph.offer_dispatch import dispatch_offers
-    from commercegraph.store.db import Store, create_engine
 
-    store = Store(create_engine(settings.database_url))
-    registry = build_registry(settings, store)
-    try:
-        return (await dispatch_offers(registry, settings, store, now=now)).as_dict()
-    finally:
-        await registry.aclose()
-        await store.dispose()
+    async with bootstrap.open(settings) as container:
+        report = await dispatch_offers(container.registry, settings, container.store, now=now)
+        return report.as_dict()
 
 
 def _dispatch(settings: Settings, args: argparse.Namespace) -> int:

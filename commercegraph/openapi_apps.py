@@ -23,12 +23,12 @@ def _reference_backend(domain: str) -> Callable[[Settings], ASGIApp]:
     """The reference backend of one domain (``commercegraph backends serve``) on the store."""
 
     def build(settings: Settings) -> ASGIApp:
+        from commercegraph import bootstrap
         from commercegraph.adapters.native import create_adapter
         from commercegraph.backends.app import create_backend_app
-        from commercegraph.store.db import Store, create_engine
 
         # no pool: the fuzzer drives the app from loops of its own, so nothing may outlive one
-        store = Store(create_engine(settings.database_url, pooled=False))
+        store = bootstrap.create_store(settings, pooled=False)
         return create_backend_app(domain, create_adapter(domain, settings, store))
 
     return build

@@ -9,17 +9,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from commercegraph import bootstrap
 from commercegraph.config import Settings
 from commercegraph.progress import progress
 
 
 async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.native.wallet import NativeWallet
-    from commercegraph.store.db import Store, create_engine
-
-    store = Store(create_engine(settings.database_url))
-    try:
-        wallet = NativeWallet(store, settings)
+    async with bootstrap.open(settings) as container:
+        wallet = container.registry.wallet
         progress("releasing matured points", 0, 3)
         released = await wallet.release_pending_points(now)
         progress("expiring points", 1, 3)
@@ -27,8 +24,6 @@ async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
         progress("purging idempotency records", 2, 3)
         retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
         purged = await wallet.purge_idempotency_records(datetime.now(UTC) - retention)
-    finally:
-        await store.dispose()
     return {"released_points": released, "expired_points": expired, "purged_keys": purged}
 
 

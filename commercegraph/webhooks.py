@@ -25,7 +25,7 @@ from commercegraph.security.production import require_secrets
 from commercegraph.services.webhook_signing import signed_headers
 from commercegraph.services.webhooks import EVENT_HEADER, retry_delay
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 from commercegraph.webhook_consent import WITHDRAWN, without_consent
 
@@ -183,16 +183,15 @@ def _deliver_command(settings: Settings, args: argparse.Namespace) -> int:
     require_secrets(settings, gateway=False)
 
     async def run() -> None:
-        store = Store(create_engine(settings.database_url))
-        try:
+        from commercegraph import bootstrap
+
+        async with bootstrap.open_store(settings) as store:
             if args.once:
                 async with httpx.AsyncClient() as http:
                     report = await deliver_due(store, settings, http)
                 print(json.dumps(report.__dict__))
             else:
                 await run_worker(store, settings, poll_seconds=args.poll, stop=asyncio.Event())
-        finally:
-            await store.dispose()
 
     asyncio.run(run())
     return 0

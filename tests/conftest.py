@@ -20,10 +20,11 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from commercegraph import bootstrap
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.store.migrate import upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -99,11 +100,8 @@ def _migrate_and_seed(url: str) -> None:
     upgrade(url)
 
     async def seed() -> None:
-        store = Store(create_engine(url))
-        try:
+        async with bootstrap.open_store(Settings(database_url=url)) as store:
             await seed_demo(store, customers=SEED_CUSTOMERS, seed=SEED, now=_seed_now())
-        finally:
-            await store.dispose()
 
     asyncio.run(seed())
 

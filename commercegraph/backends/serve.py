@@ -16,10 +16,10 @@ from typing import Any
 
 import uvicorn
 
+from commercegraph import bootstrap
 from commercegraph.adapters.native import NATIVE_ADAPTERS
 from commercegraph.backends.app import create_backend_app
 from commercegraph.config import DOMAINS, Settings
-from commercegraph.store.db import Store, create_engine
 
 START_TIMEOUT_S = 30.0  # uvicorn binds in well under a second; this is a hung-start guard
 
@@ -64,7 +64,7 @@ class BackendServers:
 
     async def serve(self) -> None:
         """Run until ``stop()`` (or cancellation); usable directly from an event loop."""
-        store = Store(create_engine(self.settings.database_url, self.settings.db_pool_size))
+        store = bootstrap.create_store(self.settings)
         try:
             for domain in self.domains:
                 adapter = NATIVE_ADAPTERS[domain](store, self.settings)

@@ -28,7 +28,7 @@ from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
 from commercegraph.services.identity import normalise_identifier
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 
 AUDIENCE_EXPORTED = "audience.exported"
 CSV_HEADER = ("Email", "Phone")  # customer-match column names, values SHA-256 hex
@@ -166,8 +166,9 @@ async def queue_webhooks(
 async def export_audience(
     settings: Settings, segment_key: str, out: Path | None, webhook: bool
 ) -> dict[str, Any]:
-    store = Store(create_engine(settings.database_url))
-    try:
+    from commercegraph import bootstrap
+
+    async with bootstrap.open_store(settings) as store:
         members, left_out = await audience(store, segment_key)
         report: dict[str, Any] = {
             "segment": segment_key,
@@ -182,8 +183,6 @@ async def export_audience(
                 await queue_webhooks(store, segment_key, members, datetime.now(UTC))
             )
         return report
-    finally:
-        await store.dispose()
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

@@ -11,7 +11,11 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from commercegraph import bootstrap
 from commercegraph.config import Settings
+
+# the domains whose tables the refresh reads and writes directly, not through their ports
+REFRESH_READS = ("commerce", "customer")
 
 
 def _moment(text: str, *, end_of_day: bool) -> datetime:
@@ -34,11 +38,9 @@ def _day_end(text: str) -> datetime:
 async def _refresh(settings: Settings, currency: str, args: argparse.Namespace) -> dict[str, Any]:
     from commercegraph.customer360.holdout import holdout_report
     from commercegraph.customer360.refresh import refresh_all, refresh_changed
-    from commercegraph.store.db import Store, create_engine
 
-    store = Store(create_engine(settings.database_url))
     minimum = settings.ltv_min_repeat_buyers
-    try:
+    async with bootstrap.open_store(settings) as store:
         if args.as_of is not None:
             return await holdout_report(
                 store, currency, args.as_of, args.until, min_repeat_buyers=minimum
@@ -46,13 +48,12 @@ async def _refresh(settings: Settings, currency: str, args: argparse.Namespace) 
         if args.changed:
             return await refresh_changed(store, currency, min_repeat_buyers=minimum)
         return asdict(await refresh_all(store, currency, min_repeat_buyers=minimum))
-    finally:
-        await store.dispose()
 
 
 def _segments_refresh(settings: Settings, args: argparse.Namespace) -> int:
     from commercegraph.customer360.holdout import HoldoutError
 
+    bootstrap.require_native(settings, *REFRESH_READS, command="segments refresh")
     currency = args.currency or settings.default_currency
     if args.until is not None and args.as_of is None:
         print("error: --until needs --as-of", file=sys.stderr)

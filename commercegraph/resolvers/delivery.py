@@ -274,16 +274,10 @@ async def fill_due(
 
 
 async def _run_fill(settings: Settings, now: datetime | None) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
-    from commercegraph.store.db import create_engine
+    from commercegraph import bootstrap
 
-    store = Store(create_engine(settings.database_url))
-    registry = build_registry(settings, store)
-    try:
-        return await fill_due(registry, settings, now)
-    finally:
-        await registry.aclose()
-        await store.dispose()
+    async with bootstrap.open(settings) as container:
+        return await fill_due(container.registry, settings, now)
 
 
 def _deliveries_fill(settings: Settings, args: Any) -> int:

@@ -4,14 +4,13 @@ runner per job at a time anyway, and the one-off CLI commands may run beside it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from commercegraph import bootstrap
 from commercegraph.config import Settings
-from commercegraph.store.db import Store, create_engine
 
 MAX_WEBHOOK_PASSES = 20  # one pass sends at most a batch; a job drains a backlog in bounded time
 
@@ -25,15 +24,6 @@ class Job:
     help: str
 
 
-@asynccontextmanager
-async def _store(settings: Settings) -> AsyncIterator[Store]:
-    store = Store(create_engine(settings.database_url))
-    try:
-        yield store
-    finally:
-        await store.dispose()
-
-
 async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
     import httpx
 
@@ -42,7 +32,7 @@ async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
     if settings.webhook_url is None:
         return {"skipped": "CG_WEBHOOK_URL is not set"}
     totals = {"delivered": 0, "retrying": 0, "failed": 0}
-    async with _store(settings) as store, httpx.AsyncClient() as http:
+    async with bootstrap.open_store(settings) as store, httpx.AsyncClient() as http:
         for _ in range(MAX_WEBHOOK_PASSES):
             report = await deliver_due(store, settings, http)
             for key in totals:
@@ -53,89 +43,70 @@ async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 async def release_reservations(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
     from commercegraph.inventory_jobs import release_expired
 
-    async with _store(settings) as store:
-        registry = build_registry(settings, store)
-        try:
-            return {"released": await release_expired(registry.inventory, now)}
-        finally:
-            await registry.aclose()
+    async with bootstrap.open(settings) as container:
+        return {"released": await release_expired(container.registry.inventory, now)}
 
 
 async def mine_bundles(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
     from commercegraph.inventory_jobs import mine_bundles as mine
     from commercegraph.inventory_jobs import mining_params
 
-    async with _store(settings) as store:
-        registry = build_registry(settings, store)
-        try:
-            since = now - timedelta(days=settings.bundle_history_days)
-            return {"mined": len(await mine(registry.commerce, mining_params(settings), since))}
-        finally:
-            await registry.aclose()
+    async with bootstrap.open(settings) as container:
+        since = now - timedelta(days=settings.bundle_history_days)
+        mined = await mine(container.registry.commerce, mining_params(settings), since)
+        return {"mined": len(mined)}
 
 
 async def loyalty_maintenance(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.native.wallet import NativeWallet
-
-    async with _store(settings) as store:
-        wallet = NativeWallet(store, settings)
+    async with bootstrap.open(settings) as container:
+        wallet = container.registry.wallet
         released = await wallet.release_pending_points(now)
         expired = await wallet.expire_points(now)
     return {"released_points": released, "expired_points": expired}
 
 
 async def purge_idempotency(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.native.wallet import NativeWallet
-
     retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
-    async with _store(settings) as store:
-        purged = await NativeWallet(store, settings).purge_idempotency_records(now - retention)
+    async with bootstrap.open(settings) as container:
+        purged = await container.registry.wallet.purge_idempotency_records(now - retention)
     return {"purged_keys": purged}
 
 
 async def refresh_segments(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.customer360.cli import REFRESH_READS
     from commercegraph.customer360.refresh import refresh_all
 
-    async with _store(settings) as store:
+    bootstrap.require_native(settings, *REFRESH_READS, command="refresh_segments")
+    async with bootstrap.open_store(settings) as store:
         minimum = settings.ltv_min_repeat_buyers
         summary = await refresh_all(store, settings.default_currency, min_repeat_buyers=minimum)
         return asdict(summary)
 
 
 async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
     from commercegraph.checkout_jobs import recover
 
-    async with _store(settings) as store:
-        registry = build_registry(settings, store)
-        try:
-            return dict(await recover(registry, settings))
-        finally:
-            await registry.aclose()
+    async with bootstrap.open(settings) as container:
+        return dict(await recover(container.registry, settings))
 
 
 async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.customer360.cli import REFRESH_READS
     from commercegraph.customer360.refresh import refresh_changed
 
-    async with _store(settings) as store:
+    bootstrap.require_native(settings, *REFRESH_READS, command="refresh_changed_segments")
+    async with bootstrap.open_store(settings) as store:
         minimum = settings.ltv_min_repeat_buyers
         return await refresh_changed(store, settings.default_currency, min_repeat_buyers=minimum)
 
 
 async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.adapters.registry import build_registry
     from commercegraph.resolvers.delivery import fill_due
 
-    async with _store(settings) as store:
-        registry = build_registry(settings, store)
-        try:
-            result = await fill_due(registry, settings, now)
-        finally:
-            await registry.aclose()
+    async with bootstrap.open(settings) as container:
+        result = await fill_due(container.registry, settings, now)
     return {"due": result["due"], "filled": len(result["filled"])}
 
 

@@ -18,12 +18,11 @@ CHANNELS = ("WEB", "MOBILE_APP", "STORE", "CALL_CENTER", "MARKETPLACE")
 
 
 async def _consume(settings: Settings, args: argparse.Namespace) -> int:
-    from commercegraph.adapters.registry import build_registry
+    from commercegraph import bootstrap
     from commercegraph.events import events_endpoint
     from commercegraph.events.ingest import EventSource
     from commercegraph.events.sources.consumer import consume
     from commercegraph.events.sources.nats import NatsOptions, NatsSource
-    from commercegraph.store.db import Store, create_engine
 
     options = NatsOptions(
         url=args.url,
@@ -37,8 +36,8 @@ async def _consume(settings: Settings, args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stream.stop)
-    store = Store(create_engine(settings.database_url))
-    registry = build_registry(settings, store)
+    container = bootstrap.compose(settings)
+    registry = container.registry
     # the sender is the stream: trusted like a channel's API key when --channel names one,
     # else like staff (each event's own channel counts)
     source = EventSource("channel", channel=args.channel) if args.channel else EventSource("staff")
@@ -52,8 +51,7 @@ async def _consume(settings: Settings, args: argparse.Namespace) -> int:
         )
     finally:
         await stream.close()
-        await registry.aclose()
-        await store.dispose()
+        await container.aclose()
     print(json.dumps(asdict(stats)))
     return 0
 
