@@ -55,6 +55,9 @@ class OrderStatusChange:
     card_payment_method_id: strawberry.ID | None = strawberry.field(
         description="The payment method the card share goes back to."
     )
+    gift_card_refunded: Money | None = strawberry.field(
+        default=None, description="The share a gift card paid, put back on that gift card."
+    )
     points_reversed: int = strawberry.field(description="Points the order had earned, taken back.")
     points_released: int = strawberry.field(description="Pending points made available now.")
     referral_points: int = strawberry.field(description="Points paid to the customer's referrer.")
@@ -79,6 +82,9 @@ class OrderStatusChange:
             if s is not None and s.payment_method_id
             else None,
             points_reversed=s.points_reversed if s is not None else 0,
+            gift_card_refunded=Money.minor(s.gift_card_refund.amount, currency)
+            if s is not None and s.gift_card_refund is not None
+            else None,
             points_released=moved.points_released,
             referral_points=moved.referral_points,
         )

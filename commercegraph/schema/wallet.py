@@ -182,6 +182,9 @@ class OrderRefund:
     status: OrderStatus | None = strawberry.field(
         default=None, description="The order's status after: CANCELLED or RETURNED."
     )
+    gift_card_refunded: Money | None = strawberry.field(
+        default=None, description="The share a gift card paid, put back on that gift card."
+    )
 
 
 def _method(p: PaymentMethodRecord) -> PaymentMethod:
@@ -349,6 +352,9 @@ class WalletMutation:
             loyalty=await _loyalty(info, order.customer_id),
             card_refunded=Money.minor(card.amount, card.currency) if card is not None else None,
             status=OrderStatus(moved.order.status),
+            gift_card_refunded=Money.minor(refund.gift_card_refund.amount, order.total.currency)
+            if refund.gift_card_refund is not None
+            else None,
         )
 
     @strawberry.mutation(

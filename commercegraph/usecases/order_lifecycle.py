@@ -21,6 +21,7 @@ from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.errors import BadUserInput, Conflict
 from commercegraph.services.earning import DEFAULT_RULES, EarningRules, EarnLine, points_for_order
 from commercegraph.services.order_lifecycle import COMPLETED, RELEASES_STOCK, TARGETS
+from commercegraph.usecases.tenders import gift_card_refund_key, refund_gift_card_tender
 
 
 class Moved(Protocol):
@@ -38,6 +39,7 @@ class Settlement:
     card_refund: Money | None = None  # the share the payment method paid
     payment_method_id: str | None = None
     points_reversed: int = 0
+    gift_card_refund: Money | None = None  # the share a gift card paid, back on the card
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,18 @@ async def settle_back(registry: AdapterRegistry, order: OrderRecord) -> Settleme
         if pay.charged_amount and not pay.pay_at_pickup:
             card = Money(pay.charged_amount, order.total.currency)
             method_id = pay.payment_method_id
+    gift_card: Money | None = None
+    if placed is not None and registry.tenders is not None:
+        try:
+            posting = await refund_gift_card_tender(
+                registry.tenders, placed, None, gift_card_refund_key(placed.id)
+            )
+        except Conflict:
+            posting = None  # refunded in full before
+        if posting is not None:
+            gift_card = Money(abs(posting.amount), order.total.currency)
     change = await port.reverse_order_points(cid, order.id, _key(order.id, "points-reversal"))
-    return Settlement(tuple(refunded), card, method_id, -change.points_earned)
+    return Settlement(tuple(refunded), card, method_id, -change.points_earned, gift_card)
 
 
 async def move_order(

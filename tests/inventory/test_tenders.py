@@ -374,3 +374,48 @@ async def test_paying_a_placed_eur_order_from_a_usd_wallet_is_refused(
     assert (error(body)["code"], error(body)["argument"]) == ("CURRENCY_MISMATCH", "walletAmount")
     assert await wallet_balance(fresh_store, cid) == 5_000
     await audit_ledger(fresh_store)
+
+
+RETURN = """mutation($o: ID!, $l: ID) {
+  changeOrderStatus(orderId: $o, status: RETURNED, locationId: $l) {
+    changed refunded { amount } cardRefunded { amount } giftCardRefunded { amount currency } } }"""
+COMPLETE = "mutation($o: ID!) { changeOrderStatus(orderId: $o, status: COMPLETED) { changed } }"
+
+
+async def test_a_returned_order_puts_the_gift_card_share_back_on_the_card(
+    fresh_gql: GraphQLClient, fresh_store: Store
+) -> None:
+    cid, card, token = await new_shopper(fresh_gql, fresh_store, wallet=1_000)
+    await set_stock(fresh_store, DEVI_SHOES_SKU, DOWNTOWN_ID, 50)
+    gift = await issue(fresh_gql, 2_000)
+    cart = await cart_in(fresh_gql, token, "USD")
+    pay = {
+        "walletAmount": 400,
+        "giftCardCode": gift["code"],
+        "giftCardAmount": 1_200,
+        "paymentMethodId": card,
+    }
+    order = data(await fresh_gql.post(PAY, {"c": cart, "k": "gc-ret", "p": pay}, token=token))[
+        "placeOrder"
+    ]
+    assert await card_balance(fresh_gql, gift["code"]) == 800
+    staff = fresh_gql.token(staff=True)
+    data(await fresh_gql.post(COMPLETE, {"o": order["id"]}, token=staff))
+    returned = data(await fresh_gql.post(RETURN, {"o": order["id"], "l": None}, token=staff))[
+        "changeOrderStatus"
+    ]
+    assert returned["changed"] and returned["giftCardRefunded"] == {
+        "amount": 1_200,
+        "currency": "USD",
+    }
+    assert returned["refunded"]["amount"] == 400
+    assert returned["cardRefunded"]["amount"] == order["payment"]["chargedAmount"]["amount"]
+    assert await card_balance(fresh_gql, gift["code"]) == 2_000
+    assert await wallet_balance(fresh_store, cid) == 1_000
+    # asking again moves nothing more
+    again = data(await fresh_gql.post(RETURN, {"o": order["id"], "l": None}, token=staff))[
+        "changeOrderStatus"
+    ]
+    assert not again["changed"]
+    assert await card_balance(fresh_gql, gift["code"]) == 2_000
+    await audit_ledger(fresh_store)
