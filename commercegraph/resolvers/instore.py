@@ -25,7 +25,13 @@ from commercegraph.adapters.base import (
     OrderRecord,
 )
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, Conflict, InsufficientFunds, NotFound
+from commercegraph.errors import (
+    BadUserInput,
+    Conflict,
+    CurrencyMismatch,
+    InsufficientFunds,
+    NotFound,
+)
 from commercegraph.ids import expect_global_id
 from commercegraph.resolvers import wallet as wallet_steps
 from commercegraph.resolvers.checkout import check_key
@@ -145,12 +151,7 @@ async def redeem_payment_code(
     if found.redeemed_key is None:
         if found.expires_at <= ctx.now:
             raise BadUserInput("The payment code has expired", argument="code")
-        (wallet,) = await ctx.registry.wallet.wallets([found.customer_id])
-        if wallet is not None and wallet.balance.currency != currency:
-            raise BadUserInput(
-                f"{store.name} takes {currency}; the wallet holds {wallet.balance.currency}",
-                argument="storeId",
-            )
+        await _wallet_amount(ctx, found.customer_id, currency, amount, store.name)
         await state.claim_payment_code(digest, key, fingerprint, amount, ctx.now)
         found = await state.payment_code(digest)
         assert found is not None
@@ -161,9 +162,10 @@ async def redeem_payment_code(
         raise Conflict("The payment code was already used", argument="code")
     if found.fingerprint != fingerprint:
         raise Conflict("This idempotency key was used for another sale", argument="idempotencyKey")
+    take = await _wallet_amount(ctx, found.customer_id, currency, amount, store.name)
     try:
         posting = await ctx.registry.wallet.pay(
-            found.customer_id, amount, f"store-sale:{found.id}", f"paycode:{found.id}"
+            found.customer_id, take, f"store-sale:{found.id}", f"paycode:{found.id}"
         )
     except InsufficientFunds:
         await state.release_payment_code(digest, key)
@@ -185,3 +187,25 @@ async def redeem_payment_code(
     rewards = await wallet_steps.award_order_points(ctx, order)
     await state.settle_payment_code(digest, order.id)
     return StoreSale(order, Money(amount, currency), posting.balance, rewards, replayed)
+
+
+async def _wallet_amount(
+    ctx: Context, customer_id: str, currency: str, amount: int, store_name: str
+) -> int:
+    """What the wallet pays for ``amount`` of the store's currency: the same amount when
+    the wallet holds that currency, converted at the pricing side's rate when it holds
+    another (the debit is keyed by the code, so a retry takes what the first took), and
+    refused with ``CURRENCY_MISMATCH`` when no rate is known — never one for one."""
+    (wallet,) = await ctx.registry.wallet.wallets([customer_id])
+    if wallet is None or wallet.balance.currency == currency:
+        return amount
+    held = wallet.balance.currency
+    rate = None
+    if ctx.registry.tenders is not None:
+        rate = await ctx.registry.tenders.rate(currency, held)
+    if rate is None:
+        raise CurrencyMismatch(
+            f"{store_name} takes {currency}; the wallet holds {held} and no rate converts it",
+            argument="storeId",
+        )
+    return rate.convert(amount)

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
+
+from commercegraph.adapters.native.tenders import NativeTenders
 from commercegraph.demo import BERLIN_ID, DEVI_COFFEE_SKU, DEVI_ID, DEVI_SODA_SKU
 from commercegraph.ids import to_global_id
 from commercegraph.services.money import format_money
+from commercegraph.store.db import Store, create_engine
+from commercegraph.store.models.tenders import ExchangeRate
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
+from tests.wallet.audit import audit_ledger
 
 __all__ = ["client", "fresh_db"]
 
@@ -91,27 +97,48 @@ async def test_paying_by_code_in_berlin_is_in_euros_and_never_spends_dollars_sil
     client: Client, fresh_db: SeededDatabase
 ) -> None:
     token = client.token(DEVI_ID)
-    issued = await client.post(
-        "mutation($s: ID!) { createStorePaymentCode(storeId: $s) { code currency } }",
-        {"s": BERLIN},
-        token=token,
-    )
-    code = issued["data"]["createStorePaymentCode"]
-    assert code["currency"] == "EUR"
-    before = await client.post("{ me { wallet { balance { amount currency } } } }", token=token)
-    redeemed = await client.post(
-        """mutation($c: String!, $s: ID!, $sale: StoreSaleInput!) {
-          redeemStorePaymentCode(code: $c, storeId: $s, sale: $sale, idempotencyKey: "b-1") {
-            paid { amount } } }""",
-        {
-            "c": code["code"],
-            "s": BERLIN,
-            "sale": {"lines": [{"sku": DEVI_SODA_SKU, "quantity": 1, "unitPrice": 199}]},
-        },
-        token=client.token(staff=True),
-    )
-    assert before["data"]["me"]["wallet"]["balance"]["currency"] == "USD"
-    error = redeemed["errors"][0]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "EUR" in error["message"]
-    after = await client.post("{ me { wallet { balance { amount currency } } } }", token=token)
-    assert after["data"] == before["data"]
+    balance = "{ me { wallet { balance { amount currency } } } }"
+    redeem = """mutation($c: String!, $s: ID!, $sale: StoreSaleInput!, $k: String!) {
+      redeemStorePaymentCode(code: $c, storeId: $s, sale: $sale, idempotencyKey: $k) {
+        paid { amount currency } walletBalance { amount currency } } }"""
+    sale = {"lines": [{"sku": DEVI_SODA_SKU, "quantity": 1, "unitPrice": 199}]}
+
+    async def new_code() -> str:
+        issued = await client.post(
+            "mutation($s: ID!) { createStorePaymentCode(storeId: $s) { code currency } }",
+            {"s": BERLIN},
+            token=token,
+        )
+        code = issued["data"]["createStorePaymentCode"]
+        assert code["currency"] == "EUR"
+        return str(code["code"])
+
+    store = Store(create_engine(fresh_db.url))
+    try:
+        # with no EUR→USD rate the dollar wallet is refused, and nothing moves
+        async with store.write() as session:
+            await session.execute(delete(ExchangeRate))
+        before = await client.post(balance, token=token)
+        assert before["data"]["me"]["wallet"]["balance"]["currency"] == "USD"
+        variables = {"c": await new_code(), "s": BERLIN, "sale": sale, "k": "b-1"}
+        refused = await client.post(redeem, variables, token=client.token(staff=True))
+        error = refused["errors"][0]
+        assert error["extensions"]["code"] == "CURRENCY_MISMATCH" and "EUR" in error["message"]
+        assert (await client.post(balance, token=token))["data"] == before["data"]
+
+        # with a rate the sale is in euros and the wallet pays the converted amount, once
+        await NativeTenders(store).set_rate("EUR", "USD", 1_086_957, "test desk", fresh_db.now)
+        variables = {"c": await new_code(), "s": BERLIN, "sale": sale, "k": "b-2"}
+        staff = client.token(staff=True)
+        paid = (await client.post(redeem, variables, token=staff))["data"]
+        paid = paid["redeemStorePaymentCode"]
+        start = before["data"]["me"]["wallet"]["balance"]["amount"]
+        # 199 EUR cents × 1.086957 = 216.30 → 216 USD cents
+        assert paid["paid"] == {"amount": 199, "currency": "EUR"}
+        assert paid["walletBalance"] == {"amount": start - 216, "currency": "USD"}
+        await client.post(redeem, variables, token=staff)  # the till retries: nothing more
+        after = await client.post(balance, token=token)
+        assert after["data"]["me"]["wallet"]["balance"]["amount"] == start - 216
+        await audit_ledger(store)
+    finally:
+        await store.dispose()
