@@ -109,16 +109,12 @@ async def check_out(ctx: Context, cart_id: str, idempotency_key: str) -> ExitPas
 
 
 async def _wallet_share(ctx: Context, customer_id: str, cart_id: str, store_id: str) -> int:
-    """What the wallet pays: the total less the reward credit the checkout takes first."""
+    """What the wallet pays, in the cart's currency: the total less the reward credit the
+    checkout takes first. A wallet in another currency is converted by the checkout at the
+    pricing side's rate, or refused with ``CURRENCY_MISMATCH``."""
     from commercegraph.resolvers.quote import quote_cart
 
     cart = await carts.open_cart(ctx, cart_id)
-    (wallet,) = await ctx.registry.wallet.wallets([customer_id])
-    if wallet is not None and wallet.balance.currency != cart.currency:
-        raise BadUserInput(
-            f"The store takes {cart.currency}; the wallet holds {wallet.balance.currency}",
-            argument="cartId",
-        )
     quote = await quote_cart(
         ctx, cart.lines, channel=cart.channel, currency=cart.currency, store_id=store_id
     )
