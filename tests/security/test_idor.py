@@ -64,6 +64,8 @@ CUSTOMER_OWNED = frozenset(
         "Referral",
         "OrderPayment",
         "OrderRewards",
+        "PaymentExchange",
+        "DeliverySubscription",
     }
 )
 PUBLIC = frozenset(
@@ -91,6 +93,8 @@ PUBLIC = frozenset(
         "BundleEdge",
         # computed for whoever asks, never for a customer named in the query
         "Recommendation",
+        # a bearer instrument: whoever holds the code may read its balance; it names nobody
+        "GiftCard",
     }
 )
 # Staff tooling that carries no customer's data (the pricing tests prove the staff scope).
@@ -101,11 +105,12 @@ STAFF_ONLY = frozenset(
         "PricingRuleEdge",
         "PricingRuleVersion",
         "BackendStatus",
+        "Campaign",
     }
 )
 # Root fields that answer with the caller's own data; every other root must not hand a
 # customer token (or nobody) any customer-owned object when given someone else's ids.
-SELF_ROOTS = frozenset({"me"})
+SELF_ROOTS = frozenset({"me", "deliverySubscriptions"})
 
 Results = list[tuple[Path, dict[str, Any]]]
 
