@@ -171,7 +171,7 @@ def payment_exchange(pay: Any, currency: str) -> PaymentExchange | None:
     )
 
 
-# --- staff: gift cards ------------------------------------------------------------------
+# Staff issue and top up gift cards.
 
 
 async def issue_gift_card(
@@ -199,7 +199,7 @@ async def gift_card(ctx: Context, code: str) -> GiftCardRecord:
     return card
 
 
-# --- staff: membership cards ------------------------------------------------------------
+# Staff issue membership cards at a store.
 
 
 @dataclass(frozen=True, slots=True)

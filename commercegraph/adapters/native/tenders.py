@@ -117,7 +117,7 @@ class NativeTenders:
     def _now(self) -> datetime:
         return utcnow()
 
-    # --- exchange rates ---------------------------------------------------------------
+    # exchange rates
 
     async def rate(self, base: str, quote: str) -> ExchangeRate | None:
         async with self.store.read() as session:
@@ -149,7 +149,7 @@ class NativeTenders:
                 )
             )
 
-    # --- gift cards -------------------------------------------------------------------
+    # gift cards
 
     async def gift_card(self, code: str) -> GiftCardRecord | None:
         try:
