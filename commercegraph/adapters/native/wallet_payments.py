@@ -50,7 +50,7 @@ class WalletPayments:
     store: Store
     settings: Settings
 
-    # --- writes -----------------------------------------------------------------------
+    # writes
 
     def _now(self) -> datetime:
         return utcnow()
