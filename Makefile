@@ -72,7 +72,7 @@ test: install-dev test-tools
 # The inner loop: everything but the tests marked slow (real vendor systems, crash and soak
 # runs, browsers, several replicas).
 test-quick: install-dev
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not vendor"
 
 lint: install-dev
 	$(BIN)/ruff check commercegraph tests bench

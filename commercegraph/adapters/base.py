@@ -28,6 +28,18 @@ class Money:
 
 
 @dataclass(frozen=True, slots=True)
+class VariantRecord:
+    """One purchasable variant of a product, as a commerce system models it."""
+
+    id: str
+    sku: str
+    name: str
+    # (option name, value), e.g. (("size", "M"), ("colour", "blue"))
+    options: tuple[tuple[str, str], ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ProductRecord:
     id: str
     sku: str
@@ -42,6 +54,10 @@ class ProductRecord:
     low_stock_threshold: int = 5
     released_at: datetime | None = None
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # a vendor's product: its variants (``sku`` is the default variant's) and option axes
+    variants: tuple[VariantRecord, ...] = ()
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +364,8 @@ class ContentKey:
     entity_type: str  # product | category | placement
     entity_key: str
     locale: str
+    # the product's sku, so a content system keyed by sku (not by our ids) can find it
+    sku: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,6 +516,16 @@ class OfferRecord:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerPropertyUpdate:
+    """Properties the gateway computed (segments, RFM, lifetime value in minor units) to
+    write back to a CRM contact; None clears a property."""
+
+    customer_id: str
+    email: str | None
+    properties: dict[str, str | int | None] = field(hash=False, compare=False)
+
+
 @runtime_checkable
 class CustomerBackend(Protocol):
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
@@ -591,6 +619,8 @@ class PriceRow:
     min_quantity: int
     valid_from: datetime | None
     valid_until: datetime | None
+    # whether ``amount`` includes tax, as the pricing system reports it (None: not said)
+    tax_included: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""``commercegraph backends serve|openapi``: the reference backends and their contract."""
+"""``commercegraph backends serve|openapi|vendor``: the reference backends, their contract and
+the real vendor systems."""
 
 from __future__ import annotations
 
@@ -58,3 +59,6 @@ def add_commands(sub: Any) -> None:
     openapi = actions.add_parser("openapi", help="write openapi/<domain>.yaml")
     openapi.add_argument("--output", default="openapi", help="directory to write into")
     openapi.set_defaults(handler=_openapi, needs_store=False)
+    from commercegraph.backends.vendors import add_commands as add_vendor_commands
+
+    add_vendor_commands(actions)

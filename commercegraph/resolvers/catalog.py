@@ -211,7 +211,7 @@ async def content(ctx: Context, product: ProductRecord, locale: str | None) -> C
     if len(wanted) > 16 or not wanted.replace("-", "").replace("_", "").isalnum():
         raise BadUserInput(f"{wanted!r} is not a locale", argument="locale")
     entry: ContentRecord | None = await ctx.loaders.content.load(
-        ContentKey("product", product.id, wanted.replace("_", "-"))
+        ContentKey("product", product.id, wanted.replace("_", "-"), product.sku)
     )
     return entry
 
