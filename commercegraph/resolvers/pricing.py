@@ -17,12 +17,10 @@ from commercegraph.adapters.base import (
     PricingRuleRecord,
     ProductRecord,
     SegmentRecord,
-    StockRecord,
 )
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.resolvers.catalog import check_currency, check_quantity
-from commercegraph.services.inventory import available_to_promise, compute_availability
 from commercegraph.services.pagination import check_first
 from commercegraph.services.pricing import select_base_price
 from commercegraph.services.pricing_engine import (
@@ -39,6 +37,7 @@ from commercegraph.services.pricing_engine import (
     price_many,
     unavailable_rules,
 )
+from commercegraph.usecases.availability import units_for_shopper
 
 if TYPE_CHECKING:
     from commercegraph.resolvers.catalog import UnitPrice
@@ -148,20 +147,18 @@ async def _line_inputs(
                 tags=product.tags,
                 floor_price=product.floor_price,
                 bundle_id=bundle_id,
-                stock_available=_stock_for(stock_rows, locations, who),
+                stock_available=units_for_shopper(
+                    ctx.settings,
+                    stock_rows,
+                    locations,
+                    channel=who.channel,
+                    store_id=who.store_id,
+                ),
                 views_24h=viewed,
                 valid_until=row.valid_until,
             )
         )
     return inputs
-
-
-def _stock_for(stock: list[StockRecord], locations: list[LocationRecord], who: Shopper) -> int:
-    """At the pickup store when there is one, else what the channel can ship."""
-    if who.store_id:
-        return sum(available_to_promise(s) for s in stock if s.location_id == who.store_id)
-    result = compute_availability(stock, locations, channel=who.channel, pickup_radius_km=0.0)
-    return result.online_atp
 
 
 async def quote_lines(
