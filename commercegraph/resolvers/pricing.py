@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,6 @@ from commercegraph.adapters.base import (
     LocationRecord,
     Money,
     Page,
-    PricingBackend,
     PricingRuleRecord,
     ProductRecord,
     SegmentRecord,
@@ -44,28 +42,6 @@ if TYPE_CHECKING:
     from commercegraph.resolvers.quote import QuoteResult as CartQuote
 
 MAX_QUOTE_LINES = 500
-# Compiled rule sets per backend, rebuilt when the stored revision moves.
-_RULE_SETS: weakref.WeakKeyDictionary[Any, RuleSet] = weakref.WeakKeyDictionary()
-# One compile at a time per event loop (a lock belongs to the loop it first waits on).
-_BUILD_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def load_rule_set(backend: PricingBackend) -> RuleSet:
-    revision = await backend.rules_revision()
-    cached = _RULE_SETS.get(backend)
-    if cached is not None and cached.revision == revision:
-        return cached
-    lock = _BUILD_LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        cached = _RULE_SETS.get(backend)
-        if cached is not None and cached.revision == revision:
-            return cached
-        revision, records = await backend.active_rules()
-        rule_set = RuleSet.build(revision, records, previous=cached)
-        _RULE_SETS[backend] = rule_set
-        return rule_set
 
 
 async def shopper(
