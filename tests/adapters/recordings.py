@@ -2,8 +2,8 @@
 
 A recording is a JSON file ``{"source": <doc page>, "exchanges": [...]}``; each exchange
 names what the request must be (``method``, ``path``, for GraphQL the ``operation`` and a
-subset of its ``variables``; for forms a subset of ``form``; for REST a subset of ``json``
-and ``params``) and the ``response`` (``status``, ``headers``, ``body``). A request takes the
+subset of its ``variables``; for forms a subset of ``form``; for REST a subset of ``json``,
+and ``params`` each of whose values the query string holds) and the ``response`` (``status``, ``headers``, ``body``). A request takes the
 first unused exchange it matches (``repeat: true`` exchanges are never used up); a request
 matching none fails the test, so an adapter that sends something the vendor's reference does
 not describe is caught.
@@ -51,7 +51,10 @@ class Recording:
             return False
         if "path" in exchange and exchange["path"] != request.url.path:
             return False
-        if "params" in exchange and not _contains(dict(request.url.params), exchange["params"]):
+        params = request.url.params
+        if "params" in exchange and not all(
+            value in params.get_list(key) for key, value in exchange["params"].items()
+        ):
             return False
         if "operation" in exchange or "variables" in exchange or "json" in exchange:
             body = json.loads(request.content or b"null")
