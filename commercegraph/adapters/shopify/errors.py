@@ -19,6 +19,7 @@ from commercegraph.errors import (
     BackendUnavailable,
     BadUserInput,
     CommerceGraphError,
+    Conflict,
     NotFound,
 )
 
@@ -46,8 +47,10 @@ def retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def from_status(api: str, response: httpx.Response) -> BackendError:
+def from_status(api: str, response: httpx.Response) -> CommerceGraphError:
     status = response.status_code
+    if status == 409:
+        return Conflict(f"Shopify {api} API refused a conflicting change", status=status)
     if status == 429:
         return BackendThrottled(f"Shopify {api} API rate limit reached", retry_after(response))
     if status in (401, 403):

@@ -16,6 +16,7 @@ from commercegraph.errors import (
     BackendUnavailable,
     BadUserInput,
     CommerceGraphError,
+    Conflict,
 )
 from tests.adapters.shopify.conftest import Shop
 
@@ -77,3 +78,9 @@ async def test_admin_reads_without_an_admin_token_fail_clearly(shop: Shop) -> No
     with pytest.raises(CommerceGraphError, match="ADMIN_TOKEN"):
         await shop.inventory.stock(["SKU-RUN-0001"])
     assert shop.recording is not None and shop.recording.requests == []
+
+
+async def test_409_is_a_conflict_not_a_backend_failure(shop: Shop) -> None:
+    with pytest.raises(Conflict) as raised:
+        await shop.commerce.replace_cart_line("gid://shopify/Cart/busy?key=9", "SKU-RUN-0001", 4)
+    assert not isinstance(raised.value, BackendError)
