@@ -48,20 +48,18 @@ class CommercetoolsCommerce(CommercetoolsCarts):
         return list(body["results"])
 
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
-        wanted = sorted({i for i in ids if UUID.match(i)})
         found: dict[str, ProductRecord] = {}
-        if wanted:
-            for node in await self._projections(f"id in {mapping.in_list(wanted)}", len(wanted)):
+        for chunk in mapping.chunks(sorted({i for i in ids if UUID.match(i)})):
+            for node in await self._projections(f"id in {mapping.in_list(chunk)}", len(chunk)):
                 found[node["id"]] = mapping.product(node, self.settings)
         return [found.get(i) for i in ids]
 
     async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
-        wanted = sorted({s for s in skus if s})
         found: dict[str, ProductRecord] = {}
-        if wanted:
-            listed = mapping.in_list(wanted)
+        for chunk in mapping.chunks(sorted({s for s in skus if s})):
+            listed = mapping.in_list(chunk)
             predicate = f"masterVariant(sku in {listed}) or variants(sku in {listed})"
-            for node in await self._projections(predicate, len(wanted)):
+            for node in await self._projections(predicate, len(chunk)):
                 record = mapping.product(node, self.settings)
                 for variant in record.variants:
                     found.setdefault(variant.sku, record)

@@ -64,15 +64,15 @@ class CommercetoolsCarts:
     settings: CommercetoolsSettings
 
     async def _by_ids(self, resource: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        wanted = sorted({i for i in ids if UUID.match(i)})
-        if not wanted:
-            return {}
-        body = await self.client.request(
-            "GET",
-            f"/{resource}",
-            params=[("where", f"id in {mapping.in_list(wanted)}"), ("limit", len(wanted))],
-        )
-        return {node["id"]: node for node in body["results"]}
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in mapping.chunks(sorted({i for i in ids if UUID.match(i)})):
+            body = await self.client.request(
+                "GET",
+                f"/{resource}",
+                params=[("where", f"id in {mapping.in_list(chunk)}"), ("limit", len(chunk))],
+            )
+            found.update((node["id"], node) for node in body["results"])
+        return found
 
     def _customer_predicate(self, customer_id: str) -> str:
         value = mapping.quote(customer_id)

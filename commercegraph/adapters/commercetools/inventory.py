@@ -52,10 +52,9 @@ class CommercetoolsInventory:
         return [found.get(i) for i in ids]
 
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
-        wanted = sorted({s for s in skus if s})
         rows: dict[str, list[StockRecord]] = defaultdict(list)
-        if wanted:
-            for node in await self._all("/inventory", f"sku in {mapping.in_list(wanted)}"):
+        for chunk in mapping.chunks(sorted({s for s in skus if s})):
+            for node in await self._all("/inventory", f"sku in {mapping.in_list(chunk)}"):
                 rows[node["sku"]].append(mapping.stock(node))
         return [list(rows.get(s, ())) for s in skus]
 

@@ -35,6 +35,13 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+KEYS_PER_PREDICATE = 100  # keeps a ``where`` well inside the API's URL length limit
+
+
+def chunks(values: list[str], size: int = KEYS_PER_PREDICATE) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
 def in_list(values: list[str]) -> str:
     return "(" + ", ".join(quote(v) for v in values) + ")"
 

@@ -20,9 +20,10 @@ from commercegraph.adapters.base import (
 from commercegraph.adapters.shopify import mapping, queries
 from commercegraph.adapters.shopify.client import ShopifyClient
 from commercegraph.adapters.shopify.errors import from_user_errors
-from commercegraph.adapters.shopify.skus import variants_by_sku
+from commercegraph.adapters.shopify.skus import chunks, variants_by_sku
 from commercegraph.errors import BadUserInput, NotFound
 
+NODES_PER_QUERY = 250  # the most ids ``nodes(ids:)`` takes
 FACET_SCAN_PAGES = 4  # facets count over at most 1,000 products (4 pages of 250)
 SORT_KEYS = {"RELEVANCE": "RELEVANCE", "NAME": "TITLE", "PRICE": "PRICE", "NEWEST": "CREATED_AT"}
 # our relation kinds -> Shopify's recommendation intents
@@ -45,9 +46,9 @@ class ShopifyCommerce:
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
         wanted = sorted({i for i in ids if i.startswith(mapping.PRODUCT_GID)})
         found: dict[str, ProductRecord] = {}
-        if wanted:
+        for chunk in chunks(wanted, NODES_PER_QUERY):
             data = await self.client.storefront(
-                queries.PRODUCTS_BY_ID, {"ids": wanted, **self._context()}
+                queries.PRODUCTS_BY_ID, {"ids": chunk, **self._context()}
             )
             for node in data["nodes"]:
                 if node and node.get("id"):

@@ -105,3 +105,13 @@ async def test_facets_count_products_per_brand_and_category(project: Project) ->
     [facets] = await project.commerce.product_facets([ProductSearch(category=CATEGORY)])
     assert [(f.value, f.count) for f in facets.brands] == [("Stride", 2), ("Northwind", 1)]
     assert [(f.value, f.count) for f in facets.categories] == [(CATEGORY, 3)]
+
+
+@pytest.mark.recording("empty")
+@pytest.mark.recorded
+async def test_large_batches_are_split_into_bounded_predicates(project: Project) -> None:
+    ids = [f"9f1c2d3e-0001-4a5b-8c7d-{n:012d}" for n in range(150)]
+    assert await project.commerce.products_by_id(ids) == [None] * 150
+    assert project.recording is not None
+    predicates = [r.url.params["where"] for r in project.recording.requests if r.method == "GET"]
+    assert [p.count('"') // 2 for p in predicates] == [100, 50]
