@@ -8,10 +8,10 @@ from typing import Any
 from commercegraph.adapters.base import LocationRecord, StockRecord
 from commercegraph.adapters.shopify import mapping, queries
 from commercegraph.adapters.shopify.client import ShopifyClient
-from commercegraph.adapters.shopify.skus import chunks
+from commercegraph.adapters.shopify.skus import MATCHES_PER_SKU, chunks
 
 LEVELS_PER_ITEM = 20  # locations read per inventory item
-SKUS_PER_STOCK_QUERY = 8  # with 20 levels each: a requested cost near 500 points
+SKUS_PER_STOCK_QUERY = 4  # with 20 levels each: a requested cost near 1,000 points
 LOCATIONS_PAGE_COST = 1 + 100 * 3  # 100 locations with address and pickup settings
 
 
@@ -60,11 +60,11 @@ class ShopifyInventory:
                 "StockBySku",
                 queries.ADMIN_STOCK_BY_SKU,
                 {
-                    "first": len(chunk) * 2,
+                    "first": len(chunk) * MATCHES_PER_SKU,
                     "query": mapping.sku_query(chunk),
                     "levels": LEVELS_PER_ITEM,
                 },
-                2 + len(chunk) * 2 * (2 + LEVELS_PER_ITEM * 3),
+                2 + len(chunk) * MATCHES_PER_SKU * (2 + LEVELS_PER_ITEM * 3),
             )
             for node in data["productVariants"]["nodes"]:
                 sku = node.get("sku")

@@ -9,7 +9,9 @@ from commercegraph.adapters.shopify import queries
 from commercegraph.adapters.shopify.client import ShopifyClient
 from commercegraph.adapters.shopify.mapping import sku_query
 
-SKUS_PER_QUERY = 50  # keeps one look-up's requested cost near 100 points
+SKUS_PER_QUERY = 50  # with MATCHES_PER_SKU: 200 variants, inside the 250 a page allows
+# Shopify's search tokenises skus, so "A-1" also matches "A-1-43": room for a few siblings
+MATCHES_PER_SKU = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +32,8 @@ async def variants_by_sku(client: ShopifyClient, skus: Sequence[str]) -> dict[st
         data = await client.admin(
             "VariantsBySku",
             queries.ADMIN_VARIANTS_BY_SKU,
-            {"first": len(chunk) * 2, "query": sku_query(chunk)},
-            estimate=2 + 2 * len(chunk) * 2,
+            {"first": len(chunk) * MATCHES_PER_SKU, "query": sku_query(chunk)},
+            estimate=2 + 2 * len(chunk) * MATCHES_PER_SKU,
         )
         for node in data["productVariants"]["nodes"]:
             if node.get("sku") in chunk and node["sku"] not in found:
