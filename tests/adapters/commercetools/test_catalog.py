@@ -115,3 +115,21 @@ async def test_large_batches_are_split_into_bounded_predicates(project: Project)
     assert project.recording is not None
     predicates = [r.url.params["where"] for r in project.recording.requests if r.method == "GET"]
     assert [p.count('"') // 2 for p in predicates] == [100, 50]
+
+
+@pytest.mark.recording("search")
+@pytest.mark.recorded
+async def test_search_pages_backwards_before_a_cursor(project: Project) -> None:
+    [forward] = await project.commerce.search_products(
+        [ProductSearch(query="runner", first=2, currency="USD")]
+    )
+    [tail] = await project.commerce.search_products(
+        [ProductSearch(query="runner", first=2, after=forward.end_cursor)]
+    )
+    # the two items before the third one: the first page again, in sort order
+    before_third = tail.cursors[0]
+    [backward] = await project.commerce.search_products(
+        [ProductSearch(query="runner", last=2, before=before_third, currency="USD")]
+    )
+    assert [p.id for p in backward.items] == [p.id for p in forward.items]
+    assert backward.has_next_page and not backward.has_previous_page
