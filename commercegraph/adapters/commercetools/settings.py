@@ -1,0 +1,48 @@
+"""``CG_COMMERCETOOLS__*``: the project, its region's URLs, the API client and price scope."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings
+
+REGION_API = "https://api.europe-west1.gcp.commercetools.com"
+REGION_AUTH = "https://auth.europe-west1.gcp.commercetools.com"
+
+
+class CommercetoolsSettings(BaseSettings):
+    project_key: str = Field(description="The commercetools project key.")
+    api_url: str = Field(default=REGION_API, description="The region's HTTP API URL.")
+    auth_url: str = Field(default=REGION_AUTH, description="The region's OAuth 2.0 server URL.")
+    client_id: SecretStr = Field(description="API client id (client credentials flow).")
+    client_secret: SecretStr = Field(description="API client secret.")
+    scopes: str = Field(
+        default="",
+        description="Space-separated OAuth scopes to ask for; empty asks for the API "
+        "client's own (`manage_project:<key>` for an admin client).",
+    )
+    timeout_ms: int = Field(default=5000, ge=1, description="Whole-request timeout.")
+    connect_timeout_ms: int = Field(default=2000, ge=1, description="Connection timeout.")
+    max_connections: int = Field(default=10, ge=1, description="Pooled HTTP connections.")
+    locale: str = Field(default="en-US", description="Locale of names, slugs and search text.")
+    markets: dict[str, str] = Field(
+        default_factory=lambda: {"USD": "US", "EUR": "DE"},
+        description="Currency -> the country of price selection (`priceCountry`) and new carts.",
+    )
+    price_customer_group: str | None = Field(
+        default=None, description="Customer group id for price selection (`priceCustomerGroup`)."
+    )
+    price_channel: str | None = Field(
+        default=None, description="Channel id for price selection (`priceChannel`)."
+    )
+    channel: str = Field(default="web", description="Sales channel name of carts and orders.")
+    brand_attribute: str = Field(default="brand", description="Variant attribute of the brand.")
+    option_attributes: list[str] = Field(
+        default_factory=lambda: ["size", "colour", "color"],
+        description="Variant attributes that are a product's option axes.",
+    )
+    conflict_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Times an update refetches and retries after a version conflict.",
+    )
