@@ -14,7 +14,7 @@ UV_VERSION := 0.13.9
 UV_COMPILE := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --generate-hashes --universal \
 	--python-version 3.11 --no-header --quiet
 
-.PHONY: run test test-quick test-tools lint install install-dev lock lock-upgrade migrate seed schema bench clean
+.PHONY: run run-composable test test-quick test-tools lint install install-dev lock lock-upgrade migrate seed schema bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -59,6 +59,13 @@ seed: migrate
 run: seed
 	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
 	$(BIN)/commercegraph serve --host $(HOST) --port $(PORT)
+
+# The same demo over real systems: Vendure for commerce, pricing and stock, Strapi for
+# content, the gateway's own store for the rest. The first run installs both into
+# ~/.cache/commercegraph/backends (several minutes); later runs start in seconds.
+run-composable: seed
+	@echo "GraphiQL (once Vendure and Strapi are up): http://$(HOST):$(PORT)/graphql"
+	$(BIN)/commercegraph serve-composable --host $(HOST) --port $(PORT)
 
 # Tools the tests start for real (browsers, npm packages, servers from Debian's packages):
 # each scripts/test-tools/*.sh installs one into a cache outside the work tree, reusing it

@@ -62,3 +62,6 @@ def add_commands(sub: Any) -> None:
     from commercegraph.backends.vendors import add_commands as add_vendor_commands
 
     add_vendor_commands(actions)
+    from commercegraph.backends.composable import add_commands as add_composable_commands
+
+    add_composable_commands(sub)
