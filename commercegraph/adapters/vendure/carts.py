@@ -60,6 +60,7 @@ class VendureCarts:
     def __init__(self, client: VendureClient, settings: VendureSettings) -> None:
         self.client = client
         self.settings = settings
+        self._opener_variant: str | None = None
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -123,19 +124,46 @@ class VendureCarts:
         return pages
 
     async def create_cart(self, customer_id: str | None, channel: str, currency: str) -> CartRecord:
+        """Open a session with an empty active order: Vendure creates an order only when a
+        first item goes in, so one unit of an in-stock variant goes in and out again."""
+        opened = await self.client.shop(
+            q.ADD_ITEM, {"variantId": await self._opener(), "quantity": 1}, currency=currency
+        )
+        first = raise_if_error_result(opened.data["addItemToOrder"])
+        token = opened.token
+        if not token:
+            raise Conflict("Vendure opened no session for the cart")
+        emptied = await self.client.shop(
+            q.REMOVE_LINE, {"lineId": first["lines"][0]["id"]}, token=token
+        )
+        raise_if_error_result(emptied.data["removeOrderLine"])
         answer = await self.client.shop(
             q.OPEN_CART,
             {"fields": {"cgCustomerId": customer_id, "cgChannel": channel}},
-            currency=currency,
+            token=token,
         )
         order = raise_if_error_result(answer.data["setOrderCustomFields"])
-        if not answer.token:
-            raise Conflict("Vendure opened no session for the cart")
         await self.client.admin(
             q.ADMIN_SET_ORDER_FIELDS,
-            {"input": {"id": order["id"], "customFields": {"cgCartToken": answer.token}}},
+            {"input": {"id": order["id"], "customFields": {"cgCartToken": token}}},
         )
         return cart_record(order)
+
+    async def _opener(self) -> str:
+        if self._opener_variant is None:
+            answer = await self.client.shop(q.IN_STOCK_VARIANTS)
+            self._opener_variant = next(
+                (
+                    str(variant["id"])
+                    for product in answer.data["products"]["items"]
+                    for variant in product["variants"]
+                    if variant["stockLevel"] != "OUT_OF_STOCK"
+                ),
+                None,
+            )
+            if self._opener_variant is None:
+                raise Conflict("Vendure has no variant in stock to open a cart with")
+        return self._opener_variant
 
     async def set_cart_line(
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None

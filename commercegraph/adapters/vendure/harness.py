@@ -9,6 +9,7 @@ waits until ``/cg-ready`` says the seeding is done.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -28,7 +29,8 @@ PACKAGES = {
 }
 ADMIN_USERNAME = "superadmin"
 ADMIN_PASSWORD = "superadmin"  # a loopback test server's superadmin, never a real one
-FIRST_START_TIMEOUT_S = 180.0  # populate plus the Admin API seeding on a loaded machine
+FIRST_START_TIMEOUT_S = 600.0  # populate plus the Admin API seeding: minutes on a loaded machine
+SEEDED_MARKER = "seeded"  # server.js writes it once the data folder is seeded
 SERVER_SCRIPT = Path(__file__).with_name("server.js")
 
 
@@ -63,20 +65,42 @@ def data_dir(port: int) -> Path:
     return folder() / f"data-{port}"
 
 
+def seeded_template() -> Path:
+    """A data folder seeded once per install, script and seed (copied for every new start:
+    seeding the whole catalogue takes minutes, a start on seeded data seconds)."""
+    target = install()
+    digest = hashlib.sha256(
+        (target / "server.js").read_bytes() + (target / "seed.json").read_bytes()
+    ).hexdigest()[:12]
+    template = target / f"template-{digest}"
+    if not (template / SEEDED_MARKER).exists():
+        if template.exists():
+            shutil.rmtree(template)
+        harness.stop(_boot(target, harness.free_port(), template).pid)
+    return template
+
+
 def start(port: int | None = None, *, data: Path | None = None) -> Started:
     """Boot Vendure on ``port`` (a free one when None) with its SQLite file in ``data``
-    (``data-<port>`` in the install folder when None), seeding it when it holds none yet."""
+    (``data-<port>`` in the install folder when None); a folder without seeded data gets a
+    copy of the seeded template first."""
     if shutil.which("node") is None:
         raise harness.HarnessError("node is not installed; Vendure needs Node 20")
     target = install()
     chosen = port or harness.free_port()
     data = data or data_dir(chosen)
-    url = f"http://127.0.0.1:{chosen}"
+    if not (data / SEEDED_MARKER).exists():
+        shutil.copytree(seeded_template(), data, dirs_exist_ok=True)
+    return _boot(target, chosen, data)
+
+
+def _boot(target: Path, port: int, data: Path) -> Started:
+    url = f"http://127.0.0.1:{port}"
     return harness.start(
         NAME,
-        ["node", "server.js", str(chosen), str(data)],
+        ["node", "server.js", str(port), str(data)],
         cwd=target,
-        port=chosen,
+        port=port,
         url=url,
         ready_url=f"{url}/cg-ready",
         env={"VENDURE_ADMIN_USERNAME": ADMIN_USERNAME, "VENDURE_ADMIN_PASSWORD": ADMIN_PASSWORD},

@@ -50,6 +50,9 @@ query Search($input: SearchInput!) {
 ACTIVE_ORDER_LINES = """
 query ActiveOrder { activeOrder { code lines { id quantity productVariant { id sku } } } }
 """
+IN_STOCK_VARIANTS = """
+query InStockVariants { products(options: { take: 20 }) { items { variants { id stockLevel } } } }
+"""
 OPEN_CART = (
     ORDER_FIELDS
     + """

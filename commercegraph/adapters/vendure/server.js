@@ -161,6 +161,7 @@ async function seedByAdminApi() {
             { input: inputs.slice(start, start + 50) },
         );
     }
+    console.log('commercegraph: stock and EUR prices set; rebuilding the search index');
     const { reindex } = await call('mutation { reindex { id } }');
     for (let waited = 0; waited < 120000; waited += 200) {
         const { job } = await call('query($id: ID!) { job(jobId: $id) { state } }', { id: reindex.id });
@@ -184,9 +185,12 @@ async function main() {
         }
         const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
         fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
+        const began = Date.now();
         await populate(boot, seed.initialData, csvPath);
         fs.rmSync(csvPath, { force: true });
+        console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
         await seedByAdminApi();
+        console.log(`commercegraph: seeded in ${(Date.now() - began) / 1000} s`);
         fs.writeFileSync(seededMarker, new Date().toISOString(), 'utf-8');
     }
     ready = true;
