@@ -5,6 +5,7 @@
 // 200 once that is done, 503 before.
 //
 //   node server.js PORT DATA_DIR
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -77,15 +78,24 @@ const config = {
     logger: new DefaultLogger({ level: LogLevel.Warn }),
 };
 
-async function adminApi(token, query, variables) {
-    const response = await fetch(`http://127.0.0.1:${port}/admin-api`, {
-        method: 'POST',
-        headers: {
-            'Content-Type': 'application/json',
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-    });
+async function adminApi(token, query, variables, attempt = 0) {
+    let response;
+    try {
+        response = await fetch(`http://127.0.0.1:${port}/admin-api`, {
+            method: 'POST',
+            headers: {
+                'Content-Type': 'application/json',
+                Connection: 'close',
+                ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            },
+            body: JSON.stringify({ query, variables }),
+        });
+    } catch (error) {
+        // a connection reset on a loaded machine: the call changed nothing, try it again
+        if (attempt >= 5) throw error;
+        await new Promise(resolve => setTimeout(resolve, 500));
+        return adminApi(token, query, variables, attempt + 1);
+    }
     const body = await response.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return { data: body.data, token: response.headers.get('vendure-auth-token') };
@@ -178,29 +188,43 @@ async function reindex() {
     }
 }
 
+async function seedDatabase() {
+    for (const file of [database, `${database}-journal`, `${database}-wal`, `${database}-shm`]) {
+        fs.rmSync(file, { force: true });
+    }
+    const began = Date.now();
+    const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
+    fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
+    const app = await populate(() => boot({ ...config, plugins: [] }), seed.initialData, csvPath);
+    fs.rmSync(csvPath, { force: true });
+    console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
+    await seedByAdminApi();
+    console.log(`commercegraph: stock and EUR prices set in ${(Date.now() - began) / 1000} s`);
+    await app.close();
+}
+
+async function boot(bootConfig) {
+    const app = await bootstrap(bootConfig);
+    await app.get(JobQueueService).start();
+    return app;
+}
+
 async function main() {
     fs.mkdirSync(dataDir, { recursive: true });
-    const boot = async bootConfig => {
-        const app = await bootstrap(bootConfig);
-        await app.get(JobQueueService).start();
-        return app;
-    };
+    if (process.argv[4] === '--seed') {
+        await seedDatabase();
+        process.exit(0);
+    }
     const seeded = fs.existsSync(seededMarker);
     if (!seeded) {
-        for (const file of [database, `${database}-journal`, `${database}-wal`, `${database}-shm`]) {
-            fs.rmSync(file, { force: true });
-        }
-        // Seeding without the search plugin: each variant update would queue an index job
-        // (thousands in all); one reindex after the restart below does the same work at once.
-        const began = Date.now();
-        const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
-        fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
-        const seeding = await populate(() => boot({ ...config, plugins: [] }), seed.initialData, csvPath);
-        fs.rmSync(csvPath, { force: true });
-        console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
-        await seedByAdminApi();
-        await seeding.close();
-        console.log(`commercegraph: stock and EUR prices set in ${(Date.now() - began) / 1000} s`);
+        // Seeding runs in a process of its own, without the search plugin: each variant
+        // update would queue an index job (thousands in all), and Vendure's configuration is
+        // process-wide. One reindex after the boot below does that work at once.
+        const child = spawnSync(process.execPath, [__filename, String(port), dataDir, '--seed'], {
+            stdio: 'inherit',
+            env: process.env,
+        });
+        if (child.status !== 0) throw new Error(`seeding failed (exit ${child.status})`);
     }
     await boot(config);
     if (!seeded) {
