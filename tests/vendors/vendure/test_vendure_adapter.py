@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from commercegraph.adapters import harness
 from commercegraph.adapters.base import CartQuery, NewOrder, NewOrderLine, OrderQuery, ProductSearch
+from commercegraph.adapters.vendure import create_adapter
 from commercegraph.adapters.vendure import harness as vendure_harness
 from commercegraph.adapters.vendure.seed import VENDURE_ONLY_VARIANTS
+from commercegraph.config import Settings
 from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID, WAREHOUSE_ID
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.inventory import LOCATIONS, stock_rows, to_eur
 from commercegraph.errors import BackendError, Conflict, NotFound
-from tests.vendors.vendure.conftest import build
+from commercegraph.store.db import Store
+from tests.vendors.vendure.conftest import build, settings_for
 
 pytestmark = pytest.mark.vendor
 
@@ -203,3 +206,30 @@ async def test_a_killed_server_is_a_backend_failure(
         harness.kill(second.pid)
         await commerce.aclose()
         await pricing.aclose()
+
+
+async def test_a_checkout_cut_off_half_way_is_finished_by_the_retry(
+    vendure: harness.Started, commerce: Any
+) -> None:
+    customer = f"cus_vendure_retry_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_L, 1)
+    order = new_order(cart.id, customer, "retry-key", [(TEE_L, 1, VENDURE_ONLY_VARIANTS[2][2])])
+    unpayable = create_adapter(
+        "commerce",
+        Settings(),
+        cast(Store, None),
+        settings_for(vendure).model_copy(update={"payment_method": "no-such-method"}),
+    )
+    try:
+        with pytest.raises(Conflict):  # stops after ArrangingPayment, before any payment
+            await unpayable.place_order(order)
+    finally:
+        await unpayable.aclose()
+    (halfway,) = await admin_orders(commerce, customer)
+    assert halfway["state"] == "ArrangingPayment"
+    assert await commerce.order_for_key(customer, "retry-key", cart.id) is None
+    placed = await commerce.place_order(order)
+    assert placed.id == cart.id and placed.status == "PLACED"
+    (only,) = await admin_orders(commerce, customer)
+    assert only["code"] == cart.id and only["state"] == "PaymentSettled"
