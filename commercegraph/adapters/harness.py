@@ -26,6 +26,8 @@ from pathlib import Path
 import httpx
 
 INSTALLED_MARKER = ".commercegraph-installed"
+# processes ``start`` launched, so ``stop``/``kill`` reap them (one entry per live vendor)
+_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class HarnessError(RuntimeError):
@@ -134,6 +136,7 @@ def start(
         start_new_session=True,
     )
     handle.close()
+    _children[process.pid] = process
     started = Started(name=name, pid=process.pid, url=url, port=port, log=log)
     try:
         wait_until_ready(ready_url or url, process, timeout=timeout, log=log)
@@ -171,6 +174,7 @@ def stop(pid: int, *, grace: float = 10) -> bool:
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
+        _reap(pid)
         return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
@@ -186,6 +190,7 @@ def stop(pid: int, *, grace: float = 10) -> bool:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    _reap(pid)
     return True
 
 
@@ -194,7 +199,17 @@ def kill(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
-        return
+        pass
+    _reap(pid)
+
+
+def _reap(pid: int) -> None:
+    child = _children.pop(pid, None)
+    if child is not None:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _children[pid] = child
 
 
 def _alive(pid: int) -> bool:

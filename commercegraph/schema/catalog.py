@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.adapters.base import ContentRecord, LocationRecord, ProductRecord
+from commercegraph.adapters.base import (
+    ContentRecord,
+    LocationRecord,
+    ProductRecord,
+    VariantRecord,
+)
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import catalog as resolve
@@ -190,6 +195,31 @@ class Content:
         )
 
 
+@strawberry.type(description="One option value of a variant, e.g. size M.")
+class VariantOption:
+    name: str = strawberry.field(description="The option's name, e.g. 'size'.")
+    value: str = strawberry.field(description="The variant's value of it, e.g. 'M'.")
+
+
+@strawberry.type(description="One purchasable variant of a product, as the commerce system has it.")
+class ProductVariant:
+    id: strawberry.ID = strawberry.field(description="The variant's id in the commerce system.")
+    sku: str = strawberry.field(description="The variant's stock-keeping unit.")
+    name: str = strawberry.field(description="The variant's name.")
+    options: list[VariantOption] = strawberry.field(
+        description="The option values that tell this variant apart from its siblings."
+    )
+
+    @classmethod
+    def of(cls, record: VariantRecord) -> ProductVariant:
+        return cls(
+            id=strawberry.ID(record.id),
+            sku=record.sku,
+            name=record.name,
+            options=[VariantOption(name=name, value=value) for name, value in record.options],
+        )
+
+
 @strawberry.type(description="A product in the catalog.")
 class Product(Node):
     id: strawberry.ID = strawberry.field(description="The product's global ID.")
@@ -198,6 +228,13 @@ class Product(Node):
     brand: str | None = strawberry.field(description="The brand's name, if it has one.")
     category: str | None = strawberry.field(description="The category's name, if it has one.")
     rating: float | None = strawberry.field(description="Average review rating, 1 to 5.")
+    handle: str | None = strawberry.field(
+        description="The commerce system's URL handle (slug), if it has one."
+    )
+    variants: list[ProductVariant] = strawberry.field(
+        description="The product's variants as the commerce system has them; empty where the "
+        "catalog holds one sku per product."
+    )
     _record: strawberry.Private[ProductRecord]
 
     @classmethod
@@ -209,6 +246,8 @@ class Product(Node):
             brand=record.brand,
             category=record.category,
             rating=record.rating,
+            handle=record.handle,
+            variants=[ProductVariant.of(variant) for variant in record.variants],
             _record=record,
         )
 

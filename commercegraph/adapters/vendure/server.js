@@ -1,0 +1,243 @@
+// Boots Vendure for CommerceGraph: SQLite through better-sqlite3, Shop and Admin APIs only
+// (no admin UI), bearer session tokens, a test payment handler. On first start it populates
+// the demo catalogue from seed.json, then sets what the products CSV cannot carry (stock
+// locations with their stock, EUR prices) through its own Admin API. GET /cg-ready answers
+// 200 once that is done, 503 before.
+//
+//   node server.js PORT DATA_DIR
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const {
+    bootstrap,
+    DefaultLogger,
+    DefaultSearchPlugin,
+    dummyPaymentHandler,
+    JobQueueService,
+    LogLevel,
+} = require('@vendure/core');
+const { populate } = require('@vendure/core/cli');
+
+const port = Number(process.argv[2]);
+const dataDir = path.resolve(process.argv[3]);
+const seed = JSON.parse(fs.readFileSync(path.join(__dirname, 'seed.json'), 'utf-8'));
+const admin = {
+    identifier: process.env.VENDURE_ADMIN_USERNAME || 'superadmin',
+    password: process.env.VENDURE_ADMIN_PASSWORD || 'superadmin',
+};
+const database = path.join(dataDir, 'vendure.sqlite');
+const seededMarker = path.join(dataDir, 'seeded');
+let ready = false;
+
+const config = {
+    apiOptions: {
+        port,
+        hostname: '127.0.0.1',
+        adminApiPath: 'admin-api',
+        shopApiPath: 'shop-api',
+        middleware: [
+            {
+                route: '/cg-ready',
+                handler: (req, res) => res.status(ready ? 200 : 503).send(ready ? 'ready' : 'seeding'),
+            },
+        ],
+    },
+    authOptions: {
+        tokenMethod: ['bearer'],
+        superadminCredentials: admin,
+        requireVerification: false,
+    },
+    dbConnectionOptions: { type: 'better-sqlite3', database, synchronize: true, logging: false },
+    paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler] },
+    customFields: {
+        Order: [
+            { name: 'cgCustomerId', type: 'string', nullable: true },
+            { name: 'cgChannel', type: 'string', nullable: true },
+            { name: 'cgCartToken', type: 'string', nullable: true, public: false },
+            {
+                name: 'cgIdempotencyKey',
+                type: 'string',
+                nullable: true,
+                unique: true,
+                public: false,
+            },
+        ],
+        StockLocation: [
+            { name: 'cgKey', type: 'string', nullable: true },
+            { name: 'kind', type: 'string', nullable: true },
+            { name: 'region', type: 'string', nullable: true },
+            { name: 'address', type: 'string', nullable: true },
+            { name: 'lat', type: 'float', nullable: true },
+            { name: 'lon', type: 'float', nullable: true },
+            { name: 'canShip', type: 'boolean', nullable: true },
+            { name: 'canPickup', type: 'boolean', nullable: true },
+        ],
+    },
+    plugins: [DefaultSearchPlugin.init({ bufferUpdates: false, indexStockStatus: true })],
+    logger: new DefaultLogger({ level: LogLevel.Warn }),
+};
+
+async function adminApi(token, query, variables, attempt = 0) {
+    let response;
+    try {
+        response = await fetch(`http://127.0.0.1:${port}/admin-api`, {
+            method: 'POST',
+            headers: {
+                'Content-Type': 'application/json',
+                Connection: 'close',
+                ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            },
+            body: JSON.stringify({ query, variables }),
+        });
+    } catch (error) {
+        // a connection reset on a loaded machine: the call changed nothing, try it again
+        if (attempt >= 5) throw error;
+        await new Promise(resolve => setTimeout(resolve, 500));
+        return adminApi(token, query, variables, attempt + 1);
+    }
+    const body = await response.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return { data: body.data, token: response.headers.get('vendure-auth-token') };
+}
+
+async function seedByAdminApi() {
+    const login = await adminApi(
+        null,
+        'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { __typename } }',
+        { u: admin.identifier, p: admin.password },
+    );
+    const token = login.token;
+    const call = (query, variables) => adminApi(token, query, variables).then(r => r.data);
+    const { activeChannel } = await call('{ activeChannel { id } }');
+    await call(
+        'mutation($id: ID!) { updateChannel(input: { id: $id, availableCurrencyCodes: [USD, EUR], pricesIncludeTax: false }) { __typename } }',
+        { id: activeChannel.id },
+    );
+    const { stockLocations } = await call('{ stockLocations { items { id } } }');
+    const locationIds = {};
+    for (const [index, location] of seed.locations.entries()) {
+        const customFields = {
+            cgKey: location.key,
+            kind: location.kind,
+            region: location.region,
+            address: location.address,
+            lat: location.lat,
+            lon: location.lon,
+            canShip: location.canShip,
+            canPickup: location.canPickup,
+        };
+        const description = location.address;
+        if (index === 0) {
+            const id = stockLocations.items[0].id;
+            await call(
+                'mutation($input: UpdateStockLocationInput!) { updateStockLocation(input: $input) { id } }',
+                { input: { id, name: location.name, description, customFields } },
+            );
+            locationIds[location.key] = id;
+        } else {
+            const created = await call(
+                'mutation($input: CreateStockLocationInput!) { createStockLocation(input: $input) { id } }',
+                { input: { name: location.name, description, customFields } },
+            );
+            locationIds[location.key] = created.createStockLocation.id;
+        }
+    }
+    let skip = 0;
+    const variants = [];
+    for (;;) {
+        const { productVariants } = await call(
+            'query($skip: Int!) { productVariants(options: { skip: $skip, take: 100 }) { items { id sku price } totalItems } }',
+            { skip },
+        );
+        variants.push(...productVariants.items);
+        skip += productVariants.items.length;
+        if (!productVariants.items.length || skip >= productVariants.totalItems) break;
+    }
+    const inputs = variants.map(variant => ({
+        id: variant.id,
+        prices: [
+            { currencyCode: 'USD', price: variant.price },
+            { currencyCode: 'EUR', price: seed.eurPrices[variant.sku] },
+        ],
+        stockLevels: Object.entries(seed.stock[variant.sku] || {}).map(([key, onHand]) => ({
+            stockLocationId: locationIds[key],
+            stockOnHand: onHand,
+        })),
+    }));
+    for (let start = 0; start < inputs.length; start += 50) {
+        await call(
+            'mutation($input: [UpdateProductVariantInput!]!) { updateProductVariants(input: $input) { id } }',
+            { input: inputs.slice(start, start + 50) },
+        );
+    }
+}
+
+async function reindex() {
+    const login = await adminApi(
+        null,
+        'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { __typename } }',
+        { u: admin.identifier, p: admin.password },
+    );
+    const call = (query, variables) => adminApi(login.token, query, variables).then(r => r.data);
+    const { reindex } = await call('mutation { reindex { id } }');
+    for (;;) {
+        const { job } = await call('query($id: ID!) { job(jobId: $id) { state } }', { id: reindex.id });
+        if (!job || job.state === 'COMPLETED' || job.state === 'FAILED') return;
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
+
+async function seedDatabase() {
+    for (const file of [database, `${database}-journal`, `${database}-wal`, `${database}-shm`]) {
+        fs.rmSync(file, { force: true });
+    }
+    const began = Date.now();
+    const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
+    fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
+    const app = await populate(() => boot({ ...config, plugins: [] }), seed.initialData, csvPath);
+    fs.rmSync(csvPath, { force: true });
+    console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
+    await seedByAdminApi();
+    console.log(`commercegraph: stock and EUR prices set in ${(Date.now() - began) / 1000} s`);
+    await app.close();
+}
+
+async function boot(bootConfig) {
+    const app = await bootstrap(bootConfig);
+    await app.get(JobQueueService).start();
+    return app;
+}
+
+async function main() {
+    fs.mkdirSync(dataDir, { recursive: true });
+    if (process.argv[4] === '--seed') {
+        await seedDatabase();
+        process.exit(0);
+    }
+    const seeded = fs.existsSync(seededMarker);
+    if (!seeded) {
+        // Seeding runs in a process of its own, without the search plugin: each variant
+        // update would queue an index job (thousands in all), and Vendure's configuration is
+        // process-wide. One reindex after the boot below does that work at once.
+        const child = spawnSync(process.execPath, [__filename, String(port), dataDir, '--seed'], {
+            stdio: 'inherit',
+            env: process.env,
+        });
+        if (child.status !== 0) throw new Error(`seeding failed (exit ${child.status})`);
+    }
+    await boot(config);
+    if (!seeded) {
+        const began = Date.now();
+        await reindex();
+        fs.writeFileSync(seededMarker, new Date().toISOString(), 'utf-8');
+        console.log(`commercegraph: search index built in ${(Date.now() - began) / 1000} s`);
+    }
+    ready = true;
+    console.log(`commercegraph: vendure ready on ${port}`);
+}
+
+main().catch(error => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,235 @@
+"""The Vendure adapter against a real Vendure 3 server seeded with the demo catalogue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from commercegraph.adapters import harness
+from commercegraph.adapters.base import CartQuery, NewOrder, NewOrderLine, OrderQuery, ProductSearch
+from commercegraph.adapters.vendure import create_adapter
+from commercegraph.adapters.vendure import harness as vendure_harness
+from commercegraph.adapters.vendure.seed import VENDURE_ONLY_VARIANTS
+from commercegraph.config import Settings
+from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID, WAREHOUSE_ID
+from commercegraph.demo.catalog import build_catalog
+from commercegraph.demo.inventory import LOCATIONS, stock_rows, to_eur
+from commercegraph.errors import BackendError, Conflict, NotFound
+from commercegraph.store.db import Store
+from tests.vendors.vendure.conftest import build, settings_for
+
+pytestmark = pytest.mark.vendor
+
+CATALOG = build_catalog(datetime.now(UTC))
+COFFEE = CATALOG.by_sku[DEVI_COFFEE_SKU]
+TEE_S, TEE_M, TEE_L = (sku for _, sku, _ in VENDURE_ONLY_VARIANTS)
+TEE_M_PRICE = VENDURE_ONLY_VARIANTS[1][2]
+
+
+def new_order(
+    cart_id: str, customer_id: str, key: str, lines: list[tuple[str, int, int]]
+) -> NewOrder:
+    subtotal = sum(q * p for _, q, p in lines)
+    return NewOrder(
+        customer_id=customer_id,
+        cart_id=cart_id,
+        channel="WEB",
+        currency="USD",
+        lines=tuple(NewOrderLine(sku, q, p) for sku, q, p in lines),
+        subtotal=subtotal,
+        discount=0,
+        total=subtotal,
+        fulfillment="SHIP",
+        location_id=WAREHOUSE_ID,
+        store_id=None,
+        address=None,
+        idempotency_key=key,
+        reservation_reference=f"res-{key}",
+    )
+
+
+async def admin_orders(commerce: Any, customer_id: str) -> list[dict[str, Any]]:
+    data = await commerce.client.admin(
+        """query($id: String!) { orders(options: { filter: { cgCustomerId: { eq: $id } } }) {
+             items { code state totalWithTax currencyCode
+                     lines { quantity unitPriceWithTax productVariant { sku } } } } }""",
+        {"id": customer_id},
+    )
+    return list(data["orders"]["items"])
+
+
+async def test_products_by_sku_in_key_order_with_variants_and_none(commerce: Any) -> None:
+    tee, missing, coffee = await commerce.products_by_sku([TEE_M, "SKU-NOT-THERE", COFFEE.sku])
+    assert missing is None
+    assert coffee.sku == COFFEE.sku and coffee.name == COFFEE.name
+    assert coffee.category == "Coffee Pods" and coffee.brand is not None
+    assert [v.sku for v in coffee.variants] == [COFFEE.sku]
+    assert tee.name == "Trail Tee" and tee.handle == "trail-tee"
+    assert tee.sku == TEE_S  # the default (first) variant's sku
+    assert [(v.sku, v.options) for v in tee.variants] == [
+        (TEE_S, (("size", "S"),)),
+        (TEE_M, (("size", "M"),)),
+        (TEE_L, (("size", "L"),)),
+    ]
+    assert tee.options == (("size", ("S", "M", "L")),)
+    by_id = await commerce.products_by_id([coffee.id, "999999", "not-an-id", tee.id])
+    assert [p.sku if p else None for p in by_id] == [COFFEE.sku, None, None, TEE_S]
+
+
+async def test_categories_are_collections_with_parents(commerce: Any) -> None:
+    (coffee,) = await commerce.products_by_sku([COFFEE.sku])
+    pods, missing = await commerce.categories_by_id([coffee.category_id, "99999"])
+    assert missing is None
+    assert pods.name == "Coffee Pods" and pods.parent_id is not None
+    (grocery,) = await commerce.categories_by_id([pods.parent_id])
+    assert grocery.name == "Grocery" and grocery.parent_id is None
+
+
+async def test_search_pages_by_cursor_in_name_order(commerce: Any) -> None:
+    search = ProductSearch(category="Coffee Pods", first=12, sort="NAME")
+    (first,) = await commerce.search_products([search])
+    expected = sorted(info.name for info in CATALOG.by_category["cat_coffee_pods"])
+    assert first.total_count == len(expected) == 30
+    assert first.has_next_page and not first.has_previous_page
+    assert len(first.items) == len(first.cursors) == 12
+    after = ProductSearch(category="Coffee Pods", first=12, sort="NAME", after=first.end_cursor)
+    (second,) = await commerce.search_products([after])
+    back = ProductSearch(category="Coffee Pods", last=12, sort="NAME", before=second.cursors[0])
+    (previous,) = await commerce.search_products([back])
+    names = [p.name for p in first.items + second.items]
+    assert names == expected[:24]
+    assert [p.id for p in previous.items] == [p.id for p in first.items]
+    (facets,) = await commerce.product_facets([ProductSearch(category="Coffee Pods")])
+    assert sum(f.count for f in facets.brands) == 30
+    (term,) = await commerce.search_products([ProductSearch(query="Trail Tee", first=5)])
+    assert TEE_S in [p.sku for p in term.items]
+
+
+async def test_prices_in_both_currencies(pricing: Any) -> None:
+    usd, eur, tee_eur, missing = await pricing.price_rows(
+        [(COFFEE.sku, "USD"), (COFFEE.sku, "EUR"), (TEE_M, "EUR"), ("SKU-NOT-THERE", "USD")]
+    )
+    assert [(r.currency, r.amount, r.tax_included) for r in usd] == [("USD", COFFEE.price, False)]
+    assert [(r.currency, r.amount) for r in eur] == [("EUR", to_eur(COFFEE.price))]
+    assert [r.amount for r in tee_eur] == [to_eur(TEE_M_PRICE)]
+    assert missing == []
+
+
+async def test_stock_per_location(inventory: Any) -> None:
+    locations = await inventory.locations()
+    ids = {loc.id for loc in locations}
+    assert {loc[0] for loc in LOCATIONS} <= ids
+    downtown, missing = await inventory.locations_by_id([DOWNTOWN_ID, "loc_nowhere"])
+    assert missing is None and downtown.kind == "STORE" and downtown.can_pickup
+    expected = {
+        row["location_id"]: row["on_hand"]
+        for row in stock_rows(CATALOG.infos)
+        if row["sku"] == COFFEE.sku
+    }
+    coffee, nothing = await inventory.stock([COFFEE.sku, "SKU-NOT-THERE"])
+    assert nothing == []
+    assert {row.location_id: row.on_hand for row in coffee} == expected
+
+
+async def test_cart_to_order_appears_in_admin_once_per_key(commerce: Any) -> None:
+    customer = f"cus_vendure_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    assert cart.status == "OPEN" and cart.lines == () and cart.customer_id == customer
+    await commerce.set_cart_line(cart.id, TEE_M, 2)
+    await commerce.set_cart_line(cart.id, COFFEE.sku, 1)
+    merged = await commerce.set_cart_line(cart.id, TEE_M, 1)
+    assert {(line.sku, line.quantity) for line in merged.lines} == {(TEE_M, 3), (COFFEE.sku, 1)}
+    replaced = await commerce.replace_cart_line(cart.id, TEE_M, 2)
+    assert {(line.sku, line.quantity) for line in replaced.lines} == {(TEE_M, 2), (COFFEE.sku, 1)}
+    (read,) = await commerce.carts_by_id([cart.id])
+    assert read == replaced
+    (listed,) = await commerce.carts_for_customers([CartQuery(customer_id=customer)])
+    assert [c.id for c in listed.items] == [cart.id]
+    lines = [(TEE_M, 2, TEE_M_PRICE), (COFFEE.sku, 1, COFFEE.price)]
+    order = await commerce.place_order(new_order(cart.id, customer, "key-1", lines))
+    again = await commerce.place_order(new_order(cart.id, customer, "key-1", lines))
+    assert again == order
+    assert order.id == cart.id and order.status == "PLACED"
+    assert order.total.amount == 2 * TEE_M_PRICE + COFFEE.price and order.total.currency == "USD"
+    assert {(line.sku, line.quantity, line.unit_price.amount) for line in order.lines} == set(lines)
+
+    (placed,) = await admin_orders(commerce, customer)  # exactly one Vendure order
+    assert placed["code"] == order.id and placed["state"] == "PaymentSettled"
+    assert placed["totalWithTax"] == order.total.amount
+    assert {(line["productVariant"]["sku"], line["quantity"]) for line in placed["lines"]} == {
+        (TEE_M, 2),
+        (COFFEE.sku, 1),
+    }
+    (closed,) = await commerce.carts_by_id([cart.id])
+    assert closed.status == "ORDERED"
+    assert await commerce.order_for_key(customer, "key-1", cart.id) == order
+    assert await commerce.order_for_key(customer, "key-other", cart.id) is None
+    with pytest.raises(Conflict):
+        await commerce.order_for_key(customer, "key-1", "OTHERCART")
+    with pytest.raises(Conflict):
+        await commerce.set_cart_line(cart.id, TEE_M, 1)
+    (history,) = await commerce.orders_for_customers([OrderQuery(customer_id=customer)])
+    assert [o.id for o in history.items] == [order.id]
+    assert await commerce.orders_by_id([order.id, "NOSUCHORDER"]) == [order, None]
+
+
+async def test_unknown_ids_are_none_and_unknown_carts_not_found(commerce: Any) -> None:
+    assert await commerce.carts_by_id(["NOSUCHCART"]) == [None]
+    assert await commerce.orders_by_id(["NOSUCHORDER"]) == [None]
+    assert await commerce.categories_by_id(["424242"]) == [None]
+    with pytest.raises(NotFound):
+        await commerce.set_cart_line("NOSUCHCART", TEE_M, 1)
+    cart = await commerce.create_cart("cus_vendure_unknown_sku", "WEB", "USD")
+    with pytest.raises(NotFound):
+        await commerce.set_cart_line(cart.id, "SKU-NOT-THERE", 1)
+
+
+async def test_a_killed_server_is_a_backend_failure(
+    vendure: harness.Started, tmp_path: Path
+) -> None:
+    second = vendure_harness.start(data=tmp_path / "data")  # a copy of the seeded template
+    commerce = build("commerce", second)
+    pricing = build("pricing", second)
+    try:
+        (product,) = await commerce.products_by_sku([COFFEE.sku])
+        assert product is not None
+        harness.kill(second.pid)
+        with pytest.raises(BackendError) as caught:
+            await commerce.products_by_id([product.id])
+        assert caught.value.code == "BACKEND_UNAVAILABLE" and caught.value.backend == "commerce"
+        with pytest.raises(BackendError):
+            await pricing.price_rows([(COFFEE.sku, "USD")])
+    finally:
+        harness.kill(second.pid)
+        await commerce.aclose()
+        await pricing.aclose()
+
+
+async def test_a_checkout_cut_off_half_way_is_finished_by_the_retry(
+    vendure: harness.Started, commerce: Any
+) -> None:
+    customer = f"cus_vendure_retry_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_L, 1)
+    order = new_order(cart.id, customer, "retry-key", [(TEE_L, 1, VENDURE_ONLY_VARIANTS[2][2])])
+    unpayable = create_adapter(
+        "commerce",
+        Settings(),
+        cast(Store, None),
+        settings_for(vendure).model_copy(update={"payment_method": "no-such-method"}),
+    )
+    try:
+        with pytest.raises(Conflict):  # stops after ArrangingPayment, before any payment
+            await unpayable.place_order(order)
+    finally:
+        await unpayable.aclose()
+    (halfway,) = await admin_orders(commerce, customer)
+    assert halfway["state"] == "ArrangingPayment"
+    assert await commerce.order_for_key(customer, "retry-key", cart.id) is None
+    placed = await commerce.place_order(order)
+    assert placed.id == cart.id and placed.status == "PLACED"
+    (only,) = await admin_orders(commerce, customer)
+    assert only["code"] == cart.id and only["state"] == "PaymentSettled"
