@@ -5,7 +5,7 @@ records in plain dicts, declares the capabilities it serves, and ``sample()`` bu
 holding the contract fixture's keys (the demo retailer's ids)::
 
     commerce = FakeCommerce.sample()
-    (product,) = await commerce.products_by_id(["prd_00001"])
+    (product,) = await commerce.products_by_id(["prd_00114"])
 
 Writes follow the port's rules: one idempotency key (or reservation reference) takes
 effect once; a repeat returns the first result.

@@ -6,7 +6,7 @@ a ``contract_fixture`` attribute on the adapter factory (or on the adapter) retu
 
     def contract_fixture(domain: str) -> ContractFixture:
         return ContractFixture(
-            product_id="prd_00001",
+            product_id="prd_00114",
             fault_env=lambda url: {"CG_ACME__URL": url, "CG_ACME__TIMEOUT_MS": "300"},
         )
 
@@ -36,7 +36,7 @@ class ContractViolation(AssertionError):
 class ContractFixture:
     """Known keys in the backend under test (the demo retailer's defaults fit)."""
 
-    product_id: str = "prd_00001"
+    product_id: str = "prd_00114"  # the demo's SKU-RUN-0001
     sku: str = "SKU-RUN-0001"
     customer_id: str = "cus_devi"
     customer_email: str = "devi@example.com"

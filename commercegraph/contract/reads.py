@@ -63,6 +63,7 @@ async def catalog(adapter: Any, fx: ContractFixture) -> None:
         MISSING,
         lambda p: p is not None and p.sku == fx.sku,
     )
+    expect(products[1].sku == fx.sku, "fixture: the product of product_id has the sku")
     category_id = products[1].category_id
     if category_id is not None:
         await keyed(
