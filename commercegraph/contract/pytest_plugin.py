@@ -52,6 +52,12 @@ def pytest_load_initial_conftests(
         args.append(str(SUITE))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    name = config.getoption(ADAPTER_OPTION)
+    if name:
+        factory_named(name)
+
+
 @contextmanager
 def environment(overrides: Mapping[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in overrides}
