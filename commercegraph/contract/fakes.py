@@ -434,12 +434,15 @@ class FakeWallet:
         self.postings: dict[str, list[WalletTransactionRecord]] = {c: [] for c in balances}
         self.by_key: dict[tuple[str, str], WalletPosting] = {}
         self.methods: dict[str, list[PaymentMethodRecord]] = {}
+        self.tokens: dict[tuple[str, str], str] = {}  # (customer, provider token) -> method
         self._ids = itertools.count(1)
 
     @classmethod
     def sample(cls, fx: ContractFixture = ContractFixture()) -> FakeWallet:
         fake = cls(fx.currency, {fx.customer_id: 5_000})
-        fake.methods[fx.customer_id] = [PaymentMethodRecord("pm_1", "CARD", "Visa ····4242", True)]
+        fake.methods[fx.customer_id] = [
+            PaymentMethodRecord("pm_sample", "CARD", "Visa ····4242", True)
+        ]
         return fake
 
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]:
@@ -527,9 +530,13 @@ class FakeWallet:
         self, customer_id: str, method: NewPaymentMethod
     ) -> PaymentMethodRecord:
         mine = self.methods.setdefault(customer_id, [])
+        known = self.tokens.get((customer_id, method.provider_token))
+        if known is not None and any(m.id == known for m in mine):
+            return next(m for m in mine if m.id == known)  # the same token again: a retry
         label = f"{method.brand or method.kind.title()} ····{method.last4 or '0000'}"
         record = PaymentMethodRecord(f"pm_{next(self._ids)}", method.kind, label, not mine)
         mine.append(record)
+        self.tokens[(customer_id, method.provider_token)] = record.id
         if method.make_default:
             return await self.set_default_payment_method(customer_id, record.id)
         return record

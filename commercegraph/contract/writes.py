@@ -16,6 +16,7 @@ from commercegraph.adapters.base import (
     CartRecord,
     NewOrder,
     NewOrderLine,
+    NewPaymentMethod,
     OrderQuery,
     ReservationLine,
 )
@@ -190,11 +191,25 @@ async def payments(adapter: Any, fx: ContractFixture) -> None:
         expect(await _balance(adapter, fx) == before, "refund: one key gives the money back once")
 
 
+async def payment_methods(adapter: Any, fx: ContractFixture) -> None:
+    method = NewPaymentMethod("CARD", fresh("token"), brand="Visa", last4="4242")
+    added = await adapter.add_payment_method(fx.customer_id, method)
+    expect(added.label.endswith("····4242"), "add_payment_method: a masked label")
+    again = await adapter.add_payment_method(fx.customer_id, method)
+    expect(again.id == added.id, "add_payment_method: the same token twice is one method")
+    (listed,) = await adapter.payment_methods([fx.customer_id])
+    expect([m.id for m in listed].count(added.id) == 1, "payment_methods: lists the added method")
+    await adapter.remove_payment_method(fx.customer_id, added.id)
+    (left,) = await adapter.payment_methods([fx.customer_id])
+    expect(all(m.id != added.id for m in left), "remove_payment_method: no longer listed")
+
+
 WRITES: dict[str, WriteCheck] = {
     "commerce.carts": carts,
     "commerce.orders": orders,
     "inventory.reservations": reservations,
     "wallet.payments": payments,
+    "wallet.payment_methods": payment_methods,
 }
 # a write check needs these other capabilities of the same adapter
 NEEDS: dict[str, frozenset[str]] = {"commerce.orders": frozenset({"commerce.carts"})}
