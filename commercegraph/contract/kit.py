@@ -51,7 +51,11 @@ class Check:
 
 
 def declared_capabilities(adapter: Any, domain: str) -> list[str]:
-    """The vendor capabilities the adapter serves, in the table's order."""
+    """The vendor capabilities of ``domain`` the adapter serves, in the table's order.
+
+    As in the registry, an adapter may declare capabilities of several domains (one
+    factory serving commerce and pricing); those of other domains are checked there.
+    """
     declared = getattr(adapter, "capabilities", None)
     if declared is None:
         return [
@@ -62,12 +66,13 @@ def declared_capabilities(adapter: Any, domain: str) -> list[str]:
     unknown = sorted(c for c in declared if c not in CAPABILITIES)
     if unknown:
         raise ContractViolation(f"capabilities: unknown {', '.join(unknown)}")
-    own = [c for c in declared if c.startswith("gateway.") or CAPABILITIES[c][0] != domain]
-    if own:
+    gateway_state = sorted(c for c in declared if c.startswith("gateway."))
+    if gateway_state:
         raise ContractViolation(
-            f"capabilities: {', '.join(sorted(own))} are not vendor capabilities of {domain}"
+            f"capabilities: {', '.join(gateway_state)} are the gateway's own state, "
+            "never a vendor's"
         )
-    for capability in declared:
+    for capability in (c for c in declared if CAPABILITIES[c][0] == domain):
         missing = [m for m in methods_of(capability) if not callable(getattr(adapter, m, None))]
         if missing:
             raise ContractViolation(f"{capability}: declared but lacks {', '.join(missing)}")

@@ -142,15 +142,22 @@ async def test_an_adapter_answering_out_of_key_order_fails_the_read_check() -> N
 
 
 class ClaimsTooMuch(FakeCommerce):
-    capabilities = FakeCommerce.capabilities | {"inventory.stock", "gateway.bundles"}
+    capabilities = FakeCommerce.capabilities | {"gateway.bundles"}
 
 
-def test_declaring_a_capability_of_another_domain_or_the_gateway_is_refused() -> None:
+def test_declaring_the_gateways_own_state_is_refused() -> None:
     subject = Subject("greedy", "commerce", ClaimsTooMuch.sample(), ContractFixture())
-    with pytest.raises(
-        ContractViolation, match=r"gateway\.bundles, inventory\.stock are not vendor"
-    ):
+    with pytest.raises(ContractViolation, match=r"gateway\.bundles are the gateway's own state"):
         checks_for(subject)
+
+
+class AlsoPrices(FakeCommerce):
+    capabilities = FakeCommerce.capabilities | {"pricing.prices"}
+
+
+def test_capabilities_of_another_domain_are_left_to_that_domain() -> None:
+    subject = Subject("two-domains", "commerce", AlsoPrices.sample(), ContractFixture())
+    assert not any(c.capability.startswith("pricing.") for c in checks_for(subject))
 
 
 class LacksAMethod:
