@@ -1,9 +1,9 @@
 """The contract test kit: what every adapter of a port must do, whatever its backend.
 
-An integrator checks an adapter by running ``check_<domain>(adapter, fixture)`` against a
-backend holding the demo retailer (``commercegraph seed``); each check raises
-``ContractViolation`` naming the rule broken. The suite in ``tests/contract`` runs every
-check over every adapter the gateway ships.
+These are the whole-port read checks of a backend holding the demo retailer (``commercegraph
+seed``), gateway state included: ``check_<domain>(adapter, fixture)`` raises
+``ContractViolation`` naming the rule broken. A vendor adapter is checked per capability by
+the kit in ``commercegraph.contract`` (``pytest --commercegraph-adapter=NAME``).
 
 The rules shared by all ports (batch shape):
 - one result per key, in the order of the keys, ``None`` (or an empty list) where missing;
@@ -14,7 +14,6 @@ The rules shared by all ports (batch shape):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from commercegraph.adapters.base import (
@@ -31,25 +30,9 @@ from commercegraph.adapters.base import (
     TransactionQuery,
     WalletBackend,
 )
+from commercegraph.contract.fixture import MISSING, ContractFixture, ContractViolation
 
-MISSING = "__contract_missing__"
-
-
-class ContractViolation(AssertionError):
-    """An adapter broke a rule of its port."""
-
-
-@dataclass(frozen=True)
-class ContractFixture:
-    """Known keys in the backend under test (the demo retailer's defaults fit)."""
-
-    product_id: str = "prd_00001"
-    sku: str = "SKU-RUN-0001"
-    customer_id: str = "cus_devi"
-    customer_email: str = "devi@example.com"
-    store_id: str = "loc_downtown"
-    currency: str = "USD"
-    locale: str = "en-US"
+__all__ = ["CHECKS", "MISSING", "ContractFixture", "ContractViolation"]
 
 
 def _expect(condition: bool, rule: str) -> None:

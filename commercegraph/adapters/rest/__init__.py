@@ -10,6 +10,7 @@ from typing import Any
 from commercegraph.adapters.rest.adapter import RestAdapter
 from commercegraph.adapters.rest.client import RestClient
 from commercegraph.config import Settings
+from commercegraph.contract.fixture import ContractFixture
 from commercegraph.store.db import Store
 
 
@@ -20,5 +21,22 @@ def create_adapter(domain: str, settings: Settings, store: Store) -> Any:
     )
     return RestAdapter(domain, client, erasure=settings.rest.for_domain(domain).erasure)
 
+
+KIT_TIMEOUT_MS = "300"  # below the contract kit's slow answer, so its timeout check is quick
+
+
+def contract_fixture(domain: str) -> ContractFixture:
+    """The demo retailer's keys; the kit's fault server reached as the domain's backend."""
+    upper = domain.upper()
+    return ContractFixture(
+        fault_env=lambda url: {
+            f"CG_REST__{upper}__URL": url,
+            f"CG_RESILIENCE__{upper}__TIMEOUT_MS": KIT_TIMEOUT_MS,
+            f"CG_RESILIENCE__{upper}__WRITE_TIMEOUT_MS": KIT_TIMEOUT_MS,
+        }
+    )
+
+
+create_adapter.contract_fixture = contract_fixture  # type: ignore[attr-defined]
 
 __all__ = ["RestAdapter", "RestClient", "create_adapter"]

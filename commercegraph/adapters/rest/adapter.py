@@ -8,13 +8,13 @@ hints. It is the reference client an in-house backend is tested against.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import Any, get_args, get_origin
 from urllib.parse import urlsplit
 
 from commercegraph.adapters.rest.client import RestClient
 from commercegraph.adapters.rest.codec import WireFormatError, decode, encode
 from commercegraph.adapters.rest.endpoints import Endpoint, endpoints
-from commercegraph.errors import BackendUnavailable
+from commercegraph.errors import BackendUnavailable, NotFound
 
 MAX_GET_URL = 2_000  # longer id lists go as POST /batch so no proxy truncates the URL
 ERASURE_PATH = "/privacy/erasure"
@@ -54,12 +54,21 @@ class RestAdapter:
         if not keys:
             return []
         ids = ",".join(keys) if spec.kind == "ids" else ""
-        if spec.kind == "ids" and len(ids) < MAX_GET_URL and all("," not in k for k in keys):
-            body = await self.client.request("GET", spec.path, params={"ids": ids})
-        else:
-            body = await self.client.request(
-                "POST", f"{spec.path}/batch", json={"keys": encode(keys)}
-            )
+        try:
+            if spec.kind == "ids" and len(ids) < MAX_GET_URL and all("," not in k for k in keys):
+                body = await self.client.request("GET", spec.path, params={"ids": ids})
+            else:
+                body = await self.client.request(
+                    "POST", f"{spec.path}/batch", json={"keys": encode(keys)}
+                )
+        except NotFound:
+            # a backend that answers 404 knows none of the keys: each reads as missing
+            (item,) = get_args(spec.result_type)
+            if get_origin(item) is list:
+                return [[] for _ in keys]
+            if type(None) in get_args(item):
+                return [None for _ in keys]
+            raise
         items = self._decode(spec, body, "items")
         if len(items) != len(keys):
             raise BackendUnavailable(
