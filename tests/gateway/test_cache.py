@@ -39,9 +39,9 @@ async def test_cache_serves_repeat_reads_until_invalidated(
         customer = await client.post("mutation { invalidateCache }", token=client.token("cus_sam"))
         assert customer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         staff = client.token(staff=True)
-        dropped = await client.post('mutation { invalidateCache(domain: CONTENT) }', token=staff)
+        dropped = await client.post("mutation { invalidateCache(domain: CONTENT) }", token=staff)
         assert dropped["data"]["invalidateCache"] >= 1
-        bad = await client.post('mutation { invalidateCache(domain: CMS) }', token=staff)
+        bad = await client.post("mutation { invalidateCache(domain: CMS) }", token=staff)
         assert bad["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "CMS" in bad["errors"][0]["message"]
         assert await client.post(QUERY) == first

@@ -142,7 +142,7 @@ async def test_add_bundle_to_cart_ties_lines_and_discounts_whole_sets(
     # a pickup order is charged what the cart costs picked up at that store
     pickup = data(
         await fresh_gql.post(
-            'query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {'
+            "query($id: ID!, $s: ID!) { node(id: $id) { ... on Cart { quote(storeId: $s) {"
             " discounts { amount } total { amount } appliedRules { ruleId } } } } }",
             {"id": cart["id"], "s": PICKUP_DOWNTOWN["storeId"]},
             token=token,

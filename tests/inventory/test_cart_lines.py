@@ -68,7 +68,9 @@ async def test_set_quantity_checks_input_like_add_cart_line(fresh_gql: GraphQLCl
     sam = await fresh_gql.post(
         SET, {"c": cart, "s": DEVI_SODA_SKU, "q": 9}, token=fresh_gql.token(SAM_ID)
     )
-    assert sam["errors"][0]["extensions"]["code"] == "NOT_FOUND", "someone else's cart answers as a missing one"
+    assert sam["errors"][0]["extensions"]["code"] == "NOT_FOUND", (
+        "someone else's cart answers as a missing one"
+    )
     (mine,) = [
         e["node"]
         for e in data(await fresh_gql.post(CARTS, {"first": 50}, token=devi))["me"]["carts"][

@@ -149,8 +149,10 @@ async def test_personalisation_errors_are_coded(gql: GraphQLClient) -> None:
 
 
 async def test_frequently_bought_together_comes_from_the_mined_bundles(gql: GraphQLClient) -> None:
-    bundles = data(await gql.post("""{ bundles(first: 50) { edges { node { kind
-        components { product { sku } } } } } }"""))["bundles"]["edges"]
+    bundles = data(
+        await gql.post("""{ bundles(first: 50) { edges { node { kind
+        components { product { sku } } } } } }""")
+    )["bundles"]["edges"]
     mined = [
         [c["product"]["sku"] for c in e["node"]["components"]]
         for e in bundles
