@@ -15,6 +15,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+ROUNDING = 1e-9  # tokens lost to float arithmetic; waiting for them could never end
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -47,7 +49,7 @@ class TokenBucket:
         """Take one token, sleeping until one has refilled; callers are served in turn."""
         async with self.lock:
             self._refill()
-            while self.tokens < 1:
+            while self.tokens < 1 - ROUNDING:
                 await self.sleep((1 - self.tokens) / self.rate)
                 self._refill()
             self.tokens -= 1
