@@ -9,7 +9,10 @@ sent to a Starlette app over ASGI.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -85,3 +88,38 @@ async def test_publish_webhook_drops_cached_entries() -> None:
     assert found[0] is not None and found[0].title == "Track Spike 3"
     assert len(replay.entry_requests()) == 4  # read again from Contentful
     await content.aclose()
+
+
+class _Registry:
+    def __init__(self, content_adapter: str, content: object) -> None:
+        self.names = {"content": content_adapter}
+        self.content = content
+
+
+def test_the_app_serves_the_webhook_only_for_contentful_with_a_secret(monkeypatch: Any) -> None:
+    from commercegraph.adapters.contentful.webhook import webhook_routes
+
+    monkeypatch.setenv("CG_CONTENTFUL__SPACE_ID", "spc1demo")
+    monkeypatch.setenv("CG_CONTENTFUL__DELIVERY_TOKEN", "cda-token-recorded")
+    assert webhook_routes(_Registry("native", object())) == []
+    assert webhook_routes(_Registry("contentful", object())) == []  # no secret: no endpoint
+    monkeypatch.setenv("CG_CONTENTFUL__WEBHOOK_SECRET", SECRET)
+    (route,) = webhook_routes(_Registry("contentful", object()))
+    assert route.path == PATH and route.methods is not None and "POST" in route.methods
+
+
+def test_the_entry_points_and_their_settings(monkeypatch: Any) -> None:
+    from commercegraph.adapters.registry import (
+        AdapterConfigError,
+        adapter_settings,
+        available_factories,
+    )
+
+    factories = available_factories()
+    assert {"contentful", "hubspot"} <= set(factories)
+    monkeypatch.delenv("CG_CONTENTFUL__SPACE_ID", raising=False)
+    with pytest.raises(AdapterConfigError, match="CG_CONTENTFUL__SPACE_ID"):
+        adapter_settings("contentful", factories["contentful"])
+    monkeypatch.delenv("CG_HUBSPOT__TOKEN", raising=False)
+    with pytest.raises(AdapterConfigError, match="CG_HUBSPOT__TOKEN"):
+        adapter_settings("hubspot", factories["hubspot"])
