@@ -137,7 +137,11 @@ class ContentfulAdapter:
         results: list[ContentRecord | None] = [None] * len(keys)
         if not keys:
             return results
-        space = await self.space_locales()
+        try:
+            space = await self.space_locales()
+        except NotFound:
+            log.warning("contentful: no locales endpoint (space or environment missing)")
+            return results
         wanted: dict[str, dict[str, list[int]]] = {}
         for index, key in enumerate(keys):
             if key.entity_type != PRODUCT or not key.sku or "," in key.sku:

@@ -155,6 +155,14 @@ async def test_a_missing_space_or_environment_is_none_for_the_batch() -> None:
     ]
 
 
+async def test_a_missing_environment_on_the_locales_read_is_none_too() -> None:
+    def missing(request: httpx.Request) -> httpx.Response:
+        return answer("error_404_not_found.json", 404)
+
+    adapter = adapter_for(missing, environment="staging")
+    assert await adapter.entries([product("SKU-RUN-0001")]) == [None]
+
+
 @pytest.mark.parametrize(
     ("status", "recording", "error", "counts"),
     [
