@@ -1,5 +1,6 @@
 """``commercegraph segments write-back``: send each customer's segments, RFM scores and
-lifetime value from the gateway's store to the CRM that declares ``customer.write_back``.
+lifetime value from the gateway's store to the CRM the registry routes
+``customer.write_back`` to (the customer adapter declaring it, or ``CG_CAPABILITIES``).
 
 Customers go in id order, ``--batch-size`` at a time. After each batch the last customer id
 is saved to ``--checkpoint`` (when given), so a run that stops resumes after the last batch
@@ -14,19 +15,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from commercegraph.adapters.base import CustomerPropertyUpdate
 from commercegraph.cli_support import CommandError
 from commercegraph.config import Settings
+from commercegraph.ports.customer import CrmWriteBackPort
 from commercegraph.progress import progress
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 
 WriteBack = Callable[[Sequence[CustomerPropertyUpdate]], Awaitable[int]]
 
+WRITE_BACK = "customer.write_back"
 DEFAULT_BATCH = 100  # HubSpot's batch upsert takes at most 100 contacts
 
 
@@ -150,41 +152,22 @@ async def write_back_all(
 
 
 async def customer_writer(settings: Settings, store: Store, stack: AsyncExitStack) -> WriteBack:
-    """The ``write_back`` of the customer adapter, through the registry where it routes one,
-    else of the configured customer adapter built alone; ``NoWriteBack`` when there is none."""
+    """The guarded ``write_back`` of the adapter the registry routes ``customer.write_back``
+    to; ``NoWriteBack`` when no configured adapter declares it."""
     from commercegraph import bootstrap
-    from commercegraph.adapters.registry import AdapterConfigError, chosen_factories
 
-    name = settings.adapters.for_domain("customer")
-    adapter: Any
-    try:
-        container = bootstrap.compose(settings, store=store)
-    except AdapterConfigError:
-        # an adapter serving only part of the customer port, before capability routing
-        _, factory, own = chosen_factories(settings)["customer"]
-        adapter = (
-            factory("customer", settings, store)
-            if own is None
-            else factory("customer", settings, store, own)
-        )
-        stack.push_async_callback(_close, adapter)
-    else:
-        stack.push_async_callback(container.registry.aclose)
-        adapter = container.registry.customer
-    writer = getattr(adapter, "write_back", None)
-    if writer is None:
+    container = bootstrap.compose(settings, store=store)
+    stack.push_async_callback(container.registry.aclose)
+    serving = container.registry.routes.get("customer", {}).get(WRITE_BACK)
+    if serving is None:
+        name = settings.adapters.for_domain("customer")
         raise NoWriteBack(
-            f"CG_ADAPTERS__CUSTOMER={name}: that adapter has no customer.write_back; "
-            "configure a CRM adapter that declares it (e.g. hubspot)"
+            f"CG_ADAPTERS__CUSTOMER={name}: no configured adapter serves {WRITE_BACK}; "
+            "configure a CRM adapter that declares it (e.g. hubspot), or route it with "
+            f'CG_CAPABILITIES=\'{{"{WRITE_BACK}": "hubspot"}}\''
         )
-    result: WriteBack = writer
-    return result
-
-
-async def _close(adapter: Any) -> None:
-    close = getattr(adapter, "aclose", None)
-    if close is not None:
-        await close()
+    crm: CrmWriteBackPort = container.registry.customer  # type: ignore[assignment]
+    return crm.write_back
 
 
 async def run_write_back(

@@ -3,14 +3,18 @@
 
 HubSpot's batch upsert is replayed from recordings written from its public API reference
 (``recorded/README.md``: batch upsert results and its 207 errors) through
-``httpx.MockTransport``; the store is a real SQLite demo store with segments refreshed.
+``httpx.MockTransport`` (and, for the command line, by a small HTTP server on 127.0.0.1
+answering from the same recording); the store is a real SQLite demo store with segments
+refreshed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,7 @@ from commercegraph.customer360.write_back import (
     write_back_all,
 )
 from commercegraph.errors import BackendUnavailable
-from tests.adapters.hubspot.conftest import FakeClock, Replay, adapter_for, answer
+from tests.adapters.hubspot.conftest import FakeClock, Replay, adapter_for, answer, recorded
 from tests.conftest import _migrate_and_seed
 
 BATCH = 7
@@ -196,20 +200,83 @@ async def test_no_write_back_without_a_crm_adapter(segmented_store: str) -> None
             await customer_writer(settings, store, stack)
 
 
-async def test_the_configured_crm_adapter_writes_back(
-    segmented_store: str, monkeypatch: Any
+class LoopbackHubSpot(ThreadingHTTPServer):
+    """HubSpot's batch upsert on 127.0.0.1, answering from the recording, for the CLI."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _UpsertHandler)
+        self.inputs: list[dict[str, Any]] = []
+        self.tokens: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _UpsertHandler(BaseHTTPRequestHandler):
+    server: LoopbackHubSpot
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.tokens.append(self.headers["Authorization"])
+        if self.path != "/crm/v3/objects/contacts/batch/upsert":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.server.inputs.extend(body["inputs"])
+        template = recorded("batch_upsert_result.json")
+        results = [{**template, "properties": i["properties"]} for i in body["inputs"]]
+        payload = json.dumps({"status": "COMPLETE", "results": results}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback_hubspot() -> Iterator[LoopbackHubSpot]:
+    server = LoopbackHubSpot()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_cli_writes_back_through_the_routed_crm(
+    segmented_store: str,
+    loopback_hubspot: LoopbackHubSpot,
+    tmp_path: Path,
+    monkeypatch: Any,
+    capsys: Any,
 ) -> None:
-    from contextlib import AsyncExitStack
+    from commercegraph.cli import main
 
-    from commercegraph.adapters.hubspot import HubSpotAdapter
-
+    monkeypatch.setenv("CG_DATABASE_URL", segmented_store)
+    monkeypatch.setenv("CG_ADAPTERS__CUSTOMER", "hubspot")
     monkeypatch.setenv("CG_HUBSPOT__TOKEN", "pat-na1-recorded")
-    settings = Settings(database_url=segmented_store, adapters={"customer": "hubspot"})
-    async with bootstrap.open_store(settings) as store, AsyncExitStack() as stack:
-        writer = await customer_writer(settings, store, stack)
-        adapter = getattr(writer, "__self__", None)
-        inner = getattr(adapter, "inner", adapter)  # behind the guard once routing serves it
-        assert isinstance(inner, HubSpotAdapter)
+    monkeypatch.setenv("CG_HUBSPOT__BASE_URL", loopback_hubspot.url)
+    checkpoint = tmp_path / "write-back.json"
+
+    assert (
+        main(["segments", "write-back", "--batch-size", "10", "--checkpoint", str(checkpoint)]) == 0
+    )
+
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["written"] == summary["customers"] == len(loopback_hubspot.inputs)
+    assert summary["batches"] == -(-summary["customers"] // 10)
+    assert summary["refused"] == 0 and summary["resumed_after"] is None
+    assert not checkpoint.exists()
+    assert set(loopback_hubspot.tokens) == {"Bearer pat-na1-recorded"}
+    ids = [i["properties"]["cg_customer_id"] for i in loopback_hubspot.inputs]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
 
 
 def test_cli_write_back_refuses_without_a_crm(
