@@ -123,3 +123,18 @@ def test_the_entry_points_and_their_settings(monkeypatch: Any) -> None:
     monkeypatch.delenv("CG_HUBSPOT__TOKEN", raising=False)
     with pytest.raises(AdapterConfigError, match="CG_HUBSPOT__TOKEN"):
         adapter_settings("hubspot", factories["hubspot"])
+
+
+async def test_a_locale_change_makes_the_space_locales_read_again() -> None:
+    from commercegraph.adapters.contentful.webhook import invalidate_content
+
+    replay = Replay(PAGED)
+    content = guarded(replay)
+    await content.entries([product("SKU-RUN-0003")])
+    assert await invalidate_content(content, "ContentManagement.Locale.publish") == 1
+    await content.entries([product("SKU-RUN-0003")])
+    assert sum(r.url.path.endswith("/locales") for r in replay.requests) == 2
+    assert await invalidate_content(content, "ContentManagement.Entry.publish") == 1
+    await content.entries([product("SKU-RUN-0003")])
+    assert sum(r.url.path.endswith("/locales") for r in replay.requests) == 2
+    await content.aclose()
