@@ -15,6 +15,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from commercegraph import bootstrap
+from commercegraph.adapters.contentful.webhook import webhook_routes as contentful_webhook_routes
 from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.auth import Caller, authenticate
 from commercegraph.config import Settings
@@ -128,6 +129,8 @@ def create_app(
             Route("/metrics", metrics_endpoint),
             # customer 360 events
             Route("/events", events_endpoint(registry, settings)),
+            # a content system's change notifications drop the content cache
+            *contentful_webhook_routes(registry),
             # hardening
         ],
         lifespan=lifespan,

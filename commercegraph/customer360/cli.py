@@ -1,5 +1,6 @@
 """``commercegraph segments refresh``: recompute every customer's segments and figures, or
-(``--as-of``) check the lifetime-value models on a held-out period without writing."""
+(``--as-of``) check the lifetime-value models on a held-out period without writing;
+``segments write-back``: send them to the CRM (``customer360.write_back``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import sys
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from commercegraph import bootstrap
@@ -70,6 +72,30 @@ def _segments_refresh(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError("between 1 and 100")
+    return value
+
+
+def _segments_write_back(settings: Settings, args: argparse.Namespace) -> int:
+    from commercegraph.customer360.write_back import run_write_back
+    from commercegraph.errors import CommerceGraphError
+
+    try:
+        summary = asyncio.run(run_write_back(settings, args.batch_size, args.checkpoint))
+    except CommerceGraphError as exc:
+        resume = " (run again with the same --checkpoint to resume)" if args.checkpoint else ""
+        print(f"error: {exc.message}{resume}", file=sys.stderr)
+        return 1
+    print(json.dumps(asdict(summary)))
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     segments = sub.add_parser("segments", help="customer segments (RFM, ABC, behaviour, LTV)")
     actions = segments.add_subparsers(dest="action", required=True)
@@ -98,6 +124,23 @@ def add_commands(sub: Any) -> None:
         help="with --as-of: the hold-out period ends with DATE (default: now)",
     )
     refresh.set_defaults(handler=_segments_refresh)
+    write_back = actions.add_parser(
+        "write-back",
+        help="send every customer's segments, RFM scores and lifetime value to the CRM",
+    )
+    write_back.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=100,
+        help="customers per write (HubSpot takes at most 100)",
+    )
+    write_back.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="PATH",
+        help="save progress here after each batch and resume from it; removed when done",
+    )
+    write_back.set_defaults(handler=_segments_write_back)
     from commercegraph.customer360.audience import register as register_audience
 
     register_audience(actions)

@@ -1,0 +1,115 @@
+"""HTTP and auth only: HubSpot's API over one pooled ``httpx.AsyncClient``, throttled.
+
+Every request takes a token from the account-wide bucket (100 per 10 s by default) and
+search requests one from the search bucket too (HubSpot allows five a second). A 429 empties
+the bucket for its ``Retry-After`` and the request is sent again, a few times at most.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import orjson
+
+from commercegraph.adapters.hubspot.errors import DOMAIN, from_response, from_transport
+from commercegraph.adapters.hubspot.throttle import Clock, Sleep, TokenBucket
+from commercegraph.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from commercegraph.adapters.hubspot import HubSpotSettings
+
+KEEPALIVE_S = 30.0  # idle pooled connections live this long
+MAX_CONNECTIONS = 10  # the rate limit, not the pool, bounds throughput
+SEARCH_PER_SECOND = 5  # HubSpot's limit on CRM search requests per account
+DEFAULT_RETRY_AFTER_S = 1.0  # a 429 without Retry-After: HubSpot's windows are seconds long
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class HubSpotClient:
+    def __init__(
+        self,
+        settings: HubSpotSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.sleep = sleep
+        now = clock or time.monotonic
+        self.bucket = TokenBucket(
+            settings.requests_per_window, settings.window_seconds, settings.burst, now, sleep
+        )
+        self.search_bucket = TokenBucket(SEARCH_PER_SECOND, 1.0, 1, now, sleep)
+        self.http = httpx.AsyncClient(
+            base_url=settings.base_url.rstrip("/"),
+            headers={
+                "Authorization": f"Bearer {settings.token.get_secret_value()}",
+                "Accept": "application/json",
+                "User-Agent": "commercegraph",
+            },
+            timeout=httpx.Timeout(
+                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
+            ),
+            limits=httpx.Limits(
+                max_connections=MAX_CONNECTIONS,
+                max_keepalive_connections=MAX_CONNECTIONS,
+                keepalive_expiry=KEEPALIVE_S,
+            ),
+            transport=transport,
+        )
+
+    async def post(
+        self,
+        path: str,
+        body: Any,
+        *,
+        params: dict[str, str] | None = None,
+        search: bool = False,
+    ) -> Any:
+        """The decoded body of a 2xx answer (207 multi-status included); else our error."""
+        content = orjson.dumps(body)
+        retries = 0
+        while True:
+            if search:
+                await self.search_bucket.acquire()
+            await self.bucket.acquire()
+            try:
+                response = await self.http.post(
+                    path,
+                    content=content,
+                    params=params,
+                    headers={"Content-Type": "application/json"},
+                )
+            except httpx.HTTPError as exc:
+                raise from_transport(exc) from exc
+            if response.status_code == 429:
+                wait = retry_after_seconds(response)
+                delay = DEFAULT_RETRY_AFTER_S if wait is None else wait
+                self.bucket.pause(delay)
+                if retries < self.settings.rate_limit_retries and (
+                    delay <= self.settings.max_retry_after_s
+                ):
+                    retries += 1
+                    continue
+                raise from_response(response, retry_after=delay)
+            if response.status_code >= 300:
+                raise from_response(response)
+            try:
+                return orjson.loads(response.content)
+            except ValueError as exc:
+                raise BackendUnavailable(DOMAIN, "HubSpot sent bad JSON") from exc
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
