@@ -21,6 +21,7 @@ from commercegraph.adapters.strapi.errors import StrapiConfigurationError
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
 from commercegraph.errors import BackendTimeout, BackendUnavailable
+from commercegraph.gateway.circuit import CircuitState
 from commercegraph.gateway.resilience import CallRecord, Resilience
 from commercegraph.gateway.settings import BackendPolicy
 from tests.vendors.strapi.conftest import strapi_settings
@@ -182,7 +183,7 @@ async def test_a_wrong_token_is_a_configuration_error_that_is_not_retried(
     assert "401" in refused.value.message and "CG_STRAPI__TOKEN" in refused.value.message
     assert refused.value.extensions["backend"] == "content"
     assert record.attempts == 1 and record.outcome == "rejected"
-    assert resilience.breaker.state.value == "closed"
+    assert resilience.breaker.state is CircuitState.CLOSED
 
 
 async def test_an_unknown_content_type_reads_as_missing(
@@ -207,12 +208,12 @@ async def test_a_stopped_then_killed_server_is_a_timeout_then_unavailable() -> N
         os.killpg(started.pid, signal.SIGSTOP)
         with pytest.raises(BackendTimeout):
             await adapter.entries([key(PRODUCTS[1], "en-US")])
-        harness.kill(started.pid)
-        await asyncio.to_thread(os.waitpid, started.pid, 0)
+    finally:
+        await asyncio.to_thread(harness.kill, started.pid)
+    try:
         with pytest.raises(BackendUnavailable) as down:
             await adapter.entries([key(PRODUCTS[2], "en-US")])
     finally:
         await adapter.aclose()
-        harness.kill(started.pid)
 
     assert down.value.code == "BACKEND_UNAVAILABLE" and down.value.backend == "content"
