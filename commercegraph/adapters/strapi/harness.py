@@ -32,6 +32,7 @@ PACKAGES = {
     "styled-components": "6.1.19",
 }
 BOOT_TIMEOUT_S = 180  # a first boot on a loaded CI machine creates every table
+RUN_FILES_KEPT_S = 24 * 3600  # a run's database and log, left by a server long gone
 SEEDED_DB = Path("data") / "seeded.db"
 
 # Fixed secrets: the server listens on loopback only and holds demo content.
@@ -172,6 +173,18 @@ def install() -> Path:
     return folder
 
 
+def _prune(paths: list[Path]) -> None:
+    """Remove what earlier runs left once untouched for a day (a live server keeps its
+    database and log fresh)."""
+    cutoff = time.time() - RUN_FILES_KEPT_S
+    for path in paths:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
 def start(port: int | None = None) -> Started:
     """A Strapi on ``port`` (a free one when None) holding the demo content and nothing else;
     ``settings_env(started)`` gives the variables that point the gateway at it."""
@@ -179,6 +192,7 @@ def start(port: int | None = None) -> Started:
     port = port or harness.free_port()
     runs = folder / "runs"
     runs.mkdir(exist_ok=True)
+    _prune([*runs.iterdir(), *folder.glob(f"{NAME}-*.log")])
     database = runs / f"{port}.db"
     for stale in runs.glob(f"{port}.db*"):
         stale.unlink()

@@ -21,11 +21,15 @@ from tests.conftest import IN_CI
 
 
 @pytest.fixture(scope="session")
-def strapi_server() -> Iterator[harness.Started]:
+def node() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         if IN_CI:
             pytest.fail("Node and npm are needed for the Strapi tests (CI=true: they must run)")
         pytest.skip("Node and npm are not installed: the Strapi tests need a real Strapi")
+
+
+@pytest.fixture(scope="session")
+def strapi_server(node: None) -> Iterator[harness.Started]:
     started = strapi_harness.start(None)
     try:
         yield started

@@ -199,7 +199,7 @@ async def test_an_unknown_content_type_reads_as_missing(
     assert found == [None, None]
 
 
-async def test_a_stopped_then_killed_server_is_a_timeout_then_unavailable() -> None:
+async def test_a_stopped_then_killed_server_is_a_timeout_then_unavailable(node: None) -> None:
     started = await asyncio.to_thread(strapi_harness.start, None)
     settings = strapi_settings(started.url, strapi_harness.token(started), read_timeout_s=0.5)
     adapter = StrapiContent(StrapiClient(settings), settings, "en-US")
