@@ -18,7 +18,11 @@ def create_adapter(
 ) -> StrapiContent:
     """Entry point ``commercegraph.adapters: strapi``; the store is not used."""
     if domain != "content":
-        raise ValueError(f"the strapi adapter serves content only, not {domain}")
+        from commercegraph.adapters.registry import AdapterConfigError
+
+        raise AdapterConfigError(
+            f"CG_ADAPTERS__{domain.upper()}=strapi: the strapi adapter serves content only"
+        )
     return StrapiContent(StrapiClient(strapi), strapi, settings.default_locale)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from commercegraph.adapters.base import ContentKey, ContentRecord
 from commercegraph.adapters.strapi.client import StrapiClient
+from commercegraph.adapters.strapi.errors import StrapiConfigurationError
 from commercegraph.adapters.strapi.settings import StrapiSettings
-from commercegraph.errors import BackendUnavailable
 
 PRODUCT = "product"
 
@@ -75,7 +75,9 @@ class StrapiContent:
         if self._locales is None:
             body = await self.client.get("i18n/locales", {})
             if not isinstance(body, list):
-                raise BackendUnavailable("content", "Strapi lists no locales (is i18n enabled?)")
+                raise StrapiConfigurationError(
+                    "Strapi lists no locales at /api/i18n/locales: enable its i18n plugin"
+                )
             self._locales = tuple(str(locale["code"]) for locale in body)
         return self._locales
 
