@@ -1,5 +1,6 @@
-"""The gateway with ``CG_ADAPTERS__CONTENT=strapi``: a product's content comes from a real
-Strapi, everything else about it from the native store."""
+"""The gateway with ``CG_ADAPTERS__CONTENT=strapi`` (or ``CG_CAPABILITIES`` routing
+``content.entries`` to it): a product's content comes from a real Strapi, everything else
+about it from the native store."""
 
 from __future__ import annotations
 
@@ -43,20 +44,27 @@ async def test_product_content_comes_from_strapi(
         de: content(locale: "de-DE") { title body }
         en: content(locale: "en-US") { title } } }"""
     native_settings = settings_for(sqlite_db.url, cache_ttl_seconds=0)
-    strapi_settings = settings_for(
+    by_domain = settings_for(
         sqlite_db.url, cache_ttl_seconds=0, adapters=AdapterChoice(content="strapi")
     )
-
+    by_capability = settings_for(
+        sqlite_db.url, cache_ttl_seconds=0, capabilities={"content.entries": "strapi"}
+    )
     async with gateway(native_settings) as client:
         natively = await client.post(query, {"sku": SKU})
-    async with gateway(strapi_settings) as client:
-        body = await client.post(query, {"sku": SKU})
+    native = natively["data"]["product"]
 
-    assert "errors" not in body, body["errors"]
-    product, native = body["data"]["product"], natively["data"]["product"]
-    assert product["de"]["title"] == marker != native["de"]["title"]
-    assert product["de"]["body"] == native["de"]["body"]
-    assert product["en"] == native["en"]
-    assert {k: product[k] for k in ("sku", "name", "price")} == {
-        k: native[k] for k in ("sku", "name", "price")
-    }
+    for settings in (by_domain, by_capability):
+        async with gateway(settings) as client:
+            body = await client.post(query, {"sku": SKU})
+            routes = client.app.state.registry.routes  # type: ignore[attr-defined]
+        assert routes["content"] == {"content.entries": "strapi"}
+        assert routes["commerce"]["commerce.catalog"] == "native"
+        assert "errors" not in body, body["errors"]
+        product = body["data"]["product"]
+        assert product["de"]["title"] == marker != native["de"]["title"]
+        assert product["de"]["body"] == native["de"]["body"]
+        assert product["en"] == native["en"]
+        assert {k: product[k] for k in ("sku", "name", "price")} == {
+            k: native[k] for k in ("sku", "name", "price")
+        }
