@@ -26,8 +26,10 @@ from pathlib import Path
 import httpx
 
 INSTALLED_MARKER = ".commercegraph-installed"
-# processes ``start`` launched, so ``stop``/``kill`` reap them (one entry per live vendor)
-_children: dict[int, subprocess.Popen[bytes]] = {}
+
+# The processes ``start`` launched in this process, by pid, so ``stop``/``kill`` reap them
+# through their ``Popen`` (one left unreaped warns, and the tests turn warnings into errors).
+_STARTED: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class HarnessError(RuntimeError):
@@ -136,7 +138,7 @@ def start(
         start_new_session=True,
     )
     handle.close()
-    _children[process.pid] = process
+    _STARTED[process.pid] = process
     started = Started(name=name, pid=process.pid, url=url, port=port, log=log)
     try:
         wait_until_ready(ready_url or url, process, timeout=timeout, log=log)
@@ -171,17 +173,21 @@ def wait_until_ready(
 def stop(pid: int, *, grace: float = 10) -> bool:
     """Stop the process group led by ``pid`` (a process this harness started): SIGTERM, then
     SIGKILL after ``grace`` seconds. False when it was already gone."""
+    process = _STARTED.pop(pid, None)
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
-        _reap(pid)
+        _reap(process)
         return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # not our child: poll for it instead
-            finished = 0 if _alive(pid) else pid
+        if process is not None:
+            finished = pid if process.poll() is not None else 0
+        else:
+            try:
+                finished, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not our child: poll for it instead
+                finished = 0 if _alive(pid) else pid
         if finished == pid:
             break
         time.sleep(0.1)
@@ -190,7 +196,7 @@ def stop(pid: int, *, grace: float = 10) -> bool:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    _reap(pid)
+        _reap(process)
     return True
 
 
@@ -200,16 +206,16 @@ def kill(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    _reap(pid)
+    _reap(_STARTED.pop(pid, None))
 
 
-def _reap(pid: int) -> None:
-    child = _children.pop(pid, None)
-    if child is not None:
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _children[pid] = child
+def _reap(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
+    if process is None:
+        return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _alive(pid: int) -> bool:
