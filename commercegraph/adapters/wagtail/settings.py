@@ -20,14 +20,33 @@ class WagtailSettings(BaseSettings):
     key_field: str = Field(
         default="product_sku", pattern=API_FIELD, description="The API field holding the sku."
     )
-    title_field: str = Field(default="title", pattern=API_FIELD)
-    body_field: str = Field(default="body", pattern=API_FIELD)
-    images_field: str = Field(default="image_urls", pattern=API_FIELD)
+    title_field: str = Field(
+        default="title", pattern=API_FIELD, description="The API field holding the title."
+    )
+    body_field: str = Field(
+        default="body", pattern=API_FIELD, description="The API field holding the body text."
+    )
+    images_field: str = Field(
+        default="image_urls",
+        pattern=API_FIELD,
+        description="The API field holding a list of image URLs (or of objects with a url).",
+    )
     locales: dict[str, str] = Field(
         default_factory=lambda: {"en-US": "en", "de-DE": "de"},
         description="Gateway locale -> Wagtail language code.",
     )
-    timeout_ms: int = Field(default=2000, gt=0)
-    connect_timeout_ms: int = Field(default=500, gt=0)
-    max_connections: int = Field(default=10, ge=1, le=100)
-    page_size: int = Field(default=WAGTAIL_LIMIT_MAX, ge=1, le=1000)
+    timeout_ms: int = Field(
+        default=2000, gt=0, description="Time allowed for one answer (the guard's budget is apart)."
+    )
+    connect_timeout_ms: int = Field(
+        default=500, gt=0, description="Time allowed to open a connection."
+    )
+    max_connections: int = Field(
+        default=10, ge=1, le=100, description="Pooled connections, and requests in flight at once."
+    )
+    page_size: int = Field(
+        default=WAGTAIL_LIMIT_MAX,
+        ge=1,
+        le=1000,
+        description="The listing `limit` sent; at most the site's WAGTAILAPI_LIMIT_MAX.",
+    )
