@@ -27,6 +27,10 @@ import httpx
 
 INSTALLED_MARKER = ".commercegraph-installed"
 
+# The processes ``start`` launched in this process, by pid, so ``stop``/``kill`` reap them
+# through their ``Popen`` (one left unreaped warns, and the tests turn warnings into errors).
+_STARTED: dict[int, subprocess.Popen[bytes]] = {}
+
 
 class HarnessError(RuntimeError):
     """A vendor system could not be installed, started or reached; the message says which."""
@@ -134,6 +138,7 @@ def start(
         start_new_session=True,
     )
     handle.close()
+    _STARTED[process.pid] = process
     started = Started(name=name, pid=process.pid, url=url, port=port, log=log)
     try:
         wait_until_ready(ready_url or url, process, timeout=timeout, log=log)
@@ -168,16 +173,21 @@ def wait_until_ready(
 def stop(pid: int, *, grace: float = 10) -> bool:
     """Stop the process group led by ``pid`` (a process this harness started): SIGTERM, then
     SIGKILL after ``grace`` seconds. False when it was already gone."""
+    process = _STARTED.pop(pid, None)
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
+        _reap(process)
         return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # not our child: poll for it instead
-            finished = 0 if _alive(pid) else pid
+        if process is not None:
+            finished = pid if process.poll() is not None else 0
+        else:
+            try:
+                finished, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not our child: poll for it instead
+                finished = 0 if _alive(pid) else pid
         if finished == pid:
             break
         time.sleep(0.1)
@@ -186,6 +196,7 @@ def stop(pid: int, *, grace: float = 10) -> bool:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        _reap(process)
     return True
 
 
@@ -194,7 +205,17 @@ def kill(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
+        pass
+    _reap(_STARTED.pop(pid, None))
+
+
+def _reap(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
+    if process is None:
         return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _alive(pid: int) -> bool:

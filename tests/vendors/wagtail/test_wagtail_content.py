@@ -22,6 +22,7 @@ from commercegraph.config import Settings
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.content import content_rows
 from commercegraph.errors import BackendUnavailable, CircuitOpen
+from commercegraph.gateway.circuit import CircuitState
 from commercegraph.gateway.guard import guard_adapters
 from tests.conftest import SeededDatabase
 from tests.vendors.wagtail.conftest import start_site, wagtail_settings
@@ -186,7 +187,7 @@ async def test_a_query_wagtail_refuses_is_a_clear_error_not_counted_against_the_
                 await guarded.entries([key(PRODUCTS[0], "en-US")])
             assert "not_an_api_field" in caught.value.message
             assert caught.value.code == "BACKEND_QUERY_REFUSED"
-        assert guarded.resilience.breaker.state.value == "closed"
+        assert guarded.resilience.breaker.state is CircuitState.CLOSED
     finally:
         await refused.aclose()
 
