@@ -51,3 +51,26 @@ def test_a_process_that_exits_before_answering_is_reported(tmp_path: Path) -> No
             url="http://127.0.0.1:1/",
             timeout=30,
         )
+
+
+def test_kill_returns_once_every_process_of_the_group_is_gone(tmp_path: Path) -> None:
+    port = harness.free_port()
+    # a parent that forks a child holding the same listening socket, as a pre-fork server does
+    script = (
+        "import http.server, os, sys\n"
+        f"server = http.server.HTTPServer(('127.0.0.1', {port}), http.server.SimpleHTTPRequestHandler)\n"
+        "os.fork()\n"
+        "server.serve_forever()\n"
+    )
+    started = harness.start(
+        "probe",
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        port=port,
+        url=f"http://127.0.0.1:{port}/",
+        timeout=30,
+    )
+    harness.kill(started.pid)
+    assert not harness._group_running(started.pid)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(started.url, timeout=2)

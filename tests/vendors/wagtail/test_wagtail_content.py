@@ -194,9 +194,13 @@ async def test_a_query_wagtail_refuses_is_a_clear_error_not_counted_against_the_
 
 async def test_a_killed_server_is_backend_unavailable() -> None:
     started = start_site()
-    adapter = create_adapter("content", Settings(), None, wagtail_settings(started))  # type: ignore[arg-type]
+    # generous budgets: a stalled event loop on a busy machine must not turn the refused
+    # connection into a timeout
+    own = wagtail_settings(started, connect_timeout_ms=3000)
+    adapter = create_adapter("content", Settings(), None, own)  # type: ignore[arg-type]
     settings = Settings(
-        cache_ttl_seconds=0, resilience={"content": {"failure_threshold": 1, "retries": 0}}
+        cache_ttl_seconds=0,
+        resilience={"content": {"failure_threshold": 1, "retries": 0, "timeout_ms": 10000}},
     )
     guarded = guard_adapters({"content": adapter}, {"content": "wagtail"}, settings)["content"]
     product = PRODUCTS[0]
