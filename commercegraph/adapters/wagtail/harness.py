@@ -175,6 +175,7 @@ def start(port: int | None = None) -> Started:
             str(WORKERS),
             "--access-logfile",
             "-",
+            "--preload",  # import Django once, before forking the workers
             "cgsite.wsgi",
         ],
         cwd=site_dir(target),
@@ -191,8 +192,7 @@ def settings_env(started: Started) -> dict[str, str]:
         "CG_WAGTAIL__URL": started.url,
         "CG_WAGTAIL__PAGE_TYPE": PAGE_TYPE,
         "CG_WAGTAIL__KEY_FIELD": "product_sku",
-        "CG_WAGTAIL__LOCALES": json.dumps(LOCALES),
-    }
+    }  # CG_WAGTAIL__LOCALES: the default mapping is the site's (LOCALES)
 
 
 stop = harness.stop
