@@ -217,3 +217,10 @@ async def test_a_killed_server_is_backend_unavailable() -> None:
     finally:
         wagtail_harness.stop(started.pid)
         await adapter.aclose()
+
+
+async def test_a_404_from_wagtail_is_nothing_found(wagtail_content: WagtailContent) -> None:
+    # Wagtail answers 404 for a locale it does not have
+    params = {"type": wagtail_harness.PAGE_TYPE, "locale": "xx"}
+    assert await wagtail_content.client.pages(params) is None
+    assert await wagtail_content.client.pages({**params, "locale": "de"}) is not None
