@@ -48,6 +48,9 @@ async def test_product_content_comes_from_wagtail_and_only_it_is_lost_when_wagta
     app = create_app(settings)
     try:
         assert app.state.registry.names["content"] == "wagtail"
+        assert app.state.registry.routes["content"] == {"content.entries": "wagtail"}
+        # the other domains stay on the gateway's own store
+        assert app.state.registry.routes["commerce"]["commerce.catalog"] == "native"
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
             variables = {"sku": product["sku"], "locale": "de-AT"}
