@@ -44,6 +44,7 @@ class ContractFixture:
     """Known keys in the backend under test (the demo retailer's defaults fit)."""
 
     product_id: str = "prd_00001"
+    product_sku: str = "SKU-COF-0001"  # the sku of product_id (content systems key by sku)
     sku: str = "SKU-RUN-0001"
     customer_id: str = "cus_devi"
     customer_email: str = "devi@example.com"
@@ -144,9 +145,9 @@ async def _check_search_orders_and_facets(adapter: CommerceBackend) -> None:
 async def check_content(adapter: ContentBackend, fx: ContractFixture) -> None:
     _expect(await adapter.entries([]) == [], "entries([]) == []")
     keys = [
-        ContentKey("product", fx.product_id, fx.locale),
-        ContentKey("product", MISSING, fx.locale),
-        ContentKey("product", fx.product_id, "de-AT"),
+        ContentKey("product", fx.product_id, fx.locale, fx.product_sku),
+        ContentKey("product", MISSING, fx.locale, MISSING),
+        ContentKey("product", fx.product_id, "de-AT", fx.product_sku),
     ]
     found = await adapter.entries(keys)
     _batch_shape(found, keys, "entries")

@@ -14,6 +14,7 @@ from commercegraph.adapters.base import ContentBackend, ContentKey, ContentRecor
 from commercegraph.adapters.harness import Started
 from commercegraph.adapters.native.content import NativeContent
 from commercegraph.adapters.registry import adapter_settings, available_factories
+from commercegraph.adapters.testing import ContractFixture, check_content
 from commercegraph.adapters.wagtail import WagtailClient, WagtailContent, create_adapter
 from commercegraph.adapters.wagtail import harness as wagtail_harness
 from commercegraph.adapters.wagtail.errors import WagtailQueryRefused
@@ -224,3 +225,7 @@ async def test_a_404_from_wagtail_is_nothing_found(wagtail_content: WagtailConte
     params = {"type": wagtail_harness.PAGE_TYPE, "locale": "xx"}
     assert await wagtail_content.client.pages(params) is None
     assert await wagtail_content.client.pages({**params, "locale": "de"}) is not None
+
+
+async def test_the_adapter_passes_the_content_contract(wagtail_content: WagtailContent) -> None:
+    await check_content(wagtail_content, ContractFixture())
