@@ -9,6 +9,7 @@ migrated and seeded with the demo content in en-US and de-DE, served by gunicorn
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -93,6 +94,15 @@ def install() -> Path:
     if harness.is_installed(target):
         return target
     target.mkdir(parents=True, exist_ok=True)
+    # two test sessions (or a test and the CLI) installing at once would share one folder
+    with (target.parent / f"{target.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not harness.is_installed(target):
+            _install_into(target)
+    return target
+
+
+def _install_into(target: Path) -> None:
     log = target / "install.log"
     if not python(target).exists():
         # The same interpreter as ours, so the pinned wheels fit it.
@@ -115,7 +125,6 @@ def install() -> Path:
         target,
         {"name": NAME, "version": VERSION, "python": sys.version.split()[0], "pins": REQUIREMENTS},
     )
-    return target
 
 
 def demo_pages() -> list[dict[str, object]]:
