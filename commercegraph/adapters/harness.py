@@ -200,13 +200,37 @@ def stop(pid: int, *, grace: float = 10) -> bool:
     return True
 
 
-def kill(pid: int) -> None:
-    """Kill the vendor process group at once (the tests' 'vendor died mid-run')."""
+def kill(pid: int, *, grace: float = 10) -> None:
+    """Kill the vendor process group at once (the tests' 'vendor died mid-run'), and return
+    once no process of the group runs: until then a worker may still hold the listening
+    socket, and a client's connection would hang in its backlog instead of being refused."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    _reap(_STARTED.pop(pid, None))
+    _reap(_STARTED.pop(pid, None), timeout=grace)
+    deadline = time.monotonic() + grace
+    while _group_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` is still running (zombies do not count)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text("utf-8").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _reap(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:

@@ -127,9 +127,9 @@ async def _check_search_orders_and_facets(adapter: CommerceBackend) -> None:
 async def check_content(adapter: ContentBackend, fx: ContractFixture) -> None:
     _expect(await adapter.entries([]) == [], "entries([]) == []")
     keys = [
-        ContentKey("product", fx.product_id, fx.locale),
-        ContentKey("product", MISSING, fx.locale),
-        ContentKey("product", fx.product_id, "de-AT"),
+        ContentKey("product", fx.product_id, fx.locale, fx.sku),
+        ContentKey("product", MISSING, fx.locale, MISSING),
+        ContentKey("product", fx.product_id, "de-AT", fx.sku),
     ]
     found = await adapter.entries(keys)
     _batch_shape(found, keys, "entries")
