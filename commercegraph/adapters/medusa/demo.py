@@ -83,7 +83,12 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
             base_prices.setdefault(row["sku"], []).append(price)
     brands = {b["id"]: b["name"] for b in catalog.brands}
     stock = [
-        {"sku": r["sku"], "location": r["location_id"], "stocked_quantity": r["on_hand"]}
+        {
+            "sku": r["sku"],
+            "location": r["location_id"],
+            "stocked_quantity": r["on_hand"],
+            "safety_stock": r["safety_stock"],
+        }
         for r in stock_rows(catalog.infos)
     ]
     warehouse_stock = {s["sku"]: s["stocked_quantity"] for s in stock if s["location"] == WAREHOUSE_ID}
@@ -101,6 +106,7 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
                     "title": f"US {size}",
                     "sku": sku if n == 0 else f"{sku}-{size}",
                     "options": {SIZE_OPTION: size},
+                    "variant_rank": n,
                     "prices": prices,
                 }
                 for n, size in enumerate(sizes)
@@ -111,6 +117,7 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
                         "sku": f"{sku}-{size}",
                         "location": WAREHOUSE_ID,
                         "stocked_quantity": warehouse_stock[sku] * EXTRA_SIZE_STOCK_PERCENT // 100,
+                        "safety_stock": 0,
                     }
                 )
         else:
@@ -120,6 +127,7 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
                     "title": product["name"],
                     "sku": sku,
                     "options": {DEFAULT_OPTION: DEFAULT_OPTION_VALUE},
+                    "variant_rank": 0,
                     "prices": prices,
                 }
             ]

@@ -109,6 +109,8 @@ async function seedStock(container, stock, locationIds) {
     inventory_item_id: itemBySku[row.sku],
     location_id: locationIds[row.location],
     stocked_quantity: row.stocked_quantity,
+    // Medusa has no safety stock of its own: the gateway's is kept beside the level
+    metadata: { safety_stock: row.safety_stock },
   }))
   await createInventoryLevelsWorkflow(container).run({ input: { inventory_levels: levels } })
 }

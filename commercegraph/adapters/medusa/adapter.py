@@ -1,0 +1,439 @@
+"""Medusa as the gateway's commerce backend: catalogue, search, carts and orders.
+
+Placing an order completes the Medusa cart (``POST /store/carts/{id}/complete``) after giving
+it an address, the first shipping option Medusa offers and a payment session with the system
+(manual) provider. Our idempotency key goes into the cart's metadata first, and Medusa
+returns the order it already made when a completed cart is completed again, so a retry under
+the same key makes no second order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from commercegraph.adapters.base import (
+    CartQuery,
+    CartRecord,
+    CategoryRecord,
+    NewOrder,
+    OrderQuery,
+    OrderRecord,
+    Page,
+    ProductFacets,
+    ProductRecord,
+    ProductSearch,
+)
+from commercegraph.adapters.medusa import catalog, sales
+from commercegraph.adapters.medusa.client import MedusaClient
+from commercegraph.adapters.medusa.regions import Regions
+from commercegraph.errors import BadUserInput, Conflict, NotFound
+from commercegraph.services.pagination import decode_cursor, encode_cursor
+
+PAGE_SIZE = 100  # Medusa's list routes accept more, but large pages are slow to serialise
+ORDER_SCAN_LIMIT = 500  # orders of one customer read for a page or a key lookup
+COMPLETE_ATTEMPTS = 5  # Medusa answers 409 while another request completes the same cart
+COMPLETE_RETRY_S = 0.5
+
+
+class MedusaCommerce:
+    capabilities: ClassVar[frozenset[str]] = frozenset(
+        {"commerce.catalog", "commerce.search", "commerce.carts", "commerce.orders"}
+    )
+
+    def __init__(
+        self, client: MedusaClient, regions: Regions, default_currency: str, email_domain: str
+    ) -> None:
+        self.client = client
+        self.regions = regions
+        self.default_currency = default_currency
+        self.email_domain = email_domain
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def _products(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every product matching ``params``, page by page, up to the scan limit."""
+        found: list[dict[str, Any]] = []
+        while len(found) < catalog.SEARCH_SCAN_LIMIT:
+            body = await self.client.store(
+                "GET",
+                "/store/products",
+                params={
+                    **params,
+                    "fields": catalog.PRODUCT_FIELDS + params.get("fields", ""),
+                    "limit": PAGE_SIZE,
+                    "offset": len(found),
+                },
+            )
+            found.extend(body["products"])
+            if not body["products"] or len(found) >= int(body.get("count", 0)):
+                break
+        return found
+
+    async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
+        if not ids:
+            return []
+        by_id = {p["id"]: p for p in await self._products({"id": list(dict.fromkeys(ids))})}
+        return [catalog.to_product(by_id[i]) if i in by_id else None for i in ids]
+
+    async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
+        if not skus:
+            return []
+        products = await self._products({"variants[sku]": list(dict.fromkeys(skus))})
+        by_sku: dict[str, ProductRecord] = {}
+        for product in products:
+            record = catalog.to_product(product)
+            for variant in record.variants:
+                by_sku[variant.sku] = record
+        return [by_sku.get(sku) for sku in skus]
+
+    async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]:
+        if not ids:
+            return []
+        body = await self.client.store(
+            "GET",
+            "/store/product-categories",
+            params={
+                "id": list(dict.fromkeys(ids)),
+                "fields": "id,name,handle,parent_category_id",
+                "limit": len(ids),
+            },
+        )
+        by_id = {c["id"]: catalog.to_category(c) for c in body["product_categories"]}
+        return [by_id.get(i) for i in ids]
+
+    async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
+        # Medusa keeps no relations between products (accessories, substitutes)
+        return [[] for _ in keys]
+
+    async def _category_id(self, wanted: str) -> str | None:
+        """A category given by Medusa id, handle or name (any case), as the native store."""
+        body = await self.client.store(
+            "GET",
+            "/store/product-categories",
+            params={"fields": "id,name,handle", "limit": 1000},
+        )
+        for category in body["product_categories"]:
+            if wanted in (category["id"], category["handle"]) or (
+                str(category["name"]).lower() == wanted.lower()
+            ):
+                return str(category["id"])
+        return None
+
+    async def _matching(self, search: ProductSearch) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {}
+        if search.query:
+            params["q"] = search.query
+        if search.category:
+            category_id = await self._category_id(search.category)
+            if category_id is None:
+                return []
+            params["category_id"] = category_id
+        if search.sort == "PRICE":
+            currency = search.currency or self.default_currency
+            params["region_id"] = await self.regions.region_id(currency)
+            params["fields"] = ",*variants.calculated_price"
+        return await self._products(params)
+
+    async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
+        for search in searches:
+            catalog.sort_key(search)  # refuse a bad sort before calling Medusa
+        results = await asyncio.gather(*(self._matching(s) for s in searches))
+        return [catalog.page(s, found) for s, found in zip(searches, results, strict=True)]
+
+    async def product_facets(self, searches: Sequence[ProductSearch]) -> list[ProductFacets]:
+        results = await asyncio.gather(*(self._matching(s) for s in searches))
+        return [catalog.facets(found) for found in results]
+
+    # carts
+
+    def _email(self, customer_id: str) -> str:
+        return f"{customer_id}@{self.email_domain}".lower()
+
+    async def _cart(self, cart_id: str) -> dict[str, Any]:
+        body = await self.client.store(
+            "GET", f"/store/carts/{cart_id}", params={"fields": sales.CART_FIELDS}
+        )
+        cart: dict[str, Any] = body["cart"]
+        return cart
+
+    async def _cart_or_none(self, cart_id: str) -> CartRecord | None:
+        try:
+            return sales.to_cart(await self._cart(cart_id))
+        except NotFound:
+            return None
+
+    async def carts_by_id(self, ids: Sequence[str]) -> list[CartRecord | None]:
+        return list(await asyncio.gather(*(self._cart_or_none(i) for i in ids)))
+
+    async def _medusa_customers(self, customer_id: str) -> list[dict[str, Any]]:
+        body = await self.client.admin(
+            "GET",
+            "/admin/customers",
+            params={"email": self._email(customer_id), "fields": "id,email,+metadata"},
+        )
+        customers: list[dict[str, Any]] = body["customers"]
+        return customers
+
+    async def _carts_of(self, query: CartQuery) -> Page[CartRecord]:
+        ids: list[str] = []
+        for customer in await self._medusa_customers(query.customer_id):
+            ids.extend((customer.get("metadata") or {}).get(sales.CART_IDS) or [])
+        found = await asyncio.gather(*(self._cart(i) for i in dict.fromkeys(ids)))
+        carts = sorted(found, key=lambda c: (str(c["updated_at"]), c["id"]), reverse=True)
+        records = [sales.to_cart(c) for c in carts]
+        if query.status is not None:
+            records = [r for r in records if r.status == query.status]
+        start = _offset(query.after, "carts")
+        chosen = records[start : start + query.first]
+        return Page(
+            items=tuple(chosen),
+            has_next_page=len(records) > start + query.first,
+            end_cursor=encode_cursor("carts", start + len(chosen)) if chosen else None,
+            total_count=len(records),
+            has_previous_page=start > 0,
+        )
+
+    async def carts_for_customers(self, queries: Sequence[CartQuery]) -> list[Page[CartRecord]]:
+        return list(await asyncio.gather(*(self._carts_of(q) for q in queries)))
+
+    async def create_cart(self, customer_id: str | None, channel: str, currency: str) -> CartRecord:
+        body: dict[str, Any] = {
+            "region_id": await self.regions.region_id(currency),
+            "metadata": {sales.CHANNEL: channel},
+        }
+        if customer_id:
+            body["email"] = self._email(customer_id)
+            body["metadata"][sales.CUSTOMER] = customer_id
+        # the default fields: a field list would leave out the customer Medusa linked
+        created = await self.client.store("POST", "/store/carts", json=body)
+        cart = created["cart"]
+        if customer_id and cart.get("customer_id"):
+            await self._remember_cart(str(cart["customer_id"]), str(cart["id"]))
+        return sales.to_cart(cart)
+
+    async def _remember_cart(self, medusa_customer_id: str, cart_id: str) -> None:
+        """Medusa cannot list a customer's carts: the customer's metadata holds their ids."""
+        body = await self.client.admin(
+            "GET", f"/admin/customers/{medusa_customer_id}", params={"fields": "id,+metadata"}
+        )
+        known = list((body["customer"].get("metadata") or {}).get(sales.CART_IDS) or [])
+        await self.client.admin(
+            "POST",
+            f"/admin/customers/{medusa_customer_id}",
+            json={"metadata": {sales.CART_IDS: [*known, cart_id]}},
+        )
+
+    async def _variant_id(self, sku: str) -> str:
+        body = await self.client.store(
+            "GET", "/store/product-variants", params={"sku": sku, "fields": "id,sku"}
+        )
+        for variant in body["variants"]:
+            if variant["sku"] == sku:
+                return str(variant["id"])
+        raise NotFound(f"No product variant has sku {sku!r}", sku=sku)
+
+    async def _set_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None, *, add: bool
+    ) -> CartRecord:
+        cart = await self._cart(cart_id)
+        if cart.get("completed_at"):
+            raise Conflict(f"Cart {cart_id} is already ordered", cart_id=cart_id)
+        line = next(
+            (
+                item
+                for item in cart.get("items") or []
+                if item.get("variant_sku") == sku
+                and (item.get("metadata") or {}).get(sales.BUNDLE) == bundle_id
+            ),
+            None,
+        )
+        wanted = (int(line["quantity"]) if line and add else 0) + quantity
+        path = f"/store/carts/{cart_id}/line-items"
+        fields = {"fields": sales.CART_FIELDS}
+        if line is None and wanted <= 0:
+            return sales.to_cart(cart)
+        if line is None:
+            body: dict[str, Any] = {"variant_id": await self._variant_id(sku), "quantity": wanted}
+            if bundle_id is not None:
+                body["metadata"] = {sales.BUNDLE: bundle_id}
+            changed = await self.client.store("POST", path, json=body, params=fields)
+        elif wanted <= 0:
+            await self.client.store("DELETE", f"{path}/{line['id']}")
+            return sales.to_cart(await self._cart(cart_id))
+        elif wanted == int(line["quantity"]):
+            return sales.to_cart(cart)
+        else:
+            changed = await self.client.store(
+                "POST", f"{path}/{line['id']}", json={"quantity": wanted}, params=fields
+            )
+        return sales.to_cart(changed["cart"])
+
+    async def set_cart_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
+    ) -> CartRecord:
+        return await self._set_line(cart_id, sku, quantity, bundle_id, add=True)
+
+    async def replace_cart_line(
+        self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
+    ) -> CartRecord:
+        return await self._set_line(cart_id, sku, quantity, bundle_id, add=False)
+
+    # orders
+
+    async def orders_by_id(self, ids: Sequence[str]) -> list[OrderRecord | None]:
+        if not ids:
+            return []
+        body = await self.client.admin(
+            "GET",
+            "/admin/orders",
+            params={"id": list(dict.fromkeys(ids)), "fields": sales.ORDER_FIELDS, "limit": len(ids)},
+        )
+        by_id = {o["id"]: sales.to_order(o) for o in body["orders"]}
+        return [by_id.get(i) for i in ids]
+
+    async def _customer_orders(self, customer_id: str) -> list[dict[str, Any]]:
+        """The gateway customer's Medusa orders, newest first."""
+        customers = [c["id"] for c in await self._medusa_customers(customer_id)]
+        if not customers:
+            return []
+        body = await self.client.admin(
+            "GET",
+            "/admin/orders",
+            params={
+                "customer_id": customers,
+                "fields": sales.ORDER_FIELDS,
+                "order": "-created_at",
+                "limit": ORDER_SCAN_LIMIT,
+            },
+        )
+        orders: list[dict[str, Any]] = body["orders"]
+        return orders
+
+    async def _orders_of(self, query: OrderQuery) -> Page[OrderRecord]:
+        records = [sales.to_order(o) for o in await self._customer_orders(query.customer_id)]
+        records.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
+        if query.channel is not None:
+            records = [r for r in records if r.channel == query.channel]
+        start = _offset(query.after, "orders")
+        chosen = records[start : start + query.first]
+        return Page(
+            items=tuple(chosen),
+            has_next_page=len(records) > start + query.first,
+            end_cursor=encode_cursor("orders", start + len(chosen)) if chosen else None,
+            total_count=len(records),
+            has_previous_page=start > 0,
+        )
+
+    async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
+        return list(await asyncio.gather(*(self._orders_of(q) for q in queries)))
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        for order in await self._customer_orders(customer_id):
+            metadata = order.get("metadata") or {}
+            if metadata.get(sales.IDEMPOTENCY_KEY) == idempotency_key:
+                if metadata.get(sales.CART) != cart_id:
+                    raise Conflict(
+                        "This idempotency key placed an order from another cart",
+                        cart_id=cart_id,
+                    )
+                return sales.to_order(order)
+        return None
+
+    async def place_order(self, order: NewOrder) -> OrderRecord:
+        placed = await self.order_for_key(order.customer_id, order.idempotency_key, order.cart_id)
+        if placed is not None:
+            return placed
+        cart = await self._cart(order.cart_id)
+        metadata = cart.get("metadata") or {}
+        if cart.get("completed_at") and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key:
+            raise Conflict(f"Cart {order.cart_id} is already ordered", cart_id=order.cart_id)
+        if order.currency.upper() != str(cart["currency_code"]).upper():
+            raise BadUserInput(
+                f"The order is in {order.currency} but the cart in {cart['currency_code']}",
+                argument="currency",
+            )
+        if not cart.get("completed_at"):
+            await self._prepare(order, cart)
+        return await self._complete(order.cart_id)
+
+    async def _prepare(self, order: NewOrder, cart: dict[str, Any]) -> None:
+        """Address, metadata, shipping method and payment session: each safe to redo."""
+        country = await self.regions.country_code(str(cart["region_id"]))
+        update: dict[str, Any] = {
+            "shipping_address": {
+                "address_1": order.address or f"Pickup at {order.store_id or order.location_id}",
+                "city": "",
+                "country_code": country,
+            },
+            "metadata": {
+                sales.CUSTOMER: order.customer_id,
+                sales.CHANNEL: order.channel,
+                sales.IDEMPOTENCY_KEY: order.idempotency_key,
+                sales.CART: order.cart_id,
+                sales.FULFILLMENT: order.fulfillment,
+                sales.STORE: order.store_id,
+                sales.LOCATION: order.location_id,
+                sales.RESERVATION: order.reservation_reference,
+                sales.GATEWAY_TOTAL: order.total,
+            },
+        }
+        if not cart.get("email"):
+            update["email"] = self._email(order.customer_id)
+        path = f"/store/carts/{order.cart_id}"
+        await self.client.store("POST", path, json=update, params={"fields": "id"})
+        options = await self.client.store(
+            "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
+        )
+        if not options["shipping_options"]:
+            raise Conflict("Medusa offers no shipping option for this cart", cart_id=order.cart_id)
+        await self.client.store(
+            "POST",
+            f"{path}/shipping-methods",
+            json={"option_id": options["shipping_options"][0]["id"]},
+            params={"fields": "id"},
+        )
+        collection = await self.client.store(
+            "POST", "/store/payment-collections", json={"cart_id": order.cart_id}
+        )
+        payment = collection["payment_collection"]
+        if not any(
+            s.get("provider_id") == self.regions.payment_provider
+            for s in payment.get("payment_sessions") or []
+        ):
+            await self.client.store(
+                "POST",
+                f"/store/payment-collections/{payment['id']}/payment-sessions",
+                json={"provider_id": self.regions.payment_provider},
+            )
+
+    async def _complete(self, cart_id: str) -> OrderRecord:
+        for attempt in range(COMPLETE_ATTEMPTS):
+            try:
+                done = await self.client.store("POST", f"/store/carts/{cart_id}/complete")
+            except Conflict:
+                if attempt == COMPLETE_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(COMPLETE_RETRY_S)
+                continue
+            if done.get("type") != "order":
+                message = (done.get("error") or {}).get("message") or "payment not authorised"
+                raise Conflict(f"Medusa did not complete the cart: {message}", cart_id=cart_id)
+            found = await self.orders_by_id([str(done["order"]["id"])])
+            if found[0] is None:
+                raise NotFound(f"Order {done['order']['id']} vanished", cart_id=cart_id)
+            return found[0]
+        raise Conflict("Medusa did not complete the cart", cart_id=cart_id)
+
+
+def _offset(cursor: str | None, tag: str) -> int:
+    if not cursor:
+        return 0
+    found_tag, offset = decode_cursor(cursor, 2)
+    if found_tag != tag or not isinstance(offset, int) or offset < 0:
+        raise BadUserInput("Malformed cursor", argument="after")
+    return offset
