@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,8 @@ class MedusaStarted(harness.Started):
 
     database: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    # kept so the process is reaped once stopped (a dropped Popen of a live child warns)
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False, compare=False)
 
 
 def postgres_url() -> str:
@@ -198,38 +201,50 @@ def start(port: int | None = None) -> MedusaStarted:
     clone_s = round(time.monotonic() - started_at, 1)
     port = port or harness.free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        started_at = time.monotonic()
-        process = harness.start(
-            NAME,
+    log = folder / f"{NAME}-{port}.log"
+    started_at = time.monotonic()
+    with log.open("ab") as handle:
+        process = subprocess.Popen(
             [*_cli(folder), "start", "--port", str(port), "--host", "127.0.0.1"],
             cwd=folder,
-            port=port,
-            url=url,
-            ready_url=f"{url}/health",
-            env=_env(database),
-            timeout=BOOT_TIMEOUT_S,
+            env={**os.environ, **_env(database)},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+    started = MedusaStarted(
+        name=NAME,
+        pid=process.pid,
+        url=url,
+        port=port,
+        log=log,
+        database=database,
+        process=process,
+    )
+    try:
+        harness.wait_until_ready(f"{url}/health", process, timeout=BOOT_TIMEOUT_S, log=log)
     except BaseException:
-        drop_database(database)
+        stop(started)
         raise
     timings = {"clone_s": clone_s, "boot_s": round(time.monotonic() - started_at, 1)}
-    return MedusaStarted(
-        name=process.name,
-        pid=process.pid,
-        url=process.url,
-        port=process.port,
-        log=process.log,
-        database=database,
-        facts={**facts, "timings": {**facts.get("timings", {}), **timings}},
-    )
+    started.facts = {**facts, "timings": {**facts.get("timings", {}), **timings}}
+    return started
 
 
 def stop(started: MedusaStarted) -> None:
-    """Stop the server by its pid and drop its database."""
+    """Stop the server by its pid (its whole process group) and drop its database."""
     harness.stop(started.pid)
+    if started.process is not None:
+        started.process.poll()
     if started.database:
         drop_database(started.database)
+
+
+def kill(started: MedusaStarted) -> None:
+    """Kill the server at once (a vendor dying mid-run); its database stays until ``stop``."""
+    harness.kill(started.pid)
+    if started.process is not None:
+        started.process.wait(timeout=10)
 
 
 def settings_env(started: harness.Started) -> dict[str, str]:
