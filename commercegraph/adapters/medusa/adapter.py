@@ -10,6 +10,7 @@ the same key makes no second order.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -49,6 +50,11 @@ class MedusaCommerce:
         self.regions = regions
         self.default_currency = default_currency
         self.email_domain = email_domain
+        # Medusa answers 500 when two requests race for one cart's lock: placing an order is
+        # one at a time per cart in this process (the entry goes once no caller holds it)
+        self._placing: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -345,6 +351,13 @@ class MedusaCommerce:
         return None
 
     async def place_order(self, order: NewOrder) -> OrderRecord:
+        lock = self._placing.get(order.cart_id)
+        if lock is None:
+            lock = self._placing[order.cart_id] = asyncio.Lock()
+        async with lock:
+            return await self._place(order)
+
+    async def _place(self, order: NewOrder) -> OrderRecord:
         placed = await self.order_for_key(order.customer_id, order.idempotency_key, order.cart_id)
         if placed is not None:
             return placed
