@@ -295,7 +295,11 @@ class MedusaCommerce:
         body = await self.client.admin(
             "GET",
             "/admin/orders",
-            params={"id": list(dict.fromkeys(ids)), "fields": sales.ORDER_FIELDS, "limit": len(ids)},
+            params={
+                "id": list(dict.fromkeys(ids)),
+                "fields": sales.ORDER_FIELDS,
+                "limit": len(ids),
+            },
         )
         by_id = {o["id"]: sales.to_order(o) for o in body["orders"]}
         return [by_id.get(i) for i in ids]
@@ -363,7 +367,10 @@ class MedusaCommerce:
             return placed
         cart = await self._cart(order.cart_id)
         metadata = cart.get("metadata") or {}
-        if cart.get("completed_at") and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key:
+        if (
+            cart.get("completed_at")
+            and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key
+        ):
             raise Conflict(f"Cart {order.cart_id} is already ordered", cart_id=order.cart_id)
         if order.currency.upper() != str(cart["currency_code"]).upper():
             raise BadUserInput(

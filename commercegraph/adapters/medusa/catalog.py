@@ -113,7 +113,9 @@ def to_product(product: Mapping[str, Any]) -> ProductRecord:
 def to_category(category: Mapping[str, Any]) -> CategoryRecord:
     parent = category.get("parent_category_id")
     return CategoryRecord(
-        id=str(category["id"]), name=str(category["name"]), parent_id=str(parent) if parent else None
+        id=str(category["id"]),
+        name=str(category["name"]),
+        parent_id=str(parent) if parent else None,
     )
 
 
@@ -196,7 +198,7 @@ def page(search: ProductSearch, products: Sequence[Mapping[str, Any]]) -> Page[P
 
 
 def _position(
-    keyed: Sequence[tuple[str | int, str, Any]], value: str | int, product_id: str, desc: bool
+    keyed: Sequence[tuple[Any, str, Any]], value: Any, product_id: str, desc: bool
 ) -> int:
     """Index of the first row at or past the cursor's (key, id) in sort order."""
     for index, (key, pid, _) in enumerate(keyed):

@@ -91,7 +91,9 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
         }
         for r in stock_rows(catalog.infos)
     ]
-    warehouse_stock = {s["sku"]: s["stocked_quantity"] for s in stock if s["location"] == WAREHOUSE_ID}
+    warehouse_stock = {
+        s["sku"]: s["stocked_quantity"] for s in stock if s["location"] == WAREHOUSE_ID
+    }
     products: list[dict[str, Any]] = []
     tags: set[str] = set()
     for product in catalog.products:
@@ -175,7 +177,9 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
         "ships_from": WAREHOUSE_ID,
         "shipping": {
             "name": "Standard delivery",
-            "prices": [{"currency_code": c.lower(), "amount": major(SHIPPING_MINOR)} for c in CURRENCIES],
+            "prices": [
+                {"currency_code": c.lower(), "amount": major(SHIPPING_MINOR)} for c in CURRENCIES
+            ],
         },
         "categories": [
             {

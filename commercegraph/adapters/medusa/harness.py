@@ -117,7 +117,7 @@ def template_name() -> str:
     return f"cg_medusa_template_{VERSION.replace('.', '_')}_{digest.hexdigest()[:10]}"
 
 
-def _admin(statement: sql.Composable) -> None:
+def _admin(statement: sql.Composed) -> None:
     with psycopg.connect(postgres_url(), autocommit=True) as conn:
         conn.execute(statement)
 

@@ -34,7 +34,9 @@ BUNDLE = "commercegraph_bundle_id"
 CART_IDS = "commercegraph_cart_ids"  # on the Medusa customer: the gateway customer's carts
 DEFAULT_CHANNEL = "WEB"
 
-CART_FIELDS = "id,email,currency_code,region_id,customer_id,completed_at,updated_at,+metadata,*items"
+CART_FIELDS = (
+    "id,email,currency_code,region_id,customer_id,completed_at,updated_at,+metadata,*items"
+)
 ORDER_FIELDS = (
     "id,display_id,status,customer_id,email,currency_code,total,item_subtotal,discount_total,"
     "shipping_total,created_at,+metadata,fulfillment_status,*items"

@@ -94,7 +94,9 @@ async def test_stock_per_location_is_the_demo_stock(inventory: Any) -> None:
         for r in stock_rows(CATALOG.infos)
         if r["sku"] in (DEVI_SHOES_SKU, DEVI_COFFEE_SKU)
     }
-    shoes, missing, coffee = await inventory.stock([DEVI_SHOES_SKU, "SKU-NOPE-0001", DEVI_COFFEE_SKU])
+    shoes, missing, coffee = await inventory.stock(
+        [DEVI_SHOES_SKU, "SKU-NOPE-0001", DEVI_COFFEE_SKU]
+    )
     assert missing == []
     for rows in (shoes, coffee):
         assert {r.location_id for r in rows} >= {loc[0] for loc in LOCATIONS}

@@ -88,8 +88,12 @@ async def test_a_completed_cart_is_an_order_in_the_admin_api(
     order = body["order"]
     assert order["currency_code"] == "usd"
     assert order["metadata"]["commercegraph_customer_id"] == customer
-    items = sorted((i["variant_sku"], i["quantity"], round(i["unit_price"] * 100)) for i in order["items"])
-    assert items == sorted((sku, q, unit[sku]) for sku, q in [(DEVI_COFFEE_SKU, 3), (DEVI_SHOES_SKU, 2)])
+    items = sorted(
+        (i["variant_sku"], i["quantity"], round(i["unit_price"] * 100)) for i in order["items"]
+    )
+    assert items == sorted(
+        (sku, q, unit[sku]) for sku, q in [(DEVI_COFFEE_SKU, 3), (DEVI_SHOES_SKU, 2)]
+    )
     item_subtotal = sum(q * price for _, q, price in items)
     assert round(order["item_subtotal"] * 100) == item_subtotal
     assert round(order["total"] * 100) == item_subtotal + SHIPPING_MINOR  # no US tax rate
@@ -97,7 +101,7 @@ async def test_a_completed_cart_is_an_order_in_the_admin_api(
     assert placed.customer_id == customer and placed.status == "PLACED"
     assert placed.subtotal.amount == item_subtotal and placed.subtotal.currency == "USD"
     assert placed.total.amount == item_subtotal + SHIPPING_MINOR
-    assert sorted((l.sku, l.quantity, l.unit_price.amount) for l in placed.lines) == items
+    assert sorted((x.sku, x.quantity, x.unit_price.amount) for x in placed.lines) == items
     [again] = await commerce.orders_by_id([placed.id])
     assert again == placed
     [history] = await commerce.orders_for_customers([OrderQuery(customer)])
