@@ -59,7 +59,9 @@ class MedusaCommerce:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _products(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _products(
+        self, params: dict[str, Any], fields: str = catalog.PRODUCT_FIELDS
+    ) -> list[dict[str, Any]]:
         """Every product matching ``params``, page by page, up to the scan limit."""
         found: list[dict[str, Any]] = []
         while len(found) < catalog.SEARCH_SCAN_LIMIT:
@@ -68,7 +70,7 @@ class MedusaCommerce:
                 "/store/products",
                 params={
                     **params,
-                    "fields": catalog.PRODUCT_FIELDS + params.get("fields", ""),
+                    "fields": fields,
                     "limit": PAGE_SIZE,
                     "offset": len(found),
                 },
@@ -130,6 +132,7 @@ class MedusaCommerce:
 
     async def _matching(self, search: ProductSearch) -> list[dict[str, Any]]:
         params: dict[str, Any] = {}
+        fields = catalog.SORT_FIELDS
         if search.query:
             params["q"] = search.query
         if search.category:
@@ -140,14 +143,20 @@ class MedusaCommerce:
         if search.sort == "PRICE":
             currency = search.currency or self.default_currency
             params["region_id"] = await self.regions.region_id(currency)
-            params["fields"] = ",*variants.calculated_price"
-        return await self._products(params)
+            fields += catalog.PRICE_FIELDS
+        return await self._products(params, fields)
+
+    async def _search(self, search: ProductSearch) -> Page[ProductRecord]:
+        found = await self._matching(search)
+        chosen, more = catalog.window(search, found)
+        full = await self._products({"id": [pid for _, pid in chosen]}) if chosen else []
+        records = {str(p["id"]): catalog.to_product(p) for p in full}
+        return catalog.page(search, chosen, more, len(found), records)
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
         for search in searches:
             catalog.sort_key(search)  # refuse a bad sort before calling Medusa
-        results = await asyncio.gather(*(self._matching(s) for s in searches))
-        return [catalog.page(s, found) for s, found in zip(searches, results, strict=True)]
+        return list(await asyncio.gather(*(self._search(s) for s in searches)))
 
     async def product_facets(self, searches: Sequence[ProductSearch]) -> list[ProductFacets]:
         results = await asyncio.gather(*(self._matching(s) for s in searches))

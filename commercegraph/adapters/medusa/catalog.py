@@ -38,6 +38,10 @@ PRODUCT_FIELDS = (
     "id,title,handle,external_id,created_at,+metadata,*options,*options.values,"
     "*variants,*variants.options,*categories,*tags"
 )
+# what ordering and facets need: a search reads these for every match, the rest for a page
+SORT_FIELDS = "id,title,created_at,+metadata,*categories"
+PRICE_FIELDS = ",variants.id,variants.variant_rank,variants.created_at,*variants.calculated_price"
+Chosen = list[tuple[Any, str]]  # (sort key, product id) of a page, in order
 
 
 def minor(amount: Any) -> int:
@@ -151,12 +155,12 @@ def sort_key(search: ProductSearch) -> Callable[[Mapping[str, Any]], str | int]:
     return lambda p: sum(w in str(p.get("title") or "").lower() for w in words)
 
 
-def page(search: ProductSearch, products: Sequence[Mapping[str, Any]]) -> Page[ProductRecord]:
-    """One page of the whole ordered result, before/after a native-style cursor."""
+def window(search: ProductSearch, products: Sequence[Mapping[str, Any]]) -> tuple[Chosen, bool]:
+    """The page's (key, id) pairs of the whole ordered result, before/after a native-style
+    cursor, and whether more lie beyond it."""
     key = sort_key(search)
     desc = _descending(search)
-    tag = _tag(search)
-    keyed = [(key(p), str(p["id"]), p) for p in products]
+    keyed = [(key(p), str(p["id"])) for p in products]
     # by key in the sort's direction, ties by id ascending (two stable passes)
     keyed.sort(key=lambda row: row[1])
     keyed.sort(key=lambda row: row[0], reverse=desc)
@@ -166,7 +170,7 @@ def page(search: ProductSearch, products: Sequence[Mapping[str, Any]]) -> Page[P
     if cursor:
         argument = "before" if backwards else "after"
         found_tag, value, product_id = decode_cursor(cursor, 3)
-        if found_tag != tag:
+        if found_tag != _tag(search):
             raise BadUserInput(
                 f"The cursor in `{argument}` is from another sort order", argument=argument
             )
@@ -177,31 +181,37 @@ def page(search: ProductSearch, products: Sequence[Mapping[str, Any]]) -> Page[P
             start = position + (
                 1 if position < len(keyed) and keyed[position][1] == product_id else 0
             )
-    window = keyed[start:stop]
+    rows = keyed[start:stop]
     if backwards:
         limit = search.last or 0
-        chosen = window[max(0, len(window) - limit) :]
-        more = len(window) > limit
-    else:
-        chosen = window[: search.first]
-        more = len(window) > search.first
-    items = tuple(to_product(p) for _, _, p in chosen)
-    cursors = tuple(encode_cursor(tag, k, pid) for k, pid, _ in chosen)
+        return rows[max(0, len(rows) - limit) :], len(rows) > limit
+    return rows[: search.first], len(rows) > search.first
+
+
+def page(
+    search: ProductSearch,
+    chosen: Chosen,
+    more: bool,
+    total: int,
+    records: Mapping[str, ProductRecord],
+) -> Page[ProductRecord]:
+    backwards = search.last is not None
+    present = [(k, pid) for k, pid in chosen if pid in records]
+    tag = _tag(search)
+    cursors = tuple(encode_cursor(tag, k, pid) for k, pid in present)
     return Page(
-        items=items,
+        items=tuple(records[pid] for _, pid in present),
         has_next_page=bool(search.before) if backwards else more,
         end_cursor=cursors[-1] if cursors else None,
-        total_count=len(keyed),
+        total_count=total,
         cursors=cursors,
         has_previous_page=more if backwards else bool(search.after),
     )
 
 
-def _position(
-    keyed: Sequence[tuple[Any, str, Any]], value: Any, product_id: str, desc: bool
-) -> int:
+def _position(keyed: Sequence[tuple[Any, str]], value: Any, product_id: str, desc: bool) -> int:
     """Index of the first row at or past the cursor's (key, id) in sort order."""
-    for index, (key, pid, _) in enumerate(keyed):
+    for index, (key, pid) in enumerate(keyed):
         if type(key) is not type(value):
             raise BadUserInput("Malformed cursor", argument="after")
         ahead = (key < value if desc else key > value) or (key == value and pid >= product_id)
@@ -214,11 +224,12 @@ def facets(products: Sequence[Mapping[str, Any]]) -> ProductFacets:
     brands: dict[str, int] = {}
     categories: dict[str, int] = {}
     for product in products:
-        record = to_product(product)
-        if record.brand:
-            brands[record.brand] = brands.get(record.brand, 0) + 1
-        if record.category:
-            categories[record.category] = categories.get(record.category, 0) + 1
+        brand = (product.get("metadata") or {}).get("brand")
+        if brand:
+            brands[str(brand)] = brands.get(str(brand), 0) + 1
+        for category in (product.get("categories") or [])[:1]:
+            name = str(category["name"])
+            categories[name] = categories.get(name, 0) + 1
 
     def counted(counts: dict[str, int]) -> tuple[FacetCount, ...]:
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
