@@ -17,6 +17,7 @@ rather than through its port calls ``require_native`` first, so that with
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from pydantic import ValidationError
 from commercegraph.adapters.registry import (
     AdapterConfigError,
     AdapterRegistry,
-    build_adapters,
+    build_providers,
     chosen_factories,
     guarded_registry,
 )
@@ -36,6 +37,7 @@ from commercegraph.config import Settings
 from commercegraph.store.db import Store, create_engine
 
 T = TypeVar("T")
+logger = logging.getLogger("commercegraph.bootstrap")
 
 
 class SettingsError(AdapterConfigError):
@@ -94,8 +96,10 @@ def compose(
     """Build the container; its owner calls ``aclose()`` (``open`` does that for you)."""
     store = store or create_store(settings, pooled=pooled)
     if registry is None:
-        adapters, names = build_adapters(settings, store)
-        registry = guarded_registry(adapters, names, settings, store)
+        providers = build_providers(settings, store)
+        for line in providers.describe():
+            logger.info("capabilities %s", line)
+        registry = guarded_registry(providers, None, settings, store)
     return Container(settings, store, registry)
 
 

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "commercegraph"
     token_ttl_seconds: int = 12 * 3600
     adapters: AdapterChoice = AdapterChoice()
+    # capability -> adapter, overriding the domain's adapter for that capability:
+    # CG_CAPABILITIES='{"commerce.carts": "native"}'
+    capabilities: dict[str, str] = Field(default_factory=dict)
     default_currency: str = "USD"
     default_locale: str = "en-US"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -16,7 +16,11 @@ DESCRIPTIONS: dict[str, str] = {
     "jwt_audience": "`aud` claim issued and required.",
     "token_ttl_seconds": "Lifetime of tokens from `commercegraph token` when `--ttl` is not given.",
     "adapters.<domain>": "Which adapter serves the domain: `native` (the gateway's own "
-    "store), `rest` (the REST contract) or an adapter registered by entry point.",
+    "store), `rest` (the REST contract) or an adapter registered by entry point. An "
+    "adapter that declares capabilities serves those; the native store serves the rest.",
+    "capabilities": "JSON object naming the adapter for single capabilities, overriding the "
+    "domain's adapter: `{\"commerce.carts\": \"native\"}` keeps carts in the gateway's "
+    "store beside a vendor's catalog. Keys are listed in the architecture docs.",
     "default_currency": "ISO 4217 currency of prices and figures when a request names none.",
     "default_locale": "Content locale when a request names none.",
     "log_level": "Level of the JSON logs on stderr.",

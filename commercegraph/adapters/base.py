@@ -1,4 +1,10 @@
-"""The six ports and the canonical records they return.
+"""The six domain interfaces the gateway calls, and (re-exported) the records they return.
+
+Each interface is the union of the domain's vendor capabilities (``commercegraph.ports.<domain>``,
+what a vendor adapter implements) and the gateway's own state kept in that domain
+(``commercegraph.ports.gateway_state``, always served by the gateway's store); which adapter
+serves which capability is ``commercegraph.ports.capabilities``' table and the registry's
+routes. The native store implements all of it.
 
 Every read is batch-shaped: a list of keys in, a list of results out, in the same order,
 ``None`` (or an empty list) where nothing matches, so a DataLoader can call it once per
@@ -9,261 +15,90 @@ their vendor's errors into ``commercegraph.errors``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
+from datetime import datetime
+from typing import Any, Literal, Protocol, runtime_checkable
 
-T = TypeVar("T")
+from commercegraph.ports.commerce import (
+    BasketQuery,
+    BundleComponentRecord,
+    BundleQuery,
+    BundleRecord,
+    CartActivityRecord,
+    CartLineRecord,
+    CartQuery,
+    CartRecord,
+    CategoryRecord,
+    ExternalOrder,
+    FacetCount,
+    NewOrder,
+    NewOrderLine,
+    OrderLineRecord,
+    OrderQuery,
+    OrderRecord,
+    ProductFacets,
+    ProductRecord,
+    ProductSearch,
+    PurchasedLine,
+    VariantRecord,
+)
+from commercegraph.ports.common import (
+    Money,
+    Page,
+)
+from commercegraph.ports.content import (
+    ContentKey,
+    ContentRecord,
+)
+from commercegraph.ports.customer import (
+    ConsentRecord,
+    CustomerMetricsRecord,
+    CustomerPropertyUpdate,
+    CustomerRecord,
+    EventRecord,
+    IdentityRecord,
+    MergeRecord,
+    OfferIssue,
+    OfferRecord,
+    RecentViewsQuery,
+    SegmentMembersQuery,
+    SegmentRecord,
+    ShoppingListEntryRecord,
+)
+from commercegraph.ports.inventory import (
+    LocationRecord,
+    ReservationLine,
+    ReservationRecord,
+    StockRecord,
+)
+from commercegraph.ports.pricing import (
+    BudgetUsage,
+    CustomerOrderStats,
+    PriceRow,
+    PricingRuleRecord,
+    PricingRuleVersionRecord,
+)
+from commercegraph.ports.wallet import (
+    LoyaltyChange,
+    LoyaltyRecord,
+    NewPaymentMethod,
+    PaymentMethodRecord,
+    PointsEarning,
+    RedemptionRecord,
+    ReferralRecord,
+    ReferralSummary,
+    TransactionQuery,
+    WalletPosting,
+    WalletRecord,
+    WalletTransactionRecord,
+)
 
 Domain = Literal["commerce", "content", "customer", "pricing", "inventory", "wallet"]
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    amount: int  # minor units
-    currency: str
 
 
 # commerce
 
 
-@dataclass(frozen=True, slots=True)
-class VariantRecord:
-    """One purchasable variant of a product, as a commerce system models it."""
-
-    id: str
-    sku: str
-    name: str
-    # (option name, value), e.g. (("size", "M"), ("colour", "blue"))
-    options: tuple[tuple[str, str], ...] = ()
-    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ProductRecord:
-    id: str
-    sku: str
-    name: str
-    brand: str | None
-    category: str | None
-    category_id: str | None
-    tags: tuple[str, ...] = ()
-    rating: float | None = None
-    tier: int = 1
-    floor_price: int = 0
-    low_stock_threshold: int = 5
-    released_at: datetime | None = None
-    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    # a vendor's product: its variants (``sku`` is the default variant's) and option axes
-    variants: tuple[VariantRecord, ...] = ()
-    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    handle: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryRecord:
-    id: str
-    name: str
-    parent_id: str | None
-
-
 PRODUCT_SORT_FIELDS = ("RELEVANCE", "NAME", "PRICE", "NEWEST")
-
-
-@dataclass(frozen=True, slots=True)
-class ProductSearch:
-    """A search key; hashable so identical searches in one request are made once.
-
-    ``sort`` is one of ``PRODUCT_SORT_FIELDS``; ``descending`` None means the field's
-    natural order (RELEVANCE and NEWEST descending, NAME and PRICE ascending); PRICE
-    orders by the list price in ``currency``, products without one last. Ties go by
-    product id. With ``last`` the page is the last items before ``before`` (or of the
-    whole result), still in sort order; ``first``/``after`` then do not apply.
-    """
-
-    query: str | None = None
-    category: str | None = None
-    first: int = 20
-    after: str | None = None
-    sort: str = "RELEVANCE"
-    descending: bool | None = None
-    currency: str | None = None
-    last: int | None = None
-    before: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FacetCount:
-    """One facet value (a brand or a category id) and how many products of the search have it."""
-
-    value: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProductFacets:
-    """How many products of a search each brand and each category holds, most first."""
-
-    brands: tuple[FacetCount, ...]
-    categories: tuple[FacetCount, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: tuple[T, ...]
-    has_next_page: bool
-    end_cursor: str | None
-    total_count: int | None = None
-    cursors: tuple[str, ...] = ()
-    has_previous_page: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class OrderLineRecord:
-    sku: str
-    quantity: int
-    unit_price: Money
-
-
-@dataclass(frozen=True, slots=True)
-class OrderRecord:
-    id: str
-    customer_id: str
-    channel: str
-    placed_at: datetime
-    total: Money
-    subtotal: Money
-    discount: Money
-    fulfillment: str
-    store_id: str | None
-    status: str  # PLACED | READY_FOR_PICKUP | SHIPPED | COMPLETED | CANCELLED | RETURNED | ...
-    lines: tuple[OrderLineRecord, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OrderQuery:
-    customer_id: str
-    first: int = 10
-    after: str | None = None
-    channel: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CartLineRecord:
-    sku: str
-    quantity: int
-    bundle_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CartRecord:
-    id: str
-    customer_id: str | None
-    channel: str
-    currency: str
-    status: str  # OPEN | ORDERED
-    lines: tuple[CartLineRecord, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CartQuery:
-    """A page of one customer's carts, most recently changed first, optionally by status."""
-
-    customer_id: str
-    first: int = 10
-    after: str | None = None
-    status: str | None = None  # OPEN or ORDERED; None is every cart
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalOrder:
-    """A sale recorded elsewhere (a store's point of sale), idempotent by its key."""
-
-    idempotency_key: str
-    customer_id: str
-    channel: str
-    placed_at: datetime
-    currency: str
-    lines: tuple[OrderLineRecord, ...]
-    discount: int = 0
-    store_id: str | None = None
-    fulfillment: str = "PICKUP"
-    status: str = "COMPLETED"
-
-
-@dataclass(frozen=True, slots=True)
-class BasketQuery:
-    sku: str
-    limit: int = 500
-
-
-@dataclass(frozen=True, slots=True)
-class PurchasedLine:
-    order_id: str
-    placed_at: datetime
-    sku: str
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class CartActivityRecord:
-    cart: CartRecord
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class NewOrderLine:
-    sku: str
-    quantity: int
-    unit_price: int  # minor units, in the order's currency
-    bundle_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewOrder:
-    """What checkout asks the commerce backend to record; ``idempotency_key`` is unique
-    per customer, so placing the same order twice returns the first one."""
-
-    customer_id: str
-    cart_id: str
-    channel: str
-    currency: str
-    lines: tuple[NewOrderLine, ...]
-    subtotal: int
-    discount: int
-    total: int
-    fulfillment: str  # SHIP | PICKUP
-    location_id: str  # where it ships from or is picked up
-    store_id: str | None  # the pickup store
-    address: str | None
-    idempotency_key: str
-    reservation_reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class BundleComponentRecord:
-    product_id: str
-    sku: str
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class BundleRecord:
-    id: str
-    name: str
-    kind: str  # FIXED | MIX_AND_MATCH | FREQUENTLY_BOUGHT_TOGETHER
-    components: tuple[BundleComponentRecord, ...]
-    discount_percent: int = 0
-    pick_count: int | None = None  # MIX_AND_MATCH: how many of the components make one set
-    support: float | None = None
-    lift: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BundleQuery:
-    product_id: str | None = None
-    first: int = 20
-    after: str | None = None
 
 
 @runtime_checkable
@@ -359,23 +194,6 @@ class CommerceBackend(Protocol):
 # content
 
 
-@dataclass(frozen=True, slots=True)
-class ContentKey:
-    entity_type: str  # product | category | placement
-    entity_key: str
-    locale: str
-    # the product's sku, so a content system keyed by sku (not by our ids) can find it
-    sku: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ContentRecord:
-    title: str
-    body: str
-    images: tuple[str, ...]
-    locale: str
-
-
 @runtime_checkable
 class ContentBackend(Protocol):
     async def entries(self, keys: Sequence[ContentKey]) -> list[ContentRecord | None]:
@@ -384,146 +202,6 @@ class ContentBackend(Protocol):
 
 
 # customer
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerRecord:
-    id: str
-    display_name: str
-    email: str | None
-    customer_group: str
-    created_at: datetime
-    home_store_id: str | None = None
-    referred_by: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IdentityRecord:
-    kind: str  # EMAIL | PHONE | LOYALTY_CARD | DEVICE | POS_CUSTOMER
-    value: str
-    source: str
-    linked_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentRecord:
-    marketing_email: bool
-    marketing_sms: bool
-    personalization: bool
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    id: str
-    type: str
-    customer_id: str | None
-    channel: str | None
-    sku: str | None
-    occurred_at: datetime
-    payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    source: str = "legacy"  # the sender its id belongs to (see ``events.ingest.EventSource``)
-    content_hash: str | None = field(default=None, compare=False)  # None: stored before hashes
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentRecord:
-    key: str  # e.g. rfm:champions, abc:A, behaviour:weekend-shopper
-    name: str
-    kind: str  # RFM | ABC | BEHAVIOUR
-
-
-@dataclass(frozen=True, slots=True)
-class RecentViewsQuery:
-    customer_id: str
-    first: int = 10
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerMetricsRecord:
-    customer_id: str
-    currency: str
-    order_count: int
-    revenue: int  # minor units, all time
-    first_order_at: datetime | None
-    last_order_at: datetime | None
-    recency_score: int | None
-    frequency_score: int | None
-    monetary_score: int | None
-    rfm_segment: str | None  # segment key, e.g. rfm:champions
-    abc_class: str | None
-    probability_alive: float | None
-    expected_purchases_12m: float | None
-    predicted_12m: int | None  # minor units
-    computed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentMembersQuery:
-    segment_key: str
-    first: int = 20
-    after: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MergeRecord:
-    id: str
-    source_customer_id: str
-    target_customer_id: str
-    actor: str
-    merged_at: datetime
-    summary: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ShoppingListEntryRecord:
-    sku: str
-    quantity: int
-    status: str  # LISTED | DISMISSED
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class OfferIssue:
-    """An offer a rule wants to show; ``key`` identifies it for its frequency cap."""
-
-    key: str
-    kind: str
-    title: str
-    message: str
-    reason: str
-    sku: str | None
-    store_id: str | None
-    marketing: bool
-    expires_at: datetime
-    cap: timedelta
-    priority: int = 0  # higher first when the daily cap cannot take them all
-
-
-@dataclass(frozen=True, slots=True)
-class OfferRecord:
-    id: str
-    customer_id: str
-    key: str
-    kind: str
-    title: str
-    message: str
-    reason: str
-    sku: str | None
-    store_id: str | None
-    trigger: str
-    marketing: bool
-    issued_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerPropertyUpdate:
-    """Properties the gateway computed (segments, RFM, lifetime value in minor units) to
-    write back to a CRM contact; None clears a property."""
-
-    customer_id: str
-    email: str | None
-    properties: dict[str, str | int | None] = field(hash=False, compare=False)
 
 
 @runtime_checkable
@@ -609,62 +287,6 @@ class CustomerBackend(Protocol):
 # pricing
 
 
-@dataclass(frozen=True, slots=True)
-class PriceRow:
-    sku: str
-    currency: str
-    amount: int
-    channel: str | None
-    customer_group: str | None
-    min_quantity: int
-    valid_from: datetime | None
-    valid_until: datetime | None
-    # whether ``amount`` includes tax, as the pricing system reports it (None: not said)
-    tax_included: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PricingRuleRecord:
-    """A rule as stored; ``condition`` is CEL, ``effect`` the JSON effect document."""
-
-    id: str
-    name: str
-    condition: str
-    effect: str
-    priority: int = 0
-    stacking: str = "STACK"  # STACK | EXCLUSIVE | STOP_AFTER
-    active: bool = True
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    max_redemptions: int | None = None
-    max_redemptions_per_customer: int | None = None
-    channels: tuple[str, ...] = ()  # empty: every channel
-    currency: str | None = None  # None: every currency
-    version: int = 1
-    updated_by: str = ""
-    updated_at: datetime | None = None
-    created_by: str = ""
-    created_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PricingRuleVersionRecord:
-    rule: PricingRuleRecord
-    change: str  # CREATED | UPDATED | DELETED
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetUsage:
-    redeemed: int
-    redeemed_by_customer: int
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerOrderStats:
-    order_count: int
-    lifetime_value: int  # minor units, orders in any currency summed as recorded
-
-
 @runtime_checkable
 class PricingBackend(Protocol):
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
@@ -713,43 +335,6 @@ class PricingBackend(Protocol):
 # inventory
 
 
-@dataclass(frozen=True, slots=True)
-class LocationRecord:
-    id: str
-    name: str
-    kind: str  # WAREHOUSE | STORE
-    lat: float
-    lon: float
-    region: str
-    address: str
-    can_ship: bool
-    can_pickup: bool
-
-
-@dataclass(frozen=True, slots=True)
-class StockRecord:
-    sku: str
-    location_id: str
-    on_hand: int
-    reserved: int
-    safety_stock: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReservationLine:
-    sku: str
-    location_id: str
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReservationRecord:
-    reference: str
-    status: str  # HELD | COMMITTED | RELEASED | EXPIRED
-    lines: tuple[ReservationLine, ...]
-    expires_at: datetime
-
-
 @runtime_checkable
 class InventoryBackend(Protocol):
     async def locations(self) -> list[LocationRecord]: ...
@@ -781,120 +366,6 @@ class InventoryBackend(Protocol):
 
 
 # wallet and loyalty
-
-
-@dataclass(frozen=True, slots=True)
-class WalletRecord:
-    customer_id: str
-    balance: Money
-
-
-@dataclass(frozen=True, slots=True)
-class LoyaltyRecord:
-    customer_id: str
-    points: int
-    tier: str
-    points_to_next_tier: int | None
-    pending_points: int
-    expiring_soon: int
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentMethodRecord:
-    id: str
-    kind: str
-    label: str
-    is_default: bool
-
-
-@dataclass(frozen=True, slots=True)
-class WalletTransactionRecord:
-    id: str
-    amount: Money
-    kind: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionQuery:
-    customer_id: str
-    first: int = 10
-    after: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WalletPosting:
-    """One ledger transaction as seen from the customer's account."""
-
-    transaction_id: str
-    kind: str
-    amount: Money  # signed movement on the customer's account
-    balance: Money  # the account's balance right after this posting
-    replayed: bool = False  # True when an idempotency key returned an earlier result
-    reward_amount: int = 0  # also taken from reward credit in the same transaction
-
-
-@dataclass(frozen=True, slots=True)
-class NewPaymentMethod:
-    kind: str  # CARD | PAYPAL | APPLE_PAY | GOOGLE_PAY | BANK_ACCOUNT
-    provider_token: str
-    brand: str | None = None
-    last4: str | None = None
-    email: str | None = None
-    make_default: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PointsEarning:
-    customer_id: str
-    points: int
-    qualifying_amount: int  # minor units counted towards the tier
-    source: str  # ORDER | REFERRAL | ADJUSTMENT
-    occurred_at: datetime
-    order_id: str | None = None
-    pending_days: int = 0  # points stay pending this long (the return window)
-    validity_days: int = 365  # then expire this long after becoming available
-
-
-@dataclass(frozen=True, slots=True)
-class LoyaltyChange:
-    transaction_id: str | None
-    points_earned: int
-    points: int  # available after
-    pending_points: int  # pending after
-    tier_before: str
-    tier_after: str
-    points_to_next_tier: int | None
-    reached_new_tier: bool = False
-    replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RedemptionRecord:
-    transaction_id: str
-    points: int
-    into: str  # WALLET_CREDIT | ORDER_DISCOUNT
-    credit: Money
-    points_left: int
-    replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralRecord:
-    referrer_id: str
-    referred_id: str
-    code: str
-    status: str  # PENDING | REWARDED
-    created_at: datetime
-    rewarded_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralSummary:
-    code: str | None
-    referred: int
-    rewarded: int
-    points_earned: int
 
 
 @runtime_checkable
@@ -1002,3 +473,73 @@ PORTS: dict[str, type[Any]] = {
     "inventory": InventoryBackend,
     "wallet": WalletBackend,
 }
+
+__all__ = [
+    "PORTS",
+    "BasketQuery",
+    "BudgetUsage",
+    "BundleComponentRecord",
+    "BundleQuery",
+    "BundleRecord",
+    "CartActivityRecord",
+    "CartLineRecord",
+    "CartQuery",
+    "CartRecord",
+    "CategoryRecord",
+    "CommerceBackend",
+    "ConsentRecord",
+    "ContentBackend",
+    "ContentKey",
+    "ContentRecord",
+    "CustomerBackend",
+    "CustomerMetricsRecord",
+    "CustomerOrderStats",
+    "CustomerPropertyUpdate",
+    "CustomerRecord",
+    "Domain",
+    "EventRecord",
+    "ExternalOrder",
+    "FacetCount",
+    "IdentityRecord",
+    "InventoryBackend",
+    "LocationRecord",
+    "LoyaltyChange",
+    "LoyaltyRecord",
+    "MergeRecord",
+    "Money",
+    "NewOrder",
+    "NewOrderLine",
+    "NewPaymentMethod",
+    "OfferIssue",
+    "OfferRecord",
+    "OrderLineRecord",
+    "OrderQuery",
+    "OrderRecord",
+    "Page",
+    "PaymentMethodRecord",
+    "PointsEarning",
+    "PriceRow",
+    "PricingBackend",
+    "PricingRuleRecord",
+    "PricingRuleVersionRecord",
+    "ProductFacets",
+    "ProductRecord",
+    "ProductSearch",
+    "PurchasedLine",
+    "RecentViewsQuery",
+    "RedemptionRecord",
+    "ReferralRecord",
+    "ReferralSummary",
+    "ReservationLine",
+    "ReservationRecord",
+    "SegmentMembersQuery",
+    "SegmentRecord",
+    "ShoppingListEntryRecord",
+    "StockRecord",
+    "TransactionQuery",
+    "VariantRecord",
+    "WalletBackend",
+    "WalletPosting",
+    "WalletRecord",
+    "WalletTransactionRecord",
+]

@@ -97,10 +97,12 @@ def add_commands(backends: Any) -> None:
         ("stop", _stop, "stop the process `start` started, by its id"),
     ):
         parser = actions.add_parser(action, help=text)
-        parser.add_argument("name", choices=sorted(VENDORS))
+        parser.add_argument("name", choices=sorted(VENDORS), help="the vendor system")
         if action == "start":
             parser.add_argument("--port", type=int, default=0, help="0: a free port")
         parser.set_defaults(handler=handler, needs_store=False)
     status = actions.add_parser("status", help="what is installed and running")
-    status.add_argument("name", nargs="?", choices=sorted(VENDORS))
+    status.add_argument(
+        "name", nargs="?", choices=sorted(VENDORS), help="one system (default: all)"
+    )
     status.set_defaults(handler=_status, needs_store=False)

@@ -1,9 +1,9 @@
 """The wrapper every adapter sits behind: telemetry, cache, resilience and injected faults.
 
-``guard_adapters`` is applied by the registry to the adapter chosen for each domain. Port
-methods are found on the domain's Protocol, so a method added to a port later is guarded
-without a change here. A method is a read when it is batch-shaped (its first parameter is a
-``Sequence``) or takes no arguments, and takes no ``idempotency_key``; only reads are retried.
+``guard_providers`` is applied by the registry to every adapter serving a capability (one
+guard per domain and adapter, so a failing vendor catalog opens its own circuit, not the one
+of the native carts beside it). Methods and whether each is a read come from the capability
+table (``commercegraph.ports.capabilities``); only reads are retried.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode, get_current_span
 
@@ -25,6 +25,7 @@ from commercegraph.gateway.cache import MISSING, Cache, build_cache
 from commercegraph.gateway.circuit import CircuitState
 from commercegraph.gateway.faults import Fault, FaultyAdapter, parse_faults
 from commercegraph.gateway.resilience import CallRecord, Resilience
+from commercegraph.ports.capabilities import operations
 from commercegraph.telemetry import (
     BACKEND_CALLS,
     BACKEND_DURATION,
@@ -32,6 +33,9 @@ from commercegraph.telemetry import (
     LOADER_BATCH_SIZE,
     tracer,
 )
+
+if TYPE_CHECKING:
+    from commercegraph.adapters.registry import Providers
 
 LATENCY_WINDOW = 512  # recent calls behind latencyP50Ms: enough to be stable, cheap to sort
 
@@ -49,24 +53,24 @@ AsyncMethod = Callable[..., Coroutine[Any, Any, Any]]
 
 @cache
 def port_methods(domain: str) -> dict[str, bool]:
-    """The domain port's methods, each mapped to whether it is a read."""
+    """The domain's methods, each mapped to whether it is a read (marked explicitly in
+    ``commercegraph.ports.capabilities``)."""
     return {name: read for name, (read, _) in _port_signatures(domain).items()}
 
 
 @cache
 def _port_signatures(domain: str) -> dict[str, tuple[bool, str | None]]:
-    """Each port method: whether it is a read, and the name of its first parameter."""
+    """Each method: whether it is a read, and the name of its first parameter (so keys
+    given by name batch like keys given by position)."""
     port = PORTS[domain]
     methods: dict[str, tuple[bool, str | None]] = {}
-    for name in dir(port):
-        member = getattr(port, name)
-        if name.startswith("_") or not inspect.iscoroutinefunction(member):
-            continue
-        params = list(inspect.signature(member).parameters.values())[1:]
-        first = str(params[0].annotation) if params else ""
-        batch = not params or first.startswith(("Sequence[", "list["))
-        read = batch and not any(p.name == "idempotency_key" for p in params)
-        methods[name] = (read, params[0].name if params else None)
+    for name, operation in operations(domain).items():
+        member = getattr(port, name, None)
+        first: str | None = None
+        if member is not None:
+            params = list(inspect.signature(member).parameters.values())[1:]
+            first = params[0].name if params else None
+        methods[name] = (operation.read, first)
     return methods
 
 
@@ -79,6 +83,7 @@ class BackendHealth:
     circuit: str
     latency_p50_ms: float | None
     calls: int
+    capabilities: tuple[str, ...] = ()
 
 
 class GuardedAdapter:
@@ -100,6 +105,8 @@ class GuardedAdapter:
         self.cache = cache
         self.owns_cache = owns_cache
         self.methods = port_methods(domain)
+        # the capabilities this adapter serves for the domain (set by guard_providers)
+        self.capabilities: list[str] = []
         self.cached = CACHED_METHODS.get(domain, frozenset()) if cache is not None else frozenset()
         self.latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
         self.calls: Counter[str] = Counter()
@@ -267,6 +274,7 @@ class GuardedAdapter:
             circuit=state.value,
             latency_p50_ms=round(statistics.median(latencies), 3) if latencies else None,
             calls=sum(self.calls.values()),
+            capabilities=tuple(self.capabilities),
         )
 
     async def invalidate_cache(self) -> int:
@@ -288,6 +296,14 @@ def guard_adapters(
     adapters: dict[str, Any], names: dict[str, str], settings: Settings
 ) -> dict[str, GuardedAdapter]:
     """Wrap each domain's adapter; one cache is shared by all of them."""
+    guards = _guard_each([(d, names[d], a) for d, a in adapters.items()], settings)
+    return {domain: guard for (domain, _), guard in guards.items()}
+
+
+def _guard_each(
+    adapters: list[tuple[str, str, Any]], settings: Settings
+) -> dict[tuple[str, str], GuardedAdapter]:
+    """A guard per (domain, adapter name, adapter); one cache is shared by all of them."""
     faults = parse_faults(settings.faults)
     shared = (
         build_cache(
@@ -299,16 +315,78 @@ def guard_adapters(
         if settings.cache_ttl_seconds > 0
         else None
     )
-    guarded: dict[str, GuardedAdapter] = {}
-    for index, (domain, adapter) in enumerate(adapters.items()):
+    guarded: dict[tuple[str, str], GuardedAdapter] = {}
+    for index, (domain, name, adapter) in enumerate(adapters):
         guard = GuardedAdapter(
             domain,
-            names[domain],
+            name,
             adapter,
-            Resilience(domain, settings.resilience.for_domain(domain).for_adapter(names[domain])),
+            Resilience(domain, settings.resilience.for_domain(domain).for_adapter(name)),
             shared,
             owns_cache=index == 0,
         )
         guard.set_fault(faults.get(domain))
-        guarded[domain] = guard
+        guarded[(domain, name)] = guard
     return guarded
+
+
+def guard_providers(
+    providers: Providers, settings: Settings
+) -> tuple[dict[str, Any], list[GuardedAdapter]]:
+    """A guard per (domain, adapter) in use, and each domain's entry point: the guard itself
+    when one adapter serves the whole domain, else a ``CapabilityRouter`` over its guards."""
+    used: dict[tuple[str, str], list[str]] = {}
+    for domain, routes in providers.routes.items():
+        for capability, name in routes.items():
+            used.setdefault((domain, name), []).append(capability)
+    for domain, name in providers.names.items():  # configured but overridden away: closed
+        used.setdefault((domain, name), [])
+    guards = _guard_each(
+        [(domain, name, providers.instances[(domain, name)]) for domain, name in used], settings
+    )
+    for key, guard in guards.items():
+        guard.capabilities = used[key]
+    entries: dict[str, Any] = {}
+    for domain, routes in providers.routes.items():
+        serving = set(routes.values())
+        configured = providers.names[domain]
+        primary = guards[(domain, configured if configured in serving else "native")]
+        if len(serving) == 1:
+            # one adapter serves everything served (an optional capability nobody serves,
+            # such as CRM write-back, is looked up in ``registry.routes`` by its callers)
+            entries[domain] = guards[(domain, serving.pop())]
+        else:
+            entries[domain] = CapabilityRouter(domain, primary, guards, routes)
+    return entries, list(guards.values())
+
+
+class CapabilityRouter:
+    """A domain served by several adapters: each method is the guarded method of the adapter
+    serving its capability, bound once (plain attributes: no lookup per call)."""
+
+    def __init__(
+        self,
+        domain: str,
+        primary: GuardedAdapter,
+        guards: dict[tuple[str, str], GuardedAdapter],
+        routes: dict[str, str],
+    ) -> None:
+        self.domain = domain
+        self.primary = primary
+        self.routes = dict(routes)
+        for name, operation in operations(domain).items():
+            adapter = routes.get(operation.capability)
+            if adapter is not None:
+                setattr(self, name, getattr(guards[(domain, adapter)], name))
+
+    def __getattr__(self, name: str) -> Any:
+        operation = operations(self.__dict__["domain"]).get(name)
+        if operation is not None:
+            raise CapabilityNotServed(
+                f"no configured adapter serves {operation.capability} ({self.domain}.{name})"
+            )
+        return getattr(self.__dict__["primary"], name)
+
+
+class CapabilityNotServed(RuntimeError):
+    """An optional capability (such as writing back to a CRM) that no adapter serves."""

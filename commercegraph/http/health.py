@@ -78,19 +78,28 @@ async def check_backend(adapter: Any) -> dict[str, Any]:
     return report
 
 
+def _backend_key(registry: AdapterRegistry, domain: str, adapter: Any) -> str:
+    """The domain, or ``domain/adapter`` for the second adapter of a domain served by two."""
+    name = getattr(adapter, "adapter_name", None)
+    if name is None or name == registry.names.get(domain):
+        return domain
+    return f"{domain}/{name}"
+
+
 def readiness_endpoint(
     store: Store, registry: AdapterRegistry, database_url: str, *, require_backends: bool
 ) -> Endpoint:
     heads = migration_heads(database_url)
 
     async def readyz(_: Request) -> Response:
-        domains = [domain for domain, _ in registry]
+        guarded = registry.guarded()
+        keys = [_backend_key(registry, domain, adapter) for domain, adapter in guarded]
         # Probes arrive every few seconds: their database and HTTP calls are not traced.
         with suppress_instrumentation():
             store_report, *backend_reports = await asyncio.gather(
-                check_store(store, heads), *(check_backend(a) for _, a in registry)
+                check_store(store, heads), *(check_backend(a) for _, a in guarded)
             )
-        backends = dict(zip(domains, backend_reports, strict=True))
+        backends = dict(zip(keys, backend_reports, strict=True))
         failing = [] if store_report["ok"] else [str(store_report["part"])]
         failing += [f"backend:{d}" for d, r in backends.items() if not r["ok"]]
         fatal = not store_report["ok"] or (require_backends and len(failing) > 0)
@@ -100,6 +109,7 @@ def readiness_endpoint(
             "store": store_report,
             "backends": backends,
             "adapters": registry.names,
+            "capabilities": registry.routes,
         }
         return JSONResponse(body, status_code=503 if fatal else 200)
 

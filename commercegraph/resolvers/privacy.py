@@ -195,8 +195,8 @@ async def _forward(ctx: Context, customer_id: str, actor: str) -> list[str]:
     serves."""
     seen: set[tuple[str, str | None]] = set()
     forwarded = []
-    for domain, adapter in ctx.registry:
-        name = ctx.registry.names.get(domain, "native")
+    for domain, adapter in ctx.registry.guarded():
+        name = getattr(adapter, "adapter_name", None) or ctx.registry.names.get(domain, "native")
         backend = (name, getattr(adapter, "endpoint", None))
         if name == "native" or backend in seen:
             continue

@@ -24,6 +24,10 @@ class BackendStatus:
         description="Median latency of the backend's recent calls in this process."
     )
     calls: int = strawberry.field(description="Calls made to it by this process.")
+    capabilities: list[str] = strawberry.field(
+        description="What it serves for its domain, e.g. 'commerce.catalog'; what a vendor "
+        "adapter does not declare, the gateway's own store serves (a second entry)."
+    )
 
 
 @strawberry.type
@@ -33,7 +37,8 @@ class GatewayQuery:
         # backend names carry hosts and ports: operational detail, not for shoppers
         info.context.caller.require_staff()
         statuses = []
-        for domain, adapter in info.context.registry:
+        registry = info.context.registry
+        for domain, adapter in registry.guarded():
             health = getattr(adapter, "health", None)
             if health is None:  # an unguarded registry (assembled by hand in a test)
                 name = info.context.registry.names.get(domain, "unknown")
@@ -46,6 +51,7 @@ class GatewayQuery:
                         circuit=CircuitState.CLOSED,
                         latency_p50_ms=None,
                         calls=0,
+                        capabilities=sorted(registry.routes.get(domain, {})),
                     )
                 )
                 continue
@@ -59,6 +65,7 @@ class GatewayQuery:
                     circuit=CircuitState(h.circuit),
                     latency_p50_ms=h.latency_p50_ms,
                     calls=h.calls,
+                    capabilities=list(h.capabilities),
                 )
             )
         return statuses
@@ -81,7 +88,7 @@ class GatewayMutation:
         ctx.caller.require_staff()
         wanted = domain.value if domain is not None else None
         dropped = 0
-        for name, adapter in ctx.registry:
+        for name, adapter in ctx.registry.guarded():
             invalidate = getattr(adapter, "invalidate_cache", None)
             if invalidate is not None and wanted in (None, name):
                 dropped += await invalidate()

@@ -41,7 +41,7 @@ def test_engines_and_stores_are_made_only_by_the_composition_root() -> None:
     # the migration environment opens its own engine for Alembic, inside the store package
     assert set(_calls(r"\bcreate_engine\(")) == {"bootstrap.py", "store/migrations/env.py"}
     assert set(_calls(r"(?<![\w.])Store\(")) == {"bootstrap.py"}
-    assert set(_calls(r"\bbuild_adapters\(|\bbuild_registry\(")) <= {
+    assert set(_calls(r"\bbuild_adapters\(|\bbuild_registry\(|\bbuild_providers\(")) <= {
         "bootstrap.py",
         "adapters/registry.py",
     }

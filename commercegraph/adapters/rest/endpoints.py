@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, get_args, get_type_hints
 
 from commercegraph.adapters.base import PORTS
+from commercegraph.ports.capabilities import operations
 
 PATHS: dict[str, dict[str, str]] = {
     "commerce": {
@@ -91,7 +92,9 @@ def endpoints(domain: str) -> dict[str, Endpoint]:
         params = tuple(inspect.signature(member).parameters)[1:]
         types = tuple(hints[p] for p in params)
         first = str(inspect.signature(member).parameters[params[0]].annotation) if params else ""
-        batch = first.startswith(("Sequence[", "list[")) and "idempotency_key" not in params
+        # a batch read is marked a read in the capability table and takes a list of keys;
+        # a write taking a list (record_events, refresh_segments) is posted as a write
+        batch = operations(domain)[name].read and first.startswith(("Sequence[", "list["))
         if not params:
             kind = "all"
         elif batch and len(params) == 1:
