@@ -134,7 +134,7 @@ def drop_database(database: str) -> None:
 
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """One template build at a time on this machine; others wait and then reuse it."""
+    """One template build or copy at a time on this machine; others wait, then reuse it."""
     with (folder / "template.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -193,11 +193,12 @@ def start(port: int | None = None) -> MedusaStarted:
     template, facts = ensure_template(folder)
     database = f"cg_medusa_{os.getpid()}_{secrets.token_hex(4)}"
     started_at = time.monotonic()
-    _admin(
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(database), sql.Identifier(template)
+    with _locked(folder):  # PostgreSQL refuses to copy a template two sessions are copying
+        _admin(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(database), sql.Identifier(template)
+            )
         )
-    )
     clone_s = round(time.monotonic() - started_at, 1)
     port = port or harness.free_port()
     url = f"http://127.0.0.1:{port}"
