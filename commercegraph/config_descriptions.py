@@ -19,7 +19,7 @@ DESCRIPTIONS: dict[str, str] = {
     "store), `rest` (the REST contract) or an adapter registered by entry point. An "
     "adapter that declares capabilities serves those; the native store serves the rest.",
     "capabilities": "JSON object naming the adapter for single capabilities, overriding the "
-    "domain's adapter: `{\"commerce.carts\": \"native\"}` keeps carts in the gateway's "
+    'domain\'s adapter: `{"commerce.carts": "native"}` keeps carts in the gateway\'s '
     "store beside a vendor's catalog. Keys are listed in the architecture docs.",
     "default_currency": "ISO 4217 currency of prices and figures when a request names none.",
     "default_locale": "Content locale when a request names none.",

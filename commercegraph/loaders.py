@@ -141,7 +141,7 @@ class Loaders:
     # pricing
     @cached_property
     def pricing_rule_set(self) -> DataLoader[Any, Any]:  # "*" -> RuleSet (compiled, cached)
-        from commercegraph.resolvers.pricing import load_rule_set
+        from commercegraph.usecases.rule_sets import load_rule_set
 
         async def load(keys: Sequence[str]) -> list[Any]:
             rule_set = await load_rule_set(self.registry.pricing)

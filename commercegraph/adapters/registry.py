@@ -341,10 +341,7 @@ def guarded_registry(
         assert names is not None
         providers = Providers(
             {(domain, names[domain]): adapter for domain, adapter in adapters.items()},
-            {
-                domain: {c: names[domain] for c in capabilities_of(domain)}
-                for domain in adapters
-            },
+            {domain: {c: names[domain] for c in capabilities_of(domain)} for domain in adapters},
             dict(names),
         )
     domains, guards = guard_providers(providers, settings)

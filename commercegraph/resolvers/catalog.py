@@ -22,10 +22,11 @@ from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.services.geo import check_point, distance_km
-from commercegraph.services.inventory import AvailabilityResult, compute_availability
+from commercegraph.services.inventory import AvailabilityResult
 from commercegraph.services.money import is_currency_code
 from commercegraph.services.pagination import check_first
 from commercegraph.services.regions import region_defaults
+from commercegraph.usecases.availability import availability as usecase_availability
 
 MAX_QUANTITY = 10_000
 
@@ -195,14 +196,8 @@ def availability_from(
     radius_km: float | None,
 ) -> AvailabilityResult:
     """Availability under this gateway's pickup radius and fulfilment routing."""
-    return compute_availability(
-        stock,
-        locations,
-        channel=channel,
-        near=near,
-        radius_km=radius_km,
-        pickup_radius_km=ctx.settings.pickup_radius_km,
-        routing=ctx.settings.fulfillment_sources,
+    return usecase_availability(
+        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km
     )
 
 

@@ -28,8 +28,9 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import NotFound
 from commercegraph.resolvers.catalog import unit_price
-from commercegraph.services.inventory import AvailabilityResult, compute_availability
+from commercegraph.services.inventory import AvailabilityResult
 from commercegraph.services.recommendations import CoPurchase, co_purchases
+from commercegraph.usecases.availability import availability
 
 BASKET_SAMPLE = 500  # recent baskets per anchor: enough for stable shares, bounded cost
 ACCESSORY = "ACCESSORY"
@@ -56,13 +57,8 @@ async def availability_near(
     stock, locations = await asyncio.gather(
         ctx.loaders.stock.load(sku), ctx.loaders.all_locations.load("*")
     )
-    return compute_availability(
-        stock,
-        locations,
-        channel=channel,
-        near=near,
-        radius_km=radius_km,
-        pickup_radius_km=ctx.settings.pickup_radius_km,
+    return availability(
+        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km
     )
 
 

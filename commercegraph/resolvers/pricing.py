@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,16 +12,13 @@ from commercegraph.adapters.base import (
     LocationRecord,
     Money,
     Page,
-    PricingBackend,
     PricingRuleRecord,
     ProductRecord,
     SegmentRecord,
-    StockRecord,
 )
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.resolvers.catalog import check_currency, check_quantity
-from commercegraph.services.inventory import available_to_promise, compute_availability
 from commercegraph.services.pagination import check_first
 from commercegraph.services.pricing import select_base_price
 from commercegraph.services.pricing_engine import (
@@ -39,34 +35,13 @@ from commercegraph.services.pricing_engine import (
     price_many,
     unavailable_rules,
 )
+from commercegraph.usecases.availability import units_for_shopper
 
 if TYPE_CHECKING:
     from commercegraph.resolvers.catalog import UnitPrice
     from commercegraph.resolvers.quote import QuoteResult as CartQuote
 
 MAX_QUOTE_LINES = 500
-# Compiled rule sets per backend, rebuilt when the stored revision moves.
-_RULE_SETS: weakref.WeakKeyDictionary[Any, RuleSet] = weakref.WeakKeyDictionary()
-# One compile at a time per event loop (a lock belongs to the loop it first waits on).
-_BUILD_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def load_rule_set(backend: PricingBackend) -> RuleSet:
-    revision = await backend.rules_revision()
-    cached = _RULE_SETS.get(backend)
-    if cached is not None and cached.revision == revision:
-        return cached
-    lock = _BUILD_LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        cached = _RULE_SETS.get(backend)
-        if cached is not None and cached.revision == revision:
-            return cached
-        revision, records = await backend.active_rules()
-        rule_set = RuleSet.build(revision, records, previous=cached)
-        _RULE_SETS[backend] = rule_set
-        return rule_set
 
 
 async def shopper(
@@ -148,20 +123,18 @@ async def _line_inputs(
                 tags=product.tags,
                 floor_price=product.floor_price,
                 bundle_id=bundle_id,
-                stock_available=_stock_for(stock_rows, locations, who),
+                stock_available=units_for_shopper(
+                    ctx.settings,
+                    stock_rows,
+                    locations,
+                    channel=who.channel,
+                    store_id=who.store_id,
+                ),
                 views_24h=viewed,
                 valid_until=row.valid_until,
             )
         )
     return inputs
-
-
-def _stock_for(stock: list[StockRecord], locations: list[LocationRecord], who: Shopper) -> int:
-    """At the pickup store when there is one, else what the channel can ship."""
-    if who.store_id:
-        return sum(available_to_promise(s) for s in stock if s.location_id == who.store_id)
-    result = compute_availability(stock, locations, channel=who.channel, pickup_radius_km=0.0)
-    return result.online_atp
 
 
 async def quote_lines(

@@ -23,7 +23,7 @@ from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
-from commercegraph.openapi_apps import OPENAPI_APPS
+from tests.security.openapi_apps import OPENAPI_APPS
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
 
@@ -118,7 +118,7 @@ def test_graphql_endpoint_survives_fuzzing(fuzz_settings: Settings) -> None:
 
 def test_every_openapi_document_has_an_app_registered() -> None:
     missing = [p.name for p in DOCUMENTS if p.stem not in OPENAPI_APPS]
-    assert not missing, f"register an app factory in commercegraph/openapi_apps.py for {missing}"
+    assert not missing, f"register an app factory in tests/security/openapi_apps.py for {missing}"
 
 
 @pytest.mark.parametrize(
