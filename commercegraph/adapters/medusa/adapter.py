@@ -1,16 +1,9 @@
-"""Medusa as the gateway's commerce backend: catalogue, search, carts and orders.
-
-Placing an order completes the Medusa cart (``POST /store/carts/{id}/complete``) after giving
-it an address, the first shipping option Medusa offers and a payment session with the system
-(manual) provider. Our idempotency key goes into the cart's metadata first, and Medusa
-returns the order it already made when a completed cart is completed again, so a retry under
-the same key makes no second order.
-"""
+"""Medusa as the gateway's commerce backend: catalogue, search and carts here, orders in
+``orders.py``."""
 
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -18,9 +11,6 @@ from commercegraph.adapters.base import (
     CartQuery,
     CartRecord,
     CategoryRecord,
-    NewOrder,
-    OrderQuery,
-    OrderRecord,
     Page,
     ProductFacets,
     ProductRecord,
@@ -28,18 +18,16 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.adapters.medusa import catalog, sales
 from commercegraph.adapters.medusa.client import MedusaClient
+from commercegraph.adapters.medusa.orders import MedusaOrders, offset_of
 from commercegraph.adapters.medusa.regions import Regions
-from commercegraph.errors import BadUserInput, Conflict, NotFound
-from commercegraph.services.pagination import decode_cursor, encode_cursor
+from commercegraph.errors import Conflict, NotFound
+from commercegraph.services.pagination import encode_cursor
 
 PAGE_SIZE = 100  # full products: Medusa's list routes accept more, but they serialise slowly
 SCAN_PAGE_SIZE = 500  # a search's sort and facet fields are small: fewer round trips
-ORDER_SCAN_LIMIT = 500  # orders of one customer read for a page or a key lookup
-COMPLETE_ATTEMPTS = 5  # Medusa answers 409 while another request completes the same cart
-COMPLETE_RETRY_S = 0.5
 
 
-class MedusaCommerce:
+class MedusaCommerce(MedusaOrders):
     capabilities: ClassVar[frozenset[str]] = frozenset(
         {"commerce.catalog", "commerce.search", "commerce.carts", "commerce.orders"}
     )
@@ -47,15 +35,8 @@ class MedusaCommerce:
     def __init__(
         self, client: MedusaClient, regions: Regions, default_currency: str, email_domain: str
     ) -> None:
-        self.client = client
-        self.regions = regions
+        super().__init__(client, regions, email_domain)
         self.default_currency = default_currency
-        self.email_domain = email_domain
-        # Medusa answers 500 when two requests race for one cart's lock: placing an order is
-        # one at a time per cart in this process (the entry goes once no caller holds it)
-        self._placing: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -168,16 +149,6 @@ class MedusaCommerce:
 
     # carts
 
-    def _email(self, customer_id: str) -> str:
-        return f"{customer_id}@{self.email_domain}".lower()
-
-    async def _cart(self, cart_id: str) -> dict[str, Any]:
-        body = await self.client.store(
-            "GET", f"/store/carts/{cart_id}", params={"fields": sales.CART_FIELDS}
-        )
-        cart: dict[str, Any] = body["cart"]
-        return cart
-
     async def _cart_or_none(self, cart_id: str) -> CartRecord | None:
         try:
             return sales.to_cart(await self._cart(cart_id))
@@ -186,15 +157,6 @@ class MedusaCommerce:
 
     async def carts_by_id(self, ids: Sequence[str]) -> list[CartRecord | None]:
         return list(await asyncio.gather(*(self._cart_or_none(i) for i in ids)))
-
-    async def _medusa_customers(self, customer_id: str) -> list[dict[str, Any]]:
-        body = await self.client.admin(
-            "GET",
-            "/admin/customers",
-            params={"email": self._email(customer_id), "fields": "id,email,+metadata"},
-        )
-        customers: list[dict[str, Any]] = body["customers"]
-        return customers
 
     async def _carts_of(self, query: CartQuery) -> Page[CartRecord]:
         ids: list[str] = []
@@ -205,7 +167,7 @@ class MedusaCommerce:
         records = [sales.to_cart(c) for c in carts]
         if query.status is not None:
             records = [r for r in records if r.status == query.status]
-        start = _offset(query.after, "carts")
+        start = offset_of(query.after, "carts")
         chosen = records[start : start + query.first]
         return Page(
             items=tuple(chosen),
@@ -299,174 +261,3 @@ class MedusaCommerce:
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
     ) -> CartRecord:
         return await self._set_line(cart_id, sku, quantity, bundle_id, add=False)
-
-    # orders
-
-    async def orders_by_id(self, ids: Sequence[str]) -> list[OrderRecord | None]:
-        if not ids:
-            return []
-        body = await self.client.admin(
-            "GET",
-            "/admin/orders",
-            params={
-                "id": list(dict.fromkeys(ids)),
-                "fields": sales.ORDER_FIELDS,
-                "limit": len(ids),
-            },
-        )
-        by_id = {o["id"]: sales.to_order(o) for o in body["orders"]}
-        return [by_id.get(i) for i in ids]
-
-    async def _customer_orders(self, customer_id: str) -> list[dict[str, Any]]:
-        """The gateway customer's Medusa orders, newest first."""
-        customers = [c["id"] for c in await self._medusa_customers(customer_id)]
-        if not customers:
-            return []
-        body = await self.client.admin(
-            "GET",
-            "/admin/orders",
-            params={
-                "customer_id": customers,
-                "fields": sales.ORDER_FIELDS,
-                "order": "-created_at",
-                "limit": ORDER_SCAN_LIMIT,
-            },
-        )
-        orders: list[dict[str, Any]] = body["orders"]
-        return orders
-
-    async def _orders_of(self, query: OrderQuery) -> Page[OrderRecord]:
-        records = [sales.to_order(o) for o in await self._customer_orders(query.customer_id)]
-        records.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
-        if query.channel is not None:
-            records = [r for r in records if r.channel == query.channel]
-        start = _offset(query.after, "orders")
-        chosen = records[start : start + query.first]
-        return Page(
-            items=tuple(chosen),
-            has_next_page=len(records) > start + query.first,
-            end_cursor=encode_cursor("orders", start + len(chosen)) if chosen else None,
-            total_count=len(records),
-            has_previous_page=start > 0,
-        )
-
-    async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
-        return list(await asyncio.gather(*(self._orders_of(q) for q in queries)))
-
-    async def order_for_key(
-        self, customer_id: str, idempotency_key: str, cart_id: str
-    ) -> OrderRecord | None:
-        for order in await self._customer_orders(customer_id):
-            metadata = order.get("metadata") or {}
-            if metadata.get(sales.IDEMPOTENCY_KEY) == idempotency_key:
-                if metadata.get(sales.CART) != cart_id:
-                    raise Conflict(
-                        "This idempotency key placed an order from another cart",
-                        cart_id=cart_id,
-                    )
-                return sales.to_order(order)
-        return None
-
-    async def place_order(self, order: NewOrder) -> OrderRecord:
-        lock = self._placing.get(order.cart_id)
-        if lock is None:
-            lock = self._placing[order.cart_id] = asyncio.Lock()
-        async with lock:
-            return await self._place(order)
-
-    async def _place(self, order: NewOrder) -> OrderRecord:
-        placed = await self.order_for_key(order.customer_id, order.idempotency_key, order.cart_id)
-        if placed is not None:
-            return placed
-        cart = await self._cart(order.cart_id)
-        metadata = cart.get("metadata") or {}
-        if (
-            cart.get("completed_at")
-            and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key
-        ):
-            raise Conflict(f"Cart {order.cart_id} is already ordered", cart_id=order.cart_id)
-        if order.currency.upper() != str(cart["currency_code"]).upper():
-            raise BadUserInput(
-                f"The order is in {order.currency} but the cart in {cart['currency_code']}",
-                argument="currency",
-            )
-        if not cart.get("completed_at"):
-            await self._prepare(order, cart)
-        return await self._complete(order.cart_id)
-
-    async def _prepare(self, order: NewOrder, cart: dict[str, Any]) -> None:
-        """Address, metadata, shipping method and payment session: each safe to redo."""
-        country = await self.regions.country_code(str(cart["region_id"]))
-        update: dict[str, Any] = {
-            "shipping_address": {
-                "address_1": order.address or f"Pickup at {order.store_id or order.location_id}",
-                "city": "",
-                "country_code": country,
-            },
-            "metadata": {
-                sales.CUSTOMER: order.customer_id,
-                sales.CHANNEL: order.channel,
-                sales.IDEMPOTENCY_KEY: order.idempotency_key,
-                sales.CART: order.cart_id,
-                sales.FULFILLMENT: order.fulfillment,
-                sales.STORE: order.store_id,
-                sales.LOCATION: order.location_id,
-                sales.RESERVATION: order.reservation_reference,
-                sales.GATEWAY_TOTAL: order.total,
-            },
-        }
-        if not cart.get("email"):
-            update["email"] = self._email(order.customer_id)
-        path = f"/store/carts/{order.cart_id}"
-        await self.client.store("POST", path, json=update, params={"fields": "id"})
-        options = await self.client.store(
-            "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
-        )
-        if not options["shipping_options"]:
-            raise Conflict("Medusa offers no shipping option for this cart", cart_id=order.cart_id)
-        await self.client.store(
-            "POST",
-            f"{path}/shipping-methods",
-            json={"option_id": options["shipping_options"][0]["id"]},
-            params={"fields": "id"},
-        )
-        collection = await self.client.store(
-            "POST", "/store/payment-collections", json={"cart_id": order.cart_id}
-        )
-        payment = collection["payment_collection"]
-        if not any(
-            s.get("provider_id") == self.regions.payment_provider
-            for s in payment.get("payment_sessions") or []
-        ):
-            await self.client.store(
-                "POST",
-                f"/store/payment-collections/{payment['id']}/payment-sessions",
-                json={"provider_id": self.regions.payment_provider},
-            )
-
-    async def _complete(self, cart_id: str) -> OrderRecord:
-        for attempt in range(COMPLETE_ATTEMPTS):
-            try:
-                done = await self.client.store("POST", f"/store/carts/{cart_id}/complete")
-            except Conflict:
-                if attempt == COMPLETE_ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(COMPLETE_RETRY_S)
-                continue
-            if done.get("type") != "order":
-                message = (done.get("error") or {}).get("message") or "payment not authorised"
-                raise Conflict(f"Medusa did not complete the cart: {message}", cart_id=cart_id)
-            found = await self.orders_by_id([str(done["order"]["id"])])
-            if found[0] is None:
-                raise NotFound(f"Order {done['order']['id']} vanished", cart_id=cart_id)
-            return found[0]
-        raise Conflict("Medusa did not complete the cart", cart_id=cart_id)
-
-
-def _offset(cursor: str | None, tag: str) -> int:
-    if not cursor:
-        return 0
-    found_tag, offset = decode_cursor(cursor, 2)
-    if found_tag != tag or not isinstance(offset, int) or offset < 0:
-        raise BadUserInput("Malformed cursor", argument="after")
-    return offset
