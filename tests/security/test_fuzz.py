@@ -23,9 +23,9 @@ from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
-from tests.security.openapi_apps import OPENAPI_APPS
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
+from tests.security.openapi_apps import OPENAPI_APPS
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(
