@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -46,52 +45,81 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
     return engine
 
 
+HELD_PER_REQUEST = 4  # connections a request keeps for its concurrent reads, at most
+
+
+def _has_spare(engine: AsyncEngine) -> bool:
+    pool = engine.sync_engine.pool
+    return isinstance(pool, QueuePool) and pool.checkedout() < pool.size()
+
+
+async def _autocommit(engine: AsyncEngine) -> AsyncConnection:
+    conn = await engine.connect()
+    # Autocommit: no transaction stays open between statements, so every read sees what the
+    # request (or anyone) committed just before, as a read on its own connection did, and
+    # handing the connection to the next read needs no rollback.
+    return await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
 class _Held:
-    """One engine's connection held for a request's reads, and the lock that takes turns on it
-    (a connection runs one statement at a time; the request's loaders run concurrently)."""
+    """One engine's connections kept for a request's reads. A read takes a free one, or
+    opens one more while the request holds fewer than ``HELD_PER_REQUEST`` and the pool has
+    connections to spare; otherwise it takes and returns a pooled one of its own, as every
+    read did before. Concurrent reads thus still run side by side."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.lock = asyncio.Lock()
-        self.conn: AsyncConnection | None = None
-        self.spoilt: list[AsyncConnection] = []
+        self.free: list[AsyncConnection] = []
+        self.held = 0
+        self.closed = False
 
     async def rows(self, statement: Executable) -> Sequence[Any]:
-        async with self.lock:
-            if self.conn is None:
-                conn = await self.engine.connect()
-                # Autocommit: no transaction stays open between statements, so every read
-                # sees what the request (or anyone) committed just before, as a read on its
-                # own connection did, and returning the connection needs no rollback.
-                self.conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn = self.conn
+        if self.free:
+            conn = self.free.pop()
+        elif self.held < HELD_PER_REQUEST and _has_spare(self.engine):
+            self.held += 1
             try:
-                result = await conn.execute(statement)
-                return result.all()
+                conn = await _autocommit(self.engine)
             except BaseException:
-                # a failed or cancelled statement may leave the connection mid-result: the
-                # next read takes a fresh one, this one is closed with the scope
-                self.conn = None
-                self.spoilt.append(conn)
+                self.held -= 1
                 raise
+        else:
+            async with self.engine.connect() as own:
+                return (await own.execute(statement)).all()
+        try:
+            rows = (await conn.execute(statement)).all()
+        except BaseException:
+            # a failed or cancelled statement may leave the connection mid-result: drop it
+            self.held -= 1
+            await _close(conn)
+            raise
+        if self.closed:  # the request ended while this read ran
+            await _close(conn)
+        else:
+            self.free.append(conn)
+        return rows
 
     async def aclose(self) -> None:
-        async with self.lock:
-            conns = [*self.spoilt, *([self.conn] if self.conn is not None else [])]
-            self.conn, self.spoilt = None, []
+        self.closed = True
+        conns, self.free = self.free, []
         for conn in conns:
-            try:
-                await conn.close()
-            except Exception:  # a broken connection is dropped from the pool instead
-                await conn.invalidate()
+            await _close(conn)
+
+
+async def _close(conn: AsyncConnection) -> None:
+    try:
+        await conn.close()
+    except Exception:  # a broken connection is dropped from the pool instead
+        await conn.invalidate()
 
 
 class ReadScope:
-    """A request's native reads (``Store.rows``) share one pooled connection per engine,
-    taken at the first read and returned when the request ends, instead of checking one out
-    and back in (a rollback, and with aiosqlite a round trip to its thread each way) for
-    every read. Only a queue pool with a connection to spare is held from: a request never
-    takes the last ones, so requests that also open sessions cannot starve each other."""
+    """A request's native reads (``Store.rows``) share a few pooled connections per engine,
+    taken as its reads first need them and returned when the request ends, instead of
+    checking one out and back in (a rollback, and with aiosqlite a round trip to its thread
+    each way) for every read. Only a queue pool with connections to spare is held from, so a
+    request never takes the last ones and requests that also open sessions cannot starve
+    each other."""
 
     def __init__(self) -> None:
         self._held: dict[AsyncEngine, _Held | None] = {}
@@ -100,13 +128,10 @@ class ReadScope:
     def held(self, engine: AsyncEngine) -> _Held | None:
         if self.closed:
             return None
-        if engine in self._held:
-            return self._held[engine]
-        pool = engine.sync_engine.pool
-        spare = isinstance(pool, QueuePool) and pool.checkedout() < pool.size()
-        held = _Held(engine) if spare else None
-        self._held[engine] = held
-        return held
+        if engine not in self._held:
+            pool = engine.sync_engine.pool
+            self._held[engine] = _Held(engine) if isinstance(pool, QueuePool) else None
+        return self._held[engine]
 
     async def aclose(self) -> None:
         self.closed = True
