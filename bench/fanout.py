@@ -2,8 +2,11 @@
 
 Runs Devi's journey and a 50-product page (price, availability, content) with and without
 50 ms injected per backend call, and prints one JSON object: backend calls per request per
-backend, p50/p95/p99 latency, throughput at a fixed concurrency, and the mean sum of the
-backend call latencies of one request (what a sequential gateway would wait).
+backend, p50/p95/p99 latency, throughput at a fixed concurrency, the mean sum of the
+backend call latencies of one request (what a sequential gateway would wait), and the
+critical path: the longest chain of backend calls of a request, each starting only after the
+one before it ended (with 50 ms a call, the least latency the gateway's call graph allows;
+it does not depend on how busy the machine is).
 Bounded: ``--requests`` per scenario (default 40) and ``--max-seconds`` overall.
 Cross-request caching is off so every request reaches the backends.
 """
@@ -52,6 +55,16 @@ PAGE = """query Page { products(first: 50) { edges { node {
 } } } }"""
 LATENCY_MS = 50
 CONCURRENCY = 4  # requests in flight for the throughput figure; two cores are shared
+
+
+def _critical_path(spans: list[Any]) -> int:
+    """The longest chain of calls, each starting after the previous one ended."""
+    ordered = sorted(spans, key=lambda s: s.start_time)
+    depth: list[int] = []
+    for i, span in enumerate(ordered):
+        before = [depth[j] for j in range(i) if ordered[j].end_time <= span.start_time]
+        depth.append(1 + max(before, default=0))
+    return max(depth, default=0)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -114,11 +127,16 @@ async def _scenario(
     spans.clear()
     latencies = [await one() for _ in range(requests)]
     after = servers.calls()
-    backend_ms = [
-        (s.end_time - s.start_time) / 1e6
+    backend = [
+        s
         for s in spans.get_finished_spans()
         if s.attributes and "backend.operation" in s.attributes
     ]
+    backend_ms = [(s.end_time - s.start_time) / 1e6 for s in backend]
+    by_request: dict[int, list[Any]] = {}
+    for span in backend:
+        by_request.setdefault(span.context.trace_id, []).append(span)
+    paths = [_critical_path(group) for group in by_request.values()]
     calls = {
         d: round((after[d] - before[d]) / requests, 2) for d in DOMAINS if after[d] - before[d]
     }
@@ -143,6 +161,7 @@ async def _scenario(
             "mean": round(statistics.fmean(latencies), 2),
         },
         "sum_of_backend_latencies_ms_per_request": round(sum(backend_ms) / requests, 2),
+        "critical_path_backend_calls": max(set(paths), key=paths.count) if paths else 0,
         "throughput_rps": round(requests / wall, 1),
         "throughput_concurrency": CONCURRENCY,
     }

@@ -12,9 +12,11 @@ from commercegraph.adapters.base import (
     LocationRecord,
     Money,
     Page,
+    PriceRow,
     PricingRuleRecord,
     ProductRecord,
     SegmentRecord,
+    StockRecord,
 )
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
@@ -85,15 +87,48 @@ async def shopper(
 async def _line_inputs(
     ctx: Context, who: Shopper, lines: Sequence[tuple[str, int, str | None]]
 ) -> list[LineInput | NotFound]:
-    """Every line's product, base price, stock and demand, in one batch per backend."""
+    """Every line's product, base price, stock and demand, in one batch per backend, all
+    backends at once."""
     skus = list(dict.fromkeys(sku for sku, _, _ in lines))
-    products: list[ProductRecord | None] = await ctx.loaders.product_by_sku.load_many(skus)
-    rows, stock, locations, views = await asyncio.gather(
-        ctx.loaders.price_rows.load_many([(sku, who.currency) for sku in skus]),
+    catalog, pricing = await asyncio.gather(
+        _catalog_facts(ctx, skus), _pricing_facts(ctx, skus, who.currency)
+    )
+    return _inputs_from(ctx, who, lines, skus, catalog, pricing)
+
+
+CatalogFacts = tuple[list[ProductRecord | None], list[list[StockRecord]], list[LocationRecord]]
+PricingFacts = tuple[list[list[PriceRow]], list[int]]
+
+
+async def _catalog_facts(ctx: Context, skus: list[str]) -> CatalogFacts:
+    """The lines' products, stock and the locations (commerce and inventory)."""
+    products, stock, locations = await asyncio.gather(
+        ctx.loaders.product_by_sku.load_many(skus),
         ctx.loaders.stock.load_many(skus),
         ctx.loaders.all_locations.load("*"),
+    )
+    return products, stock, locations
+
+
+async def _pricing_facts(ctx: Context, skus: list[str], currency: str) -> PricingFacts:
+    """The lines' price rows and demand (pricing)."""
+    rows, views = await asyncio.gather(
+        ctx.loaders.price_rows.load_many([(sku, currency) for sku in skus]),
         ctx.loaders.product_views.load_many(skus),
     )
+    return rows, views
+
+
+def _inputs_from(
+    ctx: Context,
+    who: Shopper,
+    lines: Sequence[tuple[str, int, str | None]],
+    skus: list[str],
+    catalog: CatalogFacts,
+    pricing: PricingFacts,
+) -> list[LineInput | NotFound]:
+    products, stock, locations = catalog
+    rows, views = pricing
     facts = dict(zip(skus, zip(products, rows, stock, views, strict=True), strict=True))
     inputs: list[LineInput | NotFound] = []
     for sku, quantity, bundle_id in lines:
@@ -192,17 +227,37 @@ async def price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult 
     groups: dict[tuple[str, str | None, str], list[PriceKey]] = {}
     for key in keys:
         groups.setdefault((key[2], key[3], key[4]), []).append(key)
+    anonymous = ctx.caller.customer_id is None
     for (channel, store_id, currency), members in groups.items():
+        lines = [(k[0], k[1], None) for k in members]
+        skus = list(dict.fromkeys(k[0] for k in members))
+        # Commerce and inventory are asked at once with the shopper. Pricing's first call of
+        # the group goes alone (the signed-in shopper's order statistics, else the rules), and
+        # the rest only once it answered: a failing pricing backend sees one call per group
+        # and says so, instead of several at once opening its circuit.
+        first = await asyncio.gather(
+            shopper(ctx, channel=channel, store_id=store_id, fulfillment=None, currency=currency),
+            _catalog_facts(ctx, skus),
+            *([ctx.loaders.pricing_rule_set.load("*")] if anonymous else []),
+            return_exceptions=True,
+        )
+        _reraise_cancellation(first)
         try:
-            who = await shopper(
-                ctx, channel=channel, store_id=store_id, fulfillment=None, currency=currency
+            who = _value(first[0])
+            rule_set: RuleSet = _value(
+                first[2] if anonymous else await ctx.loaders.pricing_rule_set.load("*")
             )
-            rule_set: RuleSet = await ctx.loaders.pricing_rule_set.load("*")
-            spent = await _spent_budgets(ctx, rule_set, who.customer_id)
+            spent, pricing = await asyncio.gather(
+                _spent_budgets(ctx, rule_set, who.customer_id),
+                _pricing_facts(ctx, skus, currency),
+                return_exceptions=True,
+            )
+            _reraise_cancellation((spent, pricing))
+            spent = _value(spent)
         except Exception as exc:  # the whole group fails alike, e.g. an unknown store
             found.update((k, exc) for k in members)
             continue
-        inputs = await _line_inputs(ctx, who, [(k[0], k[1], None) for k in members])
+        inputs = _inputs_from(ctx, who, lines, skus, _value(first[1]), _value(pricing))
         priced = [(k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, LineInput)]
         found.update(
             (k, i) for k, i in zip(members, inputs, strict=True) if isinstance(i, Exception)
@@ -212,6 +267,19 @@ async def price_products(ctx: Context, keys: list[PriceKey]) -> list[LineResult 
         )
         found.update((k, r.lines[0]) for (k, _), r in zip(priced, results, strict=True))
     return [found[k] for k in keys]
+
+
+def _value(result: Any) -> Any:
+    """A result of ``gather(..., return_exceptions=True)``: raised when it is an exception."""
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _reraise_cancellation(results: Sequence[Any]) -> None:
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, Exception):
+            raise result
 
 
 async def _spent_budgets(

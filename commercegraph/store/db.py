@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy.ext.asyncio
 from sqlalchemy import Executable, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry, NullPool
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
 
@@ -44,6 +45,117 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
     return engine
 
 
+HELD_PER_REQUEST = 4  # connections a request keeps for its concurrent reads, at most
+
+
+def _has_spare(engine: AsyncEngine) -> bool:
+    pool = engine.sync_engine.pool
+    return isinstance(pool, QueuePool) and pool.checkedout() < pool.size()
+
+
+async def _autocommit(engine: AsyncEngine) -> AsyncConnection:
+    conn = await engine.connect()
+    # Autocommit: no transaction stays open between statements, so every read sees what the
+    # request (or anyone) committed just before, as a read on its own connection did, and
+    # handing the connection to the next read needs no rollback.
+    return await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
+class _Held:
+    """One engine's connections kept for a request's reads. A read takes a free one, or
+    opens one more while the request holds fewer than ``HELD_PER_REQUEST`` and the pool has
+    connections to spare; otherwise it takes and returns a pooled one of its own, as every
+    read did before. Concurrent reads thus still run side by side."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.free: list[AsyncConnection] = []
+        self.held = 0
+        self.closed = False
+
+    async def rows(self, statement: Executable) -> Sequence[Any]:
+        if self.free:
+            conn = self.free.pop()
+        elif self.held < HELD_PER_REQUEST and _has_spare(self.engine):
+            self.held += 1
+            try:
+                conn = await _autocommit(self.engine)
+            except BaseException:
+                self.held -= 1
+                raise
+        else:
+            async with self.engine.connect() as own:
+                return (await own.execute(statement)).all()
+        try:
+            rows = (await conn.execute(statement)).all()
+        except BaseException:
+            # a failed or cancelled statement may leave the connection mid-result: drop it
+            self.held -= 1
+            await _close(conn)
+            raise
+        if self.closed:  # the request ended while this read ran
+            await _close(conn)
+        else:
+            self.free.append(conn)
+        return rows
+
+    async def aclose(self) -> None:
+        self.closed = True
+        conns, self.free = self.free, []
+        for conn in conns:
+            await _close(conn)
+
+
+async def _close(conn: AsyncConnection) -> None:
+    try:
+        await conn.close()
+    except Exception:  # a broken connection is dropped from the pool instead
+        await conn.invalidate()
+
+
+class ReadScope:
+    """A request's native reads (``Store.rows``) share a few pooled connections per engine,
+    taken as its reads first need them and returned when the request ends, instead of
+    checking one out and back in (a rollback, and with aiosqlite a round trip to its thread
+    each way) for every read. Only a queue pool with connections to spare is held from, so a
+    request never takes the last ones and requests that also open sessions cannot starve
+    each other."""
+
+    def __init__(self) -> None:
+        self._held: dict[AsyncEngine, _Held | None] = {}
+        self.closed = False
+
+    def held(self, engine: AsyncEngine) -> _Held | None:
+        if self.closed:
+            return None
+        if engine not in self._held:
+            pool = engine.sync_engine.pool
+            self._held[engine] = _Held(engine) if isinstance(pool, QueuePool) else None
+        return self._held[engine]
+
+    async def aclose(self) -> None:
+        self.closed = True
+        for held in self._held.values():
+            if held is not None:
+                await held.aclose()
+
+
+_READ_SCOPE: ContextVar[ReadScope | None] = ContextVar("commercegraph_read_scope", default=None)
+
+
+@asynccontextmanager
+async def read_scope() -> AsyncIterator[ReadScope]:
+    """Around one request: its ``Store.rows`` reads (in this task and the tasks it starts,
+    such as DataLoader batches) share one connection per engine until it ends."""
+    scope = ReadScope()
+    token = _READ_SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _READ_SCOPE.reset(token)
+        await scope.aclose()
+
+
 class Store:
     """The engine plus a session factory, shared by the native adapters."""
 
@@ -67,7 +179,12 @@ class Store:
 
     async def rows(self, statement: Executable) -> Sequence[Any]:
         """A read's rows straight off a pooled connection: no session, no identity map, no
-        entity objects, for hot reads whose records are built from a few columns."""
+        entity objects, for hot reads whose records are built from a few columns. Inside a
+        ``read_scope`` the request's connection serves it."""
+        scope = _READ_SCOPE.get()
+        held = scope.held(self.engine) if scope is not None else None
+        if held is not None:
+            return await held.rows(statement)
         async with self.engine.connect() as conn:
             result = await conn.execute(statement)
             return result.all()

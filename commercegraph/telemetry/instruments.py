@@ -7,7 +7,11 @@ advisory, so a view configured by an operator still wins.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Observation
 
 # The OpenTelemetry HTTP semantic conventions' duration buckets, in seconds.
 DURATION_BUCKETS_S = (
@@ -30,13 +34,47 @@ BACKEND_DURATION = meter.create_histogram(
     description="Duration of calls to a backend, retries and cache look-ups included.",
     explicit_bucket_boundaries_advisory=DURATION_BUCKETS_S,
 )
-BACKEND_CALLS = meter.create_counter(
+
+
+class Tally:
+    """A monotonic count per label set, kept in a plain dict and reported by an observable
+    counter when metrics are collected. Counting a backend call is then a dict update, where
+    a synchronous counter's ``add`` cleans, hashes and locks its attributes on every call."""
+
+    def __init__(self) -> None:
+        self._counts: dict[int, list[Any]] = {}  # id of the label dict -> [labels, count]
+
+    def add(self, amount: int, labels: Mapping[str, str]) -> None:
+        """``labels`` must not change afterwards: the guard builds each set once and keeps it."""
+        entry = self._counts.get(id(labels))
+        if entry is None or entry[0] is not labels:
+            self._counts[id(labels)] = [labels, amount]
+        else:
+            entry[1] += amount
+
+    def totals(self) -> dict[tuple[tuple[str, str], ...], int]:
+        """The counts by label set (label sets that are equal are added together)."""
+        totals: dict[tuple[tuple[str, str], ...], int] = {}
+        for labels, count in list(self._counts.values()):
+            key = tuple(sorted(labels.items()))
+            totals[key] = totals.get(key, 0) + count
+        return totals
+
+    def observe(self, _: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(count, dict(key)) for key, count in self.totals().items()]
+
+
+BACKEND_CALLS = Tally()
+BACKEND_ERRORS = Tally()
+meter.create_observable_counter(
     "commercegraph.backend.calls",
+    callbacks=[BACKEND_CALLS.observe],
     unit="{call}",
     description="Calls to a backend port method, by backend, operation and outcome.",
 )
-BACKEND_ERRORS = meter.create_counter(
+meter.create_observable_counter(
     "commercegraph.backend.errors",
+    callbacks=[BACKEND_ERRORS.observe],
     unit="{call}",
     description="Backend calls that failed (timeout, unavailable, circuit open, ...).",
 )
