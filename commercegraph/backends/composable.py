@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -39,8 +40,13 @@ def composable_env(started: dict[str, harness.Started]) -> dict[str, str]:
     return env
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the systems as Ctrl-C does
+
+
 def _serve(_: Settings, args: argparse.Namespace) -> int:
     started: dict[str, harness.Started] = {}
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         for name in SYSTEMS:
             began = time.monotonic()
