@@ -72,6 +72,8 @@ PUBLIC = frozenset(
     {
         "Query",
         "Product",
+        "ProductVariant",
+        "VariantOption",
         "ProductEdge",
         "ProductConnection",
         "ProductFacets",
