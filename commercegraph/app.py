@@ -113,7 +113,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # checkouts a crashed process left half done are finished or undone before serving
-        from commercegraph.checkout_jobs import recover
+        from commercegraph.usecases.checkout_recovery import recover
 
         try:
             await recover(registry, settings)

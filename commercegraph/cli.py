@@ -201,10 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_backend_commands(sub)
     # inventory and bundles
-    from commercegraph.inventory_jobs import register as register_inventory
+    from commercegraph.workers.inventory_cli import register as register_inventory
 
     register_inventory(sub)
-    from commercegraph.checkout_jobs import register as register_checkout
+    from commercegraph.workers.checkout_cli import register as register_checkout
 
     register_checkout(sub)
     from commercegraph.resolvers.delivery import register as register_deliveries
@@ -215,14 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_customer360_commands(sub)
     # wallet and loyalty
-    from commercegraph.wallet_cli import register as register_wallet
+    from commercegraph.workers.wallet_cli import register as register_wallet
 
     register_wallet(sub)
     # personalisation
-    from commercegraph.webhooks import register_cli as register_webhook_commands
+    from commercegraph.webhooks.cli import register as register_webhook_commands
 
     register_webhook_commands(sub)
-    from commercegraph.offers_cli import register as register_offer_commands
+    from commercegraph.workers.offers_cli import register as register_offer_commands
 
     register_offer_commands(sub)
     # hardening

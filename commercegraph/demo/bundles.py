@@ -15,10 +15,10 @@ from commercegraph.adapters.base import BundleComponentRecord, BundleRecord
 from commercegraph.adapters.native import NativeCommerce
 from commercegraph.adapters.native.bundles import insert_bundles
 from commercegraph.config import Settings
-from commercegraph.inventory_jobs import mine_bundles
 from commercegraph.services.bundles import FIXED, MIX_AND_MATCH, MiningParams
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.usecases.inventory import mine_bundles
 
 RUNNING_KIT_ID = "bdl_running_kit"
 COFFEE_TRIO_ID = "bdl_coffee_any3"

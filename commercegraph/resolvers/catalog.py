@@ -55,6 +55,7 @@ async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) ->
             expect_global_id(id, "Product")
         )
     else:
+        assert sku is not None  # exactly one of the two is given
         product = await ctx.loaders.product_by_sku.load(sku)
     if product is None:
         raise NotFound(f"No product with {'id' if id else 'sku'} {id or sku!r}")

@@ -6,9 +6,7 @@ import asyncio
 
 from commercegraph.adapters.base import (
     CustomerRecord,
-    IdentityRecord,
     OrderQuery,
-    Page,
     ReferralRecord,
 )
 from commercegraph.context import Context
@@ -32,7 +30,7 @@ async def apply_referral_code(ctx: Context, code: str) -> ReferralRecord:
     referrer, referred = await asyncio.gather(
         loaders.customer_by_id.load(referrer_id), loaders.customer_by_id.load(referred_id)
     )
-    idents: list[list[IdentityRecord]] = await asyncio.gather(
+    idents = await asyncio.gather(
         loaders.identities.load(referrer_id), loaders.identities.load(referred_id)
     )
     reason = self_referral_reason(
@@ -43,7 +41,7 @@ async def apply_referral_code(ctx: Context, code: str) -> ReferralRecord:
     )
     if reason is not None:
         raise BadUserInput(reason, argument="code")
-    orders: Page[object] = await loaders.orders.load(OrderQuery(referred_id, first=1))
+    orders = await loaders.orders.load(OrderQuery(referred_id, first=1))
     if orders.items:
         raise Conflict("Referral codes are for customers before their first order", argument="code")
     return await port.record_referral(referred_id, code)

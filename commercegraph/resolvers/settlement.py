@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 
 from commercegraph.adapters.base import Money, OrderRecord, PaymentMethodRecord, WalletPosting
-from commercegraph.checkout_jobs import saga_settings
 from commercegraph.context import Context
 from commercegraph.errors import CommerceGraphError, InsufficientFunds, OutOfStock
 from commercegraph.ids import expect_global_id
@@ -23,6 +22,7 @@ from commercegraph.resolvers import wallet as wallet_steps
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases import checkout as saga
 from commercegraph.usecases.checkout_log import CheckoutRecord, Failure, UnpaidLimits
+from commercegraph.usecases.checkout_recovery import saga_settings
 
 log = logging.getLogger("commercegraph.checkout")
 

@@ -1,4 +1,5 @@
-"""Customer types: the single view of one customer, their wallet, loyalty and orders.
+"""Customer types: the single view of one customer and their orders (the wallet and loyalty
+types are in ``schema.wallet``).
 
 Every field that reads customer-owned data checks the caller again, so no path through
 the graph shows one customer's data to another.
@@ -52,15 +53,13 @@ from commercegraph.schema.personalization import (
     RecommendationKind,
     ShoppingList,
 )
-from commercegraph.schema.referral import Referral
-from commercegraph.schema.wallet_types import LoyaltyAccount, PaymentMethod, Wallet
+from commercegraph.schema.wallet import LoyaltyAccount, OrderPayment, OrderRewards, Referral, Wallet
 from commercegraph.services.pagination import check_first
 
 if TYPE_CHECKING:
     from commercegraph.schema.cart import CartConnection
-    from commercegraph.schema.wallet import OrderPayment, OrderRewards
 
-__all__ = ["Customer", "LoyaltyAccount", "Order", "PaymentMethod", "Wallet"]
+__all__ = ["Customer", "Order"]
 
 
 @strawberry.type(description="An identifier that names this customer in some channel.")
@@ -121,20 +120,12 @@ class Order(Node):
         description="Points this order earned and whether they lifted the tier "
         "(on the order that placeOrder returns)."
     )
-    def rewards(
-        self,
-    ) -> Annotated[OrderRewards, strawberry.lazy("commercegraph.schema.wallet")] | None:
-        from commercegraph.schema.wallet import OrderRewards as Rewards
-
-        return Rewards.of(self._rewards) if self._rewards is not None else None
+    def rewards(self) -> OrderRewards | None:
+        return OrderRewards.of(self._rewards) if self._rewards is not None else None
 
     @strawberry.field(description="How placeOrder paid: reward credit, wallet, payment method.")
-    def payment(
-        self,
-    ) -> Annotated[OrderPayment, strawberry.lazy("commercegraph.schema.wallet")] | None:
-        from commercegraph.schema.wallet import OrderPayment as Payment
-
-        return Payment.of(self._payment) if self._payment is not None else None
+    def payment(self) -> OrderPayment | None:
+        return OrderPayment.of(self._payment) if self._payment is not None else None
 
     @classmethod
     def of(cls, o: OrderRecord) -> Order:

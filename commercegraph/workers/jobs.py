@@ -27,7 +27,7 @@ class Job:
 async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
     import httpx
 
-    from commercegraph.webhooks import deliver_due
+    from commercegraph.webhooks.delivery import deliver_due
 
     if settings.webhook_url is None:
         return {"skipped": "CG_WEBHOOK_URL is not set"}
@@ -43,15 +43,15 @@ async def deliver_webhooks(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 async def release_reservations(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.inventory_jobs import release_expired
+    from commercegraph.usecases.inventory import release_expired
 
     async with bootstrap.open(settings) as container:
         return {"released": await release_expired(container.registry.inventory, now)}
 
 
 async def mine_bundles(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.inventory_jobs import mine_bundles as mine
-    from commercegraph.inventory_jobs import mining_params
+    from commercegraph.usecases.inventory import mine_bundles as mine
+    from commercegraph.usecases.inventory import mining_params
 
     async with bootstrap.open(settings) as container:
         since = now - timedelta(days=settings.bundle_history_days)
@@ -86,7 +86,7 @@ async def refresh_segments(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 async def recover_checkouts(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.checkout_jobs import recover
+    from commercegraph.usecases.checkout_recovery import recover
 
     async with bootstrap.open(settings) as container:
         return dict(await recover(container.registry, settings))
@@ -111,7 +111,7 @@ async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 async def dispatch_offers(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.offers_cli import run_dispatch
+    from commercegraph.workers.offers_cli import run_dispatch
 
     if settings.webhook_url is None:
         return {"skipped": "CG_WEBHOOK_URL is not set"}

@@ -27,13 +27,13 @@ from sqlalchemy import func, select
 
 from commercegraph.adapters.registry import build_registry
 from commercegraph.auth import issue_token
-from commercegraph.checkout_jobs import CRASH_EXIT_CODE
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_SHOES_SKU, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases.checkout_recovery import CRASH_EXIT_CODE
 from tests.conftest import _pg_execute, make_postgres_db
 from tests.inventory.conftest import _seed, postgres_or_skip, set_stock, stock_of
 from tests.inventory.server import Server

@@ -10,9 +10,9 @@ from commercegraph.adapters.base import ReservationLine
 from commercegraph.adapters.native import NativeInventory
 from commercegraph.config import Settings
 from commercegraph.errors import OutOfStock
-from commercegraph.inventory_jobs import release_expired
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases.inventory import release_expired
 from tests.inventory.conftest import set_stock, stock_of
 
 STORE = "loc_hawthorne"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from commercegraph.adapters.registry import build_registry
 from commercegraph.demo import DEVI_ID
 from commercegraph.ids import to_global_id
-from commercegraph.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
 from tests.conftest import GraphQLClient
 from tests.integration.test_journey import codes, data
 

@@ -17,11 +17,11 @@ from commercegraph.adapters.registry import build_registry
 from commercegraph.cli import main
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID, SAM_ID
-from commercegraph.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
 from commercegraph.services.offers import PRIORITY
 from commercegraph.store import models as m
 from commercegraph.store.db import Store, create_engine
-from commercegraph.webhooks import deliver_due
+from commercegraph.usecases.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
+from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 from tests.personalization.test_lists_and_offers import ALL, shopper
 from tests.personalization.test_webhook_consent import receiver as local_receiver

@@ -17,7 +17,7 @@ from commercegraph.demo import DEVI_ID, DOWNTOWN_ID
 from commercegraph.resolvers.offers import on_geofence_entered
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
-from commercegraph.webhooks import deliver_due
+from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 
 

@@ -20,7 +20,7 @@ from commercegraph.resolvers.offers import on_geofence_entered
 from commercegraph.services.webhook_signing import ID_HEADER, TIMESTAMP_HEADER, verify
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
-from commercegraph.webhooks import deliver_due
+from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 
 SECRET = "whsec_cmVjZWl2ZXItc2hhcmVkLXNlY3JldC0zMi1ieXRlcyE="

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from commercegraph.adapters.base import ConsentRecord
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
-from commercegraph.webhook_consent import without_consent
+from commercegraph.webhooks.consent import without_consent
 
 ERASED_NAME = "Erased customer"
 OUTBOX_SCAN = 5_000  # pending deliveries looked at per consent change; the outbox drains fast

@@ -1,17 +1,16 @@
-"""``commercegraph recover-checkouts``: resume or compensate checkouts whose runner died.
+"""Resuming or compensating checkouts whose runner died, and the saga's timing and crash hook
+from the settings.
 
-The server runs the same recovery at start-up; the command is for operators (and cron)
-when replicas keep running. A checkout still leased by a live runner is left to it.
+The server runs the recovery at start-up, ``commercegraph recover-checkouts`` and the
+worker's ``recover_checkouts`` job when replicas keep running. A checkout still leased by a
+live runner is left to it.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from commercegraph.config import Settings
 
@@ -51,22 +50,3 @@ async def recover(registry: AdapterRegistry, settings: Settings) -> dict[str, in
     if counts:
         log.warning("recovered checkouts: %s", counts)
     return counts
-
-
-async def _run(settings: Settings) -> dict[str, int]:
-    from commercegraph import bootstrap
-
-    async with bootstrap.open(settings) as container:
-        return await recover(container.registry, settings)
-
-
-def _recover(settings: Settings, _: argparse.Namespace) -> int:
-    print(json.dumps(asyncio.run(_run(settings))))
-    return 0
-
-
-def register(sub: Any) -> None:
-    sub.add_parser(
-        "recover-checkouts",
-        help="resume or compensate checkouts interrupted by a crash (also run at start-up)",
-    ).set_defaults(handler=_recover)

@@ -1,17 +1,14 @@
-"""Inventory and bundle jobs, and the commands that run them.
+"""Inventory and bundle jobs over the ports.
 
-``commercegraph mine-bundles`` recomputes the frequently-bought-together bundles from
-order history; ``commercegraph release-reservations`` gives back stock held by
-checkouts that never finished (checkout also sweeps the skus it touches).
+``mine_bundles`` recomputes the frequently-bought-together bundles from order history
+(``commercegraph mine-bundles``); ``release_expired`` gives back stock held by checkouts
+that never finished (``commercegraph release-reservations``; checkout also sweeps the skus
+it touches).
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from commercegraph.adapters.base import (
     BundleComponentRecord,
@@ -22,7 +19,6 @@ from commercegraph.adapters.base import (
 from commercegraph.config import Settings
 from commercegraph.progress import progress
 from commercegraph.services.bundles import FREQUENTLY_BOUGHT_TOGETHER, MiningParams, mine_itemsets
-from commercegraph.store.models.base import utcnow
 
 NAME_WORDS = 4  # words of each product name kept in a mined bundle's name
 
@@ -80,40 +76,3 @@ async def release_expired(inventory: InventoryBackend, now: datetime) -> int:
     while batch := await inventory.release_expired(now, limit=1000):
         released += batch
     return released
-
-
-async def _run(settings: Settings, job: str) -> dict[str, Any]:
-    from commercegraph import bootstrap
-
-    async with bootstrap.open(settings) as container:
-        registry = container.registry
-        now = utcnow()
-        if job == "mine":
-            since = now - timedelta(days=settings.bundle_history_days)
-            mined = await mine_bundles(registry.commerce, mining_params(settings), since)
-            return {
-                "mined": len(mined),
-                "bundles": [
-                    {"id": b.id, "name": b.name, "lift": round(b.lift or 0, 2)} for b in mined[:10]
-                ],
-            }
-        return {"released": await release_expired(registry.inventory, now)}
-
-
-def _mine(settings: Settings, _: argparse.Namespace) -> int:
-    print(json.dumps(asyncio.run(_run(settings, "mine"))))
-    return 0
-
-
-def _release(settings: Settings, _: argparse.Namespace) -> int:
-    print(json.dumps(asyncio.run(_run(settings, "release"))))
-    return 0
-
-
-def register(sub: Any) -> None:
-    sub.add_parser(
-        "mine-bundles", help="recompute frequently-bought-together bundles from orders"
-    ).set_defaults(handler=_mine)
-    sub.add_parser(
-        "release-reservations", help="give back stock held by expired checkout reservations"
-    ).set_defaults(handler=_release)

@@ -8,11 +8,9 @@ delivery id, which is the same on every attempt.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,13 +19,12 @@ import httpx
 from sqlalchemy import CursorResult, or_, select, update
 
 from commercegraph.config import Settings
-from commercegraph.security.production import require_secrets
 from commercegraph.services.webhook_signing import signed_headers
 from commercegraph.services.webhooks import EVENT_HEADER, retry_delay
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
-from commercegraph.webhook_consent import WITHDRAWN, without_consent
+from commercegraph.webhooks.consent import WITHDRAWN, without_consent
 
 LEASE = timedelta(seconds=60)  # longer than one attempt's timeout, so leases expire only on crash
 BATCH_SIZE = 50
@@ -174,32 +171,3 @@ async def run_worker(
                 await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
             except TimeoutError:
                 pass
-
-
-def _deliver_command(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.webhook_url is None:
-        print("CG_WEBHOOK_URL is not set: nothing to deliver to", file=sys.stderr)
-        return 2
-    require_secrets(settings, gateway=False)
-
-    async def run() -> None:
-        from commercegraph import bootstrap
-
-        async with bootstrap.open_store(settings) as store:
-            if args.once:
-                async with httpx.AsyncClient() as http:
-                    report = await deliver_due(store, settings, http)
-                print(json.dumps(report.__dict__))
-            else:
-                await run_worker(store, settings, poll_seconds=args.poll, stop=asyncio.Event())
-
-    asyncio.run(run())
-    return 0
-
-
-def register_cli(sub: Any) -> None:
-    """``commercegraph deliver-webhooks [--once] [--poll SECONDS]``."""
-    command = sub.add_parser("deliver-webhooks", help="deliver the webhook outbox")
-    command.add_argument("--once", action="store_true", help="one pass, then exit")
-    command.add_argument("--poll", type=float, default=1.0, help="seconds between passes")
-    command.set_defaults(handler=_deliver_command)

@@ -22,7 +22,7 @@ def _when(value: str) -> datetime:
 
 async def run_dispatch(settings: Settings, now: datetime) -> dict[str, Any]:
     from commercegraph import bootstrap
-    from commercegraph.offer_dispatch import dispatch_offers
+    from commercegraph.usecases.offer_dispatch import dispatch_offers
 
     async with bootstrap.open(settings) as container:
         report = await dispatch_offers(container.registry, settings, container.store, now=now)
