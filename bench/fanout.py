@@ -175,7 +175,16 @@ async def _scenario(
         "sum_of_backend_latencies_ms_per_request": round(sum(backend_ms) / requests, 2),
         "critical_path_backend_calls": max(set(paths), key=paths.count) if paths else 0,
     }
-    if not throughput:
+    if not throughput:  # the vendor mode: where the time goes, per adapter call
+        by_call: dict[str, list[float]] = {}
+        for span, ms in zip(backend, backend_ms, strict=True):
+            attributes = span.attributes or {}
+            key = f"{attributes.get('backend.adapter')}.{attributes.get('backend.operation')}"
+            by_call.setdefault(key, []).append(ms)
+        result["backend_call_mean_ms"] = {
+            key: round(statistics.fmean(values), 1)
+            for key, values in sorted(by_call.items(), key=lambda kv: -statistics.fmean(kv[1]))
+        }
         return result
 
     started = time.perf_counter()
