@@ -122,7 +122,11 @@ class StorefrontCarts:
         return {"cart": self.node(cart_id), "userErrors": []}
 
     def not_found(self, cart_id: str) -> dict[str, Any]:
-        error = {"field": ["cartId"], "message": "The specified cart does not exist.", "code": "INVALID"}
+        error = {
+            "field": ["cartId"],
+            "message": "The specified cart does not exist.",
+            "code": "INVALID",
+        }
         return {"cart": None, "userErrors": [error]}
 
     def node(self, cart_id: str) -> dict[str, Any] | None:
