@@ -38,6 +38,7 @@ from commercegraph.contract import ContractFixture, Subject, checks_for, writes
 from commercegraph.contract.kit import violations
 from commercegraph.errors import Conflict
 from tests.adapters.commercetools.conftest import recorded_settings
+from tests.adapters.kit_faults import TokenServer, point_at
 from tests.adapters.recordings import Recording, load
 
 HERE = Path(__file__).parent
@@ -48,6 +49,7 @@ FIXTURE = dataclasses.replace(
     store_id="5e1f0000-0001-4a00-8000-0000000000a2",
     stock_location_id="5e1f0000-0001-4a00-8000-0000000000a1",
 )
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"  # no resource of the project has it
 # what a line item of each sku costs in the fake, as the recordings price it
 PRICES = {"SKU-RUN-0001": ("9f1c2d3e-0001-4a5b-8c7d-000000000001", "Trail Runner 2", 12999)}
 ID_IN = re.compile(r"^id in \((.*)\)$")
@@ -273,6 +275,23 @@ class CartsAndOrders:
 
 
 @pytest.fixture
+async def auth() -> AsyncIterator[TokenServer]:
+    async with TokenServer() as server:
+        yield server
+
+
+def fault_env(auth: TokenServer) -> Any:
+    return lambda url: {
+        "CG_COMMERCETOOLS__PROJECT_KEY": "demo-project",
+        "CG_COMMERCETOOLS__CLIENT_ID": "ct-client",
+        "CG_COMMERCETOOLS__CLIENT_SECRET": "ct-secret",
+        "CG_COMMERCETOOLS__API_URL": url,
+        "CG_COMMERCETOOLS__AUTH_URL": auth.url,
+        "CG_COMMERCETOOLS__TIMEOUT_MS": "300",
+    }
+
+
+@pytest.fixture
 async def client() -> AsyncIterator[CommercetoolsClient]:
     fake = CartsAndOrders(load(HERE, "kit"))
     project = CommercetoolsClient(
@@ -290,25 +309,40 @@ async def client() -> AsyncIterator[CommercetoolsClient]:
             CommercetoolsCommerce,
             [
                 "commerce.catalog:reads",
+                "commerce.catalog:errors",
                 "commerce.search:reads",
+                "commerce.search:errors",
                 "commerce.carts:reads",
                 "commerce.carts:writes",
+                "commerce.carts:errors",
                 "commerce.orders:reads",
                 "commerce.orders:writes",
+                "commerce.orders:errors",
             ],
         ),
-        ("pricing", CommercetoolsPricing, ["pricing.prices:reads"]),
+        ("pricing", CommercetoolsPricing, ["pricing.prices:reads", "pricing.prices:errors"]),
         (
             "inventory",
             CommercetoolsInventory,
-            ["inventory.locations:reads", "inventory.stock:reads"],
+            [
+                "inventory.locations:reads",
+                "inventory.locations:errors",
+                "inventory.stock:reads",
+                "inventory.stock:errors",
+            ],
         ),
     ],
 )
 async def test_the_adapter_passes_the_kit(
-    client: CommercetoolsClient, domain: str, adapter_class: Any, checks: list[str]
+    client: CommercetoolsClient,
+    auth: TokenServer,
+    domain: str,
+    adapter_class: Any,
+    checks: list[str],
 ) -> None:
-    subject = Subject("commercetools", domain, adapter_class(client), FIXTURE)
+    fixture = dataclasses.replace(FIXTURE, fault_env=fault_env(auth))
+    pointed = point_at("commercetools", domain, missing_as=UNKNOWN_ID)
+    subject = Subject("commercetools", domain, adapter_class(client), fixture, pointed)
     assert [c.id for c in checks_for(subject)] == checks
     failed = await violations(subject)
     # The one rule commercetools does not meet: the order's total is the platform's own, from
