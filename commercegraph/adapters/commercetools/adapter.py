@@ -35,10 +35,9 @@ class CommercetoolsCommerce(CommercetoolsCarts):
     # commerce.catalog
 
     async def _projections(self, predicate: str, limit: int) -> list[dict[str, Any]]:
-        body = await self.client.request(
-            "GET",
+        body = await self.client.batch_read(
             "/product-projections",
-            params=[
+            [
                 ("where", predicate),
                 ("limit", limit),
                 ("staged", "false"),

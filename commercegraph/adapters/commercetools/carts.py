@@ -66,10 +66,9 @@ class CommercetoolsCarts:
     async def _by_ids(self, resource: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for chunk in mapping.chunks(sorted({i for i in ids if UUID.match(i)})):
-            body = await self.client.request(
-                "GET",
+            body = await self.client.batch_read(
                 f"/{resource}",
-                params=[("where", f"id in {mapping.in_list(chunk)}"), ("limit", len(chunk))],
+                [("where", f"id in {mapping.in_list(chunk)}"), ("limit", len(chunk))],
             )
             found.update((node["id"], node) for node in body["results"])
         return found

@@ -8,6 +8,7 @@ revoked or expired early) fetches a new one and retries that request once.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,9 @@ from commercegraph.adapters.commercetools.errors import (
     vendor_error,
 )
 from commercegraph.adapters.commercetools.settings import CommercetoolsSettings
-from commercegraph.errors import BackendUnavailable
+from commercegraph.errors import BackendUnavailable, NotFound
+
+log = logging.getLogger("commercegraph.adapters.commercetools")
 
 KEEPALIVE_S = 30.0  # idle pooled connections live this long
 REFRESH_MARGIN_S = 300.0  # renew this long before expiry: a request in flight never carries
@@ -119,6 +122,15 @@ class CommercetoolsClient:
             return orjson.loads(response.content)
         except ValueError as exc:
             raise BackendUnavailable(BACKEND, "commercetools sent bad JSON") from exc
+
+    async def batch_read(self, path: str, params: Params) -> Any:
+        """``GET`` of a page of resources for a batch read: a 404 (no such project or
+        endpoint) holds none of the keys, so it is an empty page, never an error."""
+        try:
+            return await self.request("GET", path, params=params)
+        except NotFound:
+            log.warning("commercetools: %s answered 404 (project or endpoint missing)", path)
+            return {"results": [], "total": 0}
 
     async def _send(
         self, method: str, path: str, params: Params | None, json: Any, token: str

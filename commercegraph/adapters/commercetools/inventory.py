@@ -24,10 +24,9 @@ class CommercetoolsInventory:
     async def _all(self, path: str, predicate: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         while True:
-            body = await self.client.request(
-                "GET",
+            body = await self.client.batch_read(
                 path,
-                params=[
+                [
                     ("where", predicate),
                     ("sort", "id asc"),
                     ("limit", PAGE),

@@ -72,10 +72,9 @@ class CommercetoolsPricing:
             ordered = sorted(skus)
             for start in range(0, len(ordered), SKUS_PER_SEARCH):
                 chunk = ordered[start : start + SKUS_PER_SEARCH]
-                body = await self.client.request(
-                    "GET",
+                body = await self.client.batch_read(
                     "/product-projections/search",
-                    params=[
+                    [
                         ("filter", "variants.sku:" + ",".join(mapping.quote(s) for s in chunk)),
                         *self._selection(currency),
                         ("limit", len(chunk)),

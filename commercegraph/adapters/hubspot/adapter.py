@@ -154,7 +154,10 @@ class HubSpotAdapter:
                 }
                 if after is not None:
                     body["after"] = after
-                answer = await self.client.post(f"{CONTACTS}/search", body, search=True)
+                try:
+                    answer = await self.client.post(f"{CONTACTS}/search", body, search=True)
+                except NotFound:
+                    break  # no contact to search: none of the values is known
                 for contact in answer.get("results") or ():
                     props = contact.get("properties") or {}
                     customer_id = props.get(id_property)

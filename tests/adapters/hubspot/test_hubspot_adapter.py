@@ -65,6 +65,7 @@ async def test_a_404_on_a_batch_read_is_none(replay: Replay, clock: FakeClock) -
     replay.override = lambda _: answer("error_404_object_not_found.json", 404)
     adapter = adapter_for(replay, clock)
     assert await adapter.customers_by_id(["cus_devi", "cus_ana"]) == [None, None]
+    assert await adapter.resolve_identifiers([("EMAIL", "devi@example.com")]) == [None]
 
 
 async def test_resolve_identifiers_by_email_across_pages_and_by_phone(
