@@ -13,9 +13,9 @@ from commercegraph.ports.capabilities import capabilities_of, operations
 
 def _methods(protocol: type) -> dict[str, inspect.Signature]:
     return {
-        name: inspect.signature(member)
-        for name, member in vars(protocol).items()
-        if inspect.iscoroutinefunction(member)
+        name: inspect.signature(getattr(protocol, name))
+        for name in dir(protocol)
+        if not name.startswith("_") and inspect.iscoroutinefunction(getattr(protocol, name))
     }
 
 
@@ -32,7 +32,8 @@ def test_each_capability_has_a_protocol_with_exactly_its_methods(capability: str
 
 @pytest.mark.parametrize("domain", sorted(PORTS))
 def test_every_method_of_a_domain_belongs_to_one_capability(domain: str) -> None:
-    assert set(_methods(PORTS[domain])) <= set(operations(domain))
+    optional = {"write_back"}  # routed apart: no native implementation to fall back on
+    assert set(_methods(PORTS[domain])) == set(operations(domain)) - optional
     owners = [c for c, (d, _) in CAPABILITIES.items() if d == domain]
     seen = [m for c in owners for m in CAPABILITIES[c][1]]
     assert len(seen) == len(set(seen))
