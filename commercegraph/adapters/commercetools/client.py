@@ -23,11 +23,11 @@ from commercegraph.adapters.commercetools.errors import (
     vendor_error,
 )
 from commercegraph.adapters.commercetools.settings import CommercetoolsSettings
+from commercegraph.adapters.http import pooled_client
 from commercegraph.errors import BackendUnavailable, NotFound
 
 log = logging.getLogger("commercegraph.adapters.commercetools")
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long
 REFRESH_MARGIN_S = 300.0  # renew this long before expiry: a request in flight never carries
 # a token that lapses on the way (tokens live 48 h by default)
 
@@ -49,16 +49,10 @@ class CommercetoolsClient:
         self._expires_at = 0.0
         self._token_lock = asyncio.Lock()
         self.tokens_fetched = 0
-        self.http = httpx.AsyncClient(
-            headers={"Accept": "application/json", "User-Agent": "commercegraph"},
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=settings.max_connections,
             transport=transport,
         )
 

@@ -10,12 +10,12 @@ import httpx
 import orjson
 
 from commercegraph.adapters.contentful.errors import DOMAIN, from_response, from_transport
+from commercegraph.adapters.http import pooled_client
 from commercegraph.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from commercegraph.adapters.contentful import ContentfulSettings
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long; the CDN keeps them longer
 MAX_CONNECTIONS = 20  # reads are batched per locale, so a handful of requests run at once
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -44,21 +44,12 @@ class ContentfulClient:
         self.settings = settings
         self.sleep = sleep
         self.prefix = f"/spaces/{settings.space_id}/environments/{settings.environment}"
-        self.http = httpx.AsyncClient(
-            base_url=settings.base_url.rstrip("/"),
-            headers={
-                "Authorization": f"Bearer {settings.delivery_token.get_secret_value()}",
-                "Accept": "application/json",
-                "User-Agent": "commercegraph",
-            },
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=MAX_CONNECTIONS,
-                max_keepalive_connections=MAX_CONNECTIONS,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=MAX_CONNECTIONS,
+            base_url=settings.base_url,
+            headers={"Authorization": f"Bearer {settings.delivery_token.get_secret_value()}"},
             transport=transport,
         )
 

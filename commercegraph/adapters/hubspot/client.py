@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import orjson
 
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.hubspot.errors import DOMAIN, from_response, from_transport
 from commercegraph.adapters.hubspot.throttle import Clock, Sleep, TokenBucket
 from commercegraph.errors import BackendUnavailable
@@ -21,7 +22,6 @@ from commercegraph.errors import BackendUnavailable
 if TYPE_CHECKING:
     from commercegraph.adapters.hubspot import HubSpotSettings
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long
 MAX_CONNECTIONS = 10  # the rate limit, not the pool, bounds throughput
 SEARCH_PER_SECOND = 5  # HubSpot's limit on CRM search requests per account
 DEFAULT_RETRY_AFTER_S = 1.0  # a 429 without Retry-After: HubSpot's windows are seconds long
@@ -52,21 +52,12 @@ class HubSpotClient:
             settings.requests_per_window, settings.window_seconds, settings.burst, now, sleep
         )
         self.search_bucket = TokenBucket(SEARCH_PER_SECOND, 1.0, 1, now, sleep)
-        self.http = httpx.AsyncClient(
-            base_url=settings.base_url.rstrip("/"),
-            headers={
-                "Authorization": f"Bearer {settings.token.get_secret_value()}",
-                "Accept": "application/json",
-                "User-Agent": "commercegraph",
-            },
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=MAX_CONNECTIONS,
-                max_keepalive_connections=MAX_CONNECTIONS,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=MAX_CONNECTIONS,
+            base_url=settings.base_url,
+            headers={"Authorization": f"Bearer {settings.token.get_secret_value()}"},
             transport=transport,
         )
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.medusa.errors import from_response, from_transport
 from commercegraph.adapters.medusa.settings import MedusaSettings
 from commercegraph.errors import BackendUnavailable
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long; Node keeps them 5 s by default
 REFRESH_BEFORE_S = 60.0  # refresh the admin token this long before it expires
 
 
@@ -43,17 +43,11 @@ class MedusaClient:
     ) -> None:
         self.domain = domain
         self.settings = settings
-        self.http = httpx.AsyncClient(
-            base_url=settings.url.rstrip("/"),
-            headers={"Accept": "application/json", "User-Agent": "commercegraph"},
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=settings.max_connections,
+            base_url=settings.url,
             transport=transport,
         )
         self._token: str | None = None

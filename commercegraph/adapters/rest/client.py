@@ -7,11 +7,10 @@ from typing import Any
 import httpx
 import orjson
 
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.rest.errors import from_response, from_transport
 from commercegraph.errors import BackendUnavailable
 from commercegraph.gateway.settings import BackendPolicy, RestBackend
-
-KEEPALIVE_S = 30.0  # idle pooled connections live this long; backends usually allow 60 s
 
 
 class RestClient:
@@ -29,19 +28,13 @@ class RestClient:
         headers = {"Accept": "application/json", "User-Agent": "commercegraph"}
         if backend.token:
             headers["Authorization"] = f"Bearer {backend.token}"
-        self.http = httpx.AsyncClient(
+        self.http = pooled_client(
+            # the resilience layer holds the per-call budget; this is the transport's own guard
+            timeout_ms=max(policy.timeout_ms, policy.write_timeout_ms),
+            connect_timeout_ms=backend.connect_timeout_ms,
+            max_connections=backend.max_connections,
             base_url=self.endpoint,
             headers=headers,
-            # The resilience layer holds the per-call budget; this is the transport's own guard.
-            timeout=httpx.Timeout(
-                max(policy.timeout_ms, policy.write_timeout_ms) / 1000,
-                connect=backend.connect_timeout_ms / 1000,
-            ),
-            limits=httpx.Limits(
-                max_connections=backend.max_connections,
-                max_keepalive_connections=backend.max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
             transport=transport,
         )
 

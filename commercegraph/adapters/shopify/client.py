@@ -18,6 +18,7 @@ import httpx
 import orjson
 
 from commercegraph.adapters.clock import Clock, SystemClock
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.shopify.errors import (
     BACKEND,
     BackendThrottled,
@@ -29,7 +30,6 @@ from commercegraph.adapters.shopify.errors import (
 from commercegraph.adapters.shopify.settings import ShopifySettings
 from commercegraph.errors import BackendUnavailable
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long
 THROTTLE_RETRIES = 3  # THROTTLED answers retried per call before giving up (retryable)
 # Until the first answer tells the real bucket: the smallest bucket Shopify documents
 # (Standard plan), so a cold client never bursts past the real one.
@@ -82,16 +82,10 @@ class ShopifyClient:
         version = settings.api_version
         self.storefront_url = f"{base}/api/{version}/graphql.json"
         self.admin_url = f"{base}/admin/api/{version}/graphql.json"
-        self.http = httpx.AsyncClient(
-            headers={"Accept": "application/json", "User-Agent": "commercegraph"},
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=settings.max_connections,
             transport=transport,
         )
 

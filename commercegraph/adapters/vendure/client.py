@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import orjson
 
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.vendure.errors import (
     from_graphql_errors,
     from_status,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 TOKEN_HEADER = "vendure-auth-token"
 CHANNEL_HEADER = "vendure-token"
-KEEPALIVE_S = 30.0  # idle pooled connections live this long; Node's server keeps them 5 s+
 LOGIN = """
 mutation Login($username: String!, $password: String!) {
   login(username: $username, password: $password) {
@@ -56,17 +56,12 @@ class VendureClient:
         headers = {"Accept": "application/json", "User-Agent": "commercegraph"}
         if settings.channel_token:
             headers[CHANNEL_HEADER] = settings.channel_token
-        self.http = httpx.AsyncClient(
-            base_url=settings.url.rstrip("/"),
+        self.http = pooled_client(
+            timeout_ms=settings.timeout_ms,
+            connect_timeout_ms=settings.connect_timeout_ms,
+            max_connections=settings.max_connections,
+            base_url=settings.url,
             headers=headers,
-            timeout=httpx.Timeout(
-                settings.timeout_ms / 1000, connect=settings.connect_timeout_ms / 1000
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
             transport=transport,
         )
         self._admin_token: str | None = None

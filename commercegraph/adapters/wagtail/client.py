@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 
+from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.wagtail.errors import BACKEND, from_response, from_transport
 from commercegraph.errors import BackendUnavailable
 
-KEEPALIVE_S = 30.0  # idle pooled connections live this long; gunicorn's keep-alive is longer
 PAGES_PATH = "/api/v2/pages/"
 
 
@@ -23,15 +23,11 @@ class WagtailClient:
         max_connections: int,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.http = httpx.AsyncClient(
-            base_url=url.rstrip("/"),
-            headers={"Accept": "application/json", "User-Agent": "commercegraph"},
-            timeout=httpx.Timeout(timeout_ms / 1000, connect=connect_timeout_ms / 1000),
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_connections,
-                keepalive_expiry=KEEPALIVE_S,
-            ),
+        self.http = pooled_client(
+            timeout_ms=timeout_ms,
+            connect_timeout_ms=connect_timeout_ms,
+            max_connections=max_connections,
+            base_url=url,
             transport=transport,
         )
 
