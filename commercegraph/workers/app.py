@@ -39,8 +39,36 @@ def conninfo(database_url: str) -> str:
     return f"postgresql://{rest}"
 
 
-def _task_body(settings: Settings, job: Job) -> Callable[..., Awaitable[None]]:
+# Each scheduled period of a task runs once, however many workers deferred it: the job
+# engine dedupes defers of one period, but a worker starting a moment after another can
+# defer a period the other has already moved past (it keeps only each task's newest).
+PERIOD_RUNS_TABLE = """
+CREATE TABLE IF NOT EXISTS commercegraph_periodic_runs (
+    task_name varchar(128) NOT NULL,
+    period bigint NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (task_name, period)
+)"""
+CLAIM_PERIOD = """
+INSERT INTO commercegraph_periodic_runs (task_name, period)
+VALUES (%(task_name)s, %(period)s)
+ON CONFLICT DO NOTHING
+RETURNING period"""
+PRUNE_PERIODS = """
+DELETE FROM commercegraph_periodic_runs WHERE started_at < now() - interval '3 days'"""
+
+
+def _task_body(
+    settings: Settings, job: Job, app: procrastinate.App
+) -> Callable[..., Awaitable[None]]:
     async def run(timestamp: int | None = None) -> None:
+        if timestamp is not None:
+            claimed = await app.connector.execute_query_one_async(
+                CLAIM_PERIOD, task_name=job.name, period=timestamp
+            )
+            if claimed is None:
+                log.info("%s %s", job.name, json.dumps({"skipped": "period already run"}))
+                return
         as_of = datetime.fromtimestamp(timestamp, UTC) if timestamp else datetime.now(UTC)
         result = await job.run(settings, as_of)
         log.info("%s %s", job.name, json.dumps(result, default=str))
@@ -65,7 +93,7 @@ def build_app(settings: Settings, jobs: Sequence[Job] = JOBS) -> procrastinate.A
             lock=job.name,
             queueing_lock=job.name,
             retry=retry,
-        )(_task_body(settings, job))
+        )(_task_body(settings, job, app))
         cron = workers.cron_for(job.name) if hasattr(workers, f"{job.name}_cron") else ""
         if cron:
             app.periodic(cron=cron, periodic_id=job.name)(task)
@@ -73,6 +101,7 @@ def build_app(settings: Settings, jobs: Sequence[Job] = JOBS) -> procrastinate.A
     async def prune_job_history(timestamp: int | None = None) -> None:
         # failed jobs stay for an operator to look at and retry
         await app.job_manager.delete_old_jobs(nb_hours=JOB_HISTORY_HOURS, queue=workers.queue)
+        await app.connector.execute_query_async(PRUNE_PERIODS)
 
     prune = app.task(name="prune_job_history", queue=workers.queue, lock="prune_job_history")(
         prune_job_history
@@ -83,6 +112,7 @@ def build_app(settings: Settings, jobs: Sequence[Job] = JOBS) -> procrastinate.A
 
 async def ensure_schema(app: procrastinate.App) -> bool:
     """Create the job tables when absent; True when they were created."""
+    await app.connector.execute_query_async(PERIOD_RUNS_TABLE)
     if await app.check_connection_async():
         return False
     await app.schema_manager.apply_schema_async()

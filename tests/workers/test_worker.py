@@ -68,7 +68,7 @@ def test_two_workers_run_each_period_once_and_deliver_each_webhook_once(
         time.sleep(RUN_SECONDS)
         # more outbox rows while both run: the next periods pick them up
         ids += add_outbox(jobs_db, 20, prefix="late")
-        time.sleep(3)
+        time.sleep(5)  # a few periods for the late rows, with room for a dropped one
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -76,20 +76,27 @@ def test_two_workers_run_each_period_once_and_deliver_each_webhook_once(
     assert all(w.returncode == 0 for w in workers), outputs
 
     assert dict(receiver.deliveries) == dict.fromkeys(ids, 1)
-    per_period = asyncio.run(
+    deferred = asyncio.run(
         _rows(
             jobs_db,
-            "SELECT task_name, args->>'timestamp' AS at, count(*) AS n FROM procrastinate_jobs"
-            " GROUP BY 1, 2",
+            "SELECT task_name, count(DISTINCT args->>'timestamp') AS n FROM procrastinate_jobs"
+            " GROUP BY 1",
         )
     )
-    periods = {
-        task: [r for r in per_period if r["task_name"] == task]
-        for task in ("deliver_webhooks", "release_reservations")
-    }
-    for task, rows in periods.items():
-        assert len(rows) >= RUN_SECONDS - 2, f"{task} ran in only {len(rows)} periods"
-        assert all(r["n"] == 1 for r in rows), f"{task} ran twice in a period: {rows}"
+    runs = asyncio.run(
+        _rows(
+            jobs_db,
+            "SELECT task_name, count(*) AS n FROM commercegraph_periodic_runs GROUP BY 1",
+        )
+    )
+    periods = {r["task_name"]: r["n"] for r in deferred}
+    ran = {r["task_name"]: r["n"] for r in runs}
+    for task in ("deliver_webhooks", "release_reservations"):
+        # one waiting job per task (the queueing lock) drops a period while the previous one
+        # still waits, as it may on a loaded machine: at least a few periods, not every one
+        assert periods.get(task, 0) >= 2, f"{task} deferred in {periods} periods"
+        # a period deferred by both workers runs once: its body claims the period first
+        assert 0 < ran.get(task, 0) <= periods[task], (task, ran, periods)
 
 
 def test_a_task_has_one_waiting_job_at_a_time(jobs_db: str) -> None:
