@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql import OperationType
 
 from commercegraph.backends import BackendServers
 from commercegraph.demo import DEVI_ID, DEVI_SHOES_SKU, DOWNTOWN_ID, SAM_ID, SAM_PHONE_SKU
 from commercegraph.ids import to_global_id
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
+from tests.docs.examples import examples
 from tests.gateway.conftest import gateway, rest_settings
 from tests.integration.test_journey import DEVI_JOURNEY
 from tests.inventory.test_bundles import BUNDLE_PRICE, KIT, TRIO
@@ -81,7 +83,7 @@ JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
         {},
         "staff",
     ),
-    (DEVI_APP_JOURNEY, {"near": NEAR}, DEVI_ID),  # shopping list and offers (issue 8 ports)
+    (DEVI_APP_JOURNEY, {"near": NEAR}, DEVI_ID),  # shopping list and offers
     (
         """{ phone: product(sku: "%s") { price { final { amount } } }
         me { recommendations(kind: CROSS_SELL, first: 8) {
@@ -90,7 +92,7 @@ JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
         {},
         SAM_ID,
     ),
-    (BUNDLE_PRICE, {"id": KIT}, None),  # bundles (issue 5 ports)
+    (BUNDLE_PRICE, {"id": KIT}, None),  # bundles
     (BUNDLE_PRICE, {"id": TRIO}, None),
     (
         """{ bundles(first: 5) { pageInfo { hasNextPage } edges { node { id kind
@@ -117,9 +119,23 @@ JOURNEYS: list[tuple[str, dict[str, Any], str | None]] = [
 ]
 
 
+# Every read the README and the documentation site show, asked as Devi or staff (the backends
+# table is the gateway's own figures, and examples leaving a value to the reader cannot run).
+DOC_EXAMPLES = {
+    e.operation: e.page
+    for e in examples()
+    if e.kind is OperationType.QUERY and not e.placeholder and "backends" not in e.operation
+}
+STAFF_ROOTS = ("campaigns",)  # the examples of staff tooling are asked with a staff token
+DOC_READS: list[tuple[str, dict[str, Any], str | None]] = [
+    (q, {}, "staff" if q.lstrip("{ \n").startswith(STAFF_ROOTS) else DEVI_ID) for q in DOC_EXAMPLES
+]
+REFUSED_ON_PURPOSE = {"docs/security.md"}  # it shows the cost limit refusing a query
+
+
 async def _answers(client: GraphQLClient) -> list[dict[str, Any]]:
     answers = []
-    for query, variables, who in JOURNEYS:
+    for query, variables, who in DOC_READS + JOURNEYS:
         token = None
         if who == "staff":
             token = client.token(staff=True)
@@ -139,10 +155,15 @@ async def test_journeys_answer_alike_native_and_rest(
     async with gateway(rest) as client:
         got = await _answers(client)
         again = await _answers(client)  # served partly from the cache when cached
-    assert expected[0]["data"]["me"]["email"] == "devi@example.com"
+    docs, expected_journeys = expected[: len(DOC_READS)], expected[len(DOC_READS) :]
+    assert len(docs) >= 5
+    for (query, _, _), body in zip(DOC_READS, docs, strict=True):
+        assert ("errors" in body) == (DOC_EXAMPLES[query] in REFUSED_ON_PURPOSE), (query, body)
+    assert expected_journeys[0]["data"]["me"]["email"] == "devi@example.com"
     failing = 3  # the last journeys ask for what does not exist or is malformed
-    assert all("errors" not in body for body in expected[:-failing]), expected
-    assert all("errors" in body for body in expected[-failing:])
-    for (query, _, _), want, have, second in zip(JOURNEYS, expected, got, again, strict=True):
+    assert all("errors" not in body for body in expected_journeys[:-failing]), expected
+    assert all("errors" in body for body in expected_journeys[-failing:])
+    asked = DOC_READS + JOURNEYS
+    for (query, _, _), want, have, second in zip(asked, expected, got, again, strict=True):
         assert have == want, query
         assert second == want, query
