@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,8 @@ from commercegraph.adapters.native.ledger import (
     run_idempotent,
     system_account,
 )
-from commercegraph.errors import BadUserInput, Conflict, GiftCardExpired, NotFound
+from commercegraph.adapters.native.refunds import lock_payment, refund_value
+from commercegraph.errors import BadUserInput, GiftCardExpired, NotFound
 from commercegraph.services.ledger import customer_account_id
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
@@ -329,45 +330,14 @@ class NativeTenders:
         now = self._now()
 
         async def body(session: AsyncSession) -> list[Any]:
-            payment = (
-                await session.scalars(
-                    select(m.LedgerTransaction)
-                    .where(m.LedgerTransaction.id == payment_id)
-                    .with_for_update()  # refunds of one payment queue up behind each other
-                )
-            ).one_or_none()
-            if (
-                payment is None
-                or payment.customer_id != customer_id
-                or payment.kind != "GIFT_CARD_PAYMENT"
-            ):
-                raise NotFound("No such gift-card payment", argument="paymentId")
-            (taken, account) = (
-                await session.execute(
-                    select(m.LedgerEntry.amount, m.LedgerAccount)
-                    .join(m.LedgerAccount, m.LedgerAccount.id == m.LedgerEntry.account_id)
-                    .where(
-                        m.LedgerEntry.transaction_id == payment_id,
-                        m.LedgerAccount.kind == GIFT_CARD,
-                    )
-                )
-            ).one()
-            refunded = await session.scalar(
-                select(func.coalesce(func.sum(m.LedgerEntry.amount), 0))
-                .join(m.LedgerTransaction, m.LedgerTransaction.id == m.LedgerEntry.transaction_id)
-                .where(
-                    m.LedgerTransaction.reverses_id == payment_id,
-                    m.LedgerEntry.account_id == account.id,
-                )
+            found = await lock_payment(
+                session, payment_id, customer_id, "GIFT_CARD_PAYMENT", "No such gift-card payment"
             )
-            left = -taken - int(refunded or 0)
-            if left <= 0:
-                raise Conflict("This gift-card payment is already refunded", argument="paymentId")
-            value = left if amount is None else amount
-            if value > left:
-                raise BadUserInput(
-                    f"`amount` exceeds what is left to refund ({left})", argument="amount"
-                )
+            payment = found.payment
+            taken, account = next((amt, a) for amt, a in found.legs if a.kind == GIFT_CARD)
+            value = refund_value(
+                found.left_on(account, taken), amount, "This gift-card payment is already refunded"
+            )
             card = AccountRef(account.id, account.owner_id, account.kind, account.unit)
             tx_id, balances = await post(
                 session,

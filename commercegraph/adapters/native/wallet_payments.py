@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
@@ -24,6 +24,7 @@ from commercegraph.adapters.native.ledger import (
     run_idempotent,
     system_account,
 )
+from commercegraph.adapters.native.refunds import lock_payment, refund_value
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.payment_methods import (
@@ -163,49 +164,19 @@ class WalletPayments:
         now = self._now()
 
         async def body(session: AsyncSession) -> list[Any]:
-            payment = (
-                await session.scalars(
-                    select(m.LedgerTransaction)
-                    .where(m.LedgerTransaction.id == payment_id)
-                    .with_for_update()  # refunds of one payment queue up behind each other
-                )
-            ).one_or_none()
-            if payment is None or payment.customer_id != customer_id or payment.kind != "PAYMENT":
-                raise NotFound("No such wallet payment", argument="paymentId")
-            legs = (
-                await session.execute(
-                    select(m.LedgerEntry.amount, m.LedgerAccount)
-                    .join(m.LedgerAccount, m.LedgerAccount.id == m.LedgerEntry.account_id)
-                    .where(m.LedgerEntry.transaction_id == payment_id)
-                )
-            ).all()
-            refunded = dict(
-                (
-                    await session.execute(
-                        select(m.LedgerEntry.account_id, func.sum(m.LedgerEntry.amount))
-                        .join(
-                            m.LedgerTransaction,
-                            m.LedgerTransaction.id == m.LedgerEntry.transaction_id,
-                        )
-                        .where(m.LedgerTransaction.reverses_id == payment_id)
-                        .group_by(m.LedgerEntry.account_id)
-                    )
-                ).all()
+            found = await lock_payment(
+                session, payment_id, customer_id, "PAYMENT", "No such wallet payment"
             )
-            sink = next(a for amt, a in legs if amt > 0)
+            payment = found.payment
+            sink = next(a for amt, a in found.legs if amt > 0)
             # money goes back to the wallet first, then to reward credit
             sources = sorted(
-                ((a, -amt - int(refunded.get(a.id) or 0)) for amt, a in legs if amt < 0),
+                ((a, found.left_on(a, amt)) for amt, a in found.legs if amt < 0),
                 key=lambda pair: pair[0].kind != "WALLET",
             )
-            refundable = sum(left for _, left in sources)
-            if refundable <= 0:
-                raise Conflict("This payment is already refunded", argument="paymentId")
-            value = refundable if amount is None else amount
-            if value > refundable:
-                raise BadUserInput(
-                    f"`amount` exceeds what is left to refund ({refundable})", argument="amount"
-                )
+            value = refund_value(
+                sum(left for _, left in sources), amount, "This payment is already refunded"
+            )
             back: list[tuple[AccountRef, int]] = []
             rest = value
             for account, left in sources:
