@@ -9,9 +9,9 @@ API; prices per currency, stock locations and stock levels through the Admin API
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings
 
 from commercegraph.adapters.vendure.adapter import (
@@ -22,6 +22,8 @@ from commercegraph.adapters.vendure.adapter import (
 from commercegraph.adapters.vendure.client import VendureClient
 from commercegraph.config import Settings
 from commercegraph.store.db import Store
+
+GRAPHQL_NAME = r"^[_A-Za-z][_0-9A-Za-z]*$"
 
 
 class VendureSettings(BaseSettings):
@@ -40,6 +42,11 @@ class VendureSettings(BaseSettings):
         None,
         description="Code of the Vendure shipping method orders are placed with; None takes "
         "the first one Vendure offers for the order.",
+    )
+    relation_fields: dict[str, Annotated[str, StringConstraints(pattern=GRAPHQL_NAME)]] = Field(
+        default_factory=lambda: {"ACCESSORY": "cgAccessories"},
+        description="Product custom field (a list relation to Product) per relation kind "
+        "that `related_products` reads; a kind not named here has no related products.",
     )
     payment_method: str | None = Field(
         None,

@@ -82,7 +82,24 @@ class VendureCommerce(VendureCarts):
         return [found.get(i) for i in ids]
 
     async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
-        return [[] for _ in keys]  # Vendure keeps no product relations
+        """Each kind is a product custom field holding a list of products (``relation_fields``);
+        the related ids come in id order, the product itself left out."""
+        related: dict[tuple[str, str], list[str]] = {}
+        for kind in sorted({kind for _, kind in keys}):
+            field = self.settings.relation_fields.get(kind)
+            ids = [i for i, k in keys if k == kind and i.isdigit()]
+            if field is None or not ids:
+                continue
+            for chunk in _chunks(ids, SHOP_TAKE):
+                answer = await self.client.shop(
+                    q.product_relations(field), {"ids": chunk, "take": len(chunk)}
+                )
+                for item in answer.data["products"]["items"]:
+                    own = str(item["id"])
+                    others = {str(p["id"]) for p in (item["customFields"] or {}).get(field) or []}
+                    others.discard(own)
+                    related[(own, kind)] = sorted(others, key=lambda i: (len(i), i))
+        return [related.get((product_id, kind), []) for product_id, kind in keys]
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
         return [await self._search(search) for search in searches]

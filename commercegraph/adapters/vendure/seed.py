@@ -1,5 +1,5 @@
 """The demo catalogue as Vendure seeds it: an initial-data object, a products CSV, the stock
-locations with their stock, and the EUR prices the CSV cannot carry.
+locations with their stock, and the EUR prices and accessory relations the CSV cannot carry.
 
 The server script (``server.js``) hands the first two to Vendure's ``populate()`` and sets the
 rest through its own Admin API on first start. Products, skus, USD and EUR prices, locations
@@ -184,5 +184,6 @@ def seed_document(now: datetime | None = None) -> dict[str, Any]:
         "locations": locations(),
         "eurPrices": eur,
         "stock": stock,
+        "accessories": {phone: list(skus) for phone, skus in sorted(catalog.accessories.items())},
         "paymentMethodCode": PAYMENT_METHOD_CODE,
     }

@@ -1,8 +1,9 @@
 // Boots Vendure for CommerceGraph: SQLite through better-sqlite3, Shop and Admin APIs only
-// (no admin UI), bearer session tokens, a test payment handler. On first start it populates
-// the demo catalogue from seed.json, then sets what the products CSV cannot carry (stock
-// locations with their stock, EUR prices) through its own Admin API. GET /cg-ready answers
-// 200 once that is done, 503 before.
+// (no admin UI), bearer session tokens, a test payment handler and the CommerceGraph quote
+// plugin (quote-plugin.js). On first start it populates the demo catalogue from seed.json,
+// then sets what the products CSV cannot carry (stock locations with their stock, EUR prices,
+// accessories, the quote promotion) through its own Admin API. GET /cg-ready answers 200 once
+// that is done, 503 before.
 //
 //   node server.js PORT DATA_DIR
 const { spawnSync } = require('child_process');
@@ -16,8 +17,10 @@ const {
     dummyPaymentHandler,
     JobQueueService,
     LogLevel,
+    Product,
 } = require('@vendure/core');
 const { populate } = require('@vendure/core/cli');
+const { ADJUSTMENT_ACTION, CommerceGraphQuotePlugin, QUOTED_CONDITION } = require('./quote-plugin');
 
 const port = Number(process.argv[2]);
 const dataDir = path.resolve(process.argv[3]);
@@ -63,6 +66,9 @@ const config = {
                 public: false,
             },
         ],
+        Product: [
+            { name: 'cgAccessories', type: 'relation', entity: Product, list: true, nullable: true },
+        ],
         StockLocation: [
             { name: 'cgKey', type: 'string', nullable: true },
             { name: 'kind', type: 'string', nullable: true },
@@ -74,7 +80,10 @@ const config = {
             { name: 'canPickup', type: 'boolean', nullable: true },
         ],
     },
-    plugins: [DefaultSearchPlugin.init({ bufferUpdates: false, indexStockStatus: true })],
+    plugins: [
+        CommerceGraphQuotePlugin,
+        DefaultSearchPlugin.init({ bufferUpdates: false, indexStockStatus: true }),
+    ],
     logger: new DefaultLogger({ level: LogLevel.Warn }),
 };
 
@@ -147,7 +156,7 @@ async function seedByAdminApi() {
     const variants = [];
     for (;;) {
         const { productVariants } = await call(
-            'query($skip: Int!) { productVariants(options: { skip: $skip, take: 100 }) { items { id sku price } totalItems } }',
+            'query($skip: Int!) { productVariants(options: { skip: $skip, take: 100 }) { items { id sku price productId } totalItems } }',
             { skip },
         );
         variants.push(...productVariants.items);
@@ -171,6 +180,30 @@ async function seedByAdminApi() {
             { input: inputs.slice(start, start + 50) },
         );
     }
+    const productOf = Object.fromEntries(variants.map(variant => [variant.sku, variant.productId]));
+    const related = Object.entries(seed.accessories).map(([sku, accessories]) => ({
+        id: productOf[sku],
+        customFields: { cgAccessoriesIds: accessories.map(accessory => productOf[accessory]) },
+    }));
+    for (let start = 0; start < related.length; start += 50) {
+        await call(
+            'mutation($input: [UpdateProductInput!]!) { updateProducts(input: $input) { id } }',
+            { input: related.slice(start, start + 50) },
+        );
+    }
+    const { createPromotion } = await call(
+        `mutation($input: CreatePromotionInput!) { createPromotion(input: $input) {
+            __typename ... on ErrorResult { errorCode message } } }`,
+        {
+            input: {
+                enabled: true,
+                conditions: [{ code: QUOTED_CONDITION, arguments: [] }],
+                actions: [{ code: ADJUSTMENT_ACTION, arguments: [] }],
+                translations: [{ languageCode: 'en', name: 'CommerceGraph quote' }],
+            },
+        },
+    );
+    if (createPromotion.__typename !== 'Promotion') throw new Error(JSON.stringify(createPromotion));
 }
 
 async function reindex() {
@@ -195,7 +228,11 @@ async function seedDatabase() {
     const began = Date.now();
     const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
     fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
-    const app = await populate(() => boot({ ...config, plugins: [] }), seed.initialData, csvPath);
+    const app = await populate(
+        () => boot({ ...config, plugins: [CommerceGraphQuotePlugin] }),
+        seed.initialData,
+        csvPath,
+    );
     fs.rmSync(csvPath, { force: true });
     console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
     await seedByAdminApi();
