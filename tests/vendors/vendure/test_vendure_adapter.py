@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -233,3 +234,64 @@ async def test_a_checkout_cut_off_half_way_is_finished_by_the_retry(
     assert placed.id == cart.id and placed.status == "PLACED"
     (only,) = await admin_orders(commerce, customer)
     assert only["code"] == cart.id and only["state"] == "PaymentSettled"
+
+
+QUOTE_PROMOTION = """query { promotions(options: { filter: { name: { eq: "CommerceGraph quote" } } }) {
+  items { id enabled } } }"""
+ENABLE = """mutation($id: ID!, $on: Boolean!) { updatePromotion(input: { id: $id, enabled: $on }) {
+  __typename } }"""
+
+
+async def test_an_order_is_placed_at_the_quote_or_not_at_all(commerce: Any) -> None:
+    customer = f"cus_vendure_quote_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_M, 3)
+    await commerce.set_cart_line(cart.id, COFFEE.sku, 1)
+    # 1999 a tee and 10 off the whole order: prices Vendure's list does not have
+    quoted = new_order(cart.id, customer, "quote-key", [(TEE_M, 3, 1999), (COFFEE.sku, 1, 250)])
+    order = dataclasses.replace(quoted, discount=10, total=quoted.total - 10)
+    (promotion,) = (await commerce.client.admin(QUOTE_PROMOTION))["promotions"]["items"]
+    await commerce.client.admin(ENABLE, {"id": promotion["id"], "on": False})
+    try:
+        with pytest.raises(BackendError) as caught:  # the adjustment has nowhere to go
+            await commerce.place_order(order)
+    finally:
+        await commerce.client.admin(ENABLE, {"id": promotion["id"], "on": True})
+    assert (
+        "would not place order" in caught.value.message and "its total is" in caught.value.message
+    )
+    (unplaced,) = await admin_orders(commerce, customer)
+    assert unplaced["state"] == "AddingItems"  # no payment was taken
+    assert await commerce.order_for_key(customer, "quote-key", cart.id) is None
+
+    placed = await commerce.place_order(order)
+    assert placed.total.amount == 3 * 1999 + 250 - 10 and placed.discount.amount == 10
+    assert {(li.sku, li.quantity, li.unit_price.amount) for li in placed.lines} == {
+        (TEE_M, 3, 1999),
+        (COFFEE.sku, 1, 250),
+    }
+    (only,) = await admin_orders(commerce, customer)
+    assert only["state"] == "PaymentSettled" and only["totalWithTax"] == placed.total.amount
+
+
+async def test_a_cart_changed_since_its_quote_is_not_placed(commerce: Any) -> None:
+    customer = f"cus_vendure_stale_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_M, 2)
+    with pytest.raises(Conflict):
+        await commerce.place_order(new_order(cart.id, customer, "stale", [(TEE_M, 1, 2499)]))
+    (open_cart,) = await admin_orders(commerce, customer)
+    assert open_cart["state"] == "AddingItems"
+
+
+async def test_accessories_are_the_product_relation_field(commerce: Any) -> None:
+    phone_sku, accessory_skus = sorted(CATALOG.accessories.items())[0]
+    (phone,) = await commerce.products_by_sku([phone_sku])
+    accessories = await commerce.products_by_sku(list(accessory_skus))
+    expected = sorted({p.id for p in accessories}, key=lambda i: (len(i), i))
+    related, similar, missing = await commerce.related_products(
+        [(phone.id, "ACCESSORY"), (phone.id, "SIMILAR"), ("424242", "ACCESSORY")]
+    )
+    assert related == expected and len(expected) == len(set(accessory_skus)) > 0
+    assert phone.id not in related
+    assert similar == [] and missing == []
