@@ -35,6 +35,11 @@ class VendureSettings(BaseSettings):
     channel_token: str | None = Field(
         None, description="Vendure channel token sent on every call; None is the default channel."
     )
+    channel_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="Vendure channel token per gateway channel (e.g. MOBILE_APP) whose own "
+        "variant prices `price_rows` returns as that channel's rows.",
+    )
     timeout_ms: int = Field(5000, gt=0, description="Read budget of one HTTP call to Vendure.")
     connect_timeout_ms: int = Field(1000, gt=0, description="Time allowed to open a connection.")
     max_connections: int = Field(20, gt=0, description="Pooled HTTP connections to Vendure.")

@@ -186,12 +186,18 @@ class _AdminFace:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _variants(self, skus: Sequence[str]) -> tuple[dict[str, dict[str, Any]], bool]:
+    async def _variants(
+        self, skus: Sequence[str], channel_token: str | None = None
+    ) -> tuple[dict[str, dict[str, Any]], bool]:
         """Variants by sku, and whether the channel's prices include tax."""
         found: dict[str, dict[str, Any]] = {}
         includes_tax = False
         for chunk in _chunks(skus, ADMIN_TAKE):
-            data = await self.client.admin(q.VARIANTS_BY_SKU, {"skus": chunk, "take": len(chunk)})
+            data = await self.client.admin(
+                q.VARIANTS_BY_SKU,
+                {"skus": chunk, "take": len(chunk)},
+                channel_token=channel_token,
+            )
             includes_tax = bool(data["activeChannel"]["pricesIncludeTax"])
             for item in data["productVariants"]["items"]:
                 found[str(item["sku"])] = item
@@ -199,32 +205,35 @@ class _AdminFace:
 
 
 class VendurePricing(_AdminFace):
-    """One base price row per variant and currency, as the channel stores it."""
+    """One base price row per variant and currency as the adapter's channel stores it (for
+    any gateway channel), and one per channel of ``channel_tokens`` the variant is in (for
+    that gateway channel)."""
 
     capabilities: ClassVar[frozenset[str]] = frozenset({"pricing.prices"})
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
-        variants, includes_tax = await self._variants([sku for sku, _ in keys])
-        rows: list[list[PriceRow]] = []
-        for sku, currency in keys:
-            prices = (variants.get(sku) or {}).get("prices") or []
-            rows.append(
-                [
+        skus = [sku for sku, _ in keys]
+        rows: list[list[PriceRow]] = [[] for _ in keys]
+        channels: list[tuple[str | None, str | None]] = [(None, None)]
+        channels += sorted(self.settings.channel_tokens.items())
+        for channel, token in channels:
+            variants, includes_tax = await self._variants(skus, token)
+            for index, (sku, currency) in enumerate(keys):
+                rows[index].extend(
                     PriceRow(
                         sku=sku,
                         currency=currency,
                         amount=int(p["price"]),
-                        channel=None,
+                        channel=channel,
                         customer_group=None,
                         min_quantity=1,
                         valid_from=None,
                         valid_until=None,
                         tax_included=includes_tax,
                     )
-                    for p in prices
+                    for p in (variants.get(sku) or {}).get("prices") or []
                     if p["currencyCode"] == currency
-                ]
-            )
+                )
         return rows
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from commercegraph.adapters import harness
 from commercegraph.adapters.harness import Started
-from commercegraph.adapters.vendure.seed import seed_document
+from commercegraph.adapters.vendure.seed import APP_CHANNEL, APP_CHANNEL_TOKEN, seed_document
 
 NAME = "vendure"
 VERSION = "3.7.3"
@@ -120,4 +120,5 @@ def settings_env(started: Started) -> dict[str, str]:
         "CG_VENDURE__URL": started.url,
         "CG_VENDURE__ADMIN_USERNAME": ADMIN_USERNAME,
         "CG_VENDURE__ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "CG_VENDURE__CHANNEL_TOKENS": json.dumps({APP_CHANNEL: APP_CHANNEL_TOKEN}),
     }

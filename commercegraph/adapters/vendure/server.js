@@ -2,8 +2,8 @@
 // (no admin UI), bearer session tokens, a test payment handler and the CommerceGraph quote
 // plugin (quote-plugin.js). On first start it populates the demo catalogue from seed.json,
 // then sets what the products CSV cannot carry (stock locations with their stock, EUR prices,
-// accessories, the quote promotion) through its own Admin API. GET /cg-ready answers 200 once
-// that is done, 503 before.
+// accessories, the quote promotion, a second channel with its own prices) through its own
+// Admin API. GET /cg-ready answers 200 once that is done, 503 before.
 //
 //   node server.js PORT DATA_DIR
 const { spawnSync } = require('child_process');
@@ -87,7 +87,7 @@ const config = {
     logger: new DefaultLogger({ level: LogLevel.Warn }),
 };
 
-async function adminApi(token, query, variables, attempt = 0) {
+async function adminApi(token, query, variables, channelToken = null, attempt = 0) {
     let response;
     try {
         response = await fetch(`http://127.0.0.1:${port}/admin-api`, {
@@ -96,6 +96,7 @@ async function adminApi(token, query, variables, attempt = 0) {
                 'Content-Type': 'application/json',
                 Connection: 'close',
                 ...(token ? { Authorization: `Bearer ${token}` } : {}),
+                ...(channelToken ? { 'vendure-token': channelToken } : {}),
             },
             body: JSON.stringify({ query, variables }),
         });
@@ -103,7 +104,7 @@ async function adminApi(token, query, variables, attempt = 0) {
         // a connection reset on a loaded machine: the call changed nothing, try it again
         if (attempt >= 5) throw error;
         await new Promise(resolve => setTimeout(resolve, 500));
-        return adminApi(token, query, variables, attempt + 1);
+        return adminApi(token, query, variables, channelToken, attempt + 1);
     }
     const body = await response.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -117,8 +118,11 @@ async function seedByAdminApi() {
         { u: admin.identifier, p: admin.password },
     );
     const token = login.token;
-    const call = (query, variables) => adminApi(token, query, variables).then(r => r.data);
-    const { activeChannel } = await call('{ activeChannel { id } }');
+    const call = (query, variables, channelToken) =>
+        adminApi(token, query, variables, channelToken).then(r => r.data);
+    const { activeChannel } = await call(
+        '{ activeChannel { id defaultTaxZone { id } defaultShippingZone { id } } }',
+    );
     await call(
         'mutation($id: ID!) { updateChannel(input: { id: $id, availableCurrencyCodes: [USD, EUR], pricesIncludeTax: false }) { __typename } }',
         { id: activeChannel.id },
@@ -204,6 +208,56 @@ async function seedByAdminApi() {
         },
     );
     if (createPromotion.__typename !== 'Promotion') throw new Error(JSON.stringify(createPromotion));
+    await seedChannel(call, activeChannel, variants);
+}
+
+// A second channel with the prices of the gateway channel it stands for: its products are the
+// ones with a price of their own there, each priced in both currencies.
+async function seedChannel(call, defaultChannel, variants) {
+    const channel = seed.channel;
+    const { createChannel } = await call(
+        `mutation($input: CreateChannelInput!) { createChannel(input: $input) {
+            __typename ... on Channel { id } ... on ErrorResult { errorCode message } } }`,
+        {
+            input: {
+                code: channel.code,
+                token: channel.token,
+                defaultLanguageCode: 'en',
+                availableLanguageCodes: ['en'],
+                pricesIncludeTax: false,
+                defaultCurrencyCode: 'USD',
+                availableCurrencyCodes: ['USD', 'EUR'],
+                defaultTaxZoneId: defaultChannel.defaultTaxZone.id,
+                defaultShippingZoneId: defaultChannel.defaultShippingZone.id,
+            },
+        },
+    );
+    if (createChannel.__typename !== 'Channel') throw new Error(JSON.stringify(createChannel));
+    const priced = variants.filter(variant => channel.prices[variant.sku]);
+    await call(
+        'mutation($input: AssignProductsToChannelInput!) { assignProductsToChannel(input: $input) { id } }',
+        {
+            input: {
+                channelId: createChannel.id,
+                productIds: [...new Set(priced.map(variant => variant.productId))],
+                priceFactor: 1,
+            },
+        },
+    );
+    const inputs = priced.map(variant => ({
+        id: variant.id,
+        prices: Object.entries(channel.prices[variant.sku]).map(([currencyCode, price]) => ({
+            currencyCode,
+            price,
+        })),
+    }));
+    for (let start = 0; start < inputs.length; start += 50) {
+        await call(
+            'mutation($input: [UpdateProductVariantInput!]!) { updateProductVariants(input: $input) { id } }',
+            { input: inputs.slice(start, start + 50) },
+            channel.token,
+        );
+    }
 }
 
 async function reindex() {

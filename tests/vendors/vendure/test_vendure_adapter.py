@@ -13,12 +13,13 @@ from commercegraph.adapters import harness
 from commercegraph.adapters.base import CartQuery, NewOrder, NewOrderLine, OrderQuery, ProductSearch
 from commercegraph.adapters.vendure import create_adapter
 from commercegraph.adapters.vendure import harness as vendure_harness
-from commercegraph.adapters.vendure.seed import VENDURE_ONLY_VARIANTS
+from commercegraph.adapters.vendure.seed import APP_CHANNEL, VENDURE_ONLY_VARIANTS, channel_prices
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID, WAREHOUSE_ID
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.inventory import LOCATIONS, stock_rows, to_eur
 from commercegraph.errors import BackendError, Conflict, NotFound
+from commercegraph.services.pricing import select_base_price
 from commercegraph.store.db import Store
 from tests.vendors.vendure.conftest import build, settings_for
 
@@ -295,3 +296,33 @@ async def test_accessories_are_the_product_relation_field(commerce: Any) -> None
     assert related == expected and len(expected) == len(set(accessory_skus)) > 0
     assert phone.id not in related
     assert similar == [] and missing == []
+
+
+async def test_a_second_channel_holds_the_mobile_app_prices(pricing: Any) -> None:
+    app_prices = channel_prices(CATALOG, APP_CHANNEL)
+    app_sku = sorted(app_prices)[0]
+    web_only = next(info.sku for info in CATALOG.infos if info.sku not in app_prices)
+    app_usd, app_eur, web_usd = await pricing.price_rows(
+        [(app_sku, "USD"), (app_sku, "EUR"), (web_only, "USD")]
+    )
+    base = CATALOG.by_sku[app_sku].price
+    assert sorted((r.channel or "", r.amount) for r in app_usd) == [
+        ("", base),
+        (APP_CHANNEL, app_prices[app_sku]["USD"]),
+    ]
+    assert app_prices[app_sku]["USD"] < base
+    assert sorted((r.channel or "", r.amount) for r in app_eur) == [
+        ("", to_eur(base)),
+        (APP_CHANNEL, app_prices[app_sku]["EUR"]),
+    ]
+    assert [(r.channel, r.amount) for r in web_usd] == [(None, CATALOG.by_sku[web_only].price)]
+    now = datetime.now(UTC)
+    chosen = {
+        channel: select_base_price(
+            app_usd, channel=channel, customer_group=None, quantity=1, now=now
+        )
+        for channel in ("WEB", APP_CHANNEL)
+    }
+    assert chosen["WEB"] is not None and chosen["WEB"].amount == base
+    assert chosen[APP_CHANNEL] is not None
+    assert chosen[APP_CHANNEL].amount == app_prices[app_sku]["USD"]

@@ -3,6 +3,7 @@ the capabilities Vendure does not declare stay with the native store."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -10,8 +11,10 @@ import pytest
 
 from commercegraph.adapters import harness
 from commercegraph.adapters.vendure import harness as vendure_harness
+from commercegraph.adapters.vendure.seed import APP_CHANNEL, channel_prices
 from commercegraph.app import create_app
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, DEVI_SODA_SKU
+from commercegraph.demo.catalog import build_catalog
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
 from tests.vendors.vendure.conftest import build
 
@@ -152,3 +155,30 @@ async def test_a_discounted_checkout_is_one_vendure_order_at_the_quoted_total(
         (li["productVariant"]["sku"], li["quantity"], li["unitPriceWithTax"])
         for li in placed["lines"]
     } == quoted
+
+
+CHANNEL_PRICES = """query($sku: String!) { product(sku: $sku) {
+  web: price { base { amount } } app: price(channel: MOBILE_APP) { base { amount } } } }"""
+
+
+async def test_the_mobile_app_channel_prices_come_from_its_vendure_channel(
+    vendure: harness.Started, sqlite_db: SeededDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_vendure(vendure, monkeypatch)
+    monkeypatch.setenv("CG_RESILIENCE__PRICING__TIMEOUT_MS", "20000")
+    catalog = build_catalog(datetime.now(UTC))
+    app_prices = channel_prices(catalog, APP_CHANNEL)
+    sku = sorted(app_prices)[-1]
+    settings = settings_for(sqlite_db.url, adapters={"pricing": "vendure"}, cache_ttl_seconds=0)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        assert app.state.registry.routes["pricing"]["pricing.prices"] == "vendure"
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+            body = await GraphQLClient(http, settings).post(CHANNEL_PRICES, {"sku": sku})
+    finally:
+        await app.state.registry.aclose()
+        await app.state.store.dispose()
+    product = _data(body)["product"]
+    assert product["web"]["base"]["amount"] == catalog.by_sku[sku].price
+    assert product["app"]["base"]["amount"] == app_prices[sku]["USD"] < catalog.by_sku[sku].price
