@@ -9,6 +9,7 @@ of the item they point at, as Vendure pages by offset.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -216,8 +217,8 @@ class VendurePricing(_AdminFace):
         rows: list[list[PriceRow]] = [[] for _ in keys]
         channels: list[tuple[str | None, str | None]] = [(None, None)]
         channels += sorted(self.settings.channel_tokens.items())
-        for channel, token in channels:
-            variants, includes_tax = await self._variants(skus, token)
+        answers = await asyncio.gather(*(self._variants(skus, token) for _, token in channels))
+        for (channel, _), (variants, includes_tax) in zip(channels, answers, strict=True):
             for index, (sku, currency) in enumerate(keys):
                 rows[index].extend(
                     PriceRow(
