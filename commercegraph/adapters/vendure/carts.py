@@ -11,6 +11,7 @@ finishes it) instead of placing another. Before payment the order takes the gate
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,13 @@ from commercegraph.adapters.vendure.quotes import (
     mismatch,
     quote_document,
 )
-from commercegraph.errors import BackendUnavailable, BadUserInput, Conflict, NotFound
+from commercegraph.errors import (
+    BackendUnavailable,
+    BadUserInput,
+    CommerceGraphError,
+    Conflict,
+    NotFound,
+)
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
@@ -284,7 +291,8 @@ class VendureCarts:
         arranged = (await self._orders_by_code([order.cart_id]))[order.cart_id]
         problem = mismatch(arranged, order)
         if problem is not None:
-            await self._transition(token, "AddingItems")
+            with contextlib.suppress(CommerceGraphError):  # the mismatch is what to report
+                await self._transition(token, "AddingItems")
             raise BackendUnavailable(
                 self.client.domain,
                 f"Vendure would not place order {order.cart_id} as quoted: {problem}. Its "
