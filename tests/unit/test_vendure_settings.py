@@ -61,3 +61,20 @@ def test_each_domain_routes_its_declared_capabilities_to_vendure(
         assert routes["inventory"]["inventory.reservations"] == "native"
     finally:
         asyncio.run(container.aclose())
+
+
+def test_channel_tokens_and_relation_fields_come_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CG_VENDURE__URL", "http://127.0.0.1:3999")
+    monkeypatch.setenv("CG_VENDURE__ADMIN_PASSWORD", "s3cret")
+    own = adapter_settings("vendure", available_factories()["vendure"])
+    assert isinstance(own, VendureSettings)
+    assert own.channel_tokens == {} and own.relation_fields == {"ACCESSORY": "cgAccessories"}
+    monkeypatch.setenv("CG_VENDURE__CHANNEL_TOKENS", '{"MOBILE_APP": "app-token"}')
+    monkeypatch.setenv("CG_VENDURE__RELATION_FIELDS", '{"ACCESSORY": "accessories"}')
+    own = adapter_settings("vendure", available_factories()["vendure"])
+    assert isinstance(own, VendureSettings)
+    assert own.channel_tokens == {"MOBILE_APP": "app-token"}
+    assert own.relation_fields == {"ACCESSORY": "accessories"}
+    monkeypatch.setenv("CG_VENDURE__RELATION_FIELDS", '{"ACCESSORY": "id } evil {"}')
+    with pytest.raises(AdapterConfigError):
+        adapter_settings("vendure", available_factories()["vendure"])

@@ -9,9 +9,9 @@ API; prices per currency, stock locations and stock levels through the Admin API
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings
 
 from commercegraph.adapters.vendure.adapter import (
@@ -23,6 +23,8 @@ from commercegraph.adapters.vendure.client import VendureClient
 from commercegraph.config import Settings
 from commercegraph.store.db import Store
 
+GRAPHQL_NAME = r"^[_A-Za-z][_0-9A-Za-z]*$"
+
 
 class VendureSettings(BaseSettings):
     url: str = Field(description="Base URL of the Vendure server (its /shop-api and /admin-api).")
@@ -33,6 +35,11 @@ class VendureSettings(BaseSettings):
     channel_token: str | None = Field(
         None, description="Vendure channel token sent on every call; None is the default channel."
     )
+    channel_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="Vendure channel token per gateway channel (e.g. MOBILE_APP) whose own "
+        "variant prices `price_rows` returns as that channel's rows.",
+    )
     timeout_ms: int = Field(5000, gt=0, description="Read budget of one HTTP call to Vendure.")
     connect_timeout_ms: int = Field(1000, gt=0, description="Time allowed to open a connection.")
     max_connections: int = Field(20, gt=0, description="Pooled HTTP connections to Vendure.")
@@ -40,6 +47,11 @@ class VendureSettings(BaseSettings):
         None,
         description="Code of the Vendure shipping method orders are placed with; None takes "
         "the first one Vendure offers for the order.",
+    )
+    relation_fields: dict[str, Annotated[str, StringConstraints(pattern=GRAPHQL_NAME)]] = Field(
+        default_factory=lambda: {"ACCESSORY": "cgAccessories"},
+        description="Product custom field (a list relation to Product) per relation kind "
+        "that `related_products` reads; a kind not named here has no related products.",
     )
     payment_method: str | None = Field(
         None,

@@ -9,6 +9,7 @@ of the item they point at, as Vendure pages by offset.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -82,7 +83,24 @@ class VendureCommerce(VendureCarts):
         return [found.get(i) for i in ids]
 
     async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
-        return [[] for _ in keys]  # Vendure keeps no product relations
+        """Each kind is a product custom field holding a list of products (``relation_fields``);
+        the related ids come in id order, the product itself left out."""
+        related: dict[tuple[str, str], list[str]] = {}
+        for kind in sorted({kind for _, kind in keys}):
+            field = self.settings.relation_fields.get(kind)
+            ids = [i for i, k in keys if k == kind and i.isdigit()]
+            if field is None or not ids:
+                continue
+            for chunk in _chunks(ids, SHOP_TAKE):
+                answer = await self.client.shop(
+                    q.product_relations(field), {"ids": chunk, "take": len(chunk)}
+                )
+                for item in answer.data["products"]["items"]:
+                    own = str(item["id"])
+                    others = {str(p["id"]) for p in (item["customFields"] or {}).get(field) or []}
+                    others.discard(own)
+                    related[(own, kind)] = sorted(others, key=lambda i: (len(i), i))
+        return [related.get((product_id, kind), []) for product_id, kind in keys]
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
         return [await self._search(search) for search in searches]
@@ -169,12 +187,18 @@ class _AdminFace:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _variants(self, skus: Sequence[str]) -> tuple[dict[str, dict[str, Any]], bool]:
+    async def _variants(
+        self, skus: Sequence[str], channel_token: str | None = None
+    ) -> tuple[dict[str, dict[str, Any]], bool]:
         """Variants by sku, and whether the channel's prices include tax."""
         found: dict[str, dict[str, Any]] = {}
         includes_tax = False
         for chunk in _chunks(skus, ADMIN_TAKE):
-            data = await self.client.admin(q.VARIANTS_BY_SKU, {"skus": chunk, "take": len(chunk)})
+            data = await self.client.admin(
+                q.VARIANTS_BY_SKU,
+                {"skus": chunk, "take": len(chunk)},
+                channel_token=channel_token,
+            )
             includes_tax = bool(data["activeChannel"]["pricesIncludeTax"])
             for item in data["productVariants"]["items"]:
                 found[str(item["sku"])] = item
@@ -182,32 +206,35 @@ class _AdminFace:
 
 
 class VendurePricing(_AdminFace):
-    """One base price row per variant and currency, as the channel stores it."""
+    """One base price row per variant and currency as the adapter's channel stores it (for
+    any gateway channel), and one per channel of ``channel_tokens`` the variant is in (for
+    that gateway channel)."""
 
     capabilities: ClassVar[frozenset[str]] = frozenset({"pricing.prices"})
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
-        variants, includes_tax = await self._variants([sku for sku, _ in keys])
-        rows: list[list[PriceRow]] = []
-        for sku, currency in keys:
-            prices = (variants.get(sku) or {}).get("prices") or []
-            rows.append(
-                [
+        skus = [sku for sku, _ in keys]
+        rows: list[list[PriceRow]] = [[] for _ in keys]
+        channels: list[tuple[str | None, str | None]] = [(None, None)]
+        channels += sorted(self.settings.channel_tokens.items())
+        answers = await asyncio.gather(*(self._variants(skus, token) for _, token in channels))
+        for (channel, _), (variants, includes_tax) in zip(channels, answers, strict=True):
+            for index, (sku, currency) in enumerate(keys):
+                rows[index].extend(
                     PriceRow(
                         sku=sku,
                         currency=currency,
                         amount=int(p["price"]),
-                        channel=None,
+                        channel=channel,
                         customer_group=None,
                         min_quantity=1,
                         valid_from=None,
                         valid_until=None,
                         tax_included=includes_tax,
                     )
-                    for p in prices
+                    for p in (variants.get(sku) or {}).get("prices") or []
                     if p["currencyCode"] == currency
-                ]
-            )
+                )
         return rows
 
 

@@ -5,11 +5,13 @@ A cart's id is its Vendure order code. The Shop API session that owns the order 
 expose, so any gateway replica, after any restart, reaches the cart's session through the
 Admin API. An order placed under an idempotency key carries ``<customer>:<key>`` in a unique
 custom field: a retry finds the order it already placed (or the checkout it left half-way and
-finishes it) instead of placing another.
+finishes it) instead of placing another. Before payment the order takes the gateway's quote
+(``quotes.py``) and is checked against it: it is paid only at the quoted lines and total.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +27,19 @@ from commercegraph.adapters.vendure import queries as q
 from commercegraph.adapters.vendure.client import VendureClient
 from commercegraph.adapters.vendure.errors import raise_if_error_result
 from commercegraph.adapters.vendure.mapping import cart_record, is_placed, order_record
-from commercegraph.errors import BadUserInput, Conflict, NotFound
+from commercegraph.adapters.vendure.quotes import (
+    QUOTE_FIELD,
+    check_cart_matches,
+    mismatch,
+    quote_document,
+)
+from commercegraph.errors import (
+    BackendUnavailable,
+    BadUserInput,
+    CommerceGraphError,
+    Conflict,
+    NotFound,
+)
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
@@ -247,7 +261,8 @@ class VendureCarts:
         return items[0]
 
     async def place_order(self, order: NewOrder) -> OrderRecord:
-        """Check the cart out through the Shop API; a retry with the same key resumes it."""
+        """Check the cart out through the Shop API at the quoted prices; a retry with the same
+        key resumes it."""
         keyed = await self._order_for_key(order.customer_id, order.idempotency_key, order.cart_id)
         if keyed is not None and is_placed(keyed):
             return order_record(keyed)
@@ -268,11 +283,51 @@ class VendureCarts:
             )
         if not current.get("lines"):
             raise BadUserInput("The cart has no lines", cart_id=order.cart_id)
-        if current["state"] == "AddingItems":
-            await self._arrange_payment(token, order)
+        check_cart_matches(current, order)
+        if current["state"] == "ArrangingPayment":  # a retry: price it again from the quote
+            await self._transition(token, "AddingItems")
+        await self._apply_quote(current, token, order)
+        await self._arrange_payment(token, order)
+        arranged = (await self._orders_by_code([order.cart_id]))[order.cart_id]
+        problem = mismatch(arranged, order)
+        if problem is not None:
+            with contextlib.suppress(CommerceGraphError):  # the mismatch is what to report
+                await self._transition(token, "AddingItems")
+            raise BackendUnavailable(
+                self.client.domain,
+                f"Vendure would not place order {order.cart_id} as quoted: {problem}. Its "
+                "server needs CommerceGraphQuotePlugin and the quote promotion, and a shipping "
+                "method at no charge (docs/adapters/vendure.md)",
+            )
         await self._pay(token, order)
         placed = (await self._orders_by_code([order.cart_id]))[order.cart_id]
         return order_record(placed)
+
+    async def _apply_quote(self, cart: dict[str, Any], token: str, order: NewOrder) -> None:
+        """Write the quote on the order, then touch each line so Vendure prices it again."""
+        try:
+            await self.client.admin(
+                q.ADMIN_SET_ORDER_FIELDS,
+                {"input": {"id": cart["id"], "customFields": {QUOTE_FIELD: quote_document(order)}}},
+            )
+        except BackendUnavailable as exc:
+            if QUOTE_FIELD not in str(exc):
+                raise
+            raise BackendUnavailable(
+                self.client.domain,
+                f"Vendure has no Order.{QUOTE_FIELD} custom field: its server needs "
+                "CommerceGraphQuotePlugin to place orders at the quoted prices "
+                "(docs/adapters/vendure.md)",
+            ) from exc
+        for line in cart["lines"]:
+            answer = await self.client.shop(
+                q.ADJUST_LINE, {"lineId": line["id"], "quantity": line["quantity"]}, token=token
+            )
+            raise_if_error_result(answer.data["adjustOrderLine"])
+
+    async def _transition(self, token: str, state: str) -> None:
+        answer = await self.client.shop(q.TRANSITION, {"state": state}, token=token)
+        raise_if_error_result(answer.data["transitionOrderToState"])
 
     async def _arrange_payment(self, token: str, order: NewOrder) -> None:
         customer = {
@@ -292,8 +347,7 @@ class VendureCarts:
             raise Conflict("Vendure offers no shipping method for the order")
         answer = await self.client.shop(q.SET_SHIPPING, {"ids": [chosen["id"]]}, token=token)
         raise_if_error_result(answer.data["setOrderShippingMethod"])
-        answer = await self.client.shop(q.TRANSITION, {"state": "ArrangingPayment"}, token=token)
-        raise_if_error_result(answer.data["transitionOrderToState"])
+        await self._transition(token, "ArrangingPayment")
 
     async def _pay(self, token: str, order: NewOrder) -> None:
         methods = (await self.client.shop(q.PAYMENT_METHODS, token=token)).data

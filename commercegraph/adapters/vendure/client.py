@@ -109,13 +109,21 @@ class VendureClient:
             raise from_graphql_errors(self.domain, body["errors"])
         return ShopAnswer(body.get("data") or {}, response.headers.get(TOKEN_HEADER))
 
-    async def admin(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One Admin API call as the configured administrator (logging in when needed)."""
+    async def admin(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        channel_token: str | None = None,
+    ) -> dict[str, Any]:
+        """One Admin API call as the configured administrator (logging in when needed), in
+        the channel of ``channel_token`` when given."""
         for attempt in range(2):
             token = await self._admin_session(renew=attempt > 0)
-            body, _ = await self._post(
-                "/admin-api", query, variables, {"Authorization": f"Bearer {token}"}
-            )
+            headers = {"Authorization": f"Bearer {token}"}
+            if channel_token:
+                headers[CHANNEL_HEADER] = channel_token
+            body, _ = await self._post("/admin-api", query, variables, headers)
             errors = body.get("errors") or []
             if errors and _forbidden(errors) and attempt == 0:
                 continue

@@ -1,7 +1,7 @@
 """A real Vendure beside the gateway: installed once into the cache, started on a loopback
 port with its own SQLite file, seeded with the demo catalogue on first start.
 
-``install()`` puts the pinned packages and ``server.js`` into
+``install()`` puts the pinned packages, ``server.js`` and ``quote-plugin.js`` into
 ``~/.cache/commercegraph/backends/vendure-<VERSION>``; ``start(port)`` boots a server whose
 data lives in ``data-<port>`` there (seeded once, reused on the next start on that port) and
 waits until ``/cg-ready`` says the seeding is done.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from commercegraph.adapters import harness
 from commercegraph.adapters.harness import Started
-from commercegraph.adapters.vendure.seed import seed_document
+from commercegraph.adapters.vendure.seed import APP_CHANNEL, APP_CHANNEL_TOKEN, seed_document
 
 NAME = "vendure"
 VERSION = "3.7.3"
@@ -32,6 +32,7 @@ ADMIN_PASSWORD = "superadmin"  # a loopback test server's superadmin, never a re
 FIRST_START_TIMEOUT_S = 600.0  # populate plus the Admin API seeding: minutes on a loaded machine
 SEEDED_MARKER = "seeded"  # server.js writes it once the data folder is seeded
 SERVER_SCRIPT = Path(__file__).with_name("server.js")
+QUOTE_PLUGIN = Path(__file__).with_name("quote-plugin.js")  # what a retailer's Vendure loads too
 
 
 def folder() -> Path:
@@ -52,6 +53,7 @@ def install() -> Path:
             {"packages": PACKAGES, "install_seconds": round(time.monotonic() - started, 1)},
         )
     _write_if_changed(target / "server.js", SERVER_SCRIPT.read_text("utf-8"))
+    _write_if_changed(target / QUOTE_PLUGIN.name, QUOTE_PLUGIN.read_text("utf-8"))
     _write_if_changed(target / "seed.json", json.dumps(seed_document(), sort_keys=True))
     return target
 
@@ -66,11 +68,13 @@ def data_dir(port: int) -> Path:
 
 
 def seeded_template() -> Path:
-    """A data folder seeded once per install, script and seed (copied for every new start:
+    """A data folder seeded once per install, scripts and seed (copied for every new start:
     seeding the whole catalogue takes minutes, a start on seeded data seconds)."""
     target = install()
     digest = hashlib.sha256(
-        (target / "server.js").read_bytes() + (target / "seed.json").read_bytes()
+        (target / "server.js").read_bytes()
+        + (target / QUOTE_PLUGIN.name).read_bytes()
+        + (target / "seed.json").read_bytes()
     ).hexdigest()[:12]
     template = target / f"template-{digest}"
     if not (template / SEEDED_MARKER).exists():
@@ -116,4 +120,5 @@ def settings_env(started: Started) -> dict[str, str]:
         "CG_VENDURE__URL": started.url,
         "CG_VENDURE__ADMIN_USERNAME": ADMIN_USERNAME,
         "CG_VENDURE__ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "CG_VENDURE__CHANNEL_TOKENS": json.dumps({APP_CHANNEL: APP_CHANNEL_TOKEN}),
     }

@@ -47,6 +47,19 @@ query Search($input: SearchInput!) {
   }
 }
 """
+
+
+def product_relations(field: str) -> str:
+    """The products a product custom field of ``field`` (a list relation to Product) holds."""
+    return f"""
+query ProductRelations($ids: [String!]!, $take: Int!) {{
+  products(options: {{ filter: {{ id: {{ in: $ids }} }}, take: $take }}) {{
+    items {{ id customFields {{ {field} {{ id }} }} }}
+  }}
+}}
+"""
+
+
 ACTIVE_ORDER_LINES = """
 query ActiveOrder { activeOrder { code lines { id quantity productVariant { id sku } } } }
 """

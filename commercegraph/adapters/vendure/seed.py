@@ -1,5 +1,6 @@
 """The demo catalogue as Vendure seeds it: an initial-data object, a products CSV, the stock
-locations with their stock, and the EUR prices the CSV cannot carry.
+locations with their stock, the EUR prices and accessory relations the CSV cannot carry, and a
+second channel holding the demo's mobile-app prices.
 
 The server script (``server.js``) hands the first two to Vendure's ``populate()`` and sets the
 rest through its own Admin API on first start. Products, skus, USD and EUR prices, locations
@@ -15,7 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from commercegraph.demo.catalog import CATEGORIES, CATEGORY_BY_ID, Catalog, build_catalog
-from commercegraph.demo.inventory import ABROAD_LOCATIONS, LOCATIONS, REGION, stock_rows, to_eur
+from commercegraph.demo.inventory import (
+    ABROAD_LOCATIONS,
+    LOCATIONS,
+    REGION,
+    price_rows,
+    stock_rows,
+    to_eur,
+)
 
 CSV_COLUMNS = (
     "name",
@@ -42,6 +50,10 @@ VENDURE_ONLY_VARIANTS: tuple[tuple[str, str, int], ...] = (
 )
 VENDURE_ONLY_STOCK = 25  # units of each tee size at every location
 SHIPPING_METHOD = "Standard Shipping"
+# the gateway channel whose own prices a second Vendure channel holds, and that channel
+APP_CHANNEL = "MOBILE_APP"
+APP_CHANNEL_CODE = "mobile-app"
+APP_CHANNEL_TOKEN = "cg-mobile-app"  # a loopback test server's channel token
 PAYMENT_METHOD_CODE = "commercegraph-test-payment"
 
 
@@ -167,6 +179,16 @@ def locations() -> list[dict[str, Any]]:
     ]
 
 
+def channel_prices(catalog: Catalog, channel: str) -> dict[str, dict[str, int]]:
+    """The demo's prices of ``channel`` (any customer group, one unit), per sku and currency."""
+    rows, _ = price_rows(catalog.infos)
+    prices: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["channel"] == channel and row["customer_group"] is None and row["min_quantity"] == 1:
+            prices.setdefault(row["sku"], {})[row["currency"]] = row["amount"]
+    return prices
+
+
 def seed_document(now: datetime | None = None) -> dict[str, Any]:
     """Everything ``server.js`` needs on first start, as one JSON-ready object."""
     catalog = build_catalog(now or datetime.now(UTC))
@@ -184,5 +206,11 @@ def seed_document(now: datetime | None = None) -> dict[str, Any]:
         "locations": locations(),
         "eurPrices": eur,
         "stock": stock,
+        "accessories": {phone: list(skus) for phone, skus in sorted(catalog.accessories.items())},
         "paymentMethodCode": PAYMENT_METHOD_CODE,
+        "channel": {
+            "code": APP_CHANNEL_CODE,
+            "token": APP_CHANNEL_TOKEN,
+            "prices": channel_prices(catalog, APP_CHANNEL),
+        },
     }

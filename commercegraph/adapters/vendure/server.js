@@ -1,8 +1,9 @@
 // Boots Vendure for CommerceGraph: SQLite through better-sqlite3, Shop and Admin APIs only
-// (no admin UI), bearer session tokens, a test payment handler. On first start it populates
-// the demo catalogue from seed.json, then sets what the products CSV cannot carry (stock
-// locations with their stock, EUR prices) through its own Admin API. GET /cg-ready answers
-// 200 once that is done, 503 before.
+// (no admin UI), bearer session tokens, a test payment handler and the CommerceGraph quote
+// plugin (quote-plugin.js). On first start it populates the demo catalogue from seed.json,
+// then sets what the products CSV cannot carry (stock locations with their stock, EUR prices,
+// accessories, the quote promotion, a second channel with its own prices) through its own
+// Admin API. GET /cg-ready answers 200 once that is done, 503 before.
 //
 //   node server.js PORT DATA_DIR
 const { spawnSync } = require('child_process');
@@ -16,8 +17,10 @@ const {
     dummyPaymentHandler,
     JobQueueService,
     LogLevel,
+    Product,
 } = require('@vendure/core');
 const { populate } = require('@vendure/core/cli');
+const { ADJUSTMENT_ACTION, CommerceGraphQuotePlugin, QUOTED_CONDITION } = require('./quote-plugin');
 
 const port = Number(process.argv[2]);
 const dataDir = path.resolve(process.argv[3]);
@@ -63,6 +66,9 @@ const config = {
                 public: false,
             },
         ],
+        Product: [
+            { name: 'cgAccessories', type: 'relation', entity: Product, list: true, nullable: true },
+        ],
         StockLocation: [
             { name: 'cgKey', type: 'string', nullable: true },
             { name: 'kind', type: 'string', nullable: true },
@@ -74,11 +80,14 @@ const config = {
             { name: 'canPickup', type: 'boolean', nullable: true },
         ],
     },
-    plugins: [DefaultSearchPlugin.init({ bufferUpdates: false, indexStockStatus: true })],
+    plugins: [
+        CommerceGraphQuotePlugin,
+        DefaultSearchPlugin.init({ bufferUpdates: false, indexStockStatus: true }),
+    ],
     logger: new DefaultLogger({ level: LogLevel.Warn }),
 };
 
-async function adminApi(token, query, variables, attempt = 0) {
+async function adminApi(token, query, variables, channelToken = null, attempt = 0) {
     let response;
     try {
         response = await fetch(`http://127.0.0.1:${port}/admin-api`, {
@@ -87,6 +96,7 @@ async function adminApi(token, query, variables, attempt = 0) {
                 'Content-Type': 'application/json',
                 Connection: 'close',
                 ...(token ? { Authorization: `Bearer ${token}` } : {}),
+                ...(channelToken ? { 'vendure-token': channelToken } : {}),
             },
             body: JSON.stringify({ query, variables }),
         });
@@ -94,7 +104,7 @@ async function adminApi(token, query, variables, attempt = 0) {
         // a connection reset on a loaded machine: the call changed nothing, try it again
         if (attempt >= 5) throw error;
         await new Promise(resolve => setTimeout(resolve, 500));
-        return adminApi(token, query, variables, attempt + 1);
+        return adminApi(token, query, variables, channelToken, attempt + 1);
     }
     const body = await response.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -108,8 +118,11 @@ async function seedByAdminApi() {
         { u: admin.identifier, p: admin.password },
     );
     const token = login.token;
-    const call = (query, variables) => adminApi(token, query, variables).then(r => r.data);
-    const { activeChannel } = await call('{ activeChannel { id } }');
+    const call = (query, variables, channelToken) =>
+        adminApi(token, query, variables, channelToken).then(r => r.data);
+    const { activeChannel } = await call(
+        '{ activeChannel { id defaultTaxZone { id } defaultShippingZone { id } } }',
+    );
     await call(
         'mutation($id: ID!) { updateChannel(input: { id: $id, availableCurrencyCodes: [USD, EUR], pricesIncludeTax: false }) { __typename } }',
         { id: activeChannel.id },
@@ -147,7 +160,7 @@ async function seedByAdminApi() {
     const variants = [];
     for (;;) {
         const { productVariants } = await call(
-            'query($skip: Int!) { productVariants(options: { skip: $skip, take: 100 }) { items { id sku price } totalItems } }',
+            'query($skip: Int!) { productVariants(options: { skip: $skip, take: 100 }) { items { id sku price productId } totalItems } }',
             { skip },
         );
         variants.push(...productVariants.items);
@@ -169,6 +182,80 @@ async function seedByAdminApi() {
         await call(
             'mutation($input: [UpdateProductVariantInput!]!) { updateProductVariants(input: $input) { id } }',
             { input: inputs.slice(start, start + 50) },
+        );
+    }
+    const productOf = Object.fromEntries(variants.map(variant => [variant.sku, variant.productId]));
+    const related = Object.entries(seed.accessories).map(([sku, accessories]) => ({
+        id: productOf[sku],
+        customFields: { cgAccessoriesIds: accessories.map(accessory => productOf[accessory]) },
+    }));
+    for (let start = 0; start < related.length; start += 50) {
+        await call(
+            'mutation($input: [UpdateProductInput!]!) { updateProducts(input: $input) { id } }',
+            { input: related.slice(start, start + 50) },
+        );
+    }
+    const { createPromotion } = await call(
+        `mutation($input: CreatePromotionInput!) { createPromotion(input: $input) {
+            __typename ... on ErrorResult { errorCode message } } }`,
+        {
+            input: {
+                enabled: true,
+                conditions: [{ code: QUOTED_CONDITION, arguments: [] }],
+                actions: [{ code: ADJUSTMENT_ACTION, arguments: [] }],
+                translations: [{ languageCode: 'en', name: 'CommerceGraph quote' }],
+            },
+        },
+    );
+    if (createPromotion.__typename !== 'Promotion') throw new Error(JSON.stringify(createPromotion));
+    await seedChannel(call, activeChannel, variants);
+}
+
+// A second channel with the prices of the gateway channel it stands for: its products are the
+// ones with a price of their own there, each priced in both currencies.
+async function seedChannel(call, defaultChannel, variants) {
+    const channel = seed.channel;
+    const { createChannel } = await call(
+        `mutation($input: CreateChannelInput!) { createChannel(input: $input) {
+            __typename ... on Channel { id } ... on ErrorResult { errorCode message } } }`,
+        {
+            input: {
+                code: channel.code,
+                token: channel.token,
+                defaultLanguageCode: 'en',
+                availableLanguageCodes: ['en'],
+                pricesIncludeTax: false,
+                defaultCurrencyCode: 'USD',
+                availableCurrencyCodes: ['USD', 'EUR'],
+                defaultTaxZoneId: defaultChannel.defaultTaxZone.id,
+                defaultShippingZoneId: defaultChannel.defaultShippingZone.id,
+            },
+        },
+    );
+    if (createChannel.__typename !== 'Channel') throw new Error(JSON.stringify(createChannel));
+    const priced = variants.filter(variant => channel.prices[variant.sku]);
+    await call(
+        'mutation($input: AssignProductsToChannelInput!) { assignProductsToChannel(input: $input) { id } }',
+        {
+            input: {
+                channelId: createChannel.id,
+                productIds: [...new Set(priced.map(variant => variant.productId))],
+                priceFactor: 1,
+            },
+        },
+    );
+    const inputs = priced.map(variant => ({
+        id: variant.id,
+        prices: Object.entries(channel.prices[variant.sku]).map(([currencyCode, price]) => ({
+            currencyCode,
+            price,
+        })),
+    }));
+    for (let start = 0; start < inputs.length; start += 50) {
+        await call(
+            'mutation($input: [UpdateProductVariantInput!]!) { updateProductVariants(input: $input) { id } }',
+            { input: inputs.slice(start, start + 50) },
+            channel.token,
         );
     }
 }
@@ -195,7 +282,11 @@ async function seedDatabase() {
     const began = Date.now();
     const csvPath = path.join(os.tmpdir(), `cg-vendure-products-${process.pid}.csv`);
     fs.writeFileSync(csvPath, seed.productsCsv, 'utf-8');
-    const app = await populate(() => boot({ ...config, plugins: [] }), seed.initialData, csvPath);
+    const app = await populate(
+        () => boot({ ...config, plugins: [CommerceGraphQuotePlugin] }),
+        seed.initialData,
+        csvPath,
+    );
     fs.rmSync(csvPath, { force: true });
     console.log(`commercegraph: populated in ${(Date.now() - began) / 1000} s`);
     await seedByAdminApi();

@@ -6,6 +6,7 @@ Without Node the tests skip with the reason, except under ``CI=true`` where that
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -54,6 +55,7 @@ def settings_for(started: harness.Started) -> VendureSettings:
         url=env["CG_VENDURE__URL"],
         admin_username=env["CG_VENDURE__ADMIN_USERNAME"],
         admin_password=env["CG_VENDURE__ADMIN_PASSWORD"],  # type: ignore[arg-type]
+        channel_tokens=json.loads(env["CG_VENDURE__CHANNEL_TOKENS"]),
     )
 
 

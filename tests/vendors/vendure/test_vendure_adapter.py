@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -12,12 +13,13 @@ from commercegraph.adapters import harness
 from commercegraph.adapters.base import CartQuery, NewOrder, NewOrderLine, OrderQuery, ProductSearch
 from commercegraph.adapters.vendure import create_adapter
 from commercegraph.adapters.vendure import harness as vendure_harness
-from commercegraph.adapters.vendure.seed import VENDURE_ONLY_VARIANTS
+from commercegraph.adapters.vendure.seed import APP_CHANNEL, VENDURE_ONLY_VARIANTS, channel_prices
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID, WAREHOUSE_ID
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.inventory import LOCATIONS, stock_rows, to_eur
 from commercegraph.errors import BackendError, Conflict, NotFound
+from commercegraph.services.pricing import select_base_price
 from commercegraph.store.db import Store
 from tests.vendors.vendure.conftest import build, settings_for
 
@@ -233,3 +235,94 @@ async def test_a_checkout_cut_off_half_way_is_finished_by_the_retry(
     assert placed.id == cart.id and placed.status == "PLACED"
     (only,) = await admin_orders(commerce, customer)
     assert only["code"] == cart.id and only["state"] == "PaymentSettled"
+
+
+QUOTE_PROMOTION = """query { promotions(options: { filter: { name: { eq: "CommerceGraph quote" } } }) {
+  items { id enabled } } }"""
+ENABLE = """mutation($id: ID!, $on: Boolean!) { updatePromotion(input: { id: $id, enabled: $on }) {
+  __typename } }"""
+
+
+async def test_an_order_is_placed_at_the_quote_or_not_at_all(commerce: Any) -> None:
+    customer = f"cus_vendure_quote_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_M, 3)
+    await commerce.set_cart_line(cart.id, COFFEE.sku, 1)
+    # 1999 a tee and 10 off the whole order: prices Vendure's list does not have
+    quoted = new_order(cart.id, customer, "quote-key", [(TEE_M, 3, 1999), (COFFEE.sku, 1, 250)])
+    order = dataclasses.replace(quoted, discount=10, total=quoted.total - 10)
+    (promotion,) = (await commerce.client.admin(QUOTE_PROMOTION))["promotions"]["items"]
+    await commerce.client.admin(ENABLE, {"id": promotion["id"], "on": False})
+    try:
+        with pytest.raises(BackendError) as caught:  # the adjustment has nowhere to go
+            await commerce.place_order(order)
+    finally:
+        await commerce.client.admin(ENABLE, {"id": promotion["id"], "on": True})
+    assert (
+        "would not place order" in caught.value.message and "its total is" in caught.value.message
+    )
+    (unplaced,) = await admin_orders(commerce, customer)
+    assert unplaced["state"] == "AddingItems"  # no payment was taken
+    assert await commerce.order_for_key(customer, "quote-key", cart.id) is None
+
+    placed = await commerce.place_order(order)
+    assert placed.total.amount == 3 * 1999 + 250 - 10 and placed.discount.amount == 10
+    assert {(li.sku, li.quantity, li.unit_price.amount) for li in placed.lines} == {
+        (TEE_M, 3, 1999),
+        (COFFEE.sku, 1, 250),
+    }
+    (only,) = await admin_orders(commerce, customer)
+    assert only["state"] == "PaymentSettled" and only["totalWithTax"] == placed.total.amount
+
+
+async def test_a_cart_changed_since_its_quote_is_not_placed(commerce: Any) -> None:
+    customer = f"cus_vendure_stale_{datetime.now(UTC).timestamp():.0f}"
+    cart = await commerce.create_cart(customer, "WEB", "USD")
+    await commerce.set_cart_line(cart.id, TEE_M, 2)
+    with pytest.raises(Conflict):
+        await commerce.place_order(new_order(cart.id, customer, "stale", [(TEE_M, 1, 2499)]))
+    (open_cart,) = await admin_orders(commerce, customer)
+    assert open_cart["state"] == "AddingItems"
+
+
+async def test_accessories_are_the_product_relation_field(commerce: Any) -> None:
+    phone_sku, accessory_skus = sorted(CATALOG.accessories.items())[0]
+    (phone,) = await commerce.products_by_sku([phone_sku])
+    accessories = await commerce.products_by_sku(list(accessory_skus))
+    expected = sorted({p.id for p in accessories}, key=lambda i: (len(i), i))
+    related, similar, missing = await commerce.related_products(
+        [(phone.id, "ACCESSORY"), (phone.id, "SIMILAR"), ("424242", "ACCESSORY")]
+    )
+    assert related == expected and len(expected) == len(set(accessory_skus)) > 0
+    assert phone.id not in related
+    assert similar == [] and missing == []
+
+
+async def test_a_second_channel_holds_the_mobile_app_prices(pricing: Any) -> None:
+    app_prices = channel_prices(CATALOG, APP_CHANNEL)
+    app_sku = sorted(app_prices)[0]
+    web_only = next(info.sku for info in CATALOG.infos if info.sku not in app_prices)
+    app_usd, app_eur, web_usd = await pricing.price_rows(
+        [(app_sku, "USD"), (app_sku, "EUR"), (web_only, "USD")]
+    )
+    base = CATALOG.by_sku[app_sku].price
+    assert sorted((r.channel or "", r.amount) for r in app_usd) == [
+        ("", base),
+        (APP_CHANNEL, app_prices[app_sku]["USD"]),
+    ]
+    assert app_prices[app_sku]["USD"] < base
+    assert sorted((r.channel or "", r.amount) for r in app_eur) == [
+        ("", to_eur(base)),
+        (APP_CHANNEL, app_prices[app_sku]["EUR"]),
+    ]
+    assert [(r.channel, r.amount) for r in web_usd] == [(None, CATALOG.by_sku[web_only].price)]
+    now = datetime.now(UTC)
+    chosen = {
+        channel: select_base_price(
+            app_usd, channel=channel, customer_group=None, quantity=1, now=now
+        )
+        for channel in ("WEB", APP_CHANNEL)
+    }
+    assert chosen["WEB"] is not None and chosen["WEB"].amount == base
+    assert chosen[APP_CHANNEL] is not None
+    assert chosen[APP_CHANNEL].amount == app_prices[app_sku]["USD"]
