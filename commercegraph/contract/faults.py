@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import orjson
 
@@ -49,6 +49,7 @@ from commercegraph.errors import (
 
 CALL_LIMIT_S = FAULT_DELAY_S + 3.0  # a call still pending by then hangs: a violation itself
 REASONS = {
+    200: "OK",
     400: "Bad Request",
     404: "Not Found",
     409: "Conflict",
@@ -57,20 +58,16 @@ REASONS = {
 }
 
 
-class FaultServer:
-    """HTTP/1.1 on 127.0.0.1 answering every request with ``mode``; counts requests.
-
-    ``mode`` is a status (404, 409, 500, ...), ``"drop"`` (close without answering) or
-    ``"slow"`` (answer 503 after ``FAULT_DELAY_S``).
-    """
+class LoopbackServer:
+    """HTTP/1.1 on 127.0.0.1 reading each request whole and answering what ``answer`` gives:
+    ``(status, JSON body)``, or ``None`` to close without answering. Counts requests."""
 
     def __init__(self) -> None:
-        self.mode: int | str = 503
         self.requests = 0
         self._server: asyncio.Server | None = None
         self.url = ""
 
-    async def __aenter__(self) -> FaultServer:
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
@@ -83,6 +80,9 @@ class FaultServer:
         self._server.close()
         await self._server.wait_closed()
 
+    async def answer(self) -> tuple[int, Any] | None:
+        raise NotImplementedError
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -94,14 +94,14 @@ class FaultServer:
             if length:
                 await reader.readexactly(length)
             self.requests += 1
-            if self.mode == "drop":
+            answered = await self.answer()
+            if answered is None:
                 return
-            status = 503 if self.mode == "slow" else int(self.mode)
-            if self.mode == "slow":
-                await asyncio.sleep(FAULT_DELAY_S)
-            body = orjson.dumps({"message": REASONS.get(status, "Error"), "status": status})
+            status, payload = answered
+            body = orjson.dumps(payload)
+            reason = REASONS.get(status, "Error")
             writer.write(
-                f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n"
+                f"HTTP/1.1 {status} {reason}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                 "Connection: close\r\n\r\n".encode()
                 + body
@@ -111,6 +111,23 @@ class FaultServer:
             pass
         finally:
             writer.close()
+
+
+class FaultServer(LoopbackServer):
+    """Answers every request with ``mode``: a status (404, 409, 500, ...), ``"drop"`` (close
+    without answering) or ``"slow"`` (answer 503 after ``FAULT_DELAY_S``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode: int | str = 503
+
+    async def answer(self) -> tuple[int, Any] | None:
+        if self.mode == "drop":
+            return None
+        if self.mode == "slow":
+            await asyncio.sleep(FAULT_DELAY_S)
+        status = 503 if self.mode == "slow" else int(self.mode)
+        return status, {"message": REASONS.get(status, "Error"), "status": status}
 
 
 Call = Callable[[Any, ContractFixture], Awaitable[Any]]

@@ -7,14 +7,13 @@ on 127.0.0.1; no vendor is reached.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from commercegraph.contract import MISSING
+from commercegraph.contract.faults import LoopbackServer
 from commercegraph.contract.kit import PointAt
 from commercegraph.contract.pytest_plugin import built
 
@@ -69,50 +68,10 @@ class MissingAs:
         return call
 
 
-class TokenServer:
+class TokenServer(LoopbackServer):
     """An OAuth 2.0 token endpoint on 127.0.0.1 granting every client credentials request,
     for vendors whose API calls need a token from a separate auth server first."""
 
-    def __init__(self) -> None:
-        self._server: asyncio.Server | None = None
-        self.url = ""
-        self.granted = 0
-
-    async def __aenter__(self) -> TokenServer:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value.strip())
-            if length:
-                await reader.readexactly(length)
-            self.granted += 1
-            body = json.dumps(
-                {
-                    "access_token": f"token-{self.granted}",
-                    "token_type": "Bearer",
-                    "expires_in": 172800,
-                }
-            ).encode()
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-                + body
-            )
-            await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+    async def answer(self) -> tuple[int, Any]:
+        token = {"access_token": f"token-{self.requests}", "token_type": "Bearer"}
+        return 200, {**token, "expires_in": 172800}

@@ -10,6 +10,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import text
 
+from commercegraph.adapters.http_errors import BackendThrottled
 from commercegraph.adapters.rest.errors import from_response
 from commercegraph.app import create_app
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID
@@ -156,7 +157,7 @@ def _answer(status: int, body: Any = None) -> httpx.Response:
         (404, {"error": {"code": "CONFLICT", "message": "taken"}}, Conflict),
         (401, None, BackendUnavailable),
         (403, None, BackendUnavailable),
-        (429, None, BackendUnavailable),
+        (429, None, BackendThrottled),
         (500, {"error": {"code": "NOT_FOUND", "message": "x"}}, BackendUnavailable),
         (503, None, BackendUnavailable),
     ],

@@ -5,7 +5,9 @@ someone changed the cart in between, so the cart is fetched again and the change
 anew from what it holds now (never the stale actions resent with a bumped version), at most
 ``conflict_retries`` times. An order's number is derived from the customer and idempotency
 key, and commercetools keeps order numbers unique, so a retried checkout finds the order it
-already placed rather than placing a second.
+already placed rather than placing a second. Before the order is created, the cart's lines
+are pinned to the gateway's quote (``quotes.py``), so the order records the total checkout
+charged, not commercetools' own prices.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from commercegraph.adapters.base import (
     OrderRecord,
     Page,
 )
-from commercegraph.adapters.commercetools import mapping
+from commercegraph.adapters.commercetools import mapping, quotes
 from commercegraph.adapters.commercetools.client import CommercetoolsClient
 from commercegraph.adapters.commercetools.errors import is_duplicate, is_version_conflict
 from commercegraph.adapters.commercetools.settings import CommercetoolsSettings
@@ -219,6 +221,12 @@ class CommercetoolsCarts:
             cart = await self._cart(order.cart_id)
             if cart.get("cartState") != "Active":
                 raise Conflict(f"Cart {order.cart_id!r} is no longer open", argument="cartId")
+            try:
+                cart = await self._pin_quote(cart, order)
+            except CommerceGraphError as error:
+                if is_version_conflict(error):
+                    continue
+                raise
             draft = {
                 "cart": {"typeId": "cart", "id": order.cart_id},
                 "version": cart["version"],
@@ -239,3 +247,22 @@ class CommercetoolsCarts:
                 raise
             return mapping.order(node, self.settings)
         raise Conflict(f"Cart {order.cart_id!r} kept changing; try again", argument="cartId")
+
+    async def _pin_quote(self, cart: dict[str, Any], order: NewOrder) -> dict[str, Any]:
+        """The cart with its lines priced as quoted (updated only where they differ)."""
+        actions = quotes.pinning_actions(cart, order)
+        if actions:
+            cart = await self.client.request(
+                "POST",
+                f"/carts/{order.cart_id}",
+                json={"version": cart["version"], "actions": actions},
+            )
+        if not quotes.totals_the_quote(cart, order):
+            total = cart.get("totalPrice") or {}
+            raise Conflict(
+                f"commercetools totals cart {order.cart_id!r} at {total.get('centAmount')} "
+                f"{total.get('currencyCode')}, not the quoted {order.total} {order.currency} "
+                "(shipping or other charges on the cart)",
+                argument="cartId",
+            )
+        return cart

@@ -2,7 +2,9 @@
 
 A token is fetched from the auth server on first use and refreshed ``REFRESH_MARGIN_S``
 before it expires (measured on the injected clock); a 401 from the API (the token was
-revoked or expired early) fetches a new one and retries that request once.
+revoked or expired early) fetches a new one and retries that request once. Every API request
+takes a token from a bucket on the same clock (``requests_per_second``); a 429 empties it for
+the answer's ``Retry-After`` and the request goes again, a few times at most.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from commercegraph.adapters.commercetools.errors import (
 )
 from commercegraph.adapters.commercetools.settings import CommercetoolsSettings
 from commercegraph.adapters.http import pooled_client
+from commercegraph.adapters.throttle import RetryPolicy, Throttle, TokenBucket
 from commercegraph.errors import BackendUnavailable, NotFound
 
 log = logging.getLogger("commercegraph.adapters.commercetools")
@@ -49,6 +52,16 @@ class CommercetoolsClient:
         self._expires_at = 0.0
         self._token_lock = asyncio.Lock()
         self.tokens_fetched = 0
+        bucket = TokenBucket(
+            settings.requests_per_second,
+            1.0,
+            settings.burst,
+            self.clock.monotonic,
+            self.clock.sleep,
+        )
+        self.throttle = Throttle(
+            bucket, RetryPolicy(settings.rate_limit_retries, settings.max_retry_after_s)
+        )
         self.http = pooled_client(
             timeout_ms=settings.timeout_ms,
             connect_timeout_ms=settings.connect_timeout_ms,
@@ -86,7 +99,7 @@ class CommercetoolsClient:
             raise BackendUnavailable(
                 BACKEND,
                 f"commercetools refused the API client ({response.status_code} {code}): {message}",
-                status=response.status_code,
+                vendor_status=response.status_code,
             )
         body = orjson.loads(response.content)
         self.tokens_fetched += 1
@@ -102,16 +115,18 @@ class CommercetoolsClient:
         json: Any = None,
     ) -> Any:
         """The decoded body of a 2xx answer; anything else raises our error."""
-        response = await self._send(method, path, params, json, await self.token())
+        response, waited = await self._paced(method, path, params, json, renew=False)
         if response.status_code == 401:
-            response = await self._send(method, path, params, json, await self.token(renew=True))
+            response, waited = await self._paced(method, path, params, json, renew=True)
             if response.status_code == 401:
                 code, message, _ = vendor_error(response)
                 raise BackendUnavailable(
-                    BACKEND, f"commercetools refused a fresh token ({code}): {message}", status=401
+                    BACKEND,
+                    f"commercetools refused a fresh token ({code}): {message}",
+                    vendor_status=401,
                 )
         if response.status_code >= 300:
-            raise from_response(response)
+            raise from_response(response, retry_after_s=waited)
         try:
             return orjson.loads(response.content)
         except ValueError as exc:
@@ -125,6 +140,12 @@ class CommercetoolsClient:
         except NotFound:
             log.warning("commercetools: %s answered 404 (project or endpoint missing)", path)
             return {"results": [], "total": 0}
+
+    async def _paced(
+        self, method: str, path: str, params: Params | None, json: Any, *, renew: bool
+    ) -> tuple[httpx.Response, float | None]:
+        token = await self.token(renew=renew)
+        return await self.throttle.send(lambda: self._send(method, path, params, json, token))
 
     async def _send(
         self, method: str, path: str, params: Params | None, json: Any, token: str

@@ -1,11 +1,11 @@
 """commercetools failures translated into ``commercegraph.errors`` at the adapter boundary.
 
 The HTTP API answers errors as ``{"statusCode", "message", "errors": [{"code", ...}]}``.
-Refusals of our input (400, 404, 409) are the caller's and do not count against the circuit;
-the vendor's code rides along as ``vendor_code`` so the adapter can act on it (a
+Which statuses are refusals of our input and which the backend's failures is
+``http_errors``' one table; the vendor's code rides along as ``vendor_code`` (with the
+error's ``currentVersion`` and ``field``) so the adapter can act on it: a
 ``ConcurrentModification`` is refetched and retried, a ``DuplicateField`` on the order number
-means the order already exists). Refused credentials or scopes (401 after a fresh token,
-403), rate limits (429) and 5xx are the backend's failures.
+means the order already exists. A 429 (``TooManyRequests``) names its wait in ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -14,27 +14,16 @@ from typing import Any
 
 import httpx
 
-from commercegraph.errors import (
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
-    BadUserInput,
-    CommerceGraphError,
-    Conflict,
-    NotFound,
-)
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import BackendThrottled, Vendor
+from commercegraph.errors import BackendError, BadUserInput, CommerceGraphError, Conflict
 
 BACKEND = "commercetools"
+COMMERCETOOLS = Vendor(BACKEND, "commercetools", "API client")
 CONCURRENT_MODIFICATION = "ConcurrentModification"
 DUPLICATE_FIELD = "DuplicateField"
 
-
-class BackendThrottled(BackendUnavailable):
-    """commercetools refused the call for a rate limit; retryable after ``retry_after_s``."""
-
-    def __init__(self, message: str, retry_after_s: float | None) -> None:
-        super().__init__(BACKEND, message, retry_after_s=retry_after_s)
-        self.retry_after_s = retry_after_s
+__all__ = ["BACKEND", "BackendThrottled", "from_response", "from_transport", "vendor_error"]
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:
@@ -54,32 +43,22 @@ def vendor_error(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
     return code, message, first
 
 
-def from_response(response: httpx.Response) -> CommerceGraphError:
-    status = response.status_code
+def from_response(
+    response: httpx.Response, retry_after_s: float | None = None
+) -> CommerceGraphError:
     code, message, detail = vendor_error(response)
-    text = message or f"commercetools answered {status}"
-    if status == 404:
-        return NotFound(text, vendor_code=code or None)
-    if status == 409:
-        return Conflict(
-            text, vendor_code=code or None, current_version=detail.get("currentVersion")
-        )
-    if status == 400:
-        return BadUserInput(text, vendor_code=code or None, field=detail.get("field"))
-    if status == 429:
-        header = response.headers.get("Retry-After")
-        try:
-            wait = float(header) if header is not None else None
-        except ValueError:
-            wait = None
-        return BackendThrottled("commercetools rate limit reached", wait)
-    return BackendUnavailable(BACKEND, f"commercetools answered {status}: {text}", status=status)
+    extensions: dict[str, Any] = {"vendor_code": code or None}
+    if response.status_code == 409:
+        extensions["current_version"] = detail.get("currentVersion")
+    if response.status_code == 400:
+        extensions["field"] = detail.get("field")
+    return http_errors.from_status(
+        COMMERCETOOLS, response, message=message, retry_after_s=retry_after_s, **extensions
+    )
 
 
 def from_transport(exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(BACKEND, "commercetools timed out")
-    return BackendUnavailable(BACKEND, "commercetools is unreachable")
+    return http_errors.from_transport(COMMERCETOOLS, exc)
 
 
 def is_version_conflict(error: CommerceGraphError) -> bool:

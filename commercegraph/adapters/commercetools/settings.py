@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
 REGION_API = "https://api.europe-west1.gcp.commercetools.com"
@@ -46,3 +46,25 @@ class CommercetoolsSettings(BaseSettings):
         le=10,
         description="Times an update refetches and retries after a version conflict.",
     )
+    requests_per_second: int = Field(
+        default=50,
+        ge=2,
+        description="Requests the gateway sends the project per second at most. commercetools "
+        "publishes no fixed rate (its 429 `TooManyRequests` names the wait); set the figure "
+        "agreed for the project.",
+    )
+    burst: int = Field(
+        default=10, ge=1, description="Requests sent back to back before the steady rate applies."
+    )
+    rate_limit_retries: int = Field(default=3, ge=0, description="Retries of a 429 answer.")
+    max_retry_after_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Longest `Retry-After` a 429 may ask for and still be retried.",
+    )
+
+    @model_validator(mode="after")
+    def _burst_below_limit(self) -> CommercetoolsSettings:
+        if self.burst >= self.requests_per_second:
+            raise ValueError("burst must be below requests_per_second")
+        return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
 from commercegraph.adapters.contentful.adapter import ContentfulAdapter
@@ -50,6 +50,15 @@ class ContentfulSettings(BaseSettings):
     )
     timeout_ms: int = Field(2000, ge=1, description="Time allowed for one request.")
     connect_timeout_ms: int = Field(1000, ge=1, description="Time allowed to connect.")
+    requests_per_second: int = Field(
+        55,
+        ge=2,
+        description="Uncached requests the space allows a second (55 on the Community tier; "
+        "`X-Contentful-RateLimit-Second-Limit` names a space's own).",
+    )
+    burst: int = Field(
+        10, ge=1, description="Requests sent back to back before the steady rate applies."
+    )
     rate_limit_retries: int = Field(2, ge=0, description="Retries of a 429 answer.")
     max_rate_limit_wait_s: float = Field(
         2.0, ge=0, description="Longest wait a 429 may ask for and still be retried."
@@ -59,6 +68,12 @@ class ContentfulSettings(BaseSettings):
         description="Shared secret Contentful sends in X-CG-Webhook-Secret; enables "
         "POST /webhooks/contentful, which drops the content cache.",
     )
+
+    @model_validator(mode="after")
+    def _burst_below_limit(self) -> ContentfulSettings:
+        if self.burst >= self.requests_per_second:
+            raise ValueError("burst must be below requests_per_second")
+        return self
 
 
 def create_adapter(

@@ -1,37 +1,34 @@
-"""HTTP and auth only: the Content Delivery API over one pooled ``httpx.AsyncClient``."""
+"""HTTP and auth only: the Content Delivery API over one pooled ``httpx.AsyncClient``, paced.
+
+Every request takes a token from a bucket on the client's clock holding the space's budget
+(55 uncached requests a second on the Community tier, Contentful's Technical Limits); a 429
+empties the bucket for ``X-Contentful-RateLimit-Reset`` seconds and the request goes again,
+a few times at most and only while that wait is short enough.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
 
-from commercegraph.adapters.contentful.errors import DOMAIN, from_response, from_transport
+from commercegraph.adapters.clock import Clock, SystemClock
+from commercegraph.adapters.contentful.errors import (
+    DOMAIN,
+    RATE_LIMIT_HEADERS,
+    from_response,
+    from_transport,
+)
 from commercegraph.adapters.http import pooled_client
+from commercegraph.adapters.throttle import RetryPolicy, Throttle, TokenBucket
 from commercegraph.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from commercegraph.adapters.contentful import ContentfulSettings
 
 MAX_CONNECTIONS = 20  # reads are batched per locale, so a handful of requests run at once
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    """How long a 429 asks us to wait: Contentful's reset header, else ``Retry-After``."""
-    for header in ("X-Contentful-RateLimit-Reset", "Retry-After"):
-        value = response.headers.get(header)
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            continue
-    return None
+DEFAULT_RESET_S = 1.0  # a 429 naming no wait: Contentful's limit is per second
 
 
 class ContentfulClient:
@@ -39,11 +36,25 @@ class ContentfulClient:
         self,
         settings: ContentfulSettings,
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
-        self.sleep = sleep
+        self.clock: Clock = clock or SystemClock()
         self.prefix = f"/spaces/{settings.space_id}/environments/{settings.environment}"
+        bucket = TokenBucket(
+            settings.requests_per_second,
+            1.0,
+            settings.burst,
+            self.clock.monotonic,
+            self.clock.sleep,
+        )
+        policy = RetryPolicy(
+            settings.rate_limit_retries,
+            settings.max_rate_limit_wait_s,
+            DEFAULT_RESET_S,
+            RATE_LIMIT_HEADERS,
+        )
+        self.throttle = Throttle(bucket, policy)
         self.http = pooled_client(
             timeout_ms=settings.timeout_ms,
             connect_timeout_ms=settings.connect_timeout_ms,
@@ -54,34 +65,21 @@ class ContentfulClient:
         )
 
     async def get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        """The decoded body of a 2xx answer to ``GET <environment><path>``; else our error.
+        """The decoded body of a 2xx answer to ``GET <environment><path>``; else our error."""
 
-        A 429 is retried after the wait Contentful names, at most ``rate_limit_retries``
-        times and only while that wait is within ``max_rate_limit_wait_s``.
-        """
-        retries = 0
-        while True:
+        async def attempt() -> httpx.Response:
             try:
-                response = await self.http.get(self.prefix + path, params=params)
+                return await self.http.get(self.prefix + path, params=params)
             except httpx.HTTPError as exc:
                 raise from_transport(exc) from exc
-            if response.status_code == 429:
-                wait = retry_after_seconds(response)
-                delay = 1.0 if wait is None else wait
-                if (
-                    retries < self.settings.rate_limit_retries
-                    and delay <= self.settings.max_rate_limit_wait_s
-                ):
-                    retries += 1
-                    await self.sleep(delay)
-                    continue
-                raise from_response(response, retry_after=delay)
-            if response.status_code >= 300:
-                raise from_response(response)
-            try:
-                return orjson.loads(response.content)
-            except ValueError as exc:
-                raise BackendUnavailable(DOMAIN, "Contentful sent bad JSON") from exc
+
+        response, waited = await self.throttle.send(attempt)
+        if response.status_code >= 300:
+            raise from_response(response, retry_after_s=waited)
+        try:
+            return orjson.loads(response.content)
+        except ValueError as exc:
+            raise BackendUnavailable(DOMAIN, "Contentful sent bad JSON") from exc
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -16,7 +17,7 @@ import orjson
 
 from commercegraph.adapters.http import pooled_client
 from commercegraph.adapters.hubspot.errors import DOMAIN, from_response, from_transport
-from commercegraph.adapters.hubspot.throttle import Clock, Sleep, TokenBucket
+from commercegraph.adapters.throttle import RetryPolicy, Sleep, Throttle, TokenBucket
 from commercegraph.errors import BackendUnavailable
 
 if TYPE_CHECKING:
@@ -27,22 +28,12 @@ SEARCH_PER_SECOND = 5  # HubSpot's limit on CRM search requests per account
 DEFAULT_RETRY_AFTER_S = 1.0  # a 429 without Retry-After: HubSpot's windows are seconds long
 
 
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
 class HubSpotClient:
     def __init__(
         self,
         settings: HubSpotSettings,
         transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock | None = None,
+        clock: Callable[[], float] | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.settings = settings
@@ -50,6 +41,12 @@ class HubSpotClient:
         now = clock or time.monotonic
         self.bucket = TokenBucket(
             settings.requests_per_window, settings.window_seconds, settings.burst, now, sleep
+        )
+        self.throttle = Throttle(
+            self.bucket,
+            RetryPolicy(
+                settings.rate_limit_retries, settings.max_retry_after_s, DEFAULT_RETRY_AFTER_S
+            ),
         )
         self.search_bucket = TokenBucket(SEARCH_PER_SECOND, 1.0, 1, now, sleep)
         self.http = pooled_client(
@@ -71,13 +68,10 @@ class HubSpotClient:
     ) -> Any:
         """The decoded body of a 2xx answer (207 multi-status included); else our error."""
         content = orjson.dumps(body)
-        retries = 0
-        while True:
-            if search:
-                await self.search_bucket.acquire()
-            await self.bucket.acquire()
+
+        async def attempt() -> httpx.Response:
             try:
-                response = await self.http.post(
+                return await self.http.post(
                     path,
                     content=content,
                     params=params,
@@ -85,22 +79,15 @@ class HubSpotClient:
                 )
             except httpx.HTTPError as exc:
                 raise from_transport(exc) from exc
-            if response.status_code == 429:
-                wait = retry_after_seconds(response)
-                delay = DEFAULT_RETRY_AFTER_S if wait is None else wait
-                self.bucket.pause(delay)
-                if retries < self.settings.rate_limit_retries and (
-                    delay <= self.settings.max_retry_after_s
-                ):
-                    retries += 1
-                    continue
-                raise from_response(response, retry_after=delay)
-            if response.status_code >= 300:
-                raise from_response(response)
-            try:
-                return orjson.loads(response.content)
-            except ValueError as exc:
-                raise BackendUnavailable(DOMAIN, "HubSpot sent bad JSON") from exc
+
+        also = (self.search_bucket,) if search else ()
+        response, waited = await self.throttle.send(attempt, also)
+        if response.status_code >= 300:
+            raise from_response(response, retry_after_s=waited)
+        try:
+            return orjson.loads(response.content)
+        except ValueError as exc:
+            raise BackendUnavailable(DOMAIN, "HubSpot sent bad JSON") from exc
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -12,15 +12,9 @@ from typing import Any
 
 import httpx
 
-from commercegraph.errors import (
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
-    BadUserInput,
-    CommerceGraphError,
-    Conflict,
-    NotFound,
-)
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import Vendor
+from commercegraph.errors import BackendError, BadUserInput, CommerceGraphError, Conflict, NotFound
 
 REFUSAL_BY_TYPE: dict[str, type[CommerceGraphError]] = {
     "not_found": NotFound,
@@ -30,12 +24,10 @@ REFUSAL_BY_TYPE: dict[str, type[CommerceGraphError]] = {
     "conflict": Conflict,
     "not_allowed": Conflict,
 }
-REFUSAL_BY_STATUS: dict[int, type[CommerceGraphError]] = {
-    400: BadUserInput,
-    404: NotFound,
-    409: Conflict,
-    422: BadUserInput,
-}
+
+
+def vendor(domain: str) -> Vendor:
+    return Vendor(domain, f"The {domain} backend (Medusa)")
 
 
 def from_response(domain: str, response: httpx.Response) -> CommerceGraphError:
@@ -46,14 +38,11 @@ def from_response(domain: str, response: httpx.Response) -> CommerceGraphError:
     except (ValueError, AttributeError):
         kind, message = "", ""
     status = response.status_code
-    if 400 <= status < 500 and status not in (401, 403, 408, 429):
-        refusal = REFUSAL_BY_TYPE.get(kind) or REFUSAL_BY_STATUS.get(status)
-        if refusal is not None:
-            return refusal(message or f"Medusa refused the request ({status})")
-    return BackendUnavailable(domain, f"The {domain} backend (Medusa) answered {status}")
+    refusal = REFUSAL_BY_TYPE.get(kind)
+    if 400 <= status < 500 and status not in (401, 403, 408, 429) and refusal is not None:
+        return refusal(message or f"Medusa refused the request ({status})")
+    return http_errors.from_status(vendor(domain), response, message=message)
 
 
 def from_transport(domain: str, exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(domain, f"The {domain} backend (Medusa) timed out")
-    return BackendUnavailable(domain, f"The {domain} backend (Medusa) is unreachable")
+    return http_errors.from_transport(vendor(domain), exc)

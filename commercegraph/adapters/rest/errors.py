@@ -1,4 +1,10 @@
-"""HTTP failures translated into ``commercegraph.errors`` at the adapter boundary."""
+"""HTTP failures translated into ``commercegraph.errors`` at the adapter boundary.
+
+A backend speaking the REST contract answers errors as ``{"error": {"code", "message",
+"extensions"}}`` with one of our codes; a 4xx carrying one becomes that error. Anything else
+goes through ``http_errors``' one table (a 4xx refusal by its status; 401, 403, 408, 429,
+5xx: the backend is misconfigured or overloaded, which counts against its circuit).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +14,13 @@ from typing import Any
 
 import httpx
 
-from commercegraph.errors import (
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
-    BadUserInput,
-    CommerceGraphError,
-    Conflict,
-    NotFound,
-)
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import Vendor
+from commercegraph.errors import BackendError, CommerceGraphError
 
-# A 4xx without one of our codes still says the backend answered and refused this request;
-# statuses left out (401, 403, 408, 429, ...) mean it is misconfigured or overloaded, which
-# is the backend's failure and counts against its circuit.
-REFUSAL_BY_STATUS: dict[int, type[CommerceGraphError]] = {
-    400: BadUserInput,
-    404: NotFound,
-    409: Conflict,
-    410: NotFound,
-    422: BadUserInput,
-}
+
+def vendor(domain: str) -> Vendor:
+    return Vendor(domain, f"The {domain} backend")
 
 
 def _subclasses(cls: type[CommerceGraphError]) -> Iterator[type[CommerceGraphError]]:
@@ -47,7 +40,7 @@ def _client_error_classes() -> dict[str, type[CommerceGraphError]]:
 
 
 def from_response(domain: str, response: httpx.Response) -> CommerceGraphError:
-    """The error a non-2xx answer stands for: the backend's own code for 4xx, else down."""
+    """The error a non-2xx answer stands for: the backend's own code for 4xx, else the table."""
     try:
         body: Any = response.json()
         error = body["error"]
@@ -60,15 +53,8 @@ def from_response(domain: str, response: httpx.Response) -> CommerceGraphError:
         if cls is not None:
             extensions.pop("code", None)
             return cls(message, **extensions)
-        refusal = REFUSAL_BY_STATUS.get(response.status_code)
-        if refusal is not None:
-            return refusal(
-                message or f"The {domain} backend refused the request ({response.status_code})"
-            )
-    return BackendUnavailable(domain, f"The {domain} backend answered {response.status_code}")
+    return http_errors.from_status(vendor(domain), response, message=message)
 
 
 def from_transport(domain: str, exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(domain, f"The {domain} backend timed out")
-    return BackendUnavailable(domain, f"The {domain} backend is unreachable")
+    return http_errors.from_transport(vendor(domain), exc)

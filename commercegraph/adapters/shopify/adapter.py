@@ -19,7 +19,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.adapters.shopify import mapping, queries
 from commercegraph.adapters.shopify.client import ShopifyClient
-from commercegraph.adapters.shopify.errors import from_user_errors
+from commercegraph.adapters.shopify.errors import batch_read, from_user_errors
 from commercegraph.adapters.shopify.skus import chunks, variants_by_sku
 from commercegraph.errors import BadUserInput, NotFound
 
@@ -43,6 +43,7 @@ class ShopifyCommerce:
 
     # commerce.catalog
 
+    @batch_read()
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
         wanted = sorted({i for i in ids if i.startswith(mapping.PRODUCT_GID)})
         found: dict[str, ProductRecord] = {}
@@ -55,6 +56,7 @@ class ShopifyCommerce:
                     found[node["id"]] = mapping.product(node)
         return [found.get(i) for i in ids]
 
+    @batch_read()
     async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
         if not skus:
             return []
@@ -63,6 +65,7 @@ class ShopifyCommerce:
         by_id = {p.id: p for p in products if p is not None}
         return [by_id.get(refs[s].product_id) if s in refs else None for s in skus]
 
+    @batch_read()
     async def categories_by_id(self, ids: Sequence[str]) -> list[CategoryRecord | None]:
         """Shopify's product types are the categories (what ``category_id`` holds)."""
         if not ids:
@@ -71,6 +74,7 @@ class ShopifyCommerce:
         known = set(data["productTypes"]["nodes"])
         return [CategoryRecord(id=i, name=i, parent_id=None) if i in known else None for i in ids]
 
+    @batch_read(list)
     async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
         asked = sorted({k for k in keys if k[0].startswith(mapping.PRODUCT_GID)})
         related: dict[tuple[str, str], list[str]] = {}
@@ -147,6 +151,7 @@ class ShopifyCommerce:
 
     # commerce.carts
 
+    @batch_read()
     async def carts_by_id(self, ids: Sequence[str]) -> list[CartRecord | None]:
         wanted = sorted({i for i in ids if i.startswith(mapping.CART_GID)})
         found: dict[str, CartRecord] = {}

@@ -78,7 +78,7 @@ class ShopifyClient:
         self.bucket = CostBucket(observed_at=self.clock.monotonic())
         self._pacing = asyncio.Lock()
         self._requested_cost: dict[str, float] = {}  # operation -> largest requested cost seen
-        base = f"https://{settings.shop_domain}"
+        base = settings.base_url
         version = settings.api_version
         self.storefront_url = f"{base}/api/{version}/graphql.json"
         self.admin_url = f"{base}/admin/api/{version}/graphql.json"
@@ -131,7 +131,7 @@ class ShopifyClient:
             if errors and all(error_code(e) == "THROTTLED" for e in errors):
                 if attempt == THROTTLE_RETRIES:
                     wait = self.bucket.wait_for(float(requested or cost), self.clock.monotonic())
-                    raise BackendThrottled("Shopify Admin API stayed throttled", wait)
+                    raise BackendThrottled(BACKEND, "Shopify Admin API stayed throttled", wait)
                 continue  # _reserve waits for the refill the answer just reported
             if errors:
                 raise from_graphql_errors("Admin", errors)
@@ -142,7 +142,7 @@ class ShopifyClient:
         async with self._pacing:
             wait = self.bucket.wait_for(cost, self.clock.monotonic())
             if wait > self.settings.max_throttle_wait_s:
-                raise BackendThrottled("Shopify Admin API cost bucket is empty", wait)
+                raise BackendThrottled(BACKEND, "Shopify Admin API cost bucket is empty", wait)
             if wait > 0:
                 await self.clock.sleep(wait)
             self.bucket.in_flight += cost

@@ -1,27 +1,36 @@
 """Shopify failures translated into ``commercegraph.errors`` at the adapter boundary.
 
-Shopify answers most GraphQL failures with HTTP 200 and an ``errors`` list; HTTP statuses
-mean the shop, the token or the platform is the problem. A refused token, a missing shop
-(404 on the endpoint itself), a frozen shop (402), a locked one (423) and Shopify's bot
-protection (430) are the backend's failures and count against its circuit; a missing product
-or cart is never an HTTP 404 here: it comes back as ``null`` and becomes ``None``.
+Shopify answers most GraphQL failures with HTTP 200 and an ``errors`` list (``THROTTLED``,
+input errors, internal errors: this module's own table). HTTP statuses go through
+``http_errors``' one table: a refused token (401, 403), a frozen shop (402), a locked one
+(423), Shopify's bot protection (430), 429 and 5xx are the backend's failures and count
+against its circuit; 400, 404 and 409 refuse the request. A 404 on the endpoint itself (no
+such shop or API version) holds none of a batch read's keys, so batch reads answer it as
+nothing found and log it (``batch_read``); a missing product or cart is otherwise never an
+HTTP 404 here: it comes back as ``null`` and becomes ``None``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import httpx
 
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import BackendThrottled as BackendThrottled
+from commercegraph.adapters.http_errors import Vendor
 from commercegraph.errors import (
     BackendError,
-    BackendTimeout,
     BackendUnavailable,
     BadUserInput,
     CommerceGraphError,
-    Conflict,
     NotFound,
 )
+
+log = logging.getLogger("commercegraph.adapters.shopify")
 
 BACKEND = "shopify"
 
@@ -30,40 +39,41 @@ INPUT_ERROR_CODES = frozenset({"BAD_REQUEST", "argumentLiteralsIncompatible", "I
 # cart userErrors codes that mean "no such cart or merchandise"
 NOT_FOUND_USER_ERRORS = frozenset({"MERCHANDISE_NOT_FOUND", "INVALID_MERCHANDISE_LINE"})
 
-
-class BackendThrottled(BackendUnavailable):
-    """Shopify refused the call for its rate limit; worth retrying after ``retry_after_s``."""
-
-    def __init__(self, message: str, retry_after_s: float | None) -> None:
-        super().__init__(BACKEND, message, retry_after_s=retry_after_s)
-        self.retry_after_s = retry_after_s
+Read = TypeVar("Read", bound=Callable[..., Awaitable[list[Any]]])
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(float(value), 0.0) if value is not None else None
-    except ValueError:
-        return None
+def vendor(api: str) -> Vendor:
+    return Vendor(BACKEND, f"Shopify {api} API", "access token")
 
 
 def from_status(api: str, response: httpx.Response) -> CommerceGraphError:
-    status = response.status_code
-    if status == 409:
-        return Conflict(f"Shopify {api} API refused a conflicting change", status=status)
-    if status == 429:
-        return BackendThrottled(f"Shopify {api} API rate limit reached", retry_after(response))
-    if status in (401, 403):
-        return BackendUnavailable(
-            BACKEND, f"Shopify {api} API refused the access token ({status})", status=status
-        )
-    return BackendUnavailable(BACKEND, f"Shopify {api} API answered {status}", status=status)
+    return http_errors.from_status(vendor(api), response)
 
 
 def from_transport(api: str, exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(BACKEND, f"Shopify {api} API timed out")
-    return BackendUnavailable(BACKEND, f"Shopify {api} API is unreachable")
+    return http_errors.from_transport(vendor(api), exc)
+
+
+def _nothing() -> None:
+    return None
+
+
+def batch_read(empty: Callable[[], Any] = _nothing) -> Callable[[Read], Read]:
+    """A keyed batch read answering ``empty()`` (``None``, or ``list`` for ``[]``) for every
+    key when the endpoint is missing."""
+
+    def wrap(read: Read) -> Read:
+        @functools.wraps(read)
+        async def run(self: Any, keys: Sequence[Any]) -> list[Any]:
+            try:
+                return await read(self, keys)
+            except NotFound:
+                log.warning("shopify: %s answered 404 (shop or API version missing)", read.__name__)
+                return [empty() for _ in keys]
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 def error_code(error: dict[str, Any]) -> str:
@@ -78,7 +88,7 @@ def from_graphql_errors(api: str, errors: list[dict[str, Any]]) -> CommerceGraph
     if code in INPUT_ERROR_CODES or message.startswith("Invalid global id"):
         return BadUserInput(f"Shopify refused the request: {message}")
     if code == "THROTTLED":
-        return BackendThrottled(f"Shopify {api} API throttled the query", None)
+        return BackendThrottled(BACKEND, f"Shopify {api} API throttled the query", None)
     return BackendUnavailable(BACKEND, f"Shopify {api} API failed: {message}", code=code or None)
 
 

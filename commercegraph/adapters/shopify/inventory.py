@@ -8,6 +8,7 @@ from typing import Any
 from commercegraph.adapters.base import LocationRecord, StockRecord
 from commercegraph.adapters.shopify import mapping, queries
 from commercegraph.adapters.shopify.client import ShopifyClient
+from commercegraph.adapters.shopify.errors import batch_read
 from commercegraph.adapters.shopify.skus import MATCHES_PER_SKU, chunks
 
 LEVELS_PER_ITEM = 20  # locations read per inventory item
@@ -38,6 +39,7 @@ class ShopifyInventory:
                 return found
             after = page["pageInfo"]["endCursor"]
 
+    @batch_read()
     async def locations_by_id(self, ids: Sequence[str]) -> list[LocationRecord | None]:
         wanted = sorted({i for i in ids if i.startswith(mapping.LOCATION_GID)})
         found: dict[str, LocationRecord] = {}
@@ -53,6 +55,7 @@ class ShopifyInventory:
                     found[node["id"]] = mapping.location(node)
         return [found.get(i) for i in ids]
 
+    @batch_read(list)
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         rows: dict[str, list[StockRecord]] = {}
         for chunk in chunks(sorted({s for s in skus if s}), SKUS_PER_STOCK_QUERY):

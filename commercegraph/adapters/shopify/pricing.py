@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from commercegraph.adapters.base import PriceRow
 from commercegraph.adapters.shopify import queries
 from commercegraph.adapters.shopify.client import ShopifyClient
+from commercegraph.adapters.shopify.errors import batch_read
 from commercegraph.adapters.shopify.mapping import minor_units
 from commercegraph.adapters.shopify.skus import variants_by_sku
 
@@ -18,6 +19,7 @@ class ShopifyPricing:
     def __init__(self, client: ShopifyClient) -> None:
         self.client = client
 
+    @batch_read(list)
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         """One row per ``(sku, currency)`` the currency's market prices; a currency no
         market sells in (or a market that converts to another currency) gives none."""

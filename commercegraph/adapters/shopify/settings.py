@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings
 
 API_VERSION = "2025-01"  # a supported stable version; Shopify keeps each for at least a year
 
 
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class ShopifySettings(BaseSettings):
     shop_domain: str = Field(description="The shop's domain, e.g. `example.myshopify.com`.")
+    api_url: str = Field(
+        default="",
+        description="Base URL the Storefront and Admin APIs are called at; empty: "
+        "`https://<shop_domain>`. An `https://` URL, or `http://` on a loopback address "
+        "(a local stand-in such as the contract kit's fault server).",
+    )
     storefront_token: SecretStr = Field(
         description="Storefront API access token (header `X-Shopify-Storefront-Access-Token`)."
     )
@@ -34,3 +55,29 @@ class ShopifySettings(BaseSettings):
         description="Longest the client waits for the Admin API cost bucket to refill "
         "before failing the call as throttled (retryable).",
     )
+
+    @field_validator("shop_domain")
+    @classmethod
+    def _bare_domain(cls, value: str) -> str:
+        if not value or "/" in value or ":" in value:
+            raise ValueError("shop_domain is a bare domain such as example.myshopify.com")
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        secure = parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host))
+        if not host or not secure or parts.query or parts.fragment:
+            raise ValueError(
+                "api_url must be an https:// URL (http:// only on a loopback address), "
+                "without query or fragment"
+            )
+        return value.rstrip("/")
+
+    @property
+    def base_url(self) -> str:
+        return self.api_url or f"https://{self.shop_domain}"

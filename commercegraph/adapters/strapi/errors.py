@@ -1,17 +1,19 @@
-"""Strapi's failures translated into ``commercegraph.errors`` at the adapter boundary."""
+"""Strapi's failures translated into ``commercegraph.errors`` at the adapter boundary.
+
+A refused token (401, 403) or query (400) means the adapter's settings do not fit Strapi
+(``StrapiConfigurationError``); anything else goes through ``http_errors``' one table.
+"""
 
 from __future__ import annotations
 
 import httpx
 
-from commercegraph.errors import (
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
-    CommerceGraphError,
-)
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import Vendor
+from commercegraph.errors import BackendError, CommerceGraphError
 
 BACKEND = "content"
+STRAPI = Vendor(BACKEND, "Strapi", "API token")
 
 
 class StrapiConfigurationError(CommerceGraphError):
@@ -47,10 +49,8 @@ def from_response(response: httpx.Response) -> CommerceGraphError:
             f"Strapi refused the query on {where} ({_detail(response)}): check "
             "CG_STRAPI__CONTENT_TYPE and CG_STRAPI__KEY_FIELD against the content type"
         )
-    return BackendUnavailable(BACKEND, f"Strapi answered {status} on {where}")
+    return http_errors.from_status(STRAPI, response, message=where)
 
 
 def from_transport(error: httpx.HTTPError) -> BackendError:
-    if isinstance(error, httpx.TimeoutException):
-        return BackendTimeout(BACKEND, f"Strapi did not answer in time ({type(error).__name__})")
-    return BackendUnavailable(BACKEND, f"Strapi is unreachable ({type(error).__name__})")
+    return http_errors.from_transport(STRAPI, error)

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import Vendor
 from commercegraph.errors import (
     BackendError,
-    BackendTimeout,
     BackendUnavailable,
     BadUserInput,
     CommerceGraphError,
@@ -56,9 +57,7 @@ class AdminSessionExpired(Exception):
 
 
 def from_transport(domain: str, exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(domain, f"The {domain} backend (Vendure) timed out")
-    return BackendUnavailable(domain, f"The {domain} backend (Vendure) is unreachable")
+    return http_errors.from_transport(Vendor(domain, f"The {domain} backend (Vendure)"), exc)
 
 
 def from_status(domain: str, response: httpx.Response) -> BackendError:

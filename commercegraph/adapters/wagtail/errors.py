@@ -4,21 +4,20 @@ The REST API v2 answers 400 with ``{"message": ...}`` when a query names a field
 type does not expose, a type that does not exist or a value it cannot filter by: Wagtail is
 alive and our query (or its configuration) is wrong, so that is ``WagtailQueryRefused``, which
 the resilience layer does not count against the circuit. 404 means there is nothing to find.
-Anything else (5xx, 401/403 of a misconfigured proxy, 429) is the backend's own failure.
+Anything else goes through ``http_errors``' one table (5xx, 401/403 of a misconfigured
+proxy, 429: the backend's own failure).
 """
 
 from __future__ import annotations
 
 import httpx
 
-from commercegraph.errors import (
-    BackendError,
-    BackendTimeout,
-    BackendUnavailable,
-    CommerceGraphError,
-)
+from commercegraph.adapters import http_errors
+from commercegraph.adapters.http_errors import Vendor
+from commercegraph.errors import BackendError, CommerceGraphError
 
 BACKEND = "content"
+WAGTAIL = Vendor(BACKEND, "Wagtail")
 
 
 class WagtailQueryRefused(CommerceGraphError):
@@ -45,10 +44,8 @@ def from_response(response: httpx.Response) -> CommerceGraphError:
         return WagtailQueryRefused(
             f"Wagtail refused the content query: {message_of(response)}", backend=BACKEND
         )
-    return BackendUnavailable(BACKEND, f"Wagtail answered {response.status_code}")
+    return http_errors.from_status(WAGTAIL, response)
 
 
 def from_transport(exc: httpx.HTTPError) -> BackendError:
-    if isinstance(exc, httpx.TimeoutException):
-        return BackendTimeout(BACKEND, "Wagtail timed out")
-    return BackendUnavailable(BACKEND, "Wagtail is unreachable")
+    return http_errors.from_transport(WAGTAIL, exc)

@@ -1,9 +1,11 @@
-"""commercetools carts and orders: version conflicts retried, one order per idempotency key.
+"""commercetools carts and orders: version conflicts retried, one order per idempotency key,
+the order priced as the gateway quoted it.
 
 Tested against recorded responses written from commercetools' public HTTP API reference
 (Create and Update Cart, the ConcurrentModification error and optimistic concurrency control,
-Create Order from Cart, Get Order by OrderNumber and the DuplicateField error; named in
-``recorded/carts.json`` and ``recorded/orders.json``), replayed through
+Set LineItem TotalPrice and the ExternalTotal price mode, Create Order from Cart, Get Order by
+OrderNumber and the DuplicateField error; named in ``recorded/carts.json``,
+``recorded/orders.json`` and ``recorded/quoted_orders.json``), replayed through
 ``httpx.MockTransport``. A recording cannot be made to conflict on demand in a live project,
 so these tests are recorded-only.
 """
@@ -16,6 +18,7 @@ from datetime import UTC, datetime
 import pytest
 
 from commercegraph.adapters.base import CartQuery, NewOrder, NewOrderLine, OrderQuery
+from commercegraph.adapters.commercetools.quotes import allocate
 from commercegraph.errors import BackendTimeout, BadUserInput, Conflict, NotFound
 from tests.adapters.commercetools.conftest import Project
 
@@ -25,16 +28,19 @@ CART = "c7a1b2c3-0001-4d5e-9f00-00000000c001"
 BUSY_CART = "c7a1b2c3-0001-4d5e-9f00-00000000c002"
 
 
-def new_order(cart_id: str, key: str) -> NewOrder:
+def new_order(
+    cart_id: str, key: str, quantity: int = 2, unit_price: int = 12999, discount: int = 0
+) -> NewOrder:
+    """The quote checkout made for ``quantity`` of SKU-RUN-0001 (the recorded carts' sku)."""
     return NewOrder(
         customer_id="cus_devi",
         cart_id=cart_id,
         channel="web",
         currency="USD",
-        lines=(NewOrderLine("SKU-RUN-0001", 2, 12999),),
-        subtotal=25998,
-        discount=0,
-        total=25998,
+        lines=(NewOrderLine("SKU-RUN-0001", quantity, unit_price),),
+        subtotal=quantity * unit_price,
+        discount=discount,
+        total=quantity * unit_price - discount,
         fulfillment="SHIP",
         location_id="5e1f0000-0001-4a00-8000-0000000000a1",
         store_id=None,
@@ -130,8 +136,8 @@ async def test_order_from_cart_retries_a_version_conflict_then_answers_the_key(
 async def test_a_lost_reply_is_found_by_its_key_and_never_placed_twice(project: Project) -> None:
     cart = "c7a1b2c3-0001-4d5e-9f00-00000000c003"
     with pytest.raises(BackendTimeout):
-        await project.commerce.place_order(new_order(cart, "checkout-key-2"))
-    order = await project.commerce.place_order(new_order(cart, "checkout-key-2"))
+        await project.commerce.place_order(new_order(cart, "checkout-key-2", 1))
+    order = await project.commerce.place_order(new_order(cart, "checkout-key-2", 1))
     assert order.id == "0d000000-0001-4a00-8000-000000000002"
     assert project.sent("POST", "/orders") == 1
 
@@ -141,7 +147,7 @@ async def test_a_duplicate_order_number_returns_the_order_placed_under_the_key(
     project: Project,
 ) -> None:
     cart = "c7a1b2c3-0001-4d5e-9f00-00000000c004"
-    order = await project.commerce.place_order(new_order(cart, "checkout-key-3"))
+    order = await project.commerce.place_order(new_order(cart, "checkout-key-3", 1))
     assert order.id == "0d000000-0001-4a00-8000-000000000003"
 
 
@@ -161,3 +167,63 @@ async def test_order_reads(project: Project) -> None:
     assert found[0] is None and found[1] is not None and found[1].id == ids[1]
     [page] = await project.commerce.orders_for_customers([OrderQuery("cus_devi", first=1)])
     assert len(page.items) == 1 and page.has_next_page
+
+
+@pytest.mark.recording("quoted_orders")
+async def test_the_order_records_the_gateways_quote_not_the_platforms_prices(
+    project: Project,
+) -> None:
+    cart = "c7a1b2c3-0001-4d5e-9f00-00000000c006"
+    # checkout took 26.00 off two 129.99 shoes; commercetools prices the cart at 259.98
+    order = await project.commerce.place_order(new_order(cart, "checkout-key-6", discount=2600))
+    assert (order.total.amount, order.subtotal.amount, order.discount.amount) == (
+        23398,
+        25998,
+        2600,
+    )
+    assert [(line.sku, line.quantity, line.unit_price.amount) for line in order.lines] == [
+        ("SKU-RUN-0001", 2, 12999)
+    ]
+    [pinned] = bodies(project, "POST", f"/carts/{cart}")
+    assert pinned["actions"] == [
+        {
+            "action": "setLineItemTotalPrice",
+            "lineItemId": "11ae0000-0001-4a00-8000-00000000e006",
+            "externalTotalPrice": {
+                "price": {"currencyCode": "USD", "centAmount": 12999},
+                "totalPrice": {"currencyCode": "USD", "centAmount": 23398},
+            },
+        }
+    ]
+    assert [d["version"] for d in bodies(project, "POST", "/orders")] == [4]  # the pinned cart
+
+
+@pytest.mark.recording("quoted_orders")
+async def test_a_cart_that_no_longer_holds_the_quote_places_nothing(project: Project) -> None:
+    with pytest.raises(Conflict, match="no longer holds what was quoted"):
+        await project.commerce.place_order(
+            new_order("c7a1b2c3-0001-4d5e-9f00-00000000c007", "checkout-key-7")
+        )
+    with pytest.raises(Conflict, match="no longer holds what was quoted"):
+        await project.commerce.place_order(  # a custom line item the quote knows nothing of
+            new_order("c7a1b2c3-0001-4d5e-9f00-00000000c008", "checkout-key-8")
+        )
+    assert project.sent("POST", "/orders") == 0
+    assert project.sent("POST", "/carts/c7a1b2c3-0001-4d5e-9f00-00000000c007") == 0
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "shares"),
+    [
+        (100, [1, 1, 1], [34, 33, 33]),
+        (23398, [25998], [23398]),
+        (1000, [12999, 2999, 0], [813, 187, 0]),
+        (7, [0, 0], [4, 3]),
+        (0, [500, 500], [0, 0]),
+    ],
+)
+def test_the_quoted_total_is_spread_over_the_lines_to_the_minor_unit(
+    total: int, weights: list[int], shares: list[int]
+) -> None:
+    assert allocate(total, weights) == shares
+    assert sum(allocate(total, weights)) == total

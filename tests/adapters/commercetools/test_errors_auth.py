@@ -48,7 +48,7 @@ async def test_backend_failures(project: Project, code: str, error: type[Backend
     assert type(raised.value) is error and raised.value.backend == "commercetools"
 
 
-@pytest.mark.recording("errors")
+@pytest.mark.recording("errors", settings={"rate_limit_retries": 0})
 async def test_bad_input_is_the_callers_and_429_is_retryable(project: Project) -> None:
     with pytest.raises(BadUserInput) as refused:
         await project.commerce.products_by_id([product("400")])

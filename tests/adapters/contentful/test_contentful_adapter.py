@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from commercegraph.adapters.base import ContentKey
+from commercegraph.adapters.clock import FakeClock
 from commercegraph.adapters.contentful import ContentfulAdapter, ContentfulClient
 from commercegraph.errors import (
     BackendTimeout,
@@ -31,16 +32,9 @@ PAGED = {
 }
 
 
-def adapter_for(
-    replay: Any, sleeps: list[float] | None = None, **overrides: Any
-) -> ContentfulAdapter:
+def adapter_for(replay: Any, clock: FakeClock | None = None, **overrides: Any) -> ContentfulAdapter:
     own = settings(**overrides)
-
-    async def sleep(seconds: float) -> None:
-        if sleeps is not None:
-            sleeps.append(seconds)
-
-    client = ContentfulClient(own, transport=httpx.MockTransport(replay), sleep=sleep)
+    client = ContentfulClient(own, transport=httpx.MockTransport(replay), clock=clock)
     return ContentfulAdapter(client, own)
 
 
@@ -192,9 +186,12 @@ async def test_each_error_kind_is_mapped(
 
 async def test_a_rate_limited_read_waits_the_reset_and_is_sent_again() -> None:
     replay = Replay(PAGED)
+    clock = FakeClock()
+    sent_at: list[float] = []
     limited = iter([True, False, False])
 
     def first_limited(request: httpx.Request) -> httpx.Response:
+        sent_at.append(clock.now)
         if next(limited):
             return answer(
                 "error_429_rate_limit_exceeded.json", 429, {"X-Contentful-RateLimit-Reset": "1"}
@@ -203,12 +200,11 @@ async def test_a_rate_limited_read_waits_the_reset_and_is_sent_again() -> None:
         return replay(request)
 
     replay.override = first_limited
-    sleeps: list[float] = []
-    adapter = adapter_for(replay, sleeps)
+    adapter = adapter_for(replay, clock)
 
     found = await adapter.entries([product("SKU-RUN-0001")])
     assert found[0] is not None and found[0].title == "Trail Runner 1"
-    assert sleeps == [1.0]
+    assert len(sent_at) == 2 and sent_at[1] - sent_at[0] >= 1.0
 
 
 async def test_a_rate_limit_longer_than_allowed_fails_with_its_wait() -> None:
@@ -216,13 +212,13 @@ async def test_a_rate_limit_longer_than_allowed_fails_with_its_wait() -> None:
     replay.override = lambda _: answer(
         "error_429_rate_limit_exceeded.json", 429, {"X-Contentful-RateLimit-Reset": "30"}
     )
-    sleeps: list[float] = []
-    adapter = adapter_for(replay, sleeps)
+    clock = FakeClock()
+    adapter = adapter_for(replay, clock)
 
     with pytest.raises(BackendUnavailable) as raised:
         await adapter.entries([product("SKU-RUN-0001")])
-    assert raised.value.extensions["retry_after"] == 30.0
-    assert sleeps == []
+    assert raised.value.extensions["retry_after_s"] == 30.0
+    assert clock.now == 0.0 and len(replay.entry_requests()) == 1
 
 
 async def test_a_timeout_is_a_backend_timeout() -> None:

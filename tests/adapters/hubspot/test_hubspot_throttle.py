@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from commercegraph.adapters.base import CustomerPropertyUpdate
-from commercegraph.adapters.hubspot.throttle import TokenBucket
+from commercegraph.adapters.throttle import TokenBucket
 from commercegraph.errors import BackendUnavailable
 from tests.adapters.hubspot.conftest import FakeClock, Replay, adapter_for, answer
 
@@ -90,7 +90,7 @@ async def test_a_429_that_persists_fails_with_its_retry_after(
 
     with pytest.raises(BackendUnavailable) as raised:
         await adapter.write_back(updates(5))
-    assert raised.value.extensions["retry_after"] == 2.0
+    assert raised.value.extensions["retry_after_s"] == 2.0
     assert len(replay.requests) == 3
 
 

@@ -28,7 +28,6 @@ pytestmark = [pytest.mark.recording("errors"), pytest.mark.recorded]
     [
         ("401", BackendUnavailable, 401),  # a refused token is the shop's configuration
         ("402", BackendUnavailable, 402),  # the shop is frozen
-        ("404", BackendUnavailable, 404),  # no such shop or API version: not a missing key
         ("430", BackendUnavailable, 430),  # Shopify's bot protection
         ("500", BackendUnavailable, 500),
         ("503", BackendUnavailable, 503),
@@ -40,8 +39,16 @@ async def test_http_statuses_are_backend_failures(
     with pytest.raises(error) as raised:
         await shop.commerce.products_by_id([f"gid://shopify/Product/{product}"])
     assert type(raised.value) is error
-    assert raised.value.extensions["status"] == status
+    assert raised.value.extensions["vendor_status"] == status
     assert raised.value.backend == "shopify"
+
+
+async def test_a_404_of_the_endpoint_holds_none_of_a_batch_reads_keys(
+    shop: Shop, caplog: pytest.LogCaptureFixture
+) -> None:
+    # no such shop or API version: nothing there to find, and said in the log
+    assert await shop.commerce.products_by_id(["gid://shopify/Product/404"]) == [None]
+    assert "answered 404" in caplog.text
 
 
 async def test_429_is_retryable_and_carries_retry_after(shop: Shop) -> None:

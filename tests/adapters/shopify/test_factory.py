@@ -9,7 +9,12 @@ from commercegraph.adapters.registry import (
     adapter_settings,
     available_factories,
 )
-from commercegraph.adapters.shopify import ShopifyCommerce, ShopifyInventory, ShopifyPricing
+from commercegraph.adapters.shopify import (
+    ShopifyClient,
+    ShopifyCommerce,
+    ShopifyInventory,
+    ShopifyPricing,
+)
 from commercegraph.adapters.shopify.settings import API_VERSION
 from commercegraph.ports.capabilities import methods_of
 
@@ -47,3 +52,46 @@ def test_each_adapter_implements_exactly_its_capabilities(adapter: type) -> None
     for capability in adapter.capabilities:
         for method in methods_of(capability):
             assert callable(getattr(adapter, method, None)), f"{adapter.__name__}.{method}"
+
+
+@pytest.mark.parametrize(
+    ("api_url", "base"),
+    [
+        ("", "https://demo.myshopify.com"),
+        ("https://shop-proxy.example.com/", "https://shop-proxy.example.com"),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("http://localhost:8123", "http://localhost:8123"),
+    ],
+)
+def test_the_api_url_defaults_to_the_shop_and_may_point_at_a_local_stand_in(
+    monkeypatch: pytest.MonkeyPatch, api_url: str, base: str
+) -> None:
+    monkeypatch.setenv("CG_SHOPIFY__SHOP_DOMAIN", "demo.myshopify.com")
+    monkeypatch.setenv("CG_SHOPIFY__STOREFRONT_TOKEN", "sf-secret")
+    monkeypatch.setenv("CG_SHOPIFY__API_URL", api_url)
+    own = adapter_settings("shopify", available_factories()["shopify"])
+    assert own is not None
+    client = ShopifyClient(own)  # type: ignore[arg-type]
+    assert client.storefront_url == f"{base}/api/{API_VERSION}/graphql.json"
+    assert client.admin_url == f"{base}/admin/api/{API_VERSION}/graphql.json"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("CG_SHOPIFY__API_URL", "http://shop-proxy.example.com"),  # plain HTTP off this host
+        ("CG_SHOPIFY__API_URL", "ftp://127.0.0.1"),
+        ("CG_SHOPIFY__API_URL", "https://"),
+        ("CG_SHOPIFY__API_URL", "https://shop.example.com/?x=1"),
+        ("CG_SHOPIFY__SHOP_DOMAIN", "https://demo.myshopify.com"),
+        ("CG_SHOPIFY__SHOP_DOMAIN", "demo.myshopify.com/admin"),
+    ],
+)
+def test_an_unusable_url_or_domain_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv("CG_SHOPIFY__SHOP_DOMAIN", "demo.myshopify.com")
+    monkeypatch.setenv("CG_SHOPIFY__STOREFRONT_TOKEN", "sf-secret")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(AdapterConfigError, match=variable):
+        adapter_settings("shopify", available_factories()["shopify"])

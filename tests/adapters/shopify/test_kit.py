@@ -7,7 +7,9 @@ fixed recording can answer, so ``StorefrontCarts`` below is a small in-test fake
 Storefront cart API's documented behaviour (``cartCreate``, ``cart(id:)``,
 ``cartLinesAdd``, ``cartLinesUpdate`` with quantity 0 removing the line); every other
 request goes to the recording. The fixture uses the recordings' Shopify ids for the
-product and the store; the sku is the kit's own, SKU-RUN-0001.
+product and the store; the sku is the kit's own, SKU-RUN-0001. The error checks run
+adapters built through the registry with ``CG_SHOPIFY__API_URL`` at the kit's fault server
+on 127.0.0.1 (404, 409, 400, 5xx, dropped and slow answers).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from commercegraph.adapters.shopify import (
 )
 from commercegraph.contract import ContractFixture, Subject, checks_for
 from commercegraph.contract.kit import violations
+from tests.adapters.kit_faults import point_at
 from tests.adapters.recordings import OPERATION, Recording, load
 from tests.adapters.shopify.conftest import recorded_settings
 
@@ -41,7 +44,17 @@ FIXTURE = dataclasses.replace(
     product_id="gid://shopify/Product/8001",
     store_id="gid://shopify/Location/102",
     stock_location_id="gid://shopify/Location/101",
+    fault_env=lambda url: {
+        "CG_SHOPIFY__SHOP_DOMAIN": "commercegraph-demo.myshopify.com",
+        "CG_SHOPIFY__STOREFRONT_TOKEN": "storefront-token-fault",
+        "CG_SHOPIFY__ADMIN_TOKEN": "admin-token-fault",
+        "CG_SHOPIFY__API_URL": url,
+        "CG_SHOPIFY__TIMEOUT_MS": "300",
+    },
 )
+# the kit's missing key is no Shopify id, and the adapter answers such ids without asking
+# Shopify; a cart id of Shopify's shape that no cart has reaches the fault server
+UNKNOWN_CART = "gid://shopify/Cart/c1-0000000000000000?key=0000"
 # the variants the fake's carts can hold: id -> (sku, unit price in USD)
 VARIANTS = {"gid://shopify/ProductVariant/9001": ("SKU-RUN-0001", Decimal("129.0"))}
 CURRENCIES = {"US": "USD", "DE": "EUR"}
@@ -178,18 +191,31 @@ async def client() -> AsyncIterator[ShopifyClient]:
             ShopifyCommerce,
             [
                 "commerce.catalog:reads",
+                "commerce.catalog:errors",
                 "commerce.search:reads",
+                "commerce.search:errors",
                 "commerce.carts:reads",
                 "commerce.carts:writes",
+                "commerce.carts:errors",
             ],
         ),
-        ("pricing", ShopifyPricing, ["pricing.prices:reads"]),
-        ("inventory", ShopifyInventory, ["inventory.locations:reads", "inventory.stock:reads"]),
+        ("pricing", ShopifyPricing, ["pricing.prices:reads", "pricing.prices:errors"]),
+        (
+            "inventory",
+            ShopifyInventory,
+            [
+                "inventory.locations:reads",
+                "inventory.locations:errors",
+                "inventory.stock:reads",
+                "inventory.stock:errors",
+            ],
+        ),
     ],
 )
 async def test_the_adapter_passes_the_kit(
     client: ShopifyClient, domain: str, adapter_class: Any, checks: list[str]
 ) -> None:
-    subject = Subject("shopify", domain, adapter_class(client), FIXTURE)
+    pointed = point_at("shopify", domain, missing_as=UNKNOWN_CART)
+    subject = Subject("shopify", domain, adapter_class(client), FIXTURE, pointed)
     assert [c.id for c in checks_for(subject)] == checks
     assert await violations(subject) == {}
