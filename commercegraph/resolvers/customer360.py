@@ -10,12 +10,12 @@ from commercegraph.adapters.base import (
     SegmentMembersQuery,
 )
 from commercegraph.context import Context
-from commercegraph.customer360.merge import MergeOutcome, merge_customers
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.services.identity import normalise_identifier
 from commercegraph.services.pagination import check_first
 from commercegraph.services.segmentation import SEGMENT_KEYS
+from commercegraph.usecases.merge import MergeOutcome, MergePorts, merge_customers
 
 
 async def metrics(ctx: Context, customer_id: str) -> CustomerMetricsRecord | None:
@@ -56,7 +56,7 @@ async def merge(ctx: Context, source_gid: str, target_gid: str, key: str) -> Mer
     source = expect_global_id(source_gid, "Customer", "sourceId")
     target = expect_global_id(target_gid, "Customer", "targetId")
     return await merge_customers(
-        ctx.registry,
+        MergePorts.of(ctx.registry),
         source,
         target,
         ctx.caller.subject or "staff",
