@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from commercegraph.adapters.base import ProductRecord
 from commercegraph.adapters.registry import AdapterRegistry, build_registry
-from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_SODA_SKU, DOWNTOWN_ID
+from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_SHOES_SKU, DEVI_SODA_SKU, DOWNTOWN_ID
 from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.recommendations import CROSS_SELL
 from commercegraph.store import models as m
@@ -24,6 +24,7 @@ from commercegraph.usecases.offers import GEOFENCE, offers, on_geofence_entered
 from commercegraph.usecases.personal_reads import PersonalPorts
 from commercegraph.usecases.recommendations import recommend
 from tests.conftest import SeededDatabase, settings_for
+from tests.personalization.test_consent_recommendations import RUNNING_KIT_PARTNERS
 from tests.personalization.test_lists_and_offers import ALL, SERVICE_ONLY, shopper
 
 
@@ -42,7 +43,9 @@ def _ports(registry: AdapterRegistry, p8_db: SeededDatabase) -> PersonalPorts:
 async def _offers_held(store: Store, customer_id: str) -> int:
     async with store.read() as session:
         count = await session.scalar(
-            select(func.count()).select_from(m.Offer).where(m.Offer.customer_id == customer_id)
+            select(func.count())
+            .select_from(m.OfferLogEntry)
+            .where(m.OfferLogEntry.customer_id == customer_id)
         )
     return int(count or 0)
 
@@ -146,22 +149,23 @@ async def test_geofence_refuses_an_unknown_store_or_customer_and_issues_nothing(
 async def test_recommendations_are_priced_by_the_price_port_given(
     registry: AdapterRegistry, p8_db: SeededDatabase
 ) -> None:
-    (anchor,) = await registry.commerce.products_by_sku([DEVI_COFFEE_SKU])
+    (anchor,) = await registry.commerce.products_by_sku([DEVI_SHOES_SKU])
     assert anchor is not None
     asked: list[str] = []
 
     async def flat(product: ProductRecord, channel: str) -> int | None:
         asked.append(channel)
-        return 500
+        return 10_000 if product.sku == DEVI_SHOES_SKU else 500
 
     async def unpriced(product: ProductRecord, channel: str) -> int | None:
         return None
 
     args = {"kind": CROSS_SELL, "customer_id": None, "product": anchor, "first": 5}
-    found = await recommend(_ports(registry, p8_db), flat, channel="STORE", now=utcnow(), **args)
+    found = await recommend(_ports(registry, p8_db), flat, channel="WEB", now=utcnow(), **args)
     assert found and {r.price for r in found} == {500}
-    assert set(asked) == {"STORE"}
-    assert all(r.anchor_sku == DEVI_COFFEE_SKU for r in found)
+    assert set(asked) == {"WEB"}
+    assert all(r.anchor_sku == DEVI_SHOES_SKU for r in found)
+    assert {r.product.sku for r in found} <= RUNNING_KIT_PARTNERS
     nothing = await recommend(
         _ports(registry, p8_db), unpriced, channel="WEB", now=utcnow(), **args
     )
