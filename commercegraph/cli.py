@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     from commercegraph.workers.checkout_cli import register as register_checkout
 
     register_checkout(sub)
-    from commercegraph.resolvers.delivery import register as register_deliveries
+    from commercegraph.workers.deliveries_cli import register as register_deliveries
 
     register_deliveries(sub)
     # customer 360
@@ -226,9 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_offer_commands(sub)
     # hardening
-    from commercegraph.limits.persisted import add_command as add_allow_list_command
+    from commercegraph.limits.cli import register as register_allow_list
 
-    add_allow_list_command(sub)
+    register_allow_list(sub)
     from commercegraph.workers.cli import register as register_worker
 
     register_worker(sub)

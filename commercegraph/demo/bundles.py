@@ -18,7 +18,7 @@ from commercegraph.config import Settings
 from commercegraph.services.bundles import FIXED, MIX_AND_MATCH, MiningParams
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
-from commercegraph.usecases.inventory import mine_bundles
+from commercegraph.usecases.bundles import mine_bundles
 
 RUNNING_KIT_ID = "bdl_running_kit"
 COFFEE_TRIO_ID = "bdl_coffee_any3"

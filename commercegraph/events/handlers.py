@@ -31,6 +31,8 @@ from commercegraph.services.money import is_currency_code
 from commercegraph.services.order_lifecycle import check_transition
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases import order_lifecycle
+from commercegraph.usecases.offers import BEACON, WIFI, on_geofence_entered
+from commercegraph.usecases.personal_reads import PersonalPorts
 
 STORE_SOURCE = "channel:STORE"
 
@@ -206,14 +208,15 @@ async def _move_order(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
 async def _offer_on_geofence(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
     """A known customer near a store: record the offers that apply there (the app fetches
     them with ``offers``; ``CG_WEBHOOK_URL`` gets them through the outbox)."""
-    from commercegraph.resolvers.offers import on_geofence_entered
-
     event = planned.event
     assert isinstance(event, GeofenceEntered)
     if planned.customer_id is None:
         return Outcome()
     offers = await on_geofence_entered(
-        ctx.registry, ctx.settings, customer_id=planned.customer_id, store_id=event.store_id
+        PersonalPorts.of(ctx.registry, ctx.settings),
+        customer_id=planned.customer_id,
+        store_id=event.store_id,
+        now=utcnow(),
     )
     return Outcome(payload={"offerIds": [o.id for o in offers]})
 
@@ -221,17 +224,15 @@ async def _offer_on_geofence(ctx: HandlerContext, planned: PlannedEvent) -> Outc
 async def _welcome_in_store(ctx: HandlerContext, planned: PlannedEvent) -> Outcome:
     """A known shopper signed in to a store's Wi-Fi or passed one of its beacons: answer
     their points for the sign-in page and record the same offers a geofence would."""
-    from commercegraph.resolvers.offers import BEACON, WIFI, on_geofence_entered
-
     event = planned.event
     assert isinstance(event, WifiLogin | BeaconDetected)
     if planned.customer_id is None:
         return Outcome()
     offers = await on_geofence_entered(
-        ctx.registry,
-        ctx.settings,
+        PersonalPorts.of(ctx.registry, ctx.settings),
         customer_id=planned.customer_id,
         store_id=event.store_id,
+        now=utcnow(),
         trigger=WIFI if isinstance(event, WifiLogin) else BEACON,
     )
     (loyalty,) = await ctx.registry.wallet.loyalty_accounts([planned.customer_id])

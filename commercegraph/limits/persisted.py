@@ -84,22 +84,3 @@ def build_allow_list(documents: list[Path]) -> dict[str, str]:
         operation_hash(text): text
         for text in (p.read_text(encoding="utf-8").strip() for p in documents)
     }
-
-
-def add_command(subcommands: Any) -> None:
-    """``commercegraph allow-list ops/*.graphql --output operations.json``."""
-    command = subcommands.add_parser(
-        "allow-list", help="hash .graphql documents into a persisted-operation allow-list"
-    )
-    command.add_argument("documents", nargs="+", type=Path, help=".graphql files to allow")
-    command.add_argument(
-        "--output", type=Path, default=Path("operations.json"), help="allow-list file to write"
-    )
-
-    def run(_: object, args: Any) -> int:
-        allowed = build_allow_list(args.documents)
-        args.output.write_text(json.dumps(allowed, indent=2, sort_keys=True) + "\n")
-        print(f"wrote {len(allowed)} operations to {args.output}")
-        return 0
-
-    command.set_defaults(handler=run, needs_store=False)

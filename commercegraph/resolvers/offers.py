@@ -1,76 +1,12 @@
-"""Offers for a customer in a context, and the geofence trigger that pushes them."""
+"""The customer's offers in a context (``usecases.offers``), with the context checked."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-
-from commercegraph.adapters.base import (
-    CartActivityRecord,
-    CustomerRecord,
-    LocationRecord,
-    LoyaltyRecord,
-    OfferIssue,
-    OfferRecord,
-    ProductRecord,
-    RecentViewsQuery,
-)
-from commercegraph.adapters.registry import AdapterRegistry
-from commercegraph.auth import Caller
-from commercegraph.config import Settings
+from commercegraph.adapters.base import OfferRecord
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, NotFound
-from commercegraph.resolvers import personal_sources as src
 from commercegraph.resolvers.catalog import check_near
-from commercegraph.resolvers.shopping_list import shopping_list
-from commercegraph.services.offers import (
-    KIND_ORDER,
-    OfferInputs,
-    OfferRules,
-    StoreStockView,
-    may_offer,
-    offer_issues,
-)
-from commercegraph.services.shopping_list import ListItem
-
-VIEWED_CONSIDERED = 5  # the most recent views looked up in nearby stores
-VIEWED_OFFERS = 1  # only the latest viewed product found nearby: one nudge, not a catalogue
-OFFER_CREATED = "offer.created"
-QUERY, GEOFENCE = "QUERY", "GEOFENCE"
-WIFI, BEACON = "WIFI", "BEACON"  # in-store presence: the same offers as a geofence
-
-
-def _rules(ctx: Context) -> OfferRules:
-    return OfferRules(abandoned_after=timedelta(hours=ctx.settings.offers_abandoned_cart_hours))
-
-
-async def _home(ctx: Context, customer_id: str) -> tuple[float, float] | None:
-    customer: CustomerRecord | None = await ctx.loaders.customer_by_id.load(customer_id)
-    if customer is None or customer.home_store_id is None:
-        return None
-    store: LocationRecord | None = await ctx.loaders.location_by_id.load(customer.home_store_id)
-    return (store.lat, store.lon) if store is not None else None
-
-
-async def _nearest_stock(
-    ctx: Context,
-    product: ProductRecord,
-    near: tuple[float, float],
-    radius_km: float,
-    *,
-    pickup: bool,
-) -> StoreStockView | None:
-    result = await src.availability_near(ctx, product.sku, "STORE", near, radius_km)
-    for s in result.stores:  # nearest first
-        if not pickup or s.location.can_pickup:
-            return StoreStockView(product, s.location, s.atp, s.distance_km)
-    return None
-
-
-async def _products(ctx: Context, skus: list[str]) -> list[ProductRecord]:
-    found = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
-    return [p for p in found if p is not None]
+from commercegraph.resolvers.personal_sources import ports
+from commercegraph.usecases import offers as offer_cases
 
 
 async def offers(
@@ -79,104 +15,12 @@ async def offers(
     *,
     near: tuple[float, float] | None,
     radius_km: float | None,
-    trigger: str = QUERY,
-    notify_event: str | None = None,
-    extra: Sequence[OfferIssue] = (),
 ) -> list[OfferRecord]:
-    """The customer's active offers after issuing what the rules (and ``extra``, offers made
-    elsewhere such as birthdays and campaigns) find now, within consent and caps."""
     check_near(near, radius_km)
-    consent = await src.consent_of(ctx, customer_id)
-    if not may_offer(consent, marketing=False):
-        return []
-    radius = radius_km if radius_km is not None else ctx.settings.offers_store_radius_km
-    point = near or await _home(ctx, customer_id)
-    viewed_skus: list[str]
-    items: list[ListItem]
-    carts: list[CartActivityRecord]
-    loyalty: LoyaltyRecord | None
-    viewed_skus, items, carts, loyalty = await asyncio.gather(
-        ctx.loaders.recently_viewed.load(RecentViewsQuery(customer_id, VIEWED_CONSIDERED)),
-        shopping_list(ctx, customer_id),
-        src.open_carts(ctx, customer_id),
-        src.loyalty_of(ctx, customer_id),
-    )
-    due_items = [i for i in items if i.due_soon and i.estimate is not None]
-    due_products = {p.sku: p for p in await _products(ctx, [i.sku for i in due_items])}
-    due = [
-        (due_products[i.sku], i.estimate)
-        for i in due_items
-        if i.sku in due_products and i.estimate is not None
-    ]
-    viewed_in_store: list[StoreStockView] = []
-    pickup_nearby: list[StoreStockView] = []
-    if point is not None:
-        viewed = await _products(ctx, viewed_skus)
-        cart_skus = [line.sku for c in carts for line in c.cart.lines]
-        pickup_products = await _products(ctx, list(dict.fromkeys(cart_skus + list(due_products))))
-        found_views, found_pickups = await asyncio.gather(
-            asyncio.gather(*(_nearest_stock(ctx, p, point, radius, pickup=False) for p in viewed)),
-            asyncio.gather(
-                *(_nearest_stock(ctx, p, point, radius, pickup=True) for p in pickup_products)
-            ),
-        )
-        viewed_in_store = [v for v in found_views if v is not None][:VIEWED_OFFERS]
-        pickup_nearby = [v for v in found_pickups if v is not None]
-    inputs = OfferInputs(
-        now=ctx.now,
-        consent=consent,
-        viewed_in_store=viewed_in_store,
-        pickup_nearby=pickup_nearby,
-        due=due,
-        carts=carts,
-        loyalty=loyalty,
-    )
-    records = await ctx.registry.customer.issue_offers(
+    return await offer_cases.offers(
+        ports(ctx),
         customer_id,
-        [
-            *offer_issues(inputs, _rules(ctx)),
-            *(e for e in extra if may_offer(consent, e.marketing)),
-        ],
-        trigger=trigger,
         now=ctx.now,
-        max_new_marketing_per_day=ctx.settings.offers_max_new_marketing_per_day,
-        notify_event=notify_event,
-    )
-    shown = [r for r in records if may_offer(consent, r.marketing)]
-    return sorted(
-        shown, key=lambda r: (KIND_ORDER.get(r.kind, len(KIND_ORDER)), -r.issued_at.timestamp())
-    )
-
-
-SYSTEM = Caller(scopes=frozenset({"staff"}), subject="system:geofence")
-
-
-async def on_geofence_entered(
-    registry: AdapterRegistry,
-    settings: Settings,
-    *,
-    customer_id: str,
-    store_id: str,
-    now: datetime | None = None,
-    trigger: str = GEOFENCE,
-) -> list[OfferRecord]:
-    """A customer's device entered a store's geofence (or signed in to its Wi-Fi, or passed
-    one of its beacons: ``trigger``): record the offers that apply there (the app fetches
-    them with ``offers``) and, when ``CG_WEBHOOK_URL`` is set, put each new one in the
-    webhook outbox in the same transaction."""
-    ctx = Context.build(SYSTEM, registry, settings)
-    if now is not None:
-        ctx.now = now
-    store: LocationRecord | None = await ctx.loaders.location_by_id.load(store_id)
-    if store is None or store.kind != "STORE":
-        raise NotFound(f"No store {store_id!r}")
-    if await ctx.loaders.customer_by_id.load(customer_id) is None:
-        raise BadUserInput(f"Unknown customer {customer_id!r}", argument="customerId")
-    return await offers(
-        ctx,
-        customer_id,
-        near=(store.lat, store.lon),
-        radius_km=1.0,
-        trigger=trigger,
-        notify_event=OFFER_CREATED if settings.webhook_url else None,
+        near=near,
+        radius_km=radius_km,
     )

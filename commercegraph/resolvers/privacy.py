@@ -1,31 +1,22 @@
-"""The customer's own consent, the export of everything held about them, and erasure.
-
-Erasure runs as named steps, each idempotent and recorded once done, so a run that dies
-half-way is finished by the next and a finished one answers as it is. Each step and each
-backend it reaches leaves an audit entry. Orders and the ledger keep their amounts, so the
-books still balance; what names the person goes, and a tombstone of each identifier stops
-later events from bringing them back.
-"""
+"""The caller's consent, data export and erasure (``usecases.privacy``), each checked
+against the caller first."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from datetime import datetime
-from typing import Any
-
-from commercegraph.adapters.base import ConsentRecord, OrderQuery, TransactionQuery
-from commercegraph.adapters.native.privacy import gateway_state
+from commercegraph.adapters.base import ConsentRecord
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput, NotFound
+from commercegraph.usecases import privacy
+from commercegraph.usecases.privacy import ErasureOutcome, PrivacyPorts
 
-EXPORT_LIMIT = 200  # items per collection in an export: a bounded document, marked when cut
-EXPORT_PAGE = 100  # the page size the commerce and wallet ports are asked for
-ERASURE_STEPS = ("identifiers", "profile", "personalisation", "outbox", "events", "backends")
+__all__ = ["ErasureOutcome", "data_export", "request_erasure", "update_consent"]
 
 
 def _actor(ctx: Context) -> str:
     return "staff" if ctx.caller.is_staff else f"customer:{ctx.caller.customer_id}"
+
+
+def _ports(ctx: Context) -> PrivacyPorts:
+    return PrivacyPorts(ctx.registry, ctx.loaders)
 
 
 async def update_consent(
@@ -35,184 +26,27 @@ async def update_consent(
     marketing_sms: bool | None,
     personalization: bool | None,
 ) -> tuple[ConsentRecord, list[str]]:
-    """Change the caller's own consent; fields left out keep their value. Answers the new
-    consent and the queued webhooks dropped because it no longer allows them."""
     customer_id = ctx.caller.require_customer()
-    if marketing_email is None and marketing_sms is None and personalization is None:
-        raise BadUserInput("Give at least one consent to change", argument="input")
-    current = await ctx.loaders.consent.load(customer_id) or ConsentRecord(False, False, False)
-    wanted = ConsentRecord(
-        current.marketing_email if marketing_email is None else marketing_email,
-        current.marketing_sms if marketing_sms is None else marketing_sms,
-        current.personalization if personalization is None else personalization,
-    )
-    log = ctx.registry.privacy_log()
-    before = await log.set_consent(customer_id, wanted, ctx.now)
-    dropped = await log.drop_queued_without_consent(customer_id)
-    await log.audit(
+    return await privacy.update_consent(
+        _ports(ctx),
         customer_id,
-        "CONSENT",
-        _actor(ctx),
-        ctx.now,
-        backend=ctx.registry.names.get("customer", "native"),
-        details={
-            "before": None if before is None else dataclasses.asdict(before),
-            "after": dataclasses.asdict(wanted),
-            "droppedWebhooks": dropped,
-        },
+        marketing_email=marketing_email,
+        marketing_sms=marketing_sms,
+        personalization=personalization,
+        actor=_actor(ctx),
+        now=ctx.now,
     )
-    ctx.loaders.consent.clear(customer_id)
-    ctx.loaders.consent.prime(customer_id, wanted)
-    return wanted, dropped
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-async def _pages(loader: Any, make: Any) -> tuple[list[Any], bool]:
-    items: list[Any] = []
-    after = None
-    while len(items) < EXPORT_LIMIT:
-        page = await loader.load(make(after))
-        items.extend(page.items)
-        if not page.has_next_page or page.end_cursor is None:
-            return items[:EXPORT_LIMIT], len(items) > EXPORT_LIMIT
-        after = page.end_cursor
-    return items[:EXPORT_LIMIT], True
-
-
-def _collection(items: list[Any], truncated: bool) -> dict[str, Any]:
-    return {"items": _plain(items), "truncated": truncated}
 
 
 async def data_export(ctx: Context, customer_id: str) -> str:
-    """Everything held about the customer, grouped by domain and the backend that holds it,
-    as one JSON document; each collection at most ``EXPORT_LIMIT`` items."""
     ctx.caller.require_customer_access(customer_id)
-    loaders, names = ctx.loaders, ctx.registry.names
-    profile = await loaders.customer_by_id.load(customer_id)
-    if profile is None:
-        raise NotFound(f"Customer {customer_id!r} not found")
-    orders, more_orders = await _pages(
-        loaders.orders, lambda after: OrderQuery(customer_id, EXPORT_PAGE, after)
-    )
-    postings, more_postings = await _pages(
-        loaders.wallet_transactions,
-        lambda after: TransactionQuery(customer_id, EXPORT_PAGE, after),
-    )
-    document = {
-        "customerId": customer_id,
-        "generatedAt": ctx.now.isoformat(),
-        "limits": {"itemsPerCollection": EXPORT_LIMIT},
-        "customer": {
-            "backend": names.get("customer", "native"),
-            "profile": _plain(profile),
-            "identifiers": _plain(await loaders.identities.load(customer_id)),
-            "consent": _plain(await loaders.consent.load(customer_id)),
-        },
-        "commerce": {
-            "backend": names.get("commerce", "native"),
-            "orders": _collection(orders, more_orders),
-        },
-        "wallet": {
-            "backend": names.get("wallet", "native"),
-            "wallet": _plain(await loaders.wallet.load(customer_id)),
-            "transactions": _collection(postings, more_postings),
-            "loyalty": _plain(await loaders.loyalty.load(customer_id)),
-            "paymentMethods": _plain(await loaders.payment_methods.load(customer_id)),
-        },
-        "gateway": {
-            "backend": "native",
-            **await gateway_state(ctx.registry.privacy_log().store, customer_id, EXPORT_LIMIT),
-            "privacyAudit": await ctx.registry.privacy_log().audit_trail(customer_id, EXPORT_LIMIT),
-        },
-    }
-    await ctx.registry.privacy_log().audit(customer_id, "EXPORT", _actor(ctx), ctx.now)
-    return json.dumps(document, sort_keys=True, default=str)
-
-
-@dataclasses.dataclass(frozen=True)
-class ErasureOutcome:
-    customer_id: str
-    steps: tuple[str, ...]
-    completed: bool
-    forwarded: tuple[str, ...]  # backends that erased their copy too
+    return await privacy.data_export(_ports(ctx), customer_id, _actor(ctx), ctx.now)
 
 
 async def request_erasure(ctx: Context, customer_id: str | None) -> ErasureOutcome:
-    """Erase the caller (or, for staff, the customer named); safe to run again."""
+    """Erase the caller (or, for staff, the customer named)."""
     if customer_id is None:
         customer_id = ctx.caller.require_customer()
     else:
         ctx.caller.require_staff()
-    log = ctx.registry.privacy_log()
-    started = await log.erasure(customer_id) is not None
-    if not started and (await ctx.loaders.customer_by_id.load(customer_id)) is None:
-        raise NotFound(f"Customer {customer_id!r} not found")
-    done, completed = await log.start_erasure(customer_id, ctx.now)
-    actor = _actor(ctx)
-    forwarded: list[str] = []
-    for step in ERASURE_STEPS:
-        if step in done:
-            continue
-        details: dict[str, Any] = {}
-        if step == "identifiers":
-            details["unlinked"] = await log.erase_identifiers(customer_id, ctx.now)
-        elif step == "profile":
-            await log.erase_profile(customer_id, ctx.now)
-        elif step == "personalisation":
-            details.update(await log.erase_personalisation(customer_id))
-        elif step == "outbox":
-            details["droppedWebhooks"] = await log.drop_queued(customer_id)
-        elif step == "events":
-            details["scrubbed"] = await log.erase_events(customer_id)
-        else:
-            forwarded = await _forward(ctx, customer_id, actor)
-            details["forwardedTo"] = forwarded
-        await log.audit(
-            customer_id, "ERASURE", actor, ctx.now, step=step, backend="native", details=details
-        )
-        await log.step_done(customer_id, step)
-    await log.finish_erasure(customer_id, ctx.now)
-    if not completed:
-        await log.audit(customer_id, "ERASURE", actor, ctx.now, step="completed")
-    ctx.loaders.customer_by_id.clear(customer_id)
-    return ErasureOutcome(customer_id, ERASURE_STEPS, True, tuple(forwarded))
-
-
-async def _forward(ctx: Context, customer_id: str, actor: str) -> list[str]:
-    """Ask each other backend that declares erasure to erase its copy; the native store's
-    was erased by the steps before. Each backend is asked once, however many domains it
-    serves."""
-    seen: set[tuple[str, str | None]] = set()
-    forwarded = []
-    for domain, adapter in ctx.registry.guarded():
-        name = getattr(adapter, "adapter_name", None) or ctx.registry.names.get(domain, "native")
-        backend = (name, getattr(adapter, "endpoint", None))
-        if name == "native" or backend in seen:
-            continue
-        seen.add(backend)
-        erase = getattr(adapter, "erase_customer", None)
-        supported = bool(getattr(adapter, "supports_erasure", False)) and callable(erase)
-        if supported and erase is not None:
-            await erase(customer_id)
-            forwarded.append(f"{domain}:{name}")
-        await ctx.registry.privacy_log().audit(
-            customer_id,
-            "ERASURE",
-            actor,
-            ctx.now,
-            step="forward",
-            backend=f"{domain}:{name}",
-            details={"supported": supported},
-        )
-    return forwarded
+    return await privacy.request_erasure(_ports(ctx), customer_id, _actor(ctx), ctx.now)

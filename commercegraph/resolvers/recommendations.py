@@ -1,109 +1,13 @@
-"""Recommendations for a customer or a product: gather candidates, then let the service rank."""
+"""Recommendations for a customer or a product (``usecases.recommendations``), priced for
+the caller."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
-
-from commercegraph.adapters.base import ProductRecord, PurchasedLine
+from commercegraph.adapters.base import ProductRecord
 from commercegraph.context import Context
-from commercegraph.errors import BadUserInput
-from commercegraph.resolvers import personal_sources as src
-from commercegraph.services.recommendations import (
-    CROSS_SELL,
-    FREQUENTLY_BOUGHT_TOGETHER,
-    MIN_FBT_CONFIDENCE,
-    UP_SELL,
-    Anchor,
-    Candidate,
-    CoPurchase,
-    PricePolicy,
-    Recommendation,
-    improvements,
-    price_policy,
-    rank,
-)
-
-RECENT_ANCHORS = 3  # recent purchases that stand in for the product when none is given
-VIEWED_ANCHORS = 2  # what the customer is looking at now says more than what they bought
-RECENT_DAYS = timedelta(days=90)  # older purchases say little about what is needed now
-MAX_FIRST = 20
-
-
-def _policy(ctx: Context, segments: Sequence[str]) -> PricePolicy:
-    s = ctx.settings
-    return price_policy(
-        segments,
-        up_sell_ratio=s.reco_up_sell_max_ratio,
-        up_sell_ratio_price_sensitive=s.reco_up_sell_max_ratio_price_sensitive,
-        cross_sell_ratio=s.reco_cross_sell_max_ratio,
-        cross_sell_ratio_price_sensitive=s.reco_cross_sell_max_ratio_price_sensitive,
-        price_sensitive_segments=s.reco_price_sensitive_segments,
-        premium_segments=s.reco_premium_segments,
-    )
-
-
-def owned_skus(history: Sequence[PurchasedLine]) -> frozenset[str]:
-    return frozenset(line.sku for line in history)
-
-
-async def _recent_anchors(
-    ctx: Context, customer_id: str, history: Sequence[PurchasedLine]
-) -> list[ProductRecord]:
-    """The products viewed last, then the distinct products of the recent orders (or of the
-    last order when none is recent)."""
-    since = ctx.now - RECENT_DAYS
-    recent = [line for line in history if line.placed_at >= since]
-    if not recent and history:
-        recent = [line for line in history if line.order_id == history[0].order_id]
-    viewed = await src.recently_viewed(ctx, customer_id, VIEWED_ANCHORS)
-    bought = list(dict.fromkeys(line.sku for line in recent))[:RECENT_ANCHORS]
-    skus = list(dict.fromkeys(viewed + bought))
-    found = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
-    return [p for p in found if p is not None]
-
-
-@dataclass(frozen=True, slots=True)
-class _Related:
-    product: ProductRecord
-    accessory: bool = False
-    co_purchase: CoPurchase | None = None
-    bundle: str | None = None
-
-
-async def _no_bundles() -> dict[str, str]:
-    return {}
-
-
-async def _related(ctx: Context, kind: str, anchor: ProductRecord) -> list[_Related]:
-    """The candidates for one anchor, with what links each to it."""
-    if kind == UP_SELL:
-        # Only better products can be up-sells: pricing and stock are read for those alone.
-        same = await src.same_category(ctx, anchor)
-        return [_Related(p) for p in same if improvements(p, anchor)]
-    cross = kind == CROSS_SELL
-    co, accessory_ids, bundled = await asyncio.gather(
-        src.frequently_bought_with(ctx, anchor),
-        src.accessories_of(ctx, anchor) if cross else asyncio.sleep(0, []),
-        src.bundle_partners(ctx, anchor) if cross else _no_bundles(),
-    )
-    if kind == FREQUENTLY_BOUGHT_TOGETHER:
-        # The mined sets decide which pairings count; the anchor's own recent baskets say how
-        # strongly. Before any mining has run, the basket statistics stand alone.
-        partners = await src.mined_partners(ctx, anchor)
-        if partners:
-            co = {sku: co.get(sku) or CoPurchase(sku, 0, MIN_FBT_CONFIDENCE) for sku in partners}
-    by_id = await asyncio.gather(*(ctx.loaders.product_by_id.load(i) for i in accessory_ids))
-    linked = list(dict.fromkeys([*co, *bundled]))
-    by_sku = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in linked))
-    accessories = {p.sku for p in by_id if p is not None}
-    found: dict[str, _Related] = {}
-    for p in [*by_sku, *by_id]:
-        if p is not None:
-            found[p.sku] = _Related(p, p.sku in accessories, co.get(p.sku), bundled.get(p.sku))
-    return list(found.values())
+from commercegraph.resolvers.personal_sources import ports, pricer
+from commercegraph.services.recommendations import Recommendation
+from commercegraph.usecases import recommendations
 
 
 async def recommend(
@@ -115,57 +19,13 @@ async def recommend(
     channel: str,
     first: int,
 ) -> list[Recommendation]:
-    if not 1 <= first <= MAX_FIRST:
-        raise BadUserInput(f"`first` must be between 1 and {MAX_FIRST}", argument="first")
-    history: list[PurchasedLine] = []
-    segments: list[str] = []
-    if customer_id is not None and not await src.may_personalise(ctx, customer_id):
-        # Without consent the caller is served as anyone would be: nothing they did counts.
-        if product is None:
-            return []
-        customer_id = None
-    if customer_id is not None:
-        history, segments = await asyncio.gather(
-            src.purchase_history(ctx, customer_id), src.segment_keys(ctx, customer_id)
-        )
-    if product is not None:
-        anchors = [product]
-    elif customer_id is not None:
-        anchors = await _recent_anchors(ctx, customer_id, history)
-    else:
-        raise BadUserInput("Give `productId` to recommend for", argument="productId")
-    related = await asyncio.gather(*(_related(ctx, kind, a) for a in anchors))
-    products = {p.sku: p for p in anchors} | {
-        r.product.sku: r.product for rs in related for r in rs
-    }
-    skus = list(products)
-    prices, stocked = await asyncio.gather(
-        asyncio.gather(*(src.personal_price(ctx, products[s], channel) for s in skus)),
-        asyncio.gather(*(src.in_stock_for_channel(ctx, s, channel) for s in skus)),
-    )
-    price_of = dict(zip(skus, prices, strict=True))
-    in_stock = dict(zip(skus, stocked, strict=True))
-    candidates = []
-    for anchor, rs in zip(anchors, related, strict=True):
-        anchor_price = price_of[anchor.sku]
-        if anchor_price is None:
-            continue
-        for r in rs:
-            price = price_of[r.product.sku]
-            if price is None:
-                continue
-            candidates.append(
-                Candidate(
-                    r.product,
-                    price,
-                    in_stock[r.product.sku],
-                    Anchor(anchor, anchor_price),
-                    r.accessory,
-                    r.co_purchase,
-                    r.bundle,
-                )
-            )
-    owned = owned_skus(history) | {a.sku for a in anchors}
-    return rank(
-        kind, candidates, _policy(ctx, segments), owned, ctx.settings.default_currency, first
+    return await recommendations.recommend(
+        ports(ctx),
+        pricer(ctx),
+        kind=kind,
+        customer_id=customer_id,
+        product=product,
+        channel=channel,
+        first=first,
+        now=ctx.now,
     )

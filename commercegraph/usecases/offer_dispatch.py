@@ -28,10 +28,7 @@ from sqlalchemy import CursorResult, func, or_, select, update
 from commercegraph.adapters.base import OfferIssue, OfferRecord
 from commercegraph.adapters.native.personalization import _insert, offer_payload
 from commercegraph.adapters.registry import AdapterRegistry
-from commercegraph.auth import Caller
 from commercegraph.config import Settings
-from commercegraph.context import Context
-from commercegraph.resolvers.offers import offers
 from commercegraph.services.offers import (
     ABANDONED_CART,
     BIRTHDAY,
@@ -44,12 +41,13 @@ from commercegraph.services.offers import (
 )
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.usecases.offers import offers
+from commercegraph.usecases.personal_reads import PersonalPorts
 
 OFFER_DISPATCHED = "offer.dispatched"
 DISPATCH = "DISPATCH"
 # What is worth a message: convenience nudges (pickup, available nearby) stay in the app.
 PUSHED_KINDS = frozenset({BIRTHDAY, REWARD_LEVEL, CAMPAIGN, ABANDONED_CART, REPLENISHMENT_REMINDER})
-SYSTEM = Caller(scopes=frozenset({"staff"}), subject="system:offer-dispatch")
 
 
 @dataclass
@@ -251,13 +249,14 @@ async def dispatch_offers(
         if customer_ids is not None and customer_id not in customer_ids:
             continue
         report.customers += 1
-        ctx = Context.build(SYSTEM, registry, settings)
-        ctx.now = now
+        # each customer's reads start afresh, as each request's do
+        ports = PersonalPorts.of(registry, settings)
         extra: list[OfferIssue] = birthday(born, today)
         mine = [c for c, members in campaigns if customer_id in members]
         records = await offers(
-            ctx,
+            ports,
             customer_id,
+            now=now,
             near=None,
             radius_km=None,
             trigger=DISPATCH,
@@ -267,7 +266,13 @@ async def dispatch_offers(
         conditional = _fired(mine, {r.kind for r in records}, bool(extra), now)
         if conditional:
             records = await offers(
-                ctx, customer_id, near=None, radius_km=None, trigger=DISPATCH, extra=conditional
+                ports,
+                customer_id,
+                now=now,
+                near=None,
+                radius_km=None,
+                trigger=DISPATCH,
+                extra=conditional,
             )
         pushable = [r for r in records if r.kind in PUSHED_KINDS and r.expires_at > now]
         if pushable:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import timedelta
 from typing import Any
 
 from commercegraph.config import Settings
 from commercegraph.store.models.base import utcnow
-from commercegraph.usecases.inventory import mine_bundles, mining_params, release_expired
+from commercegraph.usecases.bundles import mine_recent_bundles
+from commercegraph.usecases.inventory import release_expired
 
 
 async def _run(settings: Settings, job: str) -> dict[str, Any]:
@@ -21,8 +21,7 @@ async def _run(settings: Settings, job: str) -> dict[str, Any]:
         registry = container.registry
         now = utcnow()
         if job == "mine":
-            since = now - timedelta(days=settings.bundle_history_days)
-            mined = await mine_bundles(registry.commerce, mining_params(settings), since)
+            mined = await mine_recent_bundles(registry.commerce, settings, now)
             return {
                 "mined": len(mined),
                 "bundles": [

@@ -50,27 +50,27 @@ async def release_reservations(settings: Settings, now: datetime) -> dict[str, A
 
 
 async def mine_bundles(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.usecases.inventory import mine_bundles as mine
-    from commercegraph.usecases.inventory import mining_params
+    from commercegraph.usecases.bundles import mine_recent_bundles
 
     async with bootstrap.open(settings) as container:
-        since = now - timedelta(days=settings.bundle_history_days)
-        mined = await mine(container.registry.commerce, mining_params(settings), since)
+        mined = await mine_recent_bundles(container.registry.commerce, settings, now)
         return {"mined": len(mined)}
 
 
 async def loyalty_maintenance(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.usecases.loyalty import maintain_points
+
     async with bootstrap.open(settings) as container:
-        wallet = container.registry.wallet
-        released = await wallet.release_pending_points(now)
-        expired = await wallet.expire_points(now)
-    return {"released_points": released, "expired_points": expired}
+        points = await maintain_points(container.registry.wallet, now)
+    return asdict(points)
 
 
 async def purge_idempotency(settings: Settings, now: datetime) -> dict[str, Any]:
+    from commercegraph.usecases.loyalty import purge_idempotency as purge
+
     retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
     async with bootstrap.open(settings) as container:
-        purged = await container.registry.wallet.purge_idempotency_records(now - retention)
+        purged = await purge(container.registry.wallet, now - retention)
     return {"purged_keys": purged}
 
 
@@ -103,10 +103,10 @@ async def refresh_changed_segments(settings: Settings, now: datetime) -> dict[st
 
 
 async def fill_deliveries(settings: Settings, now: datetime) -> dict[str, Any]:
-    from commercegraph.resolvers.delivery import fill_due
+    from commercegraph.usecases.deliveries import DeliveryPorts, fill_due
 
     async with bootstrap.open(settings) as container:
-        result = await fill_due(container.registry, settings, now)
+        result = await fill_due(DeliveryPorts.of(container.registry, settings), now)
     return {"due": result["due"], "filled": len(result["filled"])}
 
 

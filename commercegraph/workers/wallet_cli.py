@@ -6,25 +6,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commercegraph import bootstrap
 from commercegraph.config import Settings
 from commercegraph.progress import progress
+from commercegraph.usecases.loyalty import maintain_points, purge_idempotency
 
 
 async def _maintain(settings: Settings, now: datetime) -> dict[str, Any]:
     async with bootstrap.open(settings) as container:
         wallet = container.registry.wallet
-        progress("releasing matured points", 0, 3)
-        released = await wallet.release_pending_points(now)
-        progress("expiring points", 1, 3)
-        expired = await wallet.expire_points(now)
+        points = await maintain_points(wallet, now, steps=3)
         progress("purging idempotency records", 2, 3)
         retention = timedelta(hours=settings.wallet_idempotency_retention_hours)
-        purged = await wallet.purge_idempotency_records(datetime.now(UTC) - retention)
-    return {"released_points": released, "expired_points": expired, "purged_keys": purged}
+        purged = await purge_idempotency(wallet, datetime.now(UTC) - retention)
+    return {**asdict(points), "purged_keys": purged}
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from commercegraph.demo.bundles import COFFEE_TRIO_ID, RUNNING_KIT, RUNNING_KIT_
 from commercegraph.ids import to_global_id
 from commercegraph.services.bundles import MiningParams
 from commercegraph.store.db import Store
-from commercegraph.usecases.inventory import mine_bundles
+from commercegraph.usecases.bundles import mine_bundles
 from tests.conftest import GraphQLClient
 from tests.inventory.conftest import set_stock
 from tests.inventory.test_checkout import PICKUP_DOWNTOWN, PLACE, QUOTE, data, error, new_cart

@@ -12,11 +12,13 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from commercegraph.adapters.registry import AdapterRegistry, build_registry
+from commercegraph.config import Settings
 from commercegraph.demo import DEVI_COFFEE_SKU, DOWNTOWN_ID, SAM_ID
-from commercegraph.resolvers.delivery import fill_due
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases.deliveries import DeliveryPorts
+from commercegraph.usecases.deliveries import fill_due as fill_due_of
 from tests.conftest import GraphQLClient
 from tests.integration.test_journey import codes, data
 from tests.personalization.test_lists_and_offers import ALL, shopper
@@ -38,6 +40,12 @@ async def registry(p8_gql: GraphQLClient, p8_store: Store) -> AsyncIterator[Adap
     built = build_registry(p8_gql.settings, p8_store)
     yield built
     await built.aclose()
+
+
+async def fill_due(
+    registry: AdapterRegistry, settings: Settings, now: datetime | None = None
+) -> dict[str, Any]:
+    return await fill_due_of(DeliveryPorts.of(registry, settings), now)
 
 
 def _mine(result: dict[str, Any], subscription: str) -> list[dict[str, Any]]:

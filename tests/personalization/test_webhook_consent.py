@@ -14,9 +14,10 @@ from sqlalchemy import delete, select, update
 
 from commercegraph.adapters.registry import build_registry
 from commercegraph.demo import DEVI_ID, DOWNTOWN_ID
-from commercegraph.resolvers.offers import on_geofence_entered
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.usecases.offers import on_geofence_entered
+from commercegraph.usecases.personal_reads import PersonalPorts
 from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 
@@ -66,8 +67,7 @@ async def test_consent_withdrawn_after_queueing_drops_the_delivery(
         await session.execute(delete(m.WebhookDelivery))
     now = datetime.now(UTC)
     offers = await on_geofence_entered(
-        build_registry(settings, p8_store),
-        settings,
+        PersonalPorts.of(build_registry(settings, p8_store), settings),
         customer_id=DEVI_ID,
         store_id=DOWNTOWN_ID,
         now=now,
@@ -103,8 +103,7 @@ async def test_deliveries_still_consented_are_sent(
         await session.execute(delete(m.WebhookDelivery))
     now = datetime.now(UTC)
     offers = await on_geofence_entered(
-        build_registry(settings, p8_store),
-        settings,
+        PersonalPorts.of(build_registry(settings, p8_store), settings),
         customer_id=DEVI_ID,
         store_id=DOWNTOWN_ID,
         now=now,

@@ -16,10 +16,11 @@ from sqlalchemy import delete, select
 
 from commercegraph.adapters.registry import build_registry
 from commercegraph.demo import DEVI_ID, DEVI_SHOES_SKU, DOWNTOWN_ID
-from commercegraph.resolvers.offers import on_geofence_entered
 from commercegraph.services.webhook_signing import ID_HEADER, TIMESTAMP_HEADER, verify
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
+from commercegraph.usecases.offers import on_geofence_entered
+from commercegraph.usecases.personal_reads import PersonalPorts
 from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
 
@@ -83,7 +84,7 @@ async def test_geofence_offer_is_delivered_signed_after_retries(
     registry = build_registry(settings, p8_store)
     now = datetime.now(UTC)
     offers = await on_geofence_entered(
-        registry, settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
+        PersonalPorts.of(registry, settings), customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
     )
     in_store = [o for o in offers if o.kind == "AVAILABLE_IN_STORE"]
     assert [(o.sku, o.store_id, o.trigger) for o in in_store] == [
@@ -94,7 +95,7 @@ async def test_geofence_offer_is_delivered_signed_after_retries(
 
     # The offer is there for the app to fetch too; fetching it again issues nothing new.
     again = await on_geofence_entered(
-        registry, settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
+        PersonalPorts.of(registry, settings), customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
     )
     assert {o.id for o in again} == {o.id for o in offers}
     assert len(await _outbox(p8_store)) == len(pending)
@@ -147,7 +148,7 @@ async def test_delivery_gives_up_after_max_attempts(
     registry = build_registry(settings, p8_store)
     now = datetime.now(UTC)
     await on_geofence_entered(
-        registry, settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
+        PersonalPorts.of(registry, settings), customer_id=DEVI_ID, store_id=DOWNTOWN_ID, now=now
     )
     async with httpx.AsyncClient() as http:
         for _ in range(3):
@@ -166,7 +167,10 @@ async def test_geofence_for_an_unknown_store_is_not_found(
     settings = settings_for(p8_db.url)
     with pytest.raises(NotFound):
         await on_geofence_entered(
-            build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id="loc_nope"
+            PersonalPorts.of(build_registry(settings, p8_store), settings),
+            customer_id=DEVI_ID,
+            store_id="loc_nope",
+            now=datetime.now(UTC),
         )
 
 
@@ -174,7 +178,10 @@ async def test_no_outbox_rows_without_a_webhook_url(p8_db: SeededDatabase, p8_st
     settings = settings_for(p8_db.url)
     await _reset_devi(p8_store)
     offers = await on_geofence_entered(
-        build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID
+        PersonalPorts.of(build_registry(settings, p8_store), settings),
+        customer_id=DEVI_ID,
+        store_id=DOWNTOWN_ID,
+        now=datetime.now(UTC),
     )
     assert offers and all(o.trigger == "GEOFENCE" for o in offers)
     assert await _outbox(p8_store) == []
@@ -190,7 +197,10 @@ async def test_a_delivery_verifies_with_the_standard_webhooks_reference_library(
     settings = settings_for(p8_db.url, webhook_url=url, webhook_secret=SECRET)
     await _reset_devi(p8_store)
     await on_geofence_entered(
-        build_registry(settings, p8_store), settings, customer_id=DEVI_ID, store_id=DOWNTOWN_ID
+        PersonalPorts.of(build_registry(settings, p8_store), settings),
+        customer_id=DEVI_ID,
+        store_id=DOWNTOWN_ID,
+        now=datetime.now(UTC),
     )
     async with httpx.AsyncClient() as http:
         report = await deliver_due(p8_store, settings, http)  # signed now: inside the window

@@ -10,7 +10,8 @@ import pytest
 from commercegraph import bootstrap
 from commercegraph.auth import Caller
 from commercegraph.context import Context
-from commercegraph.resolvers import catalog, personal_sources
+from commercegraph.resolvers import catalog
+from commercegraph.usecases import personal_reads
 from commercegraph.usecases.availability import units_for_shopper
 from tests.conftest import SeededDatabase, settings_for
 
@@ -24,8 +25,9 @@ async def _paths(seeded_db: SeededDatabase, **overrides: Any) -> tuple[int, int,
         (product,) = await container.registry.commerce.products_by_sku([SKU])
         assert product is not None
         page = await catalog.availability(ctx, product, channel="WEB", near=None, radius_km=None)
-        near = await personal_sources.availability_near(ctx, SKU, "WEB")
-        in_stock = await personal_sources.in_stock_for_channel(ctx, SKU, "WEB")
+        ports = personal_reads.PersonalPorts.of(container.registry, settings, ctx.loaders)
+        near = await personal_reads.availability_near(ports, SKU, "WEB")
+        in_stock = await personal_reads.in_stock_for_channel(ports, SKU, "WEB")
         (stock,) = await container.registry.inventory.stock([SKU])
         locations = await container.registry.inventory.locations()
         rules_input = units_for_shopper(settings, stock, locations, channel="WEB", store_id=None)

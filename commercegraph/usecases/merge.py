@@ -10,9 +10,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from commercegraph.adapters.base import MergeRecord, Money
+from commercegraph.adapters.base import (
+    CommerceBackend,
+    CustomerBackend,
+    MergeRecord,
+    Money,
+    WalletBackend,
+)
 from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.errors import BadUserInput, Conflict, NotFound
+
+OrdersChanged = Callable[[Sequence[str]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class MergePorts:
+    customer: CustomerBackend
+    commerce: CommerceBackend
+    wallet: WalletBackend
+
+    @classmethod
+    def of(cls, registry: AdapterRegistry) -> MergePorts:
+        return cls(registry.customer, registry.commerce, registry.wallet)
 
 
 @dataclass(frozen=True)
@@ -32,25 +51,27 @@ def _outcome(record: MergeRecord) -> MergeOutcome:
 
 
 async def merge_customers(
-    registry: AdapterRegistry,
+    ports: MergePorts,
     source_id: str,
     target_id: str,
     actor: str,
     idempotency_key: str,
-    orders_changed: Callable[[Sequence[str]], Awaitable[None]] | None = None,
+    orders_changed: OrdersChanged | None = None,
 ) -> MergeOutcome:
+    """Merge ``source_id`` into ``target_id``; ``orders_changed`` is told the target once
+    the orders moved (to recompute its segments)."""
     if not idempotency_key.strip() or len(idempotency_key) > 128:
         raise BadUserInput(
             "idempotencyKey must hold 1 to 128 characters", argument="idempotencyKey"
         )
     if source_id == target_id:
         raise BadUserInput("A customer cannot be merged into itself", argument="targetId")
-    source, target = await registry.customer.customers_by_id([source_id, target_id])
+    source, target = await ports.customer.customers_by_id([source_id, target_id])
     if source is None:
         raise NotFound(f"Customer {source_id!r} not found", argument="sourceId")
     if target is None:
         raise NotFound(f"Customer {target_id!r} not found", argument="targetId")
-    done, target_done = await registry.customer.merges([source_id, target_id])
+    done, target_done = await ports.customer.merges([source_id, target_id])
     if done is not None:
         if done.target_customer_id != target_id:
             raise Conflict(
@@ -63,11 +84,11 @@ async def merge_customers(
             f"Customer {target_id!r} was merged into {target_done.target_customer_id!r}",
             argument="targetId",
         )
-    balances = await registry.wallet.transfer_balance(
+    balances = await ports.wallet.transfer_balance(
         source_id, target_id, f"merge:{source_id}:{target_id}"
     )
-    orders = await registry.commerce.transfer_orders(source_id, target_id)
-    record = await registry.customer.merge_customers(
+    orders = await ports.commerce.transfer_orders(source_id, target_id)
+    record = await ports.customer.merge_customers(
         source_id,
         target_id,
         actor,
