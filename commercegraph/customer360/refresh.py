@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.customer360.activity import load_activity
@@ -209,6 +208,14 @@ def _segment_rows(
             }
 
 
+async def _one_writer(session: AsyncSession) -> None:
+    """Refreshes replace their rows one transaction at a time. Two replacing the same customer
+    at once would both delete (neither sees the other's new rows) and then both insert; on
+    PostgreSQL the second waits here instead. SQLite has one writer anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('customer360:refresh'))"))
+
+
 async def _replace(
     session: AsyncSession,
     activity: CustomerActivity,
@@ -218,6 +225,7 @@ async def _replace(
     now: datetime,
     only: Sequence[str] | None,
 ) -> int:
+    await _one_writer(session)
     segments, metrics = m.CustomerSegment, m.CustomerMetrics
     own = _OWN
     if only is None:
@@ -282,6 +290,7 @@ async def refresh_all(
     progress("writing segments", 2, 3)
     async with store.write() as session:
         if columnar:
+            await _one_writer(session)
             await session.execute(delete(m.CustomerSegment).where(_OWN))
             await session.execute(delete(m.CustomerMetrics))
             log.debug("refresh write: delete %.1f s", time.perf_counter() - fitted)
@@ -343,15 +352,8 @@ async def refresh_customers(
         await refresh_all(store, currency, now, min_repeat_buyers=min_repeat_buyers)
         return
     seg = segment(activity, models.rfm, models.abc)
-    for attempt in range(2):
-        try:
-            async with store.write() as session:
-                await _replace(session, activity, seg, models, currency, now, ids)
-            return
-        except IntegrityError:
-            # a concurrent refresh of the same customer wrote first; one retry replaces it
-            if attempt:
-                raise
+    async with store.write() as session:
+        await _replace(session, activity, seg, models, currency, now, ids)
 
 
 CHANGED_CHUNK = 1000  # customers re-scored in one transaction by an incremental refresh

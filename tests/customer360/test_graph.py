@@ -10,6 +10,7 @@ from typing import Any
 import pytest_asyncio
 from sqlalchemy import func, select
 
+from commercegraph.customer360.refresh import refresh_all, refresh_customers
 from commercegraph.demo import DEVI_ID, SAM_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
@@ -260,3 +261,22 @@ async def test_racing_links_of_one_identifier_leave_one_owner(client: Client) ->
         '{ customerByIdentifier(kind: DEVICE, value: "dev-race-1") { id } }', token=staff
     )
     assert data(owner)["customerByIdentifier"]["id"] == to_global_id("Customer", winners.pop())
+
+
+async def test_concurrent_refreshes_of_one_customer_leave_one_set_of_rows(store: Store) -> None:
+    await refresh_all(store, "USD")
+    # each deletes the customer's rows and writes them anew; none may trip over another's
+    await asyncio.gather(*(refresh_customers(store, [SAM_ID, DEVI_ID], "USD") for _ in range(6)))
+    async with store.read() as session:
+        rows = (
+            await session.execute(
+                select(m.CustomerSegment.customer_id, m.CustomerSegment.segment_key).where(
+                    m.CustomerSegment.customer_id.in_([SAM_ID, DEVI_ID])
+                )
+            )
+        ).all()
+        metrics = await session.scalar(
+            select(func.count()).where(m.CustomerMetrics.customer_id.in_([SAM_ID, DEVI_ID]))
+        )
+    assert rows and len(rows) == len(set(rows))
+    assert metrics == 2
