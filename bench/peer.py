@@ -66,11 +66,13 @@ CG_PAGE = """query Page($first: Int!) { products(first: $first) { edges { node {
 HIVE_PAGE = """query Page($first: Int!) {
   search_products(input: {keys: [{first: $first, currency: "USD"}]}) {
     ... on commerce_search_products_200_response { items { items {
-      sku prices { amount currency min_quantity } stock { location_id on_hand reserved safety_stock }
+      sku prices { amount currency min_quantity }
+      stock { location_id on_hand reserved safety_stock }
     } } }
   }
 }"""
 START_SECONDS = 90
+SERVE = [sys.executable, "-m", "commercegraph", "serve"]
 
 
 def _free_port() -> int:
@@ -171,9 +173,11 @@ class Backends(Process):
             raise
 
     def calls(self) -> dict[str, int]:
-        stats = {d: httpx.get(f"{u}/_stats", timeout=5).json()["calls"] for d, u in self.urls.items()}
-        return {d: sum(c.values()) for d, c in stats.items()}
-
+        counts = {}
+        for domain, base in self.urls.items():
+            calls = httpx.get(f"{base}/_stats", timeout=5).json()["calls"]
+            counts[domain] = sum(calls.values())
+        return counts
 
 
 def _compose(packages: Path, folder: Path, urls: dict[str, str]) -> Path:
@@ -198,6 +202,13 @@ def _compose(packages: Path, folder: Path, urls: dict[str, str]) -> Path:
     if done.returncode != 0 or not supergraph.exists():
         raise RuntimeError(f"composition failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return supergraph
+
+
+def _hive_command(packages: Path, supergraph: Path) -> list[str]:
+    """One process (``--fork 1``), its configuration next to the supergraph."""
+    gateway = packages / "node_modules" / "@graphql-hive" / "gateway" / "dist" / "bin.js"
+    command = ["node", str(gateway), "supergraph", supergraph.name, "-c", "gateway.mjs"]
+    return [*command, "--host", "127.0.0.1", "--fork", "1"]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -297,17 +308,14 @@ def run(args: argparse.Namespace, packages: Path, folder: Path) -> dict[str, Any
         supergraph = _compose(packages, folder, backends.urls)
         cg_port, hive_port = _free_port(), _free_port()
         cg = Process(
-            [sys.executable, "-m", "commercegraph", "serve", "--host", "127.0.0.1"]
-            + ["--port", str(cg_port)],
+            [*SERVE, "--host", "127.0.0.1", "--port", str(cg_port)],
             _cg_env(url, backends.urls),
             folder,
             folder / "commercegraph.log",
         )
         started.append(cg)
-        hive_bin = packages / "node_modules" / "@graphql-hive" / "gateway" / "dist" / "bin.js"
         hive = Process(
-            ["node", str(hive_bin), "supergraph", supergraph.name, "-c", "gateway.mjs"]
-            + ["--host", "127.0.0.1", "--port", str(hive_port), "--fork", "1"],
+            [*_hive_command(packages, supergraph), "--port", str(hive_port)],
             {**os.environ, "NODE_ENV": "production"},
             folder,
             folder / "hive.log",
@@ -366,7 +374,8 @@ def main() -> None:
     args = parser.parse_args()
     in_ci = os.environ.get("CI") == "true"
     if shutil.which("npm") is None and not in_ci:
-        print(json.dumps({"benchmark": "peer", "skipped": "npm is missing: Hive Gateway cannot be installed"}))
+        skipped = "npm is missing: Hive Gateway cannot be installed"
+        print(json.dumps({"benchmark": "peer", "skipped": skipped}))
         return
     packages = _node_packages()
     if packages is None:
