@@ -46,6 +46,10 @@ PAGE = """query Page($first: Int!) { products(first: $first) { edges { node { sk
 PAGE_FORMATTED = PAGE.replace(
     "base { amount } final { amount }", "base { amount formatted } final { amount formatted }"
 )
+# ... and with the currency instead, a plain attribute: what any further field costs
+PAGE_CURRENCY = PAGE.replace(
+    "base { amount } final { amount }", "base { amount currency } final { amount currency }"
+)
 FORMATTED_PER_PAGE = 100
 ROUNDS = 3
 
@@ -99,21 +103,28 @@ async def run(url: str, customers: int | None, iterations: int) -> dict[str, Any
 
 
 async def _formatted_cost(client: httpx.AsyncClient, iterations: int) -> dict[str, Any]:
-    """The 50-product page with and without ``Money.formatted``, alternating in rounds so
-    that the machine's other work weighs on both alike; medians of the rounds."""
+    """The 50-product page without and with ``Money.currency`` (a plain field) or
+    ``Money.formatted`` (a resolver), alternating in rounds so that the machine's other work
+    weighs on all alike; medians of the rounds."""
     variables = {"first": 50}
-    cpu: dict[str, list[float]] = {"plain": [], "formatted": []}
+    cpu: dict[str, list[float]] = {"plain": [], "currency": [], "formatted": []}
     n = max(iterations // 2, 10)
     for _ in range(ROUNDS):
-        for label, query in (("plain", PAGE), ("formatted", PAGE_FORMATTED)):
+        for label, query in (
+            ("plain", PAGE),
+            ("currency", PAGE_CURRENCY),
+            ("formatted", PAGE_FORMATTED),
+        ):
             figures = await measure(client, query, None, n, variables=variables)
             cpu[label].append(figures["cpu_ms_per_request"])
-    plain, formatted = (statistics.median(cpu[k]) for k in ("plain", "formatted"))
+    plain, currency, formatted = (statistics.median(v) for v in cpu.values())
     return {
         "cpu_ms_per_request_plain": round(plain, 3),
+        "cpu_ms_per_request_currency": round(currency, 3),
         "cpu_ms_per_request_formatted": round(formatted, 3),
         "formatted_values_per_page": FORMATTED_PER_PAGE,
         "us_per_formatted_value": round((formatted - plain) / FORMATTED_PER_PAGE * 1000, 2),
+        "us_per_currency_value": round((currency - plain) / FORMATTED_PER_PAGE * 1000, 2),
         "format_money_us_per_call": _format_money_cost(),
         "rounds": ROUNDS,
         "requests_per_round": n,
