@@ -88,7 +88,8 @@ lint: install-dev
 schema: install
 	$(BIN)/commercegraph export-schema --output schema.graphql
 
-# Benchmark tools (wrk) install like the test tools; the soak test runs beside the figures.
+# Benchmark tools (wrk; Hive Gateway for bench/peer.py) install like the test tools; the soak
+# test runs beside the figures.
 bench: install-dev
 	@for s in scripts/bench-tools/*.sh; do [ -e "$$s" ] || continue; bash "$$s" || exit 1; done
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID, seed_demo
+from commercegraph.services.money import format_money
 from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
 
@@ -38,6 +41,17 @@ PAGE = """query Page($first: Int!) { products(first: $first) { edges { node { sk
   price { base { amount } final { amount } }
   availability { online { availableToPromise status } }
   content { title } } } } }"""
+
+# the same page with both prices formatted for display: 100 `Money.formatted` a page
+PAGE_FORMATTED = PAGE.replace(
+    "base { amount } final { amount }", "base { amount formatted } final { amount formatted }"
+)
+# ... and with the currency instead, a plain attribute: what any further field costs
+PAGE_CURRENCY = PAGE.replace(
+    "base { amount } final { amount }", "base { amount currency } final { amount currency }"
+)
+FORMATTED_PER_PAGE = 100
+ROUNDS = 3
 
 QUOTE = """query Quote($input: QuoteInput!) { quote(input: $input) {
   subtotal { amount } total { amount } appliedRules { ruleId amount { amount } }
@@ -78,6 +92,7 @@ async def run(url: str, customers: int | None, iterations: int) -> dict[str, Any
             result[f"{name}_8_in_flight"] = await measure(
                 client, query, bearer, iterations, variables=variables, in_flight=8
             )
+        result["money_formatted_page_50"] = await _formatted_cost(client, iterations)
     per_product = (
         result["product_page_100"]["cpu_ms_per_request"]
         - result["product_page_10"]["cpu_ms_per_request"]
@@ -85,6 +100,47 @@ async def run(url: str, customers: int | None, iterations: int) -> dict[str, Any
     result["page_cpu_ms_per_extra_product"] = round(per_product, 3)
     result["load_average_at_end"] = load_average()
     return result
+
+
+async def _formatted_cost(client: httpx.AsyncClient, iterations: int) -> dict[str, Any]:
+    """The 50-product page without and with ``Money.currency`` (a plain field) or
+    ``Money.formatted`` (a resolver), alternating in rounds so that the machine's other work
+    weighs on all alike; medians of the rounds."""
+    variables = {"first": 50}
+    cpu: dict[str, list[float]] = {"plain": [], "currency": [], "formatted": []}
+    n = max(iterations // 2, 10)
+    for _ in range(ROUNDS):
+        for label, query in (
+            ("plain", PAGE),
+            ("currency", PAGE_CURRENCY),
+            ("formatted", PAGE_FORMATTED),
+        ):
+            figures = await measure(client, query, None, n, variables=variables)
+            cpu[label].append(figures["cpu_ms_per_request"])
+    plain, currency, formatted = (statistics.median(v) for v in cpu.values())
+    return {
+        "cpu_ms_per_request_plain": round(plain, 3),
+        "cpu_ms_per_request_currency": round(currency, 3),
+        "cpu_ms_per_request_formatted": round(formatted, 3),
+        "formatted_values_per_page": FORMATTED_PER_PAGE,
+        "us_per_formatted_value": round((formatted - plain) / FORMATTED_PER_PAGE * 1000, 2),
+        "us_per_currency_value": round((currency - plain) / FORMATTED_PER_PAGE * 1000, 2),
+        "format_money_us_per_call": _format_money_cost(),
+        "rounds": ROUNDS,
+        "requests_per_round": n,
+        "load_average": load_average(),
+    }
+
+
+def _format_money_cost(calls: int = 20_000) -> dict[str, float]:
+    """The formatter alone, per call, for the default locale and a German one."""
+    found = {}
+    for locale in (None, "de-DE"):
+        started = time.process_time()
+        for amount in range(calls):
+            format_money(amount, "USD", locale)
+        found[locale or "default"] = round((time.process_time() - started) / calls * 1e6, 2)
+    return found
 
 
 async def main(database_url: str | None, customers: int, iterations: int) -> None:

@@ -3,9 +3,10 @@ so fields asked for by many objects become one batch call per backend per tick."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -267,3 +268,59 @@ class Loaders:
     @cached_property
     def shopping_list_entries(self) -> DataLoader[str, list[ShoppingListEntryRecord]]:
         return _loader(self.registry.customer.shopping_list_entries)
+
+
+Read = tuple[DataLoader[Any, Any], Any]  # a loader and one of its keys
+
+
+async def warm_pricing(loaders: Loaders, customer_id: str | None) -> None:
+    """Ask, ahead of the products, what pricing them asks first: the signed-in shopper's facts
+    (customer, segments, loyalty, order statistics) and, once pricing answered, the rule set.
+    A field that lists products it has yet to look up calls this beside the lookup, so the
+    price of each product starts from answers already in the loaders.
+
+    Pricing still sees one call before the others, as when the price asks for itself, and
+    nothing more when that call fails: a read that fails stays failed in its loader (a failed
+    batch is not cached otherwise), so the price that reads it fails with the same error
+    without calling the backend again."""
+    rules: list[Read] = [(loaders.pricing_rule_set, "*")]
+    if customer_id is None:
+        await _warm(rules)
+        return
+
+    async def rules_once_pricing_answered() -> None:
+        if await _warm([(loaders.order_stats, customer_id)]):
+            await _warm(rules)
+
+    shopper: list[Read] = [
+        (loaders.customer_by_id, customer_id),
+        (loaders.segments, customer_id),
+        (loaders.loyalty, customer_id),
+    ]
+    await asyncio.gather(_warm(shopper), rules_once_pricing_answered())
+
+
+async def warm_stock(loaders: Loaders, skus: Sequence[str]) -> None:
+    """The products' stock and the locations, which both their price and availability read;
+    failures stay in the loaders as in ``warm_pricing``."""
+    reads: list[Read] = [(loaders.stock, sku) for sku in dict.fromkeys(skus)]
+    await _warm([*reads, (loaders.all_locations, "*")])
+
+
+async def _warm(reads: list[Read]) -> bool:
+    """Loads every read at once; True when all of them answered."""
+    answers = await asyncio.gather(
+        *(loader.load(key) for loader, key in reads), return_exceptions=True
+    )
+    for (loader, key), answer in zip(reads, answers, strict=True):
+        if isinstance(answer, Exception):
+            _keep_failure(loader, key, answer)
+        elif isinstance(answer, BaseException):
+            raise answer
+    return not any(isinstance(answer, BaseException) for answer in answers)
+
+
+def _keep_failure(loader: DataLoader[Any, Any], key: Any, error: Exception) -> None:
+    loader.prime(key, error)
+    # the reader that is not coming (a field that was not asked for) leaves no warning
+    loader.load(key).add_done_callback(lambda future: future.exception())

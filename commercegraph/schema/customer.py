@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from commercegraph.adapters.base import (
     CustomerRecord,
@@ -26,6 +27,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
+from commercegraph.loaders import warm_pricing, warm_stock
 from commercegraph.schema import personalization
 from commercegraph.schema.catalog import Product, Store
 from commercegraph.schema.common import (
@@ -289,10 +291,23 @@ class Customer(Node):
     async def recently_viewed(self, info: Info[Context, None], first: First = 10) -> list[Product]:
         ctx = info.context
         check_first(first, ctx.settings.max_page_size)
-        skus: list[str] = await ctx.loaders.recently_viewed.load(
-            RecentViewsQuery(self._owner(info), first)
-        )
-        records = await asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
+        wanted = _selected(info)
+        query = RecentViewsQuery(self._owner(info), first)
+
+        async def viewed() -> list[ProductRecord | None]:
+            skus: list[str] = await ctx.loaders.recently_viewed.load(query)
+            found = asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
+            if wanted & {"price", "availability"}:  # their stock beside the products
+                records, _ = await asyncio.gather(found, warm_stock(ctx.loaders, skus))
+                return list(records)
+            return list(await found)
+
+        if "price" in wanted:  # the shopper's facts and the rules beside the list
+            records, _ = await asyncio.gather(
+                viewed(), warm_pricing(ctx.loaders, ctx.caller.customer_id)
+            )
+        else:
+            records = await viewed()
         return [Product.of(r) for r in records if r is not None]
 
     @strawberry.field(description="RFM scores and named segment, as last computed.")
@@ -339,3 +354,19 @@ class Customer(Node):
         ] = None,
     ) -> list[Offer]:
         return await personalization.offers(info, self._owner(info), context)
+
+
+def _selected(info: Info[Context, None]) -> set[str]:
+    """The names of the fields this field's selection asks for, fragments included."""
+    names: set[str] = set()
+
+    def walk(selections: list[Selection]) -> None:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                names.add(selection.name)
+            elif isinstance(selection, InlineFragment | FragmentSpread):
+                walk(selection.selections)
+
+    for field in info.selected_fields:
+        walk(field.selections)
+    return names
