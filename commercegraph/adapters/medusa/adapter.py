@@ -220,7 +220,7 @@ class MedusaCommerce(MedusaOrders):
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None, *, add: bool
     ) -> CartRecord:
         cart = await self._cart(cart_id)
-        if cart.get("completed_at"):
+        if sales.is_ordered(cart) or await self._placed_from(cart):
             raise Conflict(f"Cart {cart_id} is already ordered", cart_id=cart_id)
         line = next(
             (
@@ -251,6 +251,14 @@ class MedusaCommerce(MedusaOrders):
                 "POST", f"{path}/{line['id']}", json={"quantity": wanted}, params=fields
             )
         return sales.to_cart(changed["cart"])
+
+    async def _placed_from(self, cart: dict[str, Any]) -> bool:
+        """Whether a placement that stopped before closing the cart made its order."""
+        metadata = cart.get("metadata") or {}
+        key, customer = metadata.get(sales.IDEMPOTENCY_KEY), metadata.get(sales.CUSTOMER)
+        if not key or not customer:
+            return False
+        return await self.order_for_key(str(customer), str(key), str(cart["id"])) is not None
 
     async def set_cart_line(
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None
