@@ -143,3 +143,26 @@ async def test_search_pages_with_cursors_through_a_category(commerce: Any) -> No
         await commerce.search_products([ProductSearch(sort="POPULARITY")])
     [facets] = await commerce.product_facets([ProductSearch(category="Running Shoes")])
     assert sum(f.count for f in facets.categories) == len(expected)
+
+
+async def test_a_phones_accessories_are_the_products_its_metadata_lists(commerce: Any) -> None:
+    phone_sku, accessory_skus = next(iter(CATALOG.accessories.items()))
+    phone, shoes, accessory = await commerce.products_by_sku(
+        [phone_sku, DEVI_SHOES_SKU, accessory_skus[0]]
+    )
+    assert phone is not None and shoes is not None and accessory is not None
+    related = await commerce.related_products(
+        [
+            (phone.id, "ACCESSORY"),
+            ("prod_missing", "ACCESSORY"),
+            (shoes.id, "ACCESSORY"),  # lists none
+            (phone.id, "SUBSTITUTE"),  # a kind Medusa keeps nothing for
+            (phone.id, "ACCESSORY"),
+        ]
+    )
+    found = await commerce.products_by_id(related[0])
+    # the native store's relations, in the order the product's metadata lists them
+    assert [p.sku for p in found if p is not None] == accessory_skus
+    assert related[1] == [] and related[2] == [] and related[3] == []
+    assert related[4] == related[0] and phone.id not in related[0]
+    assert accessory.id in related[0]
