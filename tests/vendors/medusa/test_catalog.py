@@ -79,13 +79,31 @@ async def test_prices_in_usd_and_eur_are_the_demo_prices(pricing: Any) -> None:
         [(DEVI_COFFEE_SKU, "USD"), (DEVI_COFFEE_SKU, "EUR"), ("SKU-NOPE-0001", "USD")]
     )
     assert missing == []
-    assert [(r.min_quantity, r.amount) for r in usd] == tiers
+    assert [(r.min_quantity, r.amount) for r in usd if r.customer_group is None] == tiers
     assert usd[0].amount == _base_usd(DEVI_COFFEE_SKU)
     assert eur[0].amount == to_eur(_base_usd(DEVI_COFFEE_SKU))
     assert {r.currency for r in usd} == {"USD"} and {r.currency for r in eur} == {"EUR"}
     # the seed makes EUR prices include VAT, as European shops quote them; Medusa says so
     assert all(r.tax_included is False for r in usd)
     assert all(r.tax_included is True for r in eur)
+
+
+async def test_a_customer_groups_price_list_is_a_row_of_that_group(pricing: Any) -> None:
+    rows, _ = price_rows(CATALOG.infos)
+    wholesale = {
+        (r["sku"], r["currency"]): r["amount"]
+        for r in rows
+        if r["customer_group"] == "WHOLESALE" and r["channel"] is None
+    }
+    keys = [(DEVI_COFFEE_SKU, "USD"), (DEVI_COFFEE_SKU, "EUR"), (DEVI_SHOES_SKU, "USD")]
+    coffee_usd, coffee_eur, shoes = await pricing.price_rows(keys)
+    for key, found in ((keys[0], coffee_usd), (keys[1], coffee_eur)):
+        grouped = [r for r in found if r.customer_group is not None]
+        assert [(r.customer_group, r.min_quantity, r.amount) for r in grouped] == [
+            ("WHOLESALE", 1, wholesale[key])
+        ]
+        assert grouped[0].channel is None and grouped[0].tax_included == found[0].tax_included
+    assert all(r.customer_group is None for r in shoes)  # the list prices groceries only
 
 
 async def test_stock_per_location_is_the_demo_stock(inventory: Any) -> None:
