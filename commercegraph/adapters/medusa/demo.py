@@ -63,8 +63,9 @@ def _location(row: tuple[Any, ...], region: str) -> dict[str, Any]:
             "region": region,
             "address": address,
             "can_ship": ship,
-            "can_pickup": pickup,
         },
+        # pickup is Medusa's own: a fulfillment set of type pickup at the location
+        "pickup": pickup,
     }
 
 

@@ -49,6 +49,14 @@ def discount_of(order: NewOrder) -> int:
     return discount
 
 
+def pickup_at(option: Mapping[str, Any]) -> str | None:
+    """The Medusa stock location a shipping option is a pickup at; None for delivery."""
+    fulfillment_set = (option.get("service_zone") or {}).get("fulfillment_set") or {}
+    if fulfillment_set.get("type") != "pickup":
+        return None
+    return str((fulfillment_set.get("location") or {}).get("id") or "")
+
+
 def promotion_code(order: NewOrder) -> str:
     digest = hashlib.sha256(f"{order.customer_id}\0{order.idempotency_key}".encode()).hexdigest()
     return f"{PROMOTION_PREFIX}{digest[:20].upper()}"
@@ -116,7 +124,8 @@ def draft_body(
     if promo_code is not None:
         body["promo_codes"] = [promo_code]
     if shipping_option is not None:
-        # the quote charges no delivery: the method is recorded so Medusa can fulfil it
+        # the quote charges no delivery: the method (delivery, or pickup at the store) is
+        # recorded so Medusa fulfils the order from the right place
         body["shipping_methods"] = [
             {
                 "name": str(shipping_option["name"]),

@@ -19,7 +19,8 @@ from commercegraph.adapters.medusa.catalog import minor
 from commercegraph.adapters.medusa.client import MedusaClient
 from commercegraph.adapters.medusa.regions import Regions
 
-LOCATION_FIELDS = "id,name,+metadata,*address"
+LOCATION_FIELDS = "id,name,+metadata,*address,fulfillment_sets.id,fulfillment_sets.type"
+PICKUP = "pickup"  # Medusa's fulfillment-set type for buy online, pick up in store
 GROUP_RULE = "customer.groups.id"  # the price-list rule Medusa's own pricing applies by group
 GATEWAY_GROUP = "commercegraph_group"  # customer-group metadata: the gateway's group name
 PRICE_LIST_LIMIT = 100
@@ -39,6 +40,10 @@ def _when(raw: Any) -> datetime | None:
     return datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else None
 
 
+def offers_pickup(location: Mapping[str, Any]) -> bool:
+    return any(fs.get("type") == PICKUP for fs in location.get("fulfillment_sets") or [])
+
+
 def to_location(location: Mapping[str, Any]) -> LocationRecord:
     metadata = location.get("metadata") or {}
     address = location.get("address") or {}
@@ -56,7 +61,7 @@ def to_location(location: Mapping[str, Any]) -> LocationRecord:
         region=str(metadata.get("region") or address.get("country_code") or ""),
         address=str(metadata.get("address") or formatted),
         can_ship=bool(metadata.get("can_ship", True)),
-        can_pickup=bool(metadata.get("can_pickup", False)),
+        can_pickup=offers_pickup(location) or bool(metadata.get("can_pickup", False)),
     )
 
 

@@ -227,16 +227,7 @@ class MedusaOrders:
         code = None
         if discount > 0:
             code = await self._promotion(order, discount, tax_inclusive, metadata)
-        option = None
-        if order.fulfillment == "SHIP":
-            options = await self.client.store(
-                "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
-            )
-            if not options["shipping_options"]:
-                raise Conflict(
-                    "Medusa offers no shipping option for this cart", cart_id=order.cart_id
-                )
-            option = options["shipping_options"][0]
+        option = await self._shipping_option(order)
         body = drafts.draft_body(order, cart, variants, email, address, metadata, code, option)
         created = await self.client.admin(
             "POST", "/admin/draft-orders", json=body, params={"fields": "id,total"}
@@ -255,6 +246,33 @@ class MedusaOrders:
                 medusaTotal=recorded,
             )
         return str(draft["id"])
+
+    async def _shipping_option(self, order: NewOrder) -> dict[str, Any] | None:
+        """Delivery: the first shipping option Medusa offers the cart. Pickup: the option of
+        the store's pickup fulfillment set, if Medusa has one (else no shipping method)."""
+        body = await self.client.store(
+            "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
+        )
+        options: list[dict[str, Any]] = body["shipping_options"]
+        if order.fulfillment == "PICKUP":
+            location = await self._medusa_location_id(order.location_id)
+            if location is None:
+                return None
+            return next((o for o in options if drafts.pickup_at(o) == location), None)
+        delivery = [o for o in options if drafts.pickup_at(o) is None]
+        if not delivery:
+            raise Conflict("Medusa offers no shipping option for this cart", cart_id=order.cart_id)
+        return delivery[0]
+
+    async def _medusa_location_id(self, location_id: str) -> str | None:
+        body = await self.client.admin(
+            "GET", "/admin/stock-locations", params={"fields": "id,+metadata", "limit": 1000}
+        )
+        for location in body["stock_locations"]:
+            ours = (location.get("metadata") or {}).get("commercegraph_id")
+            if location_id in (location["id"], ours):
+                return str(location["id"])
+        return None
 
     async def _variants(self, order: NewOrder, region_id: str) -> tuple[dict[str, str], bool]:
         """Variant id per sku, and whether the region's prices include tax."""

@@ -10,7 +10,13 @@ import pytest
 from commercegraph.adapters.base import ProductSearch
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.constants import DEVI_COFFEE_SKU, DEVI_SHOES_SKU, DOWNTOWN_ID, WAREHOUSE_ID
-from commercegraph.demo.inventory import LOCATIONS, price_rows, stock_rows, to_eur
+from commercegraph.demo.inventory import (
+    ABROAD_LOCATIONS,
+    LOCATIONS,
+    price_rows,
+    stock_rows,
+    to_eur,
+)
 from commercegraph.errors import BadUserInput
 
 pytestmark = pytest.mark.vendor
@@ -127,6 +133,10 @@ async def test_stock_per_location_is_the_demo_stock(inventory: Any) -> None:
     warehouse, nowhere = await inventory.locations_by_id([WAREHOUSE_ID, "loc_nowhere"])
     assert nowhere is None
     assert warehouse is not None and warehouse.kind == "WAREHOUSE" and warehouse.can_ship
+    # pickup is what Medusa says: a pickup fulfillment set at the store (not metadata)
+    pickup = {loc.id: loc.can_pickup for loc in locations}
+    assert pickup == {row[0]: row[7] for row in (*LOCATIONS, *ABROAD_LOCATIONS)}
+    assert pickup[DOWNTOWN_ID] is True and pickup[WAREHOUSE_ID] is False
 
 
 async def test_search_pages_with_cursors_through_a_category(commerce: Any) -> None:

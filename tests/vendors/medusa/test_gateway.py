@@ -169,7 +169,9 @@ async def test_a_discounted_checkout_is_the_medusa_order_once_per_key(
     _, medusa_id = from_global_id(order["id"])
     medusa_order = (
         await _medusa_admin(
-            env, f"/admin/orders/{medusa_id}", fields="id,customer_id,total,*items,+metadata"
+            env,
+            f"/admin/orders/{medusa_id}",
+            fields="id,customer_id,total,*items,+metadata,*shipping_methods",
         )
     )["order"]
     assert round(medusa_order["total"] * 100) == quote["total"]["amount"]
@@ -181,6 +183,9 @@ async def test_a_discounted_checkout_is_the_medusa_order_once_per_key(
         == quoted_lines
     )
     assert medusa_order["metadata"]["commercegraph_customer_id"] == customer
+    # picked up where Medusa's pickup fulfillment set for that store says, free of charge
+    [pickup] = medusa_order["shipping_methods"]
+    assert pickup["name"] == "Pickup at Downtown" and pickup["amount"] == 0
     theirs = await _medusa_admin(
         env, "/admin/orders", customer_id=medusa_order["customer_id"], fields="id,+metadata"
     )

@@ -100,7 +100,8 @@ async def test_the_medusa_order_records_the_quoted_lines_and_total(
     body = await _admin_get(
         medusa_settings,
         f"/admin/orders/{placed.id}",
-        fields="id,currency_code,total,discount_total,shipping_total,*items,+metadata",
+        fields="id,currency_code,total,discount_total,shipping_total,*items,+metadata,"
+        "*shipping_methods",
     )
     medusa_order = body["order"]
     assert medusa_order["currency_code"] == "usd"
@@ -115,6 +116,7 @@ async def test_the_medusa_order_records_the_quoted_lines_and_total(
     assert round(medusa_order["total"] * 100) == order.total
     assert round(medusa_order["discount_total"] * 100) == 250
     assert round(medusa_order["shipping_total"] * 100) == 0  # the quote charged no delivery
+    assert [m["name"] for m in medusa_order["shipping_methods"]] == ["Standard delivery"]
 
     assert placed.customer_id == customer and placed.status == "PLACED"
     assert placed.total.amount == order.total and placed.total.currency == "USD"

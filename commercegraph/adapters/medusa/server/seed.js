@@ -236,6 +236,46 @@ exports.default = async function seed({ container }) {
     ],
   })
 
+  // buy online, pick up in store: a pickup fulfillment set at each store that offers it, with
+  // a free "Pickup at <store>" option in the store's country
+  for (const [i, location] of locations.entries()) {
+    const seeded = demo.locations[i]
+    if (!seeded.pickup) {
+      continue
+    }
+    const pickupSet = await fulfillment.createFulfillmentSets({
+      name: `${location.name} pickup`,
+      type: "pickup",
+      service_zones: [
+        {
+          name: `${location.name} pickup`,
+          geo_zones: [{ country_code: seeded.address.country_code, type: "country" }],
+        },
+      ],
+    })
+    await link.create({
+      [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+      [Modules.FULFILLMENT]: { fulfillment_set_id: pickupSet.id },
+    })
+    await createShippingOptionsWorkflow(container).run({
+      input: [
+        {
+          name: `Pickup at ${location.name}`,
+          price_type: "flat",
+          provider_id: "manual_manual",
+          service_zone_id: pickupSet.service_zones[0].id,
+          shipping_profile_id: profile.id,
+          type: { label: "Pickup", description: `Pickup at ${location.name}`, code: "pickup" },
+          prices: demo.currencies.map((c) => ({ currency_code: c.currency_code, amount: 0 })),
+          rules: [
+            { attribute: "enabled_in_store", value: "true", operator: "eq" },
+            { attribute: "is_return", value: "false", operator: "eq" },
+          ],
+        },
+      ],
+    })
+  }
+
   const { result: keys } = await createApiKeysWorkflow(container).run({
     input: { api_keys: [{ title: "CommerceGraph", type: "publishable", created_by: "" }] },
   })
