@@ -1,10 +1,11 @@
-"""Medusa orders: placing one by completing its cart, and reading them back.
+"""Medusa orders: placing the gateway's quote as a Medusa order, and reading orders back.
 
-Placing an order completes the Medusa cart (``POST /store/carts/{id}/complete``) after giving
-it an address, the first shipping option Medusa offers and a payment session with the system
-(manual) provider. Our idempotency key goes into the cart's metadata first, and Medusa
-returns the order it already made when a completed cart is completed again, so a retry under
-the same key makes no second order.
+Placing an order creates a draft order through the Admin API with the quoted lines at the
+quoted unit prices and the quote's discount as a promotion of that order alone
+(``drafts.py``), checks that Medusa totals it as quoted, converts it into an order and
+closes the cart (the order's id in the cart's metadata). The idempotency key is in the
+cart's, the draft's and the order's metadata, so a retry finds the order or the draft the
+key made and carries on: one key, one Medusa order.
 """
 
 from __future__ import annotations

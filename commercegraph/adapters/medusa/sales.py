@@ -2,8 +2,8 @@
 
 A gateway customer has no Medusa account: its carts carry ``<customer id>@<domain>`` as their
 email, which Medusa files under one (guest) Medusa customer, so that customer's orders are the
-gateway customer's orders. What Medusa has no field for travels in cart metadata, which
-Medusa copies onto the order when the cart completes.
+gateway customer's orders. What Medusa has no field for travels in metadata: the cart's,
+and the draft order's made from it, which the order keeps.
 """
 
 from __future__ import annotations
