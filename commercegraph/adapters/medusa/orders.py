@@ -207,6 +207,7 @@ class MedusaOrders:
 
     async def _draft(self, order: NewOrder, cart: dict[str, Any]) -> str:
         """A draft order holding the quote, checked to total what was quoted."""
+        discount = drafts.discount_of(order)  # refuses a quote Medusa cannot hold, first
         country = await self.regions.country_code(str(cart["region_id"]))
         address = {
             "address_1": order.address or f"Pickup at {order.store_id or order.location_id}",
@@ -224,7 +225,6 @@ class MedusaOrders:
             params={"fields": "id"},
         )
         variants, tax_inclusive = await self._variants(order, str(cart["region_id"]))
-        discount = drafts.discount_of(order)
         code = None
         if discount > 0:
             code = await self._promotion(order, discount, tax_inclusive, metadata)

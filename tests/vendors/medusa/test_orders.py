@@ -175,6 +175,7 @@ async def test_a_quote_medusa_would_total_differently_is_refused_and_leaves_noth
         await commerce.place_order(order)
     [still] = await commerce.carts_by_id([cart.id])
     assert still is not None and still.status == "OPEN"
+    assert await commerce.set_cart_line(cart.id, DEVI_COFFEE_SKU, 1)  # still open to change
     assert await commerce.order_for_key(customer, order.idempotency_key, cart.id) is None
     [medusa_customer] = await _medusa_customers(medusa_settings, customer)
     left = await _admin_get(
