@@ -98,8 +98,26 @@ class MedusaCommerce(MedusaOrders):
         return [by_id.get(i) for i in ids]
 
     async def related_products(self, keys: Sequence[tuple[str, str]]) -> list[list[str]]:
-        # Medusa keeps no relations between products (accessories, substitutes)
-        return [[] for _ in keys]
+        """A product's accessories: the products whose handles its metadata lists under
+        ``accessories`` (Medusa has no relation between products), in the listed order."""
+        ids = list(dict.fromkeys(pid for pid, kind in keys if kind == catalog.ACCESSORY))
+        if not ids:
+            return [[] for _ in keys]
+        listed = {
+            str(p["id"]): catalog.accessory_handles(p)
+            for p in await self._products({"id": ids}, "id,+metadata")
+        }
+        handles = list(dict.fromkeys(h for found in listed.values() for h in found))
+        by_handle = {
+            str(p["handle"]): str(p["id"])
+            for p in (await self._products({"handle": handles}, "id,handle") if handles else [])
+        }
+        related: list[list[str]] = []
+        for pid, kind in keys:
+            wanted = listed.get(pid, []) if kind == catalog.ACCESSORY else []
+            found = [by_handle[h] for h in wanted if h in by_handle]
+            related.append(list(dict.fromkeys(i for i in found if i != pid)))
+        return related
 
     async def _category_id(self, wanted: str) -> str | None:
         """A category given by Medusa id, handle or name (any case), as the native store."""
@@ -220,7 +238,7 @@ class MedusaCommerce(MedusaOrders):
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None, *, add: bool
     ) -> CartRecord:
         cart = await self._cart(cart_id)
-        if cart.get("completed_at"):
+        if sales.is_ordered(cart) or await self._placed_from(cart):
             raise Conflict(f"Cart {cart_id} is already ordered", cart_id=cart_id)
         line = next(
             (
@@ -251,6 +269,14 @@ class MedusaCommerce(MedusaOrders):
                 "POST", f"{path}/{line['id']}", json={"quantity": wanted}, params=fields
             )
         return sales.to_cart(changed["cart"])
+
+    async def _placed_from(self, cart: dict[str, Any]) -> bool:
+        """Whether a placement that stopped before closing the cart made its order."""
+        metadata = cart.get("metadata") or {}
+        key, customer = metadata.get(sales.IDEMPOTENCY_KEY), metadata.get(sales.CUSTOMER)
+        if not key or not customer:
+            return False
+        return await self.order_for_key(str(customer), str(key), str(cart["id"])) is not None
 
     async def set_cart_line(
         self, cart_id: str, sku: str, quantity: int, bundle_id: str | None = None

@@ -41,6 +41,8 @@ PRODUCT_FIELDS = (
 # what ordering and facets need: a search reads these for every match, the rest for a page
 SORT_FIELDS = "id,title,created_at,+metadata,*categories"
 PRICE_FIELDS = ",variants.id,variants.variant_rank,variants.created_at,*variants.calculated_price"
+ACCESSORY = "ACCESSORY"  # the relation kind Medusa's product metadata can answer
+ACCESSORIES = "accessories"  # product metadata: the handles of the product's accessories
 Chosen = list[tuple[Any, str]]  # (sort key, product id) of a page, in order
 
 
@@ -112,6 +114,11 @@ def to_product(product: Mapping[str, Any]) -> ProductRecord:
         ),
         handle=product.get("handle"),
     )
+
+
+def accessory_handles(product: Mapping[str, Any]) -> list[str]:
+    listed = (product.get("metadata") or {}).get(ACCESSORIES)
+    return [str(h) for h in listed] if isinstance(listed, list) else []
 
 
 def to_category(category: Mapping[str, Any]) -> CategoryRecord:

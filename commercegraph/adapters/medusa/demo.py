@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from commercegraph.adapters.medusa.catalog import ACCESSORIES
 from commercegraph.demo.catalog import CATEGORY_BY_ID, build_catalog, slug
 from commercegraph.demo.constants import WAREHOUSE_ID
 from commercegraph.demo.inventory import (
@@ -62,9 +63,34 @@ def _location(row: tuple[Any, ...], region: str) -> dict[str, Any]:
             "region": region,
             "address": address,
             "can_ship": ship,
-            "can_pickup": pickup,
         },
+        # pickup is Medusa's own: a fulfillment set of type pickup at the location
+        "pickup": pickup,
     }
+
+
+def handle_of(product: dict[str, Any]) -> str:
+    return slug(str(product["name"])).replace("_", "-") + "-" + str(product["sku"]).lower()
+
+
+def _price_lists(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One Medusa price list per customer group of the demo's price rows (its own prices)."""
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        group = row["customer_group"]
+        if group is None or row["channel"] is not None or row["min_quantity"] > 1:
+            continue
+        by_group.setdefault(group, []).append(
+            {
+                "sku": row["sku"],
+                "amount": major(row["amount"]),
+                "currency_code": row["currency"].lower(),
+            }
+        )
+    return [
+        {"group": group, "title": f"{group.title()} prices", "prices": prices}
+        for group, prices in sorted(by_group.items())
+    ]
 
 
 def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[str, Any]:
@@ -94,6 +120,7 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
     warehouse_stock = {
         s["sku"]: s["stocked_quantity"] for s in stock if s["location"] == WAREHOUSE_ID
     }
+    handles = {p["sku"]: handle_of(p) for p in catalog.products}
     products: list[dict[str, Any]] = []
     tags: set[str] = set()
     for product in catalog.products:
@@ -134,24 +161,27 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
                 }
             ]
         tags.update(product["tags"])
+        metadata: dict[str, Any] = {
+            "brand": brands[product["brand_id"]],
+            "rating": product["rating"],
+            "tier": product["tier"],
+            "floor_price": product["floor_price"],
+            "low_stock_threshold": product["low_stock_threshold"],
+            "released_at": product["released_at"].isoformat(),
+            "attributes": product["attributes"],
+        }
+        if catalog.accessories.get(sku):
+            metadata[ACCESSORIES] = [handles[a] for a in catalog.accessories[sku]]
         products.append(
             {
                 "external_id": product["id"],
                 "title": product["name"],
-                "handle": slug(product["name"]).replace("_", "-") + "-" + sku.lower(),
+                "handle": handles[sku],
                 "category": product["category_id"],
                 "tags": product["tags"],
                 "options": options,
                 "variants": variants,
-                "metadata": {
-                    "brand": brands[product["brand_id"]],
-                    "rating": product["rating"],
-                    "tier": product["tier"],
-                    "floor_price": product["floor_price"],
-                    "low_stock_threshold": product["low_stock_threshold"],
-                    "released_at": product["released_at"].isoformat(),
-                    "attributes": product["attributes"],
-                },
+                "metadata": metadata,
             }
         )
     return {
@@ -193,5 +223,6 @@ def seed_payload(now: datetime, admin_email: str, admin_password: str) -> dict[s
         "tags": sorted(tags),
         "products": products,
         "stock": stock,
+        "price_lists": _price_lists(rows),
         "admin": {"email": admin_email, "password": admin_password},
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 from commercegraph.adapters.base import LocationRecord, PriceRow, StockRecord
@@ -18,7 +19,29 @@ from commercegraph.adapters.medusa.catalog import minor
 from commercegraph.adapters.medusa.client import MedusaClient
 from commercegraph.adapters.medusa.regions import Regions
 
-LOCATION_FIELDS = "id,name,+metadata,*address"
+LOCATION_FIELDS = "id,name,+metadata,*address,fulfillment_sets.id,fulfillment_sets.type"
+PICKUP = "pickup"  # Medusa's fulfillment-set type for buy online, pick up in store
+GROUP_RULE = "customer.groups.id"  # the price-list rule Medusa's own pricing applies by group
+GATEWAY_GROUP = "commercegraph_group"  # customer-group metadata: the gateway's group name
+PRICE_LIST_LIMIT = 100
+PRICE_LIST_FIELDS = (
+    "id,status,starts_at,ends_at,price_list_rules.value,price_list_rules.attribute,"
+    "+prices.amount,+prices.currency_code,+prices.min_quantity,"
+    "+prices.price_set.variant.id"
+)
+
+
+def groups_only(rules: Mapping[str, Any]) -> bool:
+    """A list the gateway can express: limited to customer groups and nothing else."""
+    return set(rules) == {GROUP_RULE}
+
+
+def _when(raw: Any) -> datetime | None:
+    return datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else None
+
+
+def offers_pickup(location: Mapping[str, Any]) -> bool:
+    return any(fs.get("type") == PICKUP for fs in location.get("fulfillment_sets") or [])
 
 
 def to_location(location: Mapping[str, Any]) -> LocationRecord:
@@ -38,7 +61,7 @@ def to_location(location: Mapping[str, Any]) -> LocationRecord:
         region=str(metadata.get("region") or address.get("country_code") or ""),
         address=str(metadata.get("address") or formatted),
         can_ship=bool(metadata.get("can_ship", True)),
-        can_pickup=bool(metadata.get("can_pickup", False)),
+        can_pickup=offers_pickup(location) or bool(metadata.get("can_pickup", False)),
     )
 
 
@@ -172,9 +195,65 @@ class MedusaPricing:
                         tax_included=tax_included[sku],
                     )
                 )
+        ids = {str(v["id"]): str(v["sku"]) for v in raw["variants"]}
+        for row in await self._price_list_rows(currency, ids, tax_included):
+            if row.sku in rows:
+                rows[row.sku].append(row)
         for found in rows.values():
-            found.sort(key=lambda row: row.min_quantity)
+            found.sort(key=lambda row: (row.customer_group or "", row.min_quantity))
         return rows
+
+    async def _price_list_rows(
+        self, currency: str, sku_by_variant: Mapping[str, str], tax_included: Mapping[str, Any]
+    ) -> list[PriceRow]:
+        """The active customer-group price lists' prices of these variants in the currency."""
+        body = await self.client.admin(
+            "GET",
+            "/admin/price-lists",
+            params={
+                "status[]": ["active"],  # Medusa wants a list, even of one
+                "fields": PRICE_LIST_FIELDS,
+                "limit": PRICE_LIST_LIMIT,
+            },
+        )
+        lists = [pl for pl in body["price_lists"] if groups_only(pl.get("rules") or {})]
+        group_ids = sorted({g for pl in lists for g in pl["rules"][GROUP_RULE]})
+        names = await self._group_names(group_ids) if group_ids else {}
+        found: list[PriceRow] = []
+        for price_list in lists:
+            for group_id in price_list["rules"][GROUP_RULE]:
+                if group_id not in names:
+                    continue
+                for price in price_list.get("prices") or []:
+                    sku = sku_by_variant.get(str(price.get("variant_id")))
+                    if sku is None or str(price["currency_code"]).upper() != currency:
+                        continue
+                    found.append(
+                        PriceRow(
+                            sku=sku,
+                            currency=currency,
+                            amount=minor(price["amount"]),
+                            channel=None,
+                            customer_group=names[group_id],
+                            min_quantity=int(price.get("min_quantity") or 1),
+                            valid_from=_when(price_list.get("starts_at")),
+                            valid_until=_when(price_list.get("ends_at")),
+                            tax_included=tax_included.get(sku),
+                        )
+                    )
+        return found
+
+    async def _group_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """The gateway's name of each Medusa customer group: its metadata's, else its own."""
+        body = await self.client.admin(
+            "GET",
+            "/admin/customer-groups",
+            params={"id": list(ids), "fields": "id,name,+metadata", "limit": len(ids)},
+        )
+        return {
+            str(g["id"]): str((g.get("metadata") or {}).get(GATEWAY_GROUP) or g["name"])
+            for g in body["customer_groups"]
+        }
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         by_currency: dict[str, list[str]] = {}

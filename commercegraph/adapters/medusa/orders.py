@@ -1,29 +1,30 @@
-"""Medusa orders: placing one by completing its cart, and reading them back.
+"""Medusa orders: placing the gateway's quote as a Medusa order, and reading orders back.
 
-Placing an order completes the Medusa cart (``POST /store/carts/{id}/complete``) after giving
-it an address, the first shipping option Medusa offers and a payment session with the system
-(manual) provider. Our idempotency key goes into the cart's metadata first, and Medusa
-returns the order it already made when a completed cart is completed again, so a retry under
-the same key makes no second order.
+Placing an order creates a draft order through the Admin API with the quoted lines at the
+quoted unit prices and the quote's discount as a promotion of that order alone
+(``drafts.py``), checks that Medusa totals it as quoted, converts it into an order and
+closes the cart (the order's id in the cart's metadata). The idempotency key is in the
+cart's, the draft's and the order's metadata, so a retry finds the order or the draft the
+key made and carries on: one key, one Medusa order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from commercegraph.adapters.base import NewOrder, OrderQuery, OrderRecord, Page
-from commercegraph.adapters.medusa import sales
+from commercegraph.adapters.medusa import drafts, sales
+from commercegraph.adapters.medusa.catalog import minor
 from commercegraph.adapters.medusa.client import MedusaClient
 from commercegraph.adapters.medusa.regions import Regions
 from commercegraph.errors import BadUserInput, Conflict, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 
 ORDER_SCAN_LIMIT = 500  # orders of one customer read for a page or a key lookup
-COMPLETE_ATTEMPTS = 5  # Medusa answers 409 while another request completes the same cart
-COMPLETE_RETRY_S = 0.5
 
 
 class MedusaOrders:
@@ -109,10 +110,29 @@ class MedusaOrders:
     async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
         return list(await asyncio.gather(*(self._orders_of(q) for q in queries)))
 
-    async def order_for_key(
-        self, customer_id: str, idempotency_key: str, cart_id: str
-    ) -> OrderRecord | None:
-        for order in await self._customer_orders(customer_id):
+    async def _customer_drafts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The gateway customer's Medusa draft orders (placed but not yet converted)."""
+        customers = [c["id"] for c in await self._medusa_customers(customer_id)]
+        if not customers:
+            return []
+        body = await self.client.admin(
+            "GET",
+            "/admin/draft-orders",
+            params={
+                "customer_id": customers,
+                "fields": "id,total,+metadata",
+                "order": "-created_at",
+                "limit": ORDER_SCAN_LIMIT,
+            },
+        )
+        drafts: list[dict[str, Any]] = body["draft_orders"]
+        return drafts
+
+    @staticmethod
+    def _keyed(
+        found: Sequence[dict[str, Any]], idempotency_key: str, cart_id: str
+    ) -> dict[str, Any] | None:
+        for order in found:
             metadata = order.get("metadata") or {}
             if metadata.get(sales.IDEMPOTENCY_KEY) == idempotency_key:
                 if metadata.get(sales.CART) != cart_id:
@@ -120,8 +140,14 @@ class MedusaOrders:
                         "This idempotency key placed an order from another cart",
                         cart_id=cart_id,
                     )
-                return sales.to_order(order)
+                return order
         return None
+
+    async def order_for_key(
+        self, customer_id: str, idempotency_key: str, cart_id: str
+    ) -> OrderRecord | None:
+        found = self._keyed(await self._customer_orders(customer_id), idempotency_key, cart_id)
+        return None if found is None else sales.to_order(found)
 
     async def place_order(self, order: NewOrder) -> OrderRecord:
         lock = self._placing.get(order.cart_id)
@@ -131,92 +157,203 @@ class MedusaOrders:
             return await self._place(order)
 
     async def _place(self, order: NewOrder) -> OrderRecord:
+        """Find or make the draft order of the key, convert it, close the cart.
+
+        Every step can be repeated: a retry after a lost reply finds the order (or the draft)
+        by the key in its metadata and carries on from there.
+        """
         placed = await self.order_for_key(order.customer_id, order.idempotency_key, order.cart_id)
         if placed is not None:
+            await self._finish(order, placed.id)
             return placed
         cart = await self._cart(order.cart_id)
         metadata = cart.get("metadata") or {}
-        if (
-            cart.get("completed_at")
-            and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key
-        ):
+        if sales.is_ordered(cart) and metadata.get(sales.IDEMPOTENCY_KEY) != order.idempotency_key:
             raise Conflict(f"Cart {order.cart_id} is already ordered", cart_id=order.cart_id)
         if order.currency.upper() != str(cart["currency_code"]).upper():
             raise BadUserInput(
                 f"The order is in {order.currency} but the cart in {cart['currency_code']}",
                 argument="currency",
             )
-        if not cart.get("completed_at"):
-            await self._prepare(order, cart)
-        return await self._complete(order.cart_id)
-
-    async def _prepare(self, order: NewOrder, cart: dict[str, Any]) -> None:
-        """Address, metadata, shipping method and payment session: each safe to redo."""
-        country = await self.regions.country_code(str(cart["region_id"]))
-        update: dict[str, Any] = {
-            "shipping_address": {
-                "address_1": order.address or f"Pickup at {order.store_id or order.location_id}",
-                "city": "",
-                "country_code": country,
-            },
-            "metadata": {
-                sales.CUSTOMER: order.customer_id,
-                sales.CHANNEL: order.channel,
-                sales.IDEMPOTENCY_KEY: order.idempotency_key,
-                sales.CART: order.cart_id,
-                sales.FULFILLMENT: order.fulfillment,
-                sales.STORE: order.store_id,
-                sales.LOCATION: order.location_id,
-                sales.RESERVATION: order.reservation_reference,
-                sales.GATEWAY_TOTAL: order.total,
-            },
-        }
-        if not cart.get("email"):
-            update["email"] = self._email(order.customer_id)
-        path = f"/store/carts/{order.cart_id}"
-        await self.client.store("POST", path, json=update, params={"fields": "id"})
-        options = await self.client.store(
-            "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
+        if _quantities(order.lines) != _quantities(sales.to_cart(cart).lines):
+            raise Conflict(
+                "The cart changed after it was priced: quote it again", cart_id=order.cart_id
+            )
+        draft = self._keyed(
+            await self._customer_drafts(order.customer_id), order.idempotency_key, order.cart_id
         )
-        if not options["shipping_options"]:
-            raise Conflict("Medusa offers no shipping option for this cart", cart_id=order.cart_id)
+        draft_id = str(draft["id"]) if draft is not None else await self._draft(order, cart)
+        await self.client.admin(
+            "POST", f"/admin/draft-orders/{draft_id}/convert-to-order", params={"fields": "id"}
+        )
+        await self._finish(order, draft_id)
+        (found,) = await self.orders_by_id([draft_id])
+        if found is None:
+            raise NotFound(f"Order {draft_id} vanished", cart_id=order.cart_id)
+        return found
+
+    def _metadata(self, order: NewOrder) -> dict[str, Any]:
+        return {
+            sales.CUSTOMER: order.customer_id,
+            sales.CHANNEL: order.channel,
+            sales.IDEMPOTENCY_KEY: order.idempotency_key,
+            sales.CART: order.cart_id,
+            sales.FULFILLMENT: order.fulfillment,
+            sales.STORE: order.store_id,
+            sales.LOCATION: order.location_id,
+            sales.RESERVATION: order.reservation_reference,
+            sales.GATEWAY_TOTAL: order.total,
+        }
+
+    async def _draft(self, order: NewOrder, cart: dict[str, Any]) -> str:
+        """A draft order holding the quote, checked to total what was quoted."""
+        discount = drafts.discount_of(order)  # refuses a quote Medusa cannot hold, first
+        country = await self.regions.country_code(str(cart["region_id"]))
+        address = {
+            "address_1": order.address or f"Pickup at {order.store_id or order.location_id}",
+            "city": "",
+            "country_code": country,
+        }
+        metadata = self._metadata(order)
+        email = str(cart.get("email") or self._email(order.customer_id))
+        path = f"/store/carts/{order.cart_id}"
+        # the cart carries the key from here on (and an address to find shipping options by)
         await self.client.store(
             "POST",
-            f"{path}/shipping-methods",
-            json={"option_id": options["shipping_options"][0]["id"]},
+            path,
+            json={"email": email, "shipping_address": address, "metadata": metadata},
             params={"fields": "id"},
         )
-        collection = await self.client.store(
-            "POST", "/store/payment-collections", json={"cart_id": order.cart_id}
+        variants, tax_inclusive = await self._variants(order, str(cart["region_id"]))
+        code = None
+        if discount > 0:
+            code = await self._promotion(order, discount, tax_inclusive, metadata)
+        option = await self._shipping_option(order)
+        body = drafts.draft_body(order, cart, variants, email, address, metadata, code, option)
+        created = await self.client.admin(
+            "POST", "/admin/draft-orders", json=body, params={"fields": "id,total"}
         )
-        payment = collection["payment_collection"]
-        if not any(
-            s.get("provider_id") == self.regions.payment_provider
-            for s in payment.get("payment_sessions") or []
-        ):
+        draft = created["draft_order"]
+        recorded = minor(draft["total"])
+        if recorded != order.total:
+            # never record another total: the draft goes again and placing fails
+            await self.client.admin("DELETE", f"/admin/draft-orders/{draft['id']}")
+            raise Conflict(
+                f"Medusa would record this order at {recorded}, not the quoted "
+                f"{order.total} ({order.currency} minor units): its region adds tax or "
+                "charges of its own (docs/adapters/medusa.md)",
+                cart_id=order.cart_id,
+                quotedTotal=order.total,
+                medusaTotal=recorded,
+            )
+        return str(draft["id"])
+
+    async def _shipping_option(self, order: NewOrder) -> dict[str, Any] | None:
+        """Delivery: the first shipping option Medusa offers the cart. Pickup: the option of
+        the store's pickup fulfillment set, if Medusa has one (else no shipping method)."""
+        body = await self.client.store(
+            "GET", "/store/shipping-options", params={"cart_id": order.cart_id}
+        )
+        options: list[dict[str, Any]] = body["shipping_options"]
+        if order.fulfillment == "PICKUP":
+            location = await self._medusa_location_id(order.location_id)
+            if location is None:
+                return None
+            return next((o for o in options if drafts.pickup_at(o) == location), None)
+        delivery = [o for o in options if drafts.pickup_at(o) is None]
+        if not delivery:
+            raise Conflict("Medusa offers no shipping option for this cart", cart_id=order.cart_id)
+        return delivery[0]
+
+    async def _medusa_location_id(self, location_id: str) -> str | None:
+        body = await self.client.admin(
+            "GET", "/admin/stock-locations", params={"fields": "id,+metadata", "limit": 1000}
+        )
+        for location in body["stock_locations"]:
+            ours = (location.get("metadata") or {}).get("commercegraph_id")
+            if location_id in (location["id"], ours):
+                return str(location["id"])
+        return None
+
+    async def _variants(self, order: NewOrder, region_id: str) -> tuple[dict[str, str], bool]:
+        """Variant id per sku, and whether the region's prices include tax."""
+        skus = sorted({line.sku for line in order.lines})
+        body = await self.client.store(
+            "GET",
+            "/store/product-variants",
+            params={
+                "sku": skus,
+                "region_id": region_id,
+                "fields": "id,sku,*calculated_price",
+                "limit": len(skus),
+            },
+        )
+        variants = {str(v["sku"]): str(v["id"]) for v in body["variants"]}
+        missing = [sku for sku in skus if sku not in variants]
+        if missing:
+            raise NotFound(f"No product variant has sku {missing[0]!r}", sku=missing[0])
+        tax_inclusive = any(
+            (v.get("calculated_price") or {}).get("is_calculated_price_tax_inclusive")
+            for v in body["variants"]
+        )
+        return variants, tax_inclusive
+
+    async def _promotion(
+        self, order: NewOrder, discount: int, tax_inclusive: bool, metadata: dict[str, Any]
+    ) -> str:
+        """The order's own promotion, made once per key (Medusa's codes are unique)."""
+        body = drafts.promotion_body(order, discount, tax_inclusive, metadata)
+        found = await self._promotions(body["code"])
+        if not found:
+            try:
+                await self.client.admin(
+                    "POST", "/admin/promotions", json=body, params={"fields": "id"}
+                )
+            except Conflict:
+                found = await self._promotions(body["code"])  # made meanwhile
+        for promotion in found:
+            value = minor((promotion.get("application_method") or {}).get("value") or 0)
+            if value != discount or promotion.get("status") != "active":
+                raise Conflict(
+                    f"Promotion {body['code']} of this key no longer takes off {discount}",
+                    cart_id=order.cart_id,
+                )
+        return str(body["code"])
+
+    async def _promotions(self, code: str) -> list[dict[str, Any]]:
+        body = await self.client.admin(
+            "GET",
+            "/admin/promotions",
+            params={"code": code, "fields": "id,code,status,*application_method"},
+        )
+        return [p for p in body["promotions"] if p["code"] == code]
+
+    async def _finish(self, order: NewOrder, order_id: str) -> None:
+        """Close the cart and retire the order's promotion; both safe to redo."""
+        cart = await self._cart(order.cart_id)
+        if (cart.get("metadata") or {}).get(sales.ORDER) != order_id:
             await self.client.store(
                 "POST",
-                f"/store/payment-collections/{payment['id']}/payment-sessions",
-                json={"provider_id": self.regions.payment_provider},
+                f"/store/carts/{order.cart_id}",
+                json={"metadata": {**self._metadata(order), sales.ORDER: order_id}},
+                params={"fields": "id"},
             )
+        for promotion in await self._promotions(drafts.promotion_code(order)):
+            if promotion.get("status") == "active":
+                # the order keeps its adjustment; nobody else may use the code
+                await self.client.admin(
+                    "POST",
+                    f"/admin/promotions/{promotion['id']}",
+                    json={"status": "inactive"},
+                    params={"fields": "id"},
+                )
 
-    async def _complete(self, cart_id: str) -> OrderRecord:
-        for attempt in range(COMPLETE_ATTEMPTS):
-            try:
-                done = await self.client.store("POST", f"/store/carts/{cart_id}/complete")
-            except Conflict:
-                if attempt == COMPLETE_ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(COMPLETE_RETRY_S)
-                continue
-            if done.get("type") != "order":
-                message = (done.get("error") or {}).get("message") or "payment not authorised"
-                raise Conflict(f"Medusa did not complete the cart: {message}", cart_id=cart_id)
-            found = await self.orders_by_id([str(done["order"]["id"])])
-            if found[0] is None:
-                raise NotFound(f"Order {done['order']['id']} vanished", cart_id=cart_id)
-            return found[0]
-        raise Conflict("Medusa did not complete the cart", cart_id=cart_id)
+
+def _quantities(lines: Sequence[Any]) -> Counter[tuple[str, str | None]]:
+    wanted: Counter[tuple[str, str | None]] = Counter()
+    for line in lines:
+        wanted[(line.sku, line.bundle_id)] += line.quantity
+    return wanted
 
 
 def offset_of(cursor: str | None, tag: str) -> int:

@@ -13,14 +13,11 @@ from typing import Any
 from commercegraph.adapters.medusa.client import MedusaClient
 from commercegraph.errors import BadUserInput
 
-SYSTEM_PAYMENT_PROVIDER = "pp_system_default"  # Medusa's manual provider: always authorises
-
 
 class Regions:
     def __init__(self, client: MedusaClient, configured: Mapping[str, str]) -> None:
         self.client = client
         self.configured = {currency.upper(): region for currency, region in configured.items()}
-        self.payment_provider = SYSTEM_PAYMENT_PROVIDER
         self._regions: list[dict[str, Any]] | None = None
         self._lock = asyncio.Lock()
 

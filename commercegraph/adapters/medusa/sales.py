@@ -2,8 +2,8 @@
 
 A gateway customer has no Medusa account: its carts carry ``<customer id>@<domain>`` as their
 email, which Medusa files under one (guest) Medusa customer, so that customer's orders are the
-gateway customer's orders. What Medusa has no field for travels in cart metadata, which
-Medusa copies onto the order when the cart completes.
+gateway customer's orders. What Medusa has no field for travels in metadata: the cart's,
+and the draft order's made from it, which the order keeps.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ STORE = "commercegraph_store_id"
 LOCATION = "commercegraph_location_id"
 RESERVATION = "commercegraph_reservation_reference"
 GATEWAY_TOTAL = "commercegraph_total"
+ORDER = "commercegraph_order_id"  # on the cart: the Medusa order placed from it
 BUNDLE = "commercegraph_bundle_id"
+LINE = "commercegraph_line"  # on a draft order's item: its place among the quoted lines
 CART_IDS = "commercegraph_cart_ids"  # on the Medusa customer: the gateway customer's carts
 DEFAULT_CHANNEL = "WEB"
 
 CART_FIELDS = (
-    "id,email,currency_code,region_id,customer_id,completed_at,updated_at,+metadata,*items"
+    "id,email,currency_code,region_id,customer_id,sales_channel_id,completed_at,updated_at,"
+    "+metadata,*items"
 )
 ORDER_FIELDS = (
     "id,display_id,status,customer_id,email,currency_code,total,item_subtotal,discount_total,"
@@ -54,6 +57,11 @@ def timestamp(raw: Any) -> datetime:
     return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
 
 
+def is_ordered(cart: Mapping[str, Any]) -> bool:
+    """Completed by Medusa, or recorded as a draft order converted for the gateway."""
+    return bool(cart.get("completed_at") or (cart.get("metadata") or {}).get(ORDER))
+
+
 def to_cart(cart: Mapping[str, Any]) -> CartRecord:
     metadata = cart.get("metadata") or {}
     lines = tuple(
@@ -69,7 +77,7 @@ def to_cart(cart: Mapping[str, Any]) -> CartRecord:
         customer_id=metadata.get(CUSTOMER),
         channel=str(metadata.get(CHANNEL) or DEFAULT_CHANNEL),
         currency=str(cart["currency_code"]).upper(),
-        status="ORDERED" if cart.get("completed_at") else "OPEN",
+        status="ORDERED" if is_ordered(cart) else "OPEN",
         lines=lines,
     )
 
@@ -83,6 +91,12 @@ def order_status(order: Mapping[str, Any]) -> str:
     return STATUS_BY_FULFILLMENT.get(str(order.get("fulfillment_status") or ""), "PLACED")
 
 
+def _line_order(item: Mapping[str, Any]) -> tuple[str, int, str]:
+    """Items in the order they were added; a draft's, added at once, as they were quoted."""
+    place = (item.get("metadata") or {}).get(LINE)
+    return str(item.get("created_at")), int(place) if place is not None else 0, str(item["id"])
+
+
 def to_order(order: Mapping[str, Any]) -> OrderRecord:
     metadata = order.get("metadata") or {}
     currency = str(order["currency_code"]).upper()
@@ -90,23 +104,25 @@ def to_order(order: Mapping[str, Any]) -> OrderRecord:
     def money(value: Any) -> Money:
         return Money(minor(value or 0), currency)
 
+    lines = tuple(
+        OrderLineRecord(
+            sku=str(item.get("variant_sku") or ""),
+            quantity=int(item["quantity"]),
+            unit_price=money(item.get("unit_price")),
+        )
+        for item in sorted(order.get("items") or [], key=_line_order)
+    )
     return OrderRecord(
         id=str(order["id"]),
         customer_id=str(metadata.get(CUSTOMER) or order.get("customer_id") or ""),
         channel=str(metadata.get(CHANNEL) or DEFAULT_CHANNEL),
         placed_at=timestamp(order["created_at"]),
         total=money(order.get("total")),
-        subtotal=money(order.get("item_subtotal")),
+        # the lines at their prices as listed (tax in them when the prices include it)
+        subtotal=Money(sum(line.unit_price.amount * line.quantity for line in lines), currency),
         discount=money(order.get("discount_total")),
         fulfillment=str(metadata.get(FULFILLMENT) or "SHIP"),
         store_id=metadata.get(STORE),
         status=order_status(order),
-        lines=tuple(
-            OrderLineRecord(
-                sku=str(item.get("variant_sku") or ""),
-                quantity=int(item["quantity"]),
-                unit_price=money(item.get("unit_price")),
-            )
-            for item in sorted(order.get("items") or [], key=lambda i: str(i.get("created_at")))
-        ),
+        lines=lines,
     )

@@ -10,7 +10,13 @@ import pytest
 from commercegraph.adapters.base import ProductSearch
 from commercegraph.demo.catalog import build_catalog
 from commercegraph.demo.constants import DEVI_COFFEE_SKU, DEVI_SHOES_SKU, DOWNTOWN_ID, WAREHOUSE_ID
-from commercegraph.demo.inventory import LOCATIONS, price_rows, stock_rows, to_eur
+from commercegraph.demo.inventory import (
+    ABROAD_LOCATIONS,
+    LOCATIONS,
+    price_rows,
+    stock_rows,
+    to_eur,
+)
 from commercegraph.errors import BadUserInput
 
 pytestmark = pytest.mark.vendor
@@ -79,13 +85,31 @@ async def test_prices_in_usd_and_eur_are_the_demo_prices(pricing: Any) -> None:
         [(DEVI_COFFEE_SKU, "USD"), (DEVI_COFFEE_SKU, "EUR"), ("SKU-NOPE-0001", "USD")]
     )
     assert missing == []
-    assert [(r.min_quantity, r.amount) for r in usd] == tiers
+    assert [(r.min_quantity, r.amount) for r in usd if r.customer_group is None] == tiers
     assert usd[0].amount == _base_usd(DEVI_COFFEE_SKU)
     assert eur[0].amount == to_eur(_base_usd(DEVI_COFFEE_SKU))
     assert {r.currency for r in usd} == {"USD"} and {r.currency for r in eur} == {"EUR"}
     # the seed makes EUR prices include VAT, as European shops quote them; Medusa says so
     assert all(r.tax_included is False for r in usd)
     assert all(r.tax_included is True for r in eur)
+
+
+async def test_a_customer_groups_price_list_is_a_row_of_that_group(pricing: Any) -> None:
+    rows, _ = price_rows(CATALOG.infos)
+    wholesale = {
+        (r["sku"], r["currency"]): r["amount"]
+        for r in rows
+        if r["customer_group"] == "WHOLESALE" and r["channel"] is None
+    }
+    keys = [(DEVI_COFFEE_SKU, "USD"), (DEVI_COFFEE_SKU, "EUR"), (DEVI_SHOES_SKU, "USD")]
+    coffee_usd, coffee_eur, shoes = await pricing.price_rows(keys)
+    for key, found in ((keys[0], coffee_usd), (keys[1], coffee_eur)):
+        grouped = [r for r in found if r.customer_group is not None]
+        assert [(r.customer_group, r.min_quantity, r.amount) for r in grouped] == [
+            ("WHOLESALE", 1, wholesale[key])
+        ]
+        assert grouped[0].channel is None and grouped[0].tax_included == found[0].tax_included
+    assert all(r.customer_group is None for r in shoes)  # the list prices groceries only
 
 
 async def test_stock_per_location_is_the_demo_stock(inventory: Any) -> None:
@@ -109,6 +133,10 @@ async def test_stock_per_location_is_the_demo_stock(inventory: Any) -> None:
     warehouse, nowhere = await inventory.locations_by_id([WAREHOUSE_ID, "loc_nowhere"])
     assert nowhere is None
     assert warehouse is not None and warehouse.kind == "WAREHOUSE" and warehouse.can_ship
+    # pickup is what Medusa says: a pickup fulfillment set at the store (not metadata)
+    pickup = {loc.id: loc.can_pickup for loc in locations}
+    assert pickup == {row[0]: row[7] for row in (*LOCATIONS, *ABROAD_LOCATIONS)}
+    assert pickup[DOWNTOWN_ID] is True and pickup[WAREHOUSE_ID] is False
 
 
 async def test_search_pages_with_cursors_through_a_category(commerce: Any) -> None:
@@ -143,3 +171,26 @@ async def test_search_pages_with_cursors_through_a_category(commerce: Any) -> No
         await commerce.search_products([ProductSearch(sort="POPULARITY")])
     [facets] = await commerce.product_facets([ProductSearch(category="Running Shoes")])
     assert sum(f.count for f in facets.categories) == len(expected)
+
+
+async def test_a_phones_accessories_are_the_products_its_metadata_lists(commerce: Any) -> None:
+    phone_sku, accessory_skus = next(iter(CATALOG.accessories.items()))
+    phone, shoes, accessory = await commerce.products_by_sku(
+        [phone_sku, DEVI_SHOES_SKU, accessory_skus[0]]
+    )
+    assert phone is not None and shoes is not None and accessory is not None
+    related = await commerce.related_products(
+        [
+            (phone.id, "ACCESSORY"),
+            ("prod_missing", "ACCESSORY"),
+            (shoes.id, "ACCESSORY"),  # lists none
+            (phone.id, "SUBSTITUTE"),  # a kind Medusa keeps nothing for
+            (phone.id, "ACCESSORY"),
+        ]
+    )
+    found = await commerce.products_by_id(related[0])
+    # the native store's relations, in the order the product's metadata lists them
+    assert [p.sku for p in found if p is not None] == accessory_skus
+    assert related[1] == [] and related[2] == [] and related[3] == []
+    assert related[4] == related[0] and phone.id not in related[0]
+    assert accessory.id in related[0]

@@ -7,7 +7,9 @@ const fs = require("fs")
 const { ContainerRegistrationKeys, Modules, ProductStatus } = require("@medusajs/framework/utils")
 const {
   createApiKeysWorkflow,
+  createCustomerGroupsWorkflow,
   createInventoryLevelsWorkflow,
+  createPriceListsWorkflow,
   createProductCategoriesWorkflow,
   createProductTagsWorkflow,
   createProductsWorkflow,
@@ -115,6 +117,39 @@ async function seedStock(container, stock, locationIds) {
   await createInventoryLevelsWorkflow(container).run({ input: { inventory_levels: levels } })
 }
 
+// a customer group per priced group of the demo, with a price list that applies to it only
+async function seedPriceLists(container, priceLists) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: variants } = await query.graph({ entity: "product_variant", fields: ["id", "sku"] })
+  const variantBySku = Object.fromEntries(variants.map((v) => [v.sku, v.id]))
+  const groupIds = {}
+  for (const list of priceLists) {
+    const { result: groups } = await createCustomerGroupsWorkflow(container).run({
+      input: { customersData: [{ name: list.group, metadata: { commercegraph_group: list.group } }] },
+    })
+    groupIds[list.group] = groups[0].id
+    await createPriceListsWorkflow(container).run({
+      input: {
+        price_lists_data: [
+          {
+            title: list.title,
+            description: `${list.title} for the ${list.group} customer group`,
+            status: "active",
+            type: "override",
+            rules: { "customer.groups.id": [groups[0].id] },
+            prices: list.prices.map((p) => ({
+              variant_id: variantBySku[p.sku],
+              amount: p.amount,
+              currency_code: p.currency_code,
+            })),
+          },
+        ],
+      },
+    })
+  }
+  return groupIds
+}
+
 async function seedAdmin(container, admin) {
   const auth = container.resolve(Modules.AUTH)
   const { authIdentity, error } = await auth.register("emailpass", {
@@ -201,6 +236,46 @@ exports.default = async function seed({ container }) {
     ],
   })
 
+  // buy online, pick up in store: a pickup fulfillment set at each store that offers it, with
+  // a free "Pickup at <store>" option in the store's country
+  for (const [i, location] of locations.entries()) {
+    const seeded = demo.locations[i]
+    if (!seeded.pickup) {
+      continue
+    }
+    const pickupSet = await fulfillment.createFulfillmentSets({
+      name: `${location.name} pickup`,
+      type: "pickup",
+      service_zones: [
+        {
+          name: `${location.name} pickup`,
+          geo_zones: [{ country_code: seeded.address.country_code, type: "country" }],
+        },
+      ],
+    })
+    await link.create({
+      [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+      [Modules.FULFILLMENT]: { fulfillment_set_id: pickupSet.id },
+    })
+    await createShippingOptionsWorkflow(container).run({
+      input: [
+        {
+          name: `Pickup at ${location.name}`,
+          price_type: "flat",
+          provider_id: "manual_manual",
+          service_zone_id: pickupSet.service_zones[0].id,
+          shipping_profile_id: profile.id,
+          type: { label: "Pickup", description: `Pickup at ${location.name}`, code: "pickup" },
+          prices: demo.currencies.map((c) => ({ currency_code: c.currency_code, amount: 0 })),
+          rules: [
+            { attribute: "enabled_in_store", value: "true", operator: "eq" },
+            { attribute: "is_return", value: "false", operator: "eq" },
+          ],
+        },
+      ],
+    })
+  }
+
   const { result: keys } = await createApiKeysWorkflow(container).run({
     input: { api_keys: [{ title: "CommerceGraph", type: "publishable", created_by: "" }] },
   })
@@ -212,6 +287,7 @@ exports.default = async function seed({ container }) {
   const tagIds = await seedTags(container, demo.tags)
   await seedProducts(container, demo.products, categoryIds, tagIds, channel, profile)
   await seedStock(container, demo.stock, locationIds)
+  const customerGroups = await seedPriceLists(container, demo.price_lists)
   await seedAdmin(container, demo.admin)
 
   fs.writeFileSync(
@@ -224,6 +300,7 @@ exports.default = async function seed({ container }) {
         locations: locationIds,
         categories: categoryIds,
         shipping_option_id: shippingOptions[0].id,
+        customer_groups: customerGroups,
       },
       null,
       2
