@@ -16,16 +16,12 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import NotFound
 from commercegraph.ids import expect_global_id
-from commercegraph.resolvers.catalog import (
-    UnitPrice,
-    availability_from,
-    check_near,
-    unit_price,
-)
-from commercegraph.resolvers.quote import bundle_rule
+from commercegraph.resolvers.catalog import availability_from, unit_price
 from commercegraph.services.bundles import MIX_AND_MATCH, bundle_stock, percent_of
 from commercegraph.services.inventory import AvailabilityResult
 from commercegraph.services.pagination import check_first
+from commercegraph.usecases.quote import UnitPrice, bundle_rule
+from commercegraph.usecases.validation import check_near
 
 
 async def search(

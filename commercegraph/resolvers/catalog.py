@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from commercegraph.adapters.base import (
     ContentKey,
     ContentRecord,
     LocationRecord,
-    Money,
     Page,
     ProductFacets,
     ProductRecord,
@@ -21,30 +18,16 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
-from commercegraph.services.geo import check_point, distance_km
+from commercegraph.services.geo import distance_km
 from commercegraph.services.inventory import AvailabilityResult
-from commercegraph.services.money import is_currency_code
 from commercegraph.services.pagination import check_first
+from commercegraph.services.pricing_engine import LineResult
 from commercegraph.services.regions import region_defaults
+from commercegraph.usecases import validation
 from commercegraph.usecases.availability import availability as usecase_availability
-
-MAX_QUANTITY = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedRuleResult:
-    rule_id: str
-    name: str
-    effect: str
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class UnitPrice:
-    base: Money
-    final: Money
-    applied_rules: tuple[AppliedRuleResult, ...]
-    valid_until: datetime | None
+from commercegraph.usecases.quote import UnitPrice, unit_price_of
+from commercegraph.usecases.validation import check_near as check_near
+from commercegraph.usecases.validation import check_quantity
 
 
 async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) -> ProductRecord:
@@ -123,16 +106,7 @@ def remember_products(ctx: Context, products: Sequence[ProductRecord]) -> None:
 
 
 def check_currency(ctx: Context, currency: str | None) -> str:
-    code = currency or ctx.settings.default_currency
-    if not is_currency_code(code):
-        raise BadUserInput(f"{code!r} is not an ISO 4217 currency code", argument="currency")
-    return code
-
-
-def check_quantity(quantity: int) -> int:
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise BadUserInput(f"`quantity` must be between 1 and {MAX_QUANTITY}", argument="quantity")
-    return quantity
+    return validation.check_currency(currency, ctx.settings.default_currency)
 
 
 async def caller_group(ctx: Context) -> str | None:
@@ -151,23 +125,17 @@ async def unit_price(
     currency: str | None,
     store_id: str | None = None,
 ) -> UnitPrice:
-    from commercegraph.resolvers.pricing import product_price, unit_price_of
-
     if currency is None and store_id is not None:  # a store abroad prices in its own money
         store: LocationRecord | None = await ctx.loaders.location_by_id.load(store_id)
         if store is not None:
             currency = region_defaults(store.region).currency
-    line = await product_price(
-        ctx, product.sku, quantity, channel=channel, store_id=store_id, currency=currency
+    check_quantity(quantity)
+    code = check_currency(ctx, currency)
+    # every product price a request asks for is priced in one engine pass
+    line: LineResult = await ctx.product_prices.load(
+        (product.sku, quantity, channel, store_id, code)
     )
-    return unit_price_of(line, check_currency(ctx, currency))
-
-
-def check_near(near: tuple[float, float] | None, radius_km: float | None) -> None:
-    if near is not None:
-        check_point(*near)
-    if radius_km is not None and not 0 < radius_km <= 20_000:
-        raise BadUserInput("`radiusKm` must be between 0 and 20000", argument="radiusKm")
+    return unit_price_of(line, code)
 
 
 async def availability(

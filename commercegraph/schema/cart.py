@@ -11,7 +11,6 @@ from commercegraph.adapters.base import CartRecord, ProductRecord
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import cart as carts
-from commercegraph.resolvers import checkout
 from commercegraph.resolvers.quote import quote_cart
 from commercegraph.resolvers.settlement import checkout_and_settle
 from commercegraph.schema.catalog import Product
@@ -29,6 +28,7 @@ from commercegraph.schema.common import (
 from commercegraph.schema.customer import Order
 from commercegraph.schema.enums import CartStatus
 from commercegraph.schema.quote import PriceQuote
+from commercegraph.usecases.checkout_plan import Fulfillment
 
 
 @strawberry.input(
@@ -241,7 +241,7 @@ class CartMutation:
             strawberry.argument(description="How to pay: from the wallet and a payment method."),
         ] = None,
     ) -> Order:
-        choice = checkout.Fulfillment(
+        choice = Fulfillment(
             method=fulfillment.method.value,
             store_id=fulfillment.store_id,
             address=fulfillment.address,

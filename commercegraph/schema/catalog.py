@@ -35,6 +35,7 @@ from commercegraph.schema.personalization import Recommendation, RecommendationK
 from commercegraph.services.inventory import AvailabilityResult, StoreAvailability, stock_status
 from commercegraph.services.pagination import check_first
 from commercegraph.services.regions import region_defaults
+from commercegraph.usecases.quote import AppliedRuleResult, UnitPrice
 
 if TYPE_CHECKING:
     from commercegraph.schema.inventory import Bundle
@@ -57,7 +58,7 @@ class AppliedRule:
     amount: Money = strawberry.field(description="What it took off.")
 
     @classmethod
-    def of(cls, r: resolve.AppliedRuleResult) -> AppliedRule:
+    def of(cls, r: AppliedRuleResult) -> AppliedRule:
         return cls(
             rule_id=strawberry.ID(r.rule_id),
             name=r.name,
@@ -78,7 +79,7 @@ class Price:
     )
 
     @classmethod
-    def of(cls, price: resolve.UnitPrice) -> Price:
+    def of(cls, price: UnitPrice) -> Price:
         return cls(
             base=Money.of(price.base),
             final=Money.of(price.final),

@@ -17,6 +17,7 @@ from commercegraph.schema.common import CartIdArg, IdempotencyKey, Money
 from commercegraph.schema.customer import Order
 from commercegraph.schema.described import described_enum
 from commercegraph.schema.wallet import OrderRewards
+from commercegraph.usecases.store_payments import SaleLine
 
 StoreArg = Annotated[strawberry.ID, strawberry.argument(description="The store's global ID.")]
 
@@ -117,7 +118,7 @@ class InStoreMutation:
         sale: Annotated[StoreSaleInput, strawberry.argument(description="What is sold.")],
         idempotency_key: IdempotencyKey,
     ) -> StoreCodePayment:
-        lines = [instore.SaleLine(x.sku, x.quantity, x.unit_price) for x in sale.lines]
+        lines = [SaleLine(x.sku, x.quantity, x.unit_price) for x in sale.lines]
         done = await instore.redeem_payment_code(
             info.context, code, str(store_id), lines, sale.discount, idempotency_key
         )

@@ -207,7 +207,7 @@ class PricingQuery:
         input: Annotated[QuoteInput, strawberry.argument(description="The basket to price.")],
     ) -> PriceQuote:
         store_id = expect_global_id(input.store_id, "Store", "storeId") if input.store_id else None
-        result = await resolve.quote_lines(
+        quote = await resolve.quote(
             info.context,
             [(ln.sku, ln.quantity, ln.bundle_id) for ln in input.lines],
             channel=input.channel.value,
@@ -215,7 +215,7 @@ class PricingQuery:
             currency=input.currency,
             fulfillment=input.fulfillment.value if input.fulfillment else None,
         )
-        return PriceQuote.of(resolve.as_cart_quote(result))
+        return PriceQuote.of(quote)
 
     @strawberry.field(description="Every pricing rule, by id (staff scope).")
     async def pricing_rules(

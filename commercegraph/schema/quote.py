@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from commercegraph.resolvers.quote import QuoteLineResult, QuoteResult
 from commercegraph.schema.catalog import AppliedRule, Price
 from commercegraph.schema.common import Money
+from commercegraph.usecases.quote import QuoteLineResult, QuoteResult
 
 
 @strawberry.type(description="A priced line of a basket.")

@@ -14,6 +14,7 @@ from commercegraph.ids import to_global_id
 from commercegraph.resolvers import tenders
 from commercegraph.schema.common import Currency, IdempotencyKey, Money
 from commercegraph.store.models.base import utcnow
+from commercegraph.usecases.membership_cards import MembershipCardRecord
 
 GiftCardCode = Annotated[
     str, strawberry.argument(description="The gift card's code (dashes and case do not matter).")
@@ -70,7 +71,7 @@ class MembershipCard:
     issued_at: datetime = strawberry.field(description="When it was issued.")
 
     @classmethod
-    def of(cls, r: tenders.MembershipCardRecord) -> MembershipCard:
+    def of(cls, r: MembershipCardRecord) -> MembershipCard:
         return cls(
             number=r.number,
             customer_id=strawberry.ID(to_global_id("Customer", r.customer_id)),

@@ -22,7 +22,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id
-from commercegraph.resolvers import referrals, tenders
+from commercegraph.resolvers import referrals
 from commercegraph.resolvers import wallet as checkout
 from commercegraph.schema.common import After, First, IdempotencyKey, Money, PageInfo
 from commercegraph.schema.described import described_enum
@@ -36,6 +36,7 @@ from commercegraph.schema.enums import (
 from commercegraph.services.order_lifecycle import refund_target
 from commercegraph.services.pagination import check_first
 from commercegraph.services.payment_methods import refuse_pans
+from commercegraph.usecases import checkout_tenders, order_payments
 from commercegraph.usecases.order_lifecycle import move_order
 
 PaymentMethodIdArg = Annotated[
@@ -218,7 +219,7 @@ class OrderRewards:
     message: str = strawberry.field(description="A line to show the customer.")
 
     @classmethod
-    def of(cls, r: checkout.OrderRewards) -> OrderRewards:
+    def of(cls, r: order_payments.OrderRewards) -> OrderRewards:
         return cls(
             points_earned=r.points_earned,
             pending_points=r.pending_points,
@@ -248,7 +249,7 @@ class PaymentExchange:
     as_of: datetime = strawberry.field(description="When the rate was set.")
 
     @classmethod
-    def of(cls, e: tenders.PaymentExchange) -> PaymentExchange:
+    def of(cls, e: checkout_tenders.PaymentExchange) -> PaymentExchange:
         return cls(
             order_amount=Money.of(e.order_amount),
             wallet_amount=Money.of(e.wallet_amount),
@@ -282,7 +283,7 @@ class OrderPayment:
     )
 
     @classmethod
-    def of(cls, paid: checkout.OrderPayment) -> OrderPayment:
+    def of(cls, paid: order_payments.OrderPayment) -> OrderPayment:
         return cls(
             reward_credit_amount=Money.of(paid.reward_credit_amount),
             wallet_amount=Money.of(paid.wallet_amount),

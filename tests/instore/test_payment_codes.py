@@ -163,7 +163,7 @@ async def test_a_till_cut_off_mid_redemption_is_completed_by_its_retry(
     was recorded: the retry with its key completes the sale, debiting nothing twice."""
     from commercegraph.adapters.native.instore import NativeInStore
     from commercegraph.adapters.native.wallet import NativeWallet
-    from commercegraph.resolvers.instore import SaleLine, _fingerprint, code_hash
+    from commercegraph.usecases.store_payments import SaleLine, code_hash, sale_fingerprint
 
     before = await _me(client)
     code = await _code(client)
@@ -172,7 +172,7 @@ async def test_a_till_cut_off_mid_redemption_is_completed_by_its_retry(
     try:
         state = NativeInStore(store)
         digest = code_hash(code)
-        fingerprint = _fingerprint(DOWNTOWN_ID, lines, 100)
+        fingerprint = sale_fingerprint(DOWNTOWN_ID, lines, 100)
         assert await state.claim_payment_code(
             digest, "till-crash", fingerprint, 800, datetime.now(UTC)
         )

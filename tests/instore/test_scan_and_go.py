@@ -3,13 +3,12 @@ leave with an exit code the store verifies."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from commercegraph.demo import BERLIN_ID, DEVI_COFFEE_SKU, DEVI_ID, DEVI_SODA_SKU, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
-from commercegraph.resolvers.scan_and_go import _signature
 from commercegraph.store.db import Store, create_engine
+from commercegraph.usecases.scan_and_go import exit_signature
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
 from tests.wallet.audit import audit_ledger
@@ -96,8 +95,8 @@ async def test_scan_pay_and_leave(client: Client, fresh_db: SeededDatabase) -> N
             order_id,
             store_id,
             str(old),
-            _signature(SimpleNamespace(settings=client.settings), order_id, store_id, old),
-        ]  # type: ignore[arg-type]
+            exit_signature(client.settings.jwt_secret, order_id, store_id, old),
+        ]
     )
     expired = await _ok(client, VERIFY, {"code": genuine_but_old, "s": DOWNTOWN}, staff)
     assert expired["verifyExitCode"]["status"] == "EXPIRED"
