@@ -18,7 +18,7 @@ from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.delivery import DeliveryMutation, DeliveryQuery
 from commercegraph.schema.errors import code_error
-from commercegraph.schema.execution import execution_context_class
+from commercegraph.schema.execution import execution_context_class, lean_resolvers
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.instore import InStoreMutation
 from commercegraph.schema.inventory import InventoryQuery
@@ -111,4 +111,5 @@ def build_schema(
         ),
     )
     schema.execution_context_class = execution_context_class(schema._schema)
+    lean_resolvers(schema)
     return schema

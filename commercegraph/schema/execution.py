@@ -11,6 +11,7 @@ messages. Every other field takes graphql-core's path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -22,7 +23,10 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.pyutils import Path, inspect
+from strawberry.schema import Schema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.arguments import convert_argument
+from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 # Strawberry's resolver for a field it reads with ``default_resolver`` and nothing else
@@ -109,3 +113,82 @@ def execution_context_class(
                 return None
 
     return LeafShortcutExecutionContext
+
+
+# Strawberry's wrappers around a resolver function: what `lean_resolvers` replaces
+_RESOLVER_WRAPPERS = frozenset({"_resolver", "_async_resolver"})
+
+
+def _none_is_none(type_: object) -> bool:
+    """Whether Strawberry converts a null of `type_` to ``None`` (``Maybe`` wraps it)."""
+    return isinstance(type_, StrawberryOptional) and not isinstance(type_, StrawberryMaybe)
+
+
+def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
+    """`field`'s resolver called as Strawberry calls it (arguments converted, the source as
+    ``self``/``root``/``parent``, ``info`` when asked for), without the chain Strawberry
+    builds for field extensions and exception handlers on every call."""
+    resolver = field.base_resolver
+    assert resolver is not None
+    get_result = field.get_result
+    wants_self = resolver.self_parameter is not None
+    source_names = [
+        p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+    ]
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    info_class = schema.config.info_class
+    converter = schema.config.name_converter
+    arguments = [
+        (converter.from_argument(a), a.python_name, a.type, _none_is_none(a.type))
+        for a in field.arguments
+    ]
+    registry = schema.schema_converter.scalar_registry
+    config = schema.config
+
+    def lean_resolver(source: Any, info: Any, **raw: Any) -> Any:
+        kwargs: dict[str, Any] = {}
+        if raw:
+            strawberry_info = info_class(_raw_info=info, _field=field)
+            for graphql_name, python_name, type_, none_is_none in arguments:
+                if graphql_name in raw:
+                    value = raw[graphql_name]
+                    kwargs[python_name] = (
+                        None
+                        if value is None and none_is_none
+                        else convert_argument(
+                            value, type_, registry, config, strawberry_info, path=(graphql_name,)
+                        )
+                    )
+            if info_name is not None:
+                kwargs[info_name] = strawberry_info
+        elif info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        for name in source_names:
+            kwargs[name] = source
+        return get_result(source, None, [source] if wants_self else [], kwargs)
+
+    return lean_resolver
+
+
+def lean_resolvers(schema: Schema) -> int:
+    """Give each resolver function without field extensions (permissions included) a direct
+    call; returns how many fields got one. With exception handlers configured, none does."""
+    if getattr(schema.schema_converter, "_exception_handler_specs", None):
+        return 0
+    replaced = 0
+    for named in schema._schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+            continue
+        for field in named.fields.values():
+            definition = field.extensions.get("strawberry-definition")
+            if (
+                isinstance(definition, StrawberryField)
+                and definition.base_resolver is not None
+                and not definition.extensions
+                and not definition.is_subscription
+                and field.subscribe is None
+                and getattr(field.resolve, "__name__", None) in _RESOLVER_WRAPPERS
+            ):
+                field.resolve = _lean(definition, schema)
+                replaced += 1
+    return replaced
