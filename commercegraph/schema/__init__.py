@@ -18,6 +18,7 @@ from commercegraph.schema.common import SCALAR_MAP
 from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.delivery import DeliveryMutation, DeliveryQuery
 from commercegraph.schema.errors import code_error
+from commercegraph.schema.execution import execution_context_class, lean_resolvers
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.instore import InStoreMutation
 from commercegraph.schema.inventory import InventoryQuery
@@ -91,7 +92,7 @@ def build_schema(
     scalar_overrides: dict[object, Any] | None = None,
 ) -> CommerceGraphSchema:
     validate = cached_validation(PARSER_CACHE_SIZE)
-    return CommerceGraphSchema(
+    schema = CommerceGraphSchema(
         query=_merged("Query", [*QUERY_PARTS, *extra_query_parts], QUERY_DESCRIPTION),
         mutation=_merged("Mutation", MUTATION_PARTS, MUTATION_DESCRIPTION),
         subscription=Subscription,
@@ -109,3 +110,6 @@ def build_schema(
             scalar_map={**SCALAR_MAP, **(scalar_overrides or {})},
         ),
     )
+    schema.execution_context_class = execution_context_class(schema._schema)
+    lean_resolvers(schema)
+    return schema

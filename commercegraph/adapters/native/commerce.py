@@ -42,10 +42,25 @@ from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 
-_PRODUCT_COLUMNS = (m.Product, m.Brand.name, m.Category.name)
+# Products are read as plain rows (Core, no entities), their brand and category by name.
+_PRODUCT_COLUMNS = (
+    m.Product.id,
+    m.Product.sku,
+    m.Product.name,
+    m.Product.category_id,
+    m.Product.tags,
+    m.Product.rating,
+    m.Product.tier,
+    m.Product.floor_price,
+    m.Product.low_stock_threshold,
+    m.Product.released_at,
+    m.Product.attributes,
+    m.Brand.name.label("brand_name"),
+    m.Category.name.label("category_name"),
+)
 
 
-def _product_select() -> Select[m.Product, str, str]:
+def _product_select() -> Select[Any]:
     return (
         select(*_PRODUCT_COLUMNS)
         .outerjoin(m.Brand, m.Brand.id == m.Product.brand_id)
@@ -54,21 +69,20 @@ def _product_select() -> Select[m.Product, str, str]:
 
 
 def _product_record(row: Any) -> ProductRecord:
-    p, brand, category = row
     return ProductRecord(
-        id=p.id,
-        sku=p.sku,
-        name=p.name,
-        brand=brand,
-        category=category,
-        category_id=p.category_id,
-        tags=tuple(p.tags or ()),
-        rating=p.rating,
-        tier=p.tier,
-        floor_price=p.floor_price,
-        low_stock_threshold=p.low_stock_threshold,
-        released_at=p.released_at,
-        attributes=dict(p.attributes or {}),
+        id=row.id,
+        sku=row.sku,
+        name=row.name,
+        brand=row.brand_name,
+        category=row.category_name,
+        category_id=row.category_id,
+        tags=tuple(row.tags or ()),
+        rating=row.rating,
+        tier=row.tier,
+        floor_price=row.floor_price,
+        low_stock_threshold=row.low_stock_threshold,
+        released_at=row.released_at,
+        attributes=dict(row.attributes or {}),
     )
 
 
@@ -134,25 +148,22 @@ class NativeCommerce:
         self.settings = settings
 
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
-        async with self.store.read() as session:
-            rows = await session.execute(_product_select().where(m.Product.id.in_(ids)))
-            found = {rec.id: rec for rec in map(_product_record, rows)}
+        rows = await self.store.rows(_product_select().where(m.Product.id.in_(ids)))
+        found = {rec.id: rec for rec in map(_product_record, rows)}
         return [found.get(i) for i in ids]
 
     async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
-        async with self.store.read() as session:
-            rows = await session.execute(_product_select().where(m.Product.sku.in_(skus)))
-            found = {rec.sku: rec for rec in map(_product_record, rows)}
+        rows = await self.store.rows(_product_select().where(m.Product.sku.in_(skus)))
+        found = {rec.sku: rec for rec in map(_product_record, rows)}
         return [found.get(s) for s in skus]
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
-        async with self.store.read() as session:
-            return [
-                await product_search.search(
-                    session, s, _product_select, _product_record, self.settings.default_currency
-                )
-                for s in searches
-            ]
+        return [
+            await product_search.search(
+                self.store.rows, s, _product_select, _product_record, self.settings.default_currency
+            )
+            for s in searches
+        ]
 
     async def product_facets(self, searches: Sequence[ProductSearch]) -> list[ProductFacets]:
         async with self.store.read() as session:

@@ -6,11 +6,11 @@ range scan from the cursor however the catalog changed since; ties go by id asce
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Executable, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
@@ -119,25 +119,30 @@ def _descending(search: ProductSearch) -> bool:
     return search.descending
 
 
+Rows = Callable[[Executable], Awaitable[Sequence[Any]]]
+
+
 async def search(
-    session: AsyncSession,
+    rows_of: Rows,
     search: ProductSearch,
     select_products: Callable[[], Any],
     to_record: Callable[[Any], ProductRecord],
     default_currency: str,
 ) -> Page[ProductRecord]:
     where = conditions(search)
-    total = await session.scalar(
+    counted = await rows_of(
         select(func.count())
         .select_from(m.Product)
         .outerjoin(m.Category, m.Category.id == m.Product.category_id)
         .where(and_(True, *where))
     )
+    total = counted[0][0]
     desc = _descending(search)
     key, parse = sort_key(search, desc, default_currency)
     backwards = search.last is not None
     limit = search.last if search.last is not None else search.first
-    stmt = select_products().add_columns(literal(0) if key is None else key).where(*where)
+    stmt = select_products().add_columns((literal(0) if key is None else key).label("sort_key"))
+    stmt = stmt.where(*where)
     cursor = search.before if backwards else search.after
     if cursor:
         argument = "before" if backwards else "after"
@@ -153,11 +158,11 @@ async def search(
         order: tuple[Any, ...] = (by_id,)
     else:
         order = (key.desc() if desc != backwards else key.asc(), by_id)
-    rows = (await session.execute(stmt.order_by(*order).limit(limit + 1))).all()
+    rows = await rows_of(stmt.order_by(*order).limit(limit + 1))
     page_rows = list(rows[:limit])
     if backwards:
         page_rows.reverse()
-    items = [to_record(r[:-1]) for r in page_rows]
+    items = [to_record(r) for r in page_rows]
     tag = _tag(search)
     cursors = tuple(
         encode_cursor(tag, _cursor_value(r[-1]), p.id)
