@@ -190,14 +190,20 @@ def _url(db: SeededDatabase | str) -> str:
     return db if isinstance(db, str) else db.url
 
 
-def store_for(db: SeededDatabase | str, **settings: Any) -> Store:
-    """The store on ``db`` as the composition root makes it; the caller disposes of it."""
-    return bootstrap.create_store(settings_for(_url(db), **settings))
+def store_for(db: SeededDatabase | str, *, pooled: bool = True, **settings: Any) -> Store:
+    """The store on ``db`` as the composition root makes it; the caller disposes of it.
+
+    ``pooled=False`` closes each connection after use, for callers that run each call on
+    an event loop of its own.
+    """
+    return bootstrap.create_store(settings_for(_url(db), **settings), pooled=pooled)
 
 
 @asynccontextmanager
-async def open_store(db: SeededDatabase | str, **settings: Any) -> AsyncIterator[Store]:
-    async with bootstrap.open_store(settings_for(_url(db), **settings)) as store:
+async def open_store(
+    db: SeededDatabase | str, *, pooled: bool = True, **settings: Any
+) -> AsyncIterator[Store]:
+    async with bootstrap.open_store(settings_for(_url(db), **settings), pooled=pooled) as store:
         yield store
 
 
