@@ -34,6 +34,7 @@ from tests.factories import (
     require_postgres,
     settings_for,
 )
+from tests.factories import asyncpg_dsn as _asyncpg_dsn
 from tests.factories import pg_execute as _pg_execute
 from tests.factories import postgres_reachable as _postgres_reachable
 from tests.factories import seed_now as _seed_now
@@ -132,6 +133,7 @@ __all__ = [
     "GraphQLClient",
     "SeededDatabase",
     "Settings",
+    "_asyncpg_dsn",
     "_pg_execute",
     "_postgres_reachable",
     "make_postgres_db",

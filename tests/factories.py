@@ -63,14 +63,14 @@ def settings_for(url: str, **overrides: Any) -> Settings:
     return Settings(database_url=url, **overrides)
 
 
-def _asyncpg_dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 async def pg_execute(sql: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
+    conn = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
     try:
         await conn.execute(sql)
     finally:
