@@ -2,16 +2,15 @@
 
 PostgreSQL tests run against a fresh database created for this test session (so parallel
 runs never collide) and dropped at the end. When PostgreSQL is not reachable they skip
-with the reason, except in CI (``CI=true``) where that is a failure.
+with the reason, except in CI (``CI=true``) where that is a failure. Everything is built
+by ``tests/factories.py`` through the composition root; a test that needs a database of
+its own asks that module too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,90 +19,40 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from commercegraph import bootstrap
-from commercegraph.app import create_app
-from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.store.db import Store
-from commercegraph.store.migrate import upgrade
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CG_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+from tests.factories import (
+    IN_CI,
+    POSTGRES_ADMIN_URL,
+    SEED,
+    SEED_CUSTOMERS,
+    GraphQLClient,
+    SeededDatabase,
+    make_postgres_db,
+    migrate_and_seed,
+    open_gateway,
+    require_postgres,
+    settings_for,
 )
-IN_CI = os.environ.get("CI", "").lower() == "true"
-SEED_CUSTOMERS = 40
-SEED = 42
-
-
-def _asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def _pg_execute(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL), timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def _postgres_reachable() -> str | None:
-    try:
-        asyncio.run(_pg_execute("SELECT 1"))
-    except Exception as exc:  # any failure to connect means unreachable
-        return f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc!r}"
-    return None
+from tests.factories import asyncpg_dsn as _asyncpg_dsn
+from tests.factories import pg_execute as _pg_execute
+from tests.factories import postgres_reachable as _postgres_reachable
+from tests.factories import seed_now as _seed_now
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session."""
-    problem = _postgres_reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
-        pytest.skip(problem)
-    name = f"cg_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_execute(f'CREATE DATABASE "{name}"'))
-    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    require_postgres()
+    url = make_postgres_db()
     try:
-        yield f"{base}/{name}"
+        yield url
     finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def make_postgres_db() -> str:
-    """Create one more throw-away PostgreSQL database (caller drops it with drop_db)."""
-    name = f"cg_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_execute(f'CREATE DATABASE "{name}"'))
-    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
-    return f"{base}/{name}"
-
-
-@dataclass
-class SeededDatabase:
-    kind: str
-    url: str
-    now: datetime
-
-
-def _seed_now() -> datetime:
-    now = datetime.now(UTC)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)'))
 
 
 def _migrate_and_seed(url: str) -> None:
-    from commercegraph.demo import seed_demo
-
-    upgrade(url)
-
-    async def seed() -> None:
-        async with bootstrap.open_store(Settings(database_url=url)) as store:
-            await seed_demo(store, customers=SEED_CUSTOMERS, seed=SEED, now=_seed_now())
-
-    asyncio.run(seed())
+    migrate_and_seed(url, customers=SEED_CUSTOMERS, seed=SEED, now=_seed_now())
 
 
 @pytest.fixture(scope="session")
@@ -126,40 +75,6 @@ def seeded_db(request: pytest.FixtureRequest) -> SeededDatabase:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_db")  # type: ignore[no-any-return]
     return request.getfixturevalue("postgres_db")  # type: ignore[no-any-return]
-
-
-def settings_for(url: str, **overrides: Any) -> Settings:
-    return Settings(database_url=url, **overrides)
-
-
-class GraphQLClient:
-    """Posts GraphQL to the app in-process and returns the decoded body."""
-
-    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
-        self.http = http
-        self.settings = settings
-
-    def token(self, customer_id: str | None = None, *, staff: bool = False) -> str:
-        if staff:
-            return issue_token(self.settings, subject="staff-tester", scope="staff")
-        assert customer_id is not None
-        return issue_token(self.settings, subject=customer_id, scope="customer")
-
-    async def post(
-        self,
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        token: str | None = None,
-        expect_status: int = 200,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-        assert response.status_code == expect_status, response.text
-        body: dict[str, Any] = response.json()
-        return body
 
 
 class SigningUpClient(GraphQLClient):
@@ -203,14 +118,24 @@ async def sign_up(store: Store, customer_ids: list[str]) -> None:
 
 @pytest_asyncio.fixture(scope="session")
 async def gql(seeded_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
-    settings = settings_for(seeded_db.url)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-        yield GraphQLClient(http, settings)
-    await app.state.store.dispose()
+    async with open_gateway(seeded_db) as client:
+        yield client
 
 
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+__all__ = [
+    "IN_CI",
+    "POSTGRES_ADMIN_URL",
+    "GraphQLClient",
+    "SeededDatabase",
+    "Settings",
+    "_asyncpg_dsn",
+    "_pg_execute",
+    "_postgres_reachable",
+    "make_postgres_db",
+    "settings_for",
+]

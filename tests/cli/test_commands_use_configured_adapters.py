@@ -21,10 +21,9 @@ from commercegraph.cli import main
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
 from commercegraph.gateway.settings import OtelSettings
-from commercegraph.store.migrate import upgrade
 from commercegraph.store.models.base import utcnow
 from commercegraph.telemetry import configure_telemetry
-from tests.conftest import _pg_execute, make_postgres_db
+from tests.factories import demo_database
 
 DEVI_EMAIL = "devi@example.com"
 PENDING_POINTS = 120
@@ -76,19 +75,10 @@ def small_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A migrated store with three customers and Devi's points pending, of its own."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('adapters') / 'store.db'}"
-    else:
-        request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
-        url = make_postgres_db()
-    upgrade(url)
-    asyncio.run(_seed_with_pending_points(url))
-    try:
-        yield url
-    finally:
-        if request.param == "postgresql":
-            name = url.rpartition("/")[2]
-            asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    directory = tmp_path_factory.mktemp("adapters")
+    with demo_database(request.param, directory, customers=None) as db:
+        asyncio.run(_seed_with_pending_points(db.url))
+        yield db.url
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, DOWNTOWN_ID, SAM_ID
 from commercegraph.ids import to_global_id
-from commercegraph.store.db import Store, create_engine
 from tests.clients.conftest import serve
-from tests.conftest import IN_CI, SeededDatabase, _migrate_and_seed, _seed_now
+from tests.conftest import IN_CI, SeededDatabase
+from tests.factories import demo_database, open_store
 from tests.inventory.conftest import set_stock
 
 HERE = Path(__file__).parent
@@ -41,18 +41,13 @@ DOWNTOWN = to_global_id("Store", DOWNTOWN_ID)
 
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> Iterator[SeededDatabase]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'subs.db'}"
-    _migrate_and_seed(url)
-
-    async def stock() -> None:
-        store = Store(create_engine(url))
-        try:
+    async def stock(url: str) -> None:
+        async with open_store(url) as store:
             await set_stock(store, DEVI_COFFEE_SKU, DOWNTOWN_ID, 20)
-        finally:
-            await store.dispose()
 
-    asyncio.run(stock())
-    yield SeededDatabase("sqlite", url, _seed_now())
+    with demo_database("sqlite", tmp_path) as db:
+        asyncio.run(stock(db.url))
+        yield db
 
 
 def _token(customer_id: str) -> str:

@@ -10,13 +10,13 @@ import pytest_asyncio
 from commercegraph.adapters.registry import AdapterRegistry, build_registry
 from commercegraph.adapters.testing import CHECKS, ContractFixture, ContractViolation, check_pricing
 from commercegraph.config import DOMAINS
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase, settings_for
+from tests.factories import store_for
 
 
 @pytest_asyncio.fixture(scope="module")
 async def native(seeded_db: SeededDatabase) -> AsyncIterator[AdapterRegistry]:
-    store = Store(create_engine(seeded_db.url))
+    store = store_for(seeded_db.url)
     yield build_registry(settings_for(seeded_db.url), store)
     await store.dispose()
 

@@ -26,8 +26,8 @@ from commercegraph.contract.fakes import FAKES
 from commercegraph.contract.kit import PointAt
 from commercegraph.contract.pytest_plugin import built
 from commercegraph.gateway.settings import RestBackend, RestSettings
-from commercegraph.store.db import Store, create_engine
-from tests.conftest import _migrate_and_seed
+from commercegraph.store.db import Store
+from tests.factories import migrate_and_seed, store_for
 
 
 class _Methods:
@@ -63,7 +63,7 @@ def contract_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path: Path = tmp_path_factory.mktemp("contract") / "demo.db"
     url = f"sqlite+aiosqlite:///{path}"
     with ThreadPoolExecutor(1) as pool:  # the seed runs its own event loop
-        pool.submit(_migrate_and_seed, url).result()
+        pool.submit(migrate_and_seed, url).result()
     return url
 
 
@@ -75,7 +75,7 @@ def reference_backends(contract_db: str) -> Iterator[BackendServers]:
 
 @pytest_asyncio.fixture(scope="module")
 async def store(contract_db: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(contract_db))
+    store = store_for(contract_db)
     yield store
     await store.dispose()
 

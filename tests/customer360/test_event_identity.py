@@ -11,9 +11,9 @@ import pytest
 
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, DOWNTOWN_ID, SAM_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import WEB_KEY, Client
+from tests.factories import store_for
 
 OWNER = (
     "query($k: IdentifierKind!, $v: String!) { customerByIdentifier(kind: $k, value: $v) { id } }"
@@ -168,7 +168,7 @@ async def test_an_event_stored_before_ids_were_scoped_is_still_a_duplicate(
 ) -> None:
     event = _viewed(_unique("legacy"))
     occurred = datetime.fromisoformat(event["occurredAt"].replace("Z", "+00:00"))
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         async with store.write() as session:
             session.add(

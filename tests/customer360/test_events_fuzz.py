@@ -3,7 +3,6 @@ real server on loopback; no answer may be a 5xx, and every error is problem+json
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -27,9 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from commercegraph.app import create_app
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_SHOES_SKU, SAM_PHONE_SKU
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
-from tests.conftest import _seed_now, settings_for
+from tests.conftest import settings_for
+from tests.factories import migrate_and_seed
 from tests.serving import free_port as _free_port
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi" / "events.yaml"
@@ -39,19 +37,8 @@ KEY = "fuzz-pos-key"
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from commercegraph.demo import seed_demo
-
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
-    upgrade(url)
-
-    async def seed() -> None:
-        store = Store(create_engine(url))
-        try:
-            await seed_demo(store, customers=3, seed=7, now=_seed_now())
-        finally:
-            await store.dispose()
-
-    asyncio.run(seed())
+    migrate_and_seed(url, customers=3, seed=7)
     app = create_app(settings_for(url, events_api_keys={KEY: "STORE"}, log_level="ERROR"))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))

@@ -14,14 +14,15 @@ from commercegraph.customer360.refresh import refresh_all, refresh_customers
 from commercegraph.demo import DEVI_ID, SAM_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client
+from tests.factories import store_for
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def store(fresh_db: SeededDatabase) -> AsyncIterator[Store]:
-    s = Store(create_engine(fresh_db.url))
+    s = store_for(fresh_db.url)
     yield s
     await s.dispose()
 

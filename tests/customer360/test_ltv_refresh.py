@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,10 +20,8 @@ from commercegraph.customer360 import refresh
 from commercegraph.customer360.holdout import holdout_report
 from commercegraph.services.ltv import GammaGamma, bounded_parameters
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
-from tests.conftest import IN_CI, _pg_execute, _postgres_reachable, make_postgres_db
 from tests.customer360.simulate import simulate_purchase_days, simulate_purchase_values
+from tests.factories import demo_database, store_for
 
 CUSTOMERS = 5_000
 SEED = 2026
@@ -98,10 +95,9 @@ def _histories() -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
 
 def _load(url: str) -> tuple[int, int]:
     customers, orders, purchases = _histories()
-    upgrade(url)
 
     async def write() -> None:
-        store = Store(create_engine(url))
+        store = store_for(url)
         try:
             async with store.write() as session:
                 await session.execute(insert(m.Customer), customers)
@@ -118,22 +114,9 @@ def _load(url: str) -> tuple[int, int]:
 def simulated(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Simulated]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("ltv") / "simulated.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        yield Simulated(url, "sqlite", *_load(url))
-        return
-    problem = _postgres_reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
-        pytest.skip(problem)
-    url = make_postgres_db()
-    try:
-        yield Simulated(url, "postgresql", *_load(url))
-    finally:
-        name = url.rpartition("/")[2]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    directory = tmp_path_factory.mktemp("ltv")
+    with demo_database(request.param, directory, customers=None) as db:
+        yield Simulated(db.url, db.kind, *_load(db.url))
 
 
 def _within(fitted: dict[str, float], truth: dict[str, float]) -> bool:
@@ -141,7 +124,7 @@ def _within(fitted: dict[str, float], truth: dict[str, float]) -> bool:
 
 
 async def test_refresh_recovers_the_simulated_parameters(simulated: Simulated) -> None:
-    store = Store(create_engine(simulated.url))
+    store = store_for(simulated.url)
     try:
         summary = await refresh.refresh_all(store, "USD", CUT)
         async with store.read() as session:
@@ -166,7 +149,7 @@ async def test_refresh_recovers_the_simulated_parameters(simulated: Simulated) -
 
 
 async def test_the_holdout_period_is_predicted(simulated: Simulated) -> None:
-    store = Store(create_engine(simulated.url))
+    store = store_for(simulated.url)
     try:
         report = await holdout_report(store, "USD", CUT, END)
         async with store.read() as session:
@@ -199,7 +182,7 @@ def test_the_cli_prints_the_holdout_report(
 
 
 async def test_too_few_repeat_buyers_predict_nothing(simulated: Simulated) -> None:
-    store = Store(create_engine(simulated.url))
+    store = store_for(simulated.url)
     try:
         summary = await refresh.refresh_all(store, "USD", CUT, min_repeat_buyers=CUSTOMERS)
         async with store.read() as session:

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from commercegraph.customer360.refresh import changed_customers, refresh_all, refresh_changed
 from commercegraph.demo import SAM_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
 from tests.conftest import SeededDatabase
+from tests.factories import store_for
 
 
 async def test_only_customers_with_new_orders_or_events_are_rescored(
     fresh_db: SeededDatabase,
 ) -> None:
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         await refresh_all(store, "USD")
         async with store.read() as session:

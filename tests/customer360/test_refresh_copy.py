@@ -4,7 +4,6 @@ PostgreSQL's without COPY) reads and writes, row for row, on the seeded demo."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,37 +15,22 @@ from commercegraph.customer360 import refresh
 from commercegraph.customer360.activity import load_activity
 from commercegraph.customer360.bulk_load import load_activity_columns
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import (
-    IN_CI,
-    _migrate_and_seed,
-    _pg_execute,
-    _postgres_reachable,
     _seed_now,
-    make_postgres_db,
 )
+from tests.factories import demo_database, store_for
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
-def fresh_demo() -> Iterator[str]:
-    problem = _postgres_reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
-        pytest.skip(problem)
-    url = make_postgres_db()
-    try:
-        _migrate_and_seed(url)
-        yield url
-    finally:
-        name = url.rpartition("/")[2]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def fresh_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_database("postgresql", tmp_path_factory.mktemp("copy")) as db:
+        yield db.url
 
 
 async def _refresh_and_read(url: str) -> tuple[list[Any], list[Any], Any]:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         summary = await refresh.refresh_all(store, "USD", _seed_now())
         async with store.read() as session:
@@ -82,7 +66,7 @@ async def test_copy_writes_what_inserts_write(
 
 
 async def test_columnar_load_equals_the_row_loader(fresh_demo: str) -> None:
-    store = Store(create_engine(fresh_demo))
+    store = store_for(fresh_demo)
     try:
         async with store.read() as session:
             rows = await load_activity(session, "USD", _seed_now())

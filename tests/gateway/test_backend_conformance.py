@@ -11,15 +11,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from jsonschema_rs import Draft202012Validator
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from commercegraph.adapters.native import NATIVE_ADAPTERS
 from commercegraph.backends import create_backend_app
 from commercegraph.backends.openapi import document
 from commercegraph.config import DOMAINS, Settings
-from commercegraph.store.db import Store
 from tests.conftest import SeededDatabase
+from tests.factories import store_for
 
 EXAMPLES = 8  # per operation: finds a crash on odd input, stays quick on two cores
 
@@ -27,7 +25,7 @@ EXAMPLES = 8  # per operation: finds a crash on odd input, stays quick on two co
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_backend_conforms_to_its_openapi_document(sqlite_db: SeededDatabase, domain: str) -> None:
     # The test client runs each call on a fresh event loop: no pooled connection may outlive it.
-    store = Store(create_async_engine(sqlite_db.url, poolclass=NullPool))
+    store = store_for(sqlite_db, pooled=False)
     app = create_backend_app(domain, NATIVE_ADAPTERS[domain](store, Settings()))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     # Reads only: generated writes would change the demo data other tests share.

@@ -9,7 +9,7 @@ import pytest
 from commercegraph.backends import BackendServers
 from tests.conftest import SeededDatabase
 from tests.gateway.conftest import gateway, rest_settings
-from tests.unit.test_faults_and_cache import REDIS_URL
+from tests.gateway.test_faults_and_cache import REDIS_URL
 
 QUERY = '{ product(sku: "SKU-RUN-0001") { name content { title } } stores { name } }'
 

@@ -13,8 +13,8 @@ from commercegraph.adapters.rest.endpoints import endpoints
 from commercegraph.adapters.testing import CHECKS, ContractFixture
 from commercegraph.backends import BackendServers
 from commercegraph.config import DOMAINS
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase
+from tests.factories import store_for
 from tests.gateway.conftest import rest_settings
 
 
@@ -22,7 +22,7 @@ from tests.gateway.conftest import rest_settings
 async def rest(
     seeded_db: SeededDatabase, backends: BackendServers
 ) -> AsyncIterator[AdapterRegistry]:
-    store = Store(create_engine(seeded_db.url))
+    store = store_for(seeded_db.url)
     registry = build_registry(rest_settings(seeded_db.url, backends.urls), store)
     yield registry
     await registry.aclose()

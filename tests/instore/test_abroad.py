@@ -11,10 +11,10 @@ from commercegraph.adapters.native.tenders import NativeTenders
 from commercegraph.demo import BERLIN_ID, DEVI_COFFEE_SKU, DEVI_ID, DEVI_SODA_SKU
 from commercegraph.ids import to_global_id
 from commercegraph.services.money import format_money
-from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.tenders import ExchangeRate
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
+from tests.factories import store_for
 from tests.wallet.audit import audit_ledger
 
 __all__ = ["client", "fresh_db"]
@@ -113,7 +113,7 @@ async def test_paying_by_code_in_berlin_is_in_euros_and_never_spends_dollars_sil
         assert code["currency"] == "EUR"
         return str(code["code"])
 
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         # with no EUR→USD rate the dollar wallet is refused, and nothing moves
         async with store.write() as session:

@@ -12,9 +12,9 @@ from sqlalchemy import update
 from commercegraph.demo import DEVI_ID, DEVI_SODA_SKU, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
+from tests.factories import store_for
 from tests.wallet.audit import audit_ledger
 
 __all__ = ["client", "fresh_db"]
@@ -54,7 +54,7 @@ async def _me(client: Client) -> dict[str, Any]:
 
 
 async def _audit(db: SeededDatabase) -> None:
-    store = Store(create_engine(db.url))
+    store = store_for(db.url)
     try:
         await audit_ledger(store, [DEVI_ID])
     finally:
@@ -137,7 +137,7 @@ async def test_refusals_change_nothing(client: Client, fresh_db: SeededDatabase)
     assert "errors" not in still_good, "a refused payment gives the code back"
 
     late = await _code(client)
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         async with store.write() as session:
             await session.execute(
@@ -168,7 +168,7 @@ async def test_a_till_cut_off_mid_redemption_is_completed_by_its_retry(
     before = await _me(client)
     code = await _code(client)
     lines = [SaleLine(DEVI_SODA_SKU, 2, 450)]
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         state = NativeInStore(store)
         digest = code_hash(code)

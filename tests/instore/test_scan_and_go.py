@@ -7,10 +7,10 @@ from typing import Any
 
 from commercegraph.demo import BERLIN_ID, DEVI_COFFEE_SKU, DEVI_ID, DEVI_SODA_SKU, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
-from commercegraph.store.db import Store, create_engine
 from commercegraph.usecases.scan_and_go import exit_signature
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
+from tests.factories import store_for
 from tests.wallet.audit import audit_ledger
 
 __all__ = ["client", "fresh_db"]
@@ -104,7 +104,7 @@ async def test_scan_pay_and_leave(client: Client, fresh_db: SeededDatabase) -> N
     by_shopper = await client.post(VERIFY, {"code": code, "s": DOWNTOWN}, token=devi)
     assert by_shopper["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         await audit_ledger(store, [DEVI_ID])
     finally:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import GraphQLClient, SeededDatabase
+from tests.factories import store_for
 
 SEARCH = """query($q: String, $c: String, $first: Int! = 20, $after: String, $last: Int,
   $before: String, $sort: ProductSortInput) {
@@ -71,7 +71,7 @@ async def test_price_sorts_by_list_price_cheapest_first(gql: GraphQLClient) -> N
 
 async def test_newest_sorts_by_release_date(gql: GraphQLClient, seeded_db: SeededDatabase) -> None:
     nodes = await walk_forward(gql, 30, c="Coffee Pods", sort={"field": "NEWEST"})
-    store = Store(create_engine(seeded_db.url))
+    store = store_for(seeded_db.url)
     try:
         async with store.read() as session:
             released = dict(

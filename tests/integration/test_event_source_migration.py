@@ -11,14 +11,14 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from commercegraph.store.db import create_engine
 from commercegraph.store.migrate import alembic_config, upgrade
+from tests.factories import drop_postgres_db, make_postgres_db, require_postgres, store_for
 
 BEFORE = "0007_gateway"
 
 
 async def _sql(url: str, *statements: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url)
+    engine = store_for(url).engine
     rows: list[tuple[object, ...]] = []
     try:
         async with engine.begin() as conn:
@@ -62,15 +62,9 @@ def test_event_sources_migrate_both_ways_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_event_sources_migrate_both_ways_on_postgres() -> None:
-    from tests.conftest import IN_CI, _pg_execute, _postgres_reachable, make_postgres_db
-
-    problem = _postgres_reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"{problem} (CI=true: PostgreSQL tests must run)")
-        pytest.skip(problem)
+    require_postgres()
     url = make_postgres_db()
     try:
         _round_trip(url)
     finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        drop_postgres_db(url)

@@ -11,14 +11,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from commercegraph.store.db import create_engine
 from commercegraph.store.migrate import upgrade
 from commercegraph.store.models import Base
+from tests.factories import drop_postgres_db, make_postgres_db, require_postgres, store_for
 
 
 def _diff(url: str) -> list[Any]:
     async def run() -> list[Any]:
-        engine = create_engine(url)
+        engine = store_for(url).engine
         try:
             async with engine.connect() as conn:
 
@@ -42,11 +42,10 @@ def test_sqlite_migrations_match_models(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_migrations_match_models() -> None:
-    from tests.conftest import _pg_execute, make_postgres_db
-
+    require_postgres()
     url = make_postgres_db()
     try:
         upgrade(url)
         assert _diff(url) == []
     finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        drop_postgres_db(url)

@@ -16,8 +16,9 @@ from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.demo import DEVI_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine, read_scope
+from commercegraph.store.db import Store, read_scope
 from tests.conftest import SeededDatabase, settings_for
+from tests.factories import store_for
 
 JOURNEY = """{ me { displayName wallet { balance { amount } paymentMethods { label } }
   loyalty { points } orders(first: 3) { totalCount edges { node { total { amount } } } }
@@ -26,7 +27,7 @@ JOURNEY = """{ me { displayName wallet { balance { amount } paymentMethods { lab
 
 @pytest_asyncio.fixture
 async def store(seeded_db: SeededDatabase) -> AsyncIterator[Store]:
-    store = Store(create_engine(seeded_db.url, pool_size=4))
+    store = store_for(seeded_db.url, db_pool_size=4)
     checkouts: list[int] = []
     event.listen(store.engine.sync_engine, "checkout", lambda *_: checkouts.append(1))
     store.checkouts = checkouts  # type: ignore[attr-defined]

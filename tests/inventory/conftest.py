@@ -3,90 +3,31 @@ stock and place orders (the session's shared demo databases stay untouched)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import AsyncIterator
 
-import httpx
-import pytest
 import pytest_asyncio
 
-from commercegraph.app import create_app
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
-from tests.conftest import (
-    IN_CI,
-    GraphQLClient,
-    SeededDatabase,
-    SigningUpClient,
-    _pg_execute,
-    _postgres_reachable,
-    make_postgres_db,
-    settings_for,
-)
+from commercegraph.store.db import Store
+from tests.conftest import GraphQLClient, SeededDatabase, SigningUpClient
+from tests.factories import open_gateway, open_store, seeded_database
 
 FRESH_CUSTOMERS = 5
 
+FRESH_SEED = 3
 
-def _seed(url: str) -> None:
-    from commercegraph.demo import seed_demo
-
-    upgrade(url)
-
-    async def seed() -> None:
-        store = Store(create_engine(url))
-        try:
-            now = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-            await seed_demo(store, customers=FRESH_CUSTOMERS, seed=3, now=now)
-        finally:
-            await store.dispose()
-
-    asyncio.run(seed())
-
-
-def postgres_or_skip() -> None:
-    problem = _postgres_reachable()
-    if problem:
-        if IN_CI:
-            pytest.fail(problem)
-        pytest.skip(problem)
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def fresh_db(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SeededDatabase]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("fresh") / "fresh.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        _seed(url)
-        yield SeededDatabase("sqlite", url, datetime.now(UTC))
-        return
-    postgres_or_skip()
-    url = make_postgres_db()
-    try:
-        _seed(url)
-        yield SeededDatabase("postgresql", url, datetime.now(UTC))
-    finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+fresh_db = seeded_database("fresh_db", customers=FRESH_CUSTOMERS, seed=FRESH_SEED)
 
 
 @pytest_asyncio.fixture(scope="module")
 async def fresh_gql(fresh_db: SeededDatabase) -> AsyncIterator[GraphQLClient]:
-    settings = settings_for(fresh_db.url)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-        yield SigningUpClient(http, settings, app.state.store)
-    await app.state.store.dispose()
+    async with open_gateway(fresh_db, client=SigningUpClient) as client:
+        yield client
 
 
 @pytest_asyncio.fixture(scope="module")
 async def fresh_store(fresh_db: SeededDatabase) -> AsyncIterator[Store]:
-    store = Store(create_engine(fresh_db.url))
-    yield store
-    await store.dispose()
+    async with open_store(fresh_db) as store:
+        yield store
 
 
 async def stock_of(store: Store, sku: str, location_id: str) -> tuple[int, int, int]:

@@ -31,11 +31,11 @@ from commercegraph.config import Settings
 from commercegraph.demo import DEVI_SHOES_SKU, DOWNTOWN_ID
 from commercegraph.ids import to_global_id
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 from commercegraph.usecases.checkout_recovery import CRASH_EXIT_CODE
-from tests.conftest import _pg_execute, make_postgres_db
-from tests.inventory.conftest import _seed, postgres_or_skip, set_stock, stock_of
+from tests.factories import demo_database, open_store
+from tests.inventory.conftest import FRESH_CUSTOMERS, FRESH_SEED, set_stock, stock_of
 from tests.inventory.server import Server
 from tests.inventory.shoppers import shopper, unpaid_orders, wallet_balance
 from tests.wallet.audit import audit_ledger
@@ -59,21 +59,16 @@ LOST = "LOST"  # the server died before answering
 
 
 @pytest.fixture(scope="module")
-def crash_url() -> Iterator[str]:
-    postgres_or_skip()
-    url = make_postgres_db()
-    try:
-        _seed(url)
-        yield url
-    finally:
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+def crash_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("crash")
+    with demo_database("postgresql", directory, customers=FRESH_CUSTOMERS, seed=FRESH_SEED) as db:
+        yield db.url
 
 
 @pytest_asyncio.fixture
 async def store(crash_url: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(crash_url))
-    yield store
-    await store.dispose()
+    async with open_store(crash_url) as store:
+        yield store
 
 
 @dataclass(frozen=True)

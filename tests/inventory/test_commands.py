@@ -13,16 +13,16 @@ from commercegraph.adapters.base import ReservationLine
 from commercegraph.adapters.native import NativeInventory
 from commercegraph.cli import main
 from commercegraph.config import Settings
-from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
-from tests.inventory.conftest import _seed, stock_of
+from tests.factories import migrate_and_seed, store_for
+from tests.inventory.conftest import FRESH_CUSTOMERS, FRESH_SEED, stock_of
 
 
 def test_mine_bundles_and_release_reservations_commands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    _seed(url)
+    migrate_and_seed(url, customers=FRESH_CUSTOMERS, seed=FRESH_SEED)
     monkeypatch.setenv("CG_DATABASE_URL", url)
     monkeypatch.setenv("CG_BUNDLE_MIN_ORDERS", "2")
     monkeypatch.setenv("CG_BUNDLE_MIN_LIFT", "1.0")
@@ -33,7 +33,7 @@ def test_mine_bundles_and_release_reservations_commands(
     assert mined["mined"] > 0 and all(b["lift"] >= 1.0 for b in mined["bundles"])
 
     async def hold_in_the_past() -> tuple[int, int, int]:
-        store = Store(create_engine(url))
+        store = store_for(url)
         try:
             inventory = NativeInventory(store, Settings.model_construct())
             line = ReservationLine("SKU-TEA-0003", "loc_downtown", 1)
@@ -43,7 +43,7 @@ def test_mine_bundles_and_release_reservations_commands(
             await store.dispose()
 
     async def stock_now() -> tuple[int, int, int]:
-        store = Store(create_engine(url))
+        store = store_for(url)
         try:
             return await stock_of(store, "SKU-TEA-0003", "loc_downtown")
         finally:

@@ -8,16 +8,15 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest_asyncio
 from sqlalchemy import update
 
-from commercegraph.app import create_app
 from commercegraph.demo import DEVI_SODA_SKU, DOWNTOWN_ID
 from commercegraph.ids import from_global_id
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
-from tests.conftest import GraphQLClient, SeededDatabase, settings_for
+from tests.conftest import GraphQLClient, SeededDatabase
+from tests.factories import open_gateway
 from tests.inventory.conftest import set_stock, stock_of
 from tests.inventory.shoppers import orders_of, shopper
 from tests.inventory.test_checkout import ADD, PICKUP_DOWNTOWN, PLACE, data, error, new_cart
@@ -145,12 +144,8 @@ async def test_checkout_refuses_a_line_over_the_bound(
 
 
 async def client_with(db: SeededDatabase, **overrides: Any) -> AsyncIterator[GraphQLClient]:
-    settings = settings_for(db.url, db_pool_size=2, **overrides)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-        yield GraphQLClient(http, settings)
-    await app.state.store.dispose()
+    async with open_gateway(db, db_pool_size=2, **overrides) as client:
+        yield client
 
 
 @pytest_asyncio.fixture(scope="module")

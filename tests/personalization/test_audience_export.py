@@ -18,8 +18,8 @@ from commercegraph.cli import main
 from commercegraph.customer360.audience import AUDIENCE_EXPORTED
 from commercegraph.demo import DEVI_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase
+from tests.factories import store_for
 
 
 def sha(value: str) -> str:
@@ -27,7 +27,7 @@ def sha(value: str) -> str:
 
 
 async def _facts(url: str) -> tuple[dict[str, set[str]], set[str], dict[str, str]]:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         async with store.read() as session:
             segments: dict[str, set[str]] = defaultdict(set)
@@ -51,7 +51,7 @@ async def _facts(url: str) -> tuple[dict[str, set[str]], set[str], dict[str, str
 
 
 async def _audience_deliveries(url: str) -> list[m.WebhookDelivery]:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         async with store.read() as session:
             return list(

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from commercegraph.demo import DEVI_ID, DEVI_SHOES_SKU, DOWNTOWN_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import SeededDatabase
 from tests.customer360.conftest import Client, client, fresh_db
+from tests.factories import store_for
 
 __all__ = ["client", "fresh_db"]
 
@@ -35,7 +35,7 @@ async def test_geofence_at_downtown_records_the_in_store_offer(
     (result,) = response.json()["results"]
     assert result["status"] == "accepted" and result["customerId"] == DEVI_ID
 
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         async with store.read() as session:
             stored = await session.get(m.Event, (f"customer:{DEVI_ID}", "geo-devi-1"))
@@ -53,7 +53,7 @@ async def test_geofence_at_downtown_records_the_in_store_offer(
 
     again = await client.events({**event, "id": "geo-devi-2"}, key=None, token=token)
     assert again.status_code == 200
-    store = Store(create_engine(fresh_db.url))
+    store = store_for(fresh_db.url)
     try:
         async with store.read() as session:
             second = await session.scalar(select(m.Event.payload).where(m.Event.id == "geo-devi-2"))

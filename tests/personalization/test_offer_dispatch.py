@@ -19,10 +19,11 @@ from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID, SAM_ID
 from commercegraph.services.offers import PRIORITY
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.usecases.offer_dispatch import OFFER_DISPATCHED, dispatch_offers
 from commercegraph.webhooks.delivery import deliver_due
 from tests.conftest import SeededDatabase, settings_for
+from tests.factories import store_for
 from tests.personalization.test_lists_and_offers import ALL, shopper
 from tests.personalization.test_webhook_consent import receiver as local_receiver
 
@@ -36,7 +37,7 @@ def _settings(db: SeededDatabase) -> Settings:
 
 async def _outbox(url: str, day: str) -> list[m.WebhookDelivery]:
     """The offers pushed for one day (other tests push on other days)."""
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         async with store.read() as session:
             rows = await session.scalars(
@@ -50,7 +51,7 @@ async def _outbox(url: str, day: str) -> list[m.WebhookDelivery]:
 
 
 async def _marketing_consent(url: str) -> set[str]:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         async with store.read() as session:
             rows = await session.scalars(
@@ -66,7 +67,7 @@ async def _marketing_consent(url: str) -> set[str]:
 
 async def _dispatch_twice_at_once(db: SeededDatabase, now: datetime) -> list[dict[str, object]]:
     settings = _settings(db)
-    stores = [Store(create_engine(db.url)) for _ in range(2)]
+    stores = [store_for(db.url) for _ in range(2)]
     registries = [build_registry(settings, s) for s in stores]
     try:
         reports = await asyncio.gather(

@@ -20,37 +20,23 @@ from commercegraph.adapters.native.pricing import NativePricing
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
-from commercegraph.demo import seed_demo
 from commercegraph.demo.constants import DEVI_SODA_SKU
 from commercegraph.errors import Conflict
 from commercegraph.ids import from_global_id
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
-from tests.conftest import _pg_execute, make_postgres_db
+from tests.factories import demo_database, migrate_and_seed, open_store, store_for
 
 EFFECT = '{"type": "percent_off", "percent": 10}'
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
 def budget_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "postgresql":
-        request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
-        url = make_postgres_db()
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'budgets.db'}"
-    upgrade(url)
-    try:
-        yield url
-    finally:
-        if request.param == "postgresql":
-            asyncio.run(
-                _pg_execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-            )
+    with demo_database(request.param, tmp_path, customers=None) as db:
+        yield db.url
 
 
 @pytest_asyncio.fixture
 async def pricing(budget_db: str) -> AsyncIterator[NativePricing]:
-    store = Store(create_engine(budget_db, pool_size=20))
+    store = store_for(budget_db, db_pool_size=20)
     try:
         yield NativePricing(store, Settings(database_url=budget_db))
     finally:
@@ -111,10 +97,7 @@ async def test_redeeming_is_idempotent_per_order_and_all_or_nothing(pricing: Nat
 
 async def test_a_spent_budget_stops_the_rule_in_quotes(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'seeded.db'}"
-    await asyncio.to_thread(upgrade, url)
-    store = Store(create_engine(url))
-    await seed_demo(store, customers=0, seed=1)
-    await store.dispose()
+    await asyncio.to_thread(migrate_and_seed, url, customers=0, seed=1)
     settings = Settings(database_url=url)
     app = create_app(settings)
     staff = issue_token(settings, subject="pricing-test", scope="staff")
@@ -152,12 +135,9 @@ async def test_the_welcome_offer_is_redeemed_once_per_customer(tmp_path: Path) -
     from commercegraph.store.models.base import utcnow
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'welcome.db'}"
-    await asyncio.to_thread(upgrade, url)
-    store = Store(create_engine(url))
-    await seed_demo(store, customers=0, seed=1)
-    async with store.write() as session:
+    await asyncio.to_thread(migrate_and_seed, url, customers=0, seed=1)
+    async with open_store(url) as store, store.write() as session:
         session.add(m.Customer(id="cus_new", display_name="New", email=None, created_at=utcnow()))
-    await store.dispose()
     settings = Settings(database_url=url)
     app = create_app(settings)
     caller = Caller(customer_id="cus_new", scopes=frozenset({"customer"}), subject="cus_new")

@@ -18,13 +18,14 @@ from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DOWNTOWN_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.workers.schema import migrate_job_tables
-from tests.conftest import IN_CI, _migrate_and_seed, _pg_execute, make_postgres_db, sign_up
+from tests.conftest import IN_CI, sign_up
+from tests.factories import demo_database, store_for
+from tests.gateway.test_faults_and_cache import REDIS_URL
 from tests.inventory.conftest import set_stock, stock_of
 from tests.inventory.test_checkout import ADD, CREATE, PICKUP_DOWNTOWN, PLACE
 from tests.replicas.cluster import JWT_SECRET, Cluster, haproxy_binary
-from tests.unit.test_faults_and_cache import REDIS_URL
 from tests.workers.conftest import Receiver, add_outbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -50,7 +51,7 @@ CUSTOMERS = [
 
 def _sign_up_all(url: str) -> None:
     async def run() -> None:
-        store = Store(create_engine(url))
+        store = store_for(url)
         try:
             await sign_up(store, CUSTOMERS)
         finally:
@@ -87,15 +88,16 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
-def cluster(receiver: Receiver, postgres_url: str) -> Iterator[Cluster]:
+def cluster(
+    receiver: Receiver, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
     problem = _requirements()
     if problem:
         if IN_CI:
             pytest.fail(f"{problem} (CI=true: the several-replicas test must run)")
         pytest.skip(problem)
-    url = make_postgres_db()
-    try:
-        _migrate_and_seed(url)
+    with demo_database("postgresql", tmp_path_factory.mktemp("replicas")) as db:
+        url = db.url
         _sign_up_all(url)
         migrate_job_tables(url)
         env = {
@@ -109,14 +111,11 @@ def cluster(receiver: Receiver, postgres_url: str) -> Iterator[Cluster]:
         }
         with Cluster(url, REDIS_URL, replicas=3, workers=2, extra_env=env) as running:
             yield running
-    finally:
-        name = url.rpartition("/")[2]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def store(cluster: Cluster) -> AsyncIterator[Store]:
-    s = Store(create_engine(cluster.database_url))
+    s = store_for(cluster.database_url)
     yield s
     await s.dispose()
 

@@ -18,8 +18,8 @@ from commercegraph.errors import BackendUnavailable, BadUserInput, Conflict, Not
 from commercegraph.gateway.circuit import CircuitState
 from commercegraph.gateway.resilience import CallRecord, Resilience
 from commercegraph.gateway.settings import BackendPolicy
-from commercegraph.store.db import create_engine
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
+from tests.factories import store_for
 
 BACKENDS = "{ backends { domain circuit } }"
 CREATE_CART = "mutation { createCart(channel: WEB) { id } }"
@@ -123,7 +123,7 @@ async def test_a_value_the_store_refuses_is_not_a_backend_failure(
 ) -> None:
     """Whatever slips past the edge, PostgreSQL's refusal of a value (SQLSTATE class 22) is
     the caller's error: coded, and never counted against the circuit."""
-    engine = create_engine(postgres_db.url)
+    engine = store_for(postgres_db).engine
     resilience = Resilience("commerce", BackendPolicy(failure_threshold=2))
 
     async def select(value: Any) -> Any:

@@ -7,7 +7,6 @@ never carries a traceback, and every error carries a code.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +22,7 @@ from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
+from tests.factories import migrate_and_seed
 from tests.security.openapi_apps import OPENAPI_APPS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,19 +43,8 @@ FUZZ = settings(
 @pytest.fixture(scope="module")
 def fuzz_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A small demo store of its own: fuzzed mutations write here, nowhere else."""
-    from commercegraph.demo import seed_demo
-
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
-    upgrade(url)
-
-    async def seed() -> None:
-        store = Store(create_engine(url))
-        try:
-            await seed_demo(store, customers=5, seed=7)
-        finally:
-            await store.dispose()
-
-    asyncio.run(seed())
+    migrate_and_seed(url, customers=5, seed=7)
     yield Settings(database_url=url, log_level="ERROR")
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from commercegraph.demo import DEVI_ID, SAM_ID
 from commercegraph.ids import NODE_DOMAINS, to_global_id
 from commercegraph.schema import build_schema
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import GraphQLClient
+from tests.factories import store_for
 from tests.security.idor import (
     MAX_STEPS,
     Candidates,
@@ -240,7 +240,7 @@ async def owned_node_ids(database_url: str, customer_id: str) -> set[str]:
     import commercegraph.store.models  # noqa: F401  (registers every table)
     from commercegraph.store.models.base import Base
 
-    store = Store(create_engine(database_url))
+    store = store_for(database_url)
     found: set[str] = set()
     try:
         async with store.read() as session:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, SAM_ID
 from commercegraph.ids import from_global_id, to_global_id
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import GraphQLClient
+from tests.factories import store_for
 
 GHOST = "cus_ghost_never_seeded"
 PAY = """mutation($id: ID!) { payOrderWithWallet(orderId: $id, walletAmount: 1) {
@@ -87,7 +87,7 @@ async def test_a_token_for_a_customer_that_does_not_exist_writes_nothing(
         body = await gql.post(mutation, token=ghost)
         assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"], body
         assert body["data"] is None
-    store = Store(create_engine(gql.settings.database_url))
+    store = store_for(gql.settings.database_url)
     try:
         async with store.read() as session:
             carts = await session.scalar(

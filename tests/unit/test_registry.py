@@ -7,7 +7,8 @@ import pytest
 from commercegraph.adapters.native import NativeCommerce
 from commercegraph.adapters.registry import AdapterConfigError, available_factories, build_registry
 from commercegraph.config import DOMAINS, Settings
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
+from tests.factories import store_for
 
 
 def test_settings_read_adapter_choice_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,7 +29,7 @@ def test_native_adapter_is_discovered_through_entry_points() -> None:
 
 
 async def test_registry_builds_every_domain_and_rejects_unknown_names() -> None:
-    store = Store(create_engine("sqlite+aiosqlite:///:memory:"))
+    store = store_for("sqlite+aiosqlite:///:memory:")
     try:
         registry = build_registry(Settings(), store)
         assert {d for d, _ in registry} == set(DOMAINS)
@@ -57,7 +58,7 @@ async def test_registry_rejects_an_adapter_that_does_not_fit_its_port(
 
     factories = {"native": factory}
     monkeypatch.setattr(registry_module, "available_factories", lambda: factories)
-    store = Store(create_engine("sqlite+aiosqlite:///:memory:"))
+    store = store_for("sqlite+aiosqlite:///:memory:")
     try:
         with pytest.raises(AdapterConfigError, match="InventoryBackend"):
             build_registry(Settings(), store)

@@ -6,7 +6,6 @@ seeded databases and can run in any order.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import string
 from collections.abc import AsyncIterator, Iterator
@@ -19,31 +18,21 @@ from commercegraph.adapters.base import NewPaymentMethod
 from commercegraph.adapters.native.wallet import NativeWallet
 from commercegraph.config import Settings
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
+from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
-from tests.conftest import _pg_execute, _postgres_reachable, make_postgres_db
+from tests.factories import demo_database, store_for
 
 
 @pytest.fixture(scope="session")
-def wallet_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('wallet') / 'wallet.db'}"
-    upgrade(url)
-    return url
+def wallet_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_database("sqlite", tmp_path_factory.mktemp("wallet"), customers=None) as db:
+        yield db.url
 
 
 @pytest.fixture(scope="session")
-def wallet_postgres_url() -> Iterator[str]:
-    problem = _postgres_reachable()
-    if problem:
-        pytest.skip(problem)
-    url = make_postgres_db()
-    upgrade(url)
-    try:
-        yield url
-    finally:
-        name = url.rsplit("/", 1)[1]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def wallet_postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_database("postgresql", tmp_path_factory.mktemp("wallet"), customers=None) as db:
+        yield db.url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -54,7 +43,7 @@ def wallet_url(request: pytest.FixtureRequest) -> str:
 
 @pytest_asyncio.fixture(scope="session")
 async def wallet_store(wallet_url: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(wallet_url, pool_size=15))
+    store = store_for(wallet_url, db_pool_size=15)
     yield store
     await store.dispose()
 
@@ -66,7 +55,7 @@ def wallet(wallet_store: Store, wallet_url: str) -> NativeWallet:
 
 @pytest_asyncio.fixture(scope="session")
 async def pg_store(wallet_postgres_url: str) -> AsyncIterator[Store]:
-    store = Store(create_engine(wallet_postgres_url, pool_size=15))
+    store = store_for(wallet_postgres_url, db_pool_size=15)
     yield store
     await store.dispose()
 
@@ -129,4 +118,4 @@ async def funded_customer(wallet: NativeWallet, amount: int) -> tuple[str, str]:
     return cid, card.id
 
 
-from tests.wallet.seeded import demo, demo_url  # noqa: E402, F401  (module-scoped demo stores)
+from tests.wallet.seeded import demo, demo_db, demo_url  # noqa: E402, F401  (module-scoped demo stores)

@@ -2,60 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
 import pytest
 import pytest_asyncio
 
-from commercegraph.app import create_app
-from commercegraph.config import Settings
-from commercegraph.demo import seed_demo
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
+from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
-from tests.conftest import GraphQLClient, _pg_execute, _postgres_reachable, make_postgres_db
+from tests.conftest import GraphQLClient, SeededDatabase
+from tests.factories import open_gateway, seeded_database
 
 SEED_CUSTOMERS = 3
 
 
-def _seed(url: str) -> None:
-    upgrade(url)
-
-    async def run() -> None:
-        store = Store(create_engine(url))
-        try:
-            await seed_demo(store, customers=SEED_CUSTOMERS, seed=7)
-        finally:
-            await store.dispose()
-
-    asyncio.run(run())
+demo_db = seeded_database("demo_db", customers=SEED_CUSTOMERS, seed=7)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('walletdemo') / 'demo.db'}"
-        _seed(url)
-        yield url
-        return
-    problem = _postgres_reachable()
-    if problem:
-        pytest.skip(problem)
-    url = make_postgres_db()
-    try:
-        _seed(url)
-        yield url
-    finally:
-        name = url.rsplit("/", 1)[1]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+@pytest.fixture(scope="module")
+def demo_url(demo_db: SeededDatabase) -> str:
+    return demo_db.url
 
 
 @dataclass
@@ -66,12 +35,8 @@ class Demo:
 
 @pytest_asyncio.fixture(scope="module")
 async def demo(demo_url: str) -> AsyncIterator[Demo]:
-    settings = Settings(database_url=demo_url, db_pool_size=5)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-        yield Demo(GraphQLClient(http, settings), app.state.store)
-    await app.state.store.dispose()
+    async with open_gateway(demo_url, db_pool_size=5) as gql:
+        yield Demo(gql, gql.app.state.store)
 
 
 async def place_order(

@@ -14,8 +14,8 @@ from commercegraph.adapters.base import PointsEarning
 from commercegraph.adapters.native.wallet import NativeWallet
 from commercegraph.config import Settings
 from commercegraph.demo import DEVI_ID
-from commercegraph.store.db import Store, create_engine
 from commercegraph.store.models.base import utcnow
+from tests.factories import store_for
 
 
 def run(url: str, *args: str) -> str:
@@ -32,7 +32,7 @@ def run(url: str, *args: str) -> str:
 
 
 async def earn_pending(url: str) -> None:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         wallet = NativeWallet(store, Settings(database_url=url))
         await wallet.earn_points(

@@ -12,7 +12,6 @@ import secrets
 import string
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,9 +21,8 @@ from commercegraph.adapters.base import NewPaymentMethod, PointsEarning
 from commercegraph.adapters.native.wallet import NativeWallet
 from commercegraph.config import Settings
 from commercegraph.errors import CommerceGraphError
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
 from commercegraph.store.models.base import utcnow
+from tests.factories import demo_database, store_for
 from tests.wallet.audit import audit_ledger, points_issued_total
 from tests.wallet.conftest import make_customer
 
@@ -57,16 +55,14 @@ OPS = st.lists(
 def runner(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[asyncio.AbstractEventLoop, NativeWallet]]:
-    path: Path = tmp_path_factory.mktemp("props") / "props.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url)
-    loop = asyncio.new_event_loop()
-    store = Store(create_engine(url))
-    try:
-        yield loop, NativeWallet(store, Settings(database_url=url))
-    finally:
-        loop.run_until_complete(store.dispose())
-        loop.close()
+    with demo_database("sqlite", tmp_path_factory.mktemp("props"), customers=None) as db:
+        loop = asyncio.new_event_loop()
+        store = store_for(db.url)
+        try:
+            yield loop, NativeWallet(store, Settings(database_url=db.url))
+        finally:
+            loop.run_until_complete(store.dispose())
+            loop.close()
 
 
 async def _run(wallet: NativeWallet, ops: list[Op]) -> None:

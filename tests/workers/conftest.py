@@ -13,11 +13,11 @@ import pytest
 
 from commercegraph.services.webhook_signing import ID_HEADER as DELIVERY_HEADER
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from commercegraph.store.migrate import upgrade
 from commercegraph.store.models.base import utcnow
 from commercegraph.workers.schema import migrate_job_tables
 from tests.conftest import IN_CI, _pg_execute, _postgres_reachable, make_postgres_db
+from tests.factories import store_for
 
 
 class Receiver:
@@ -75,7 +75,7 @@ def jobs_db() -> Iterator[str]:
 
 def add_outbox(url: str, count: int, prefix: str = "d") -> list[str]:
     async def add() -> list[str]:
-        store = Store(create_engine(url))
+        store = store_for(url)
         now = utcnow()
         ids = [f"{prefix}-{i:04d}" for i in range(count)]
         try:

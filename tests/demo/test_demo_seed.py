@@ -29,9 +29,10 @@ from commercegraph.demo import (
 )
 from commercegraph.services.identity import normalise_identifier
 from commercegraph.services.loyalty import points_for_spend, points_to_next_tier, tier_for
-from commercegraph.store.db import Store, create_engine
+from commercegraph.store.db import Store
 from commercegraph.store.migrate import upgrade
 from commercegraph.store.models import Base
+from tests.factories import store_for
 
 NOW = datetime(2025, 3, 14, tzinfo=UTC)
 CUSTOMERS = 60
@@ -42,7 +43,7 @@ ACCESSORY_CATEGORIES = ("cat_cases", "cat_chargers", "cat_screen_guards", "cat_e
 async def migrated_store(path: Path) -> Store:
     url = f"sqlite+aiosqlite:///{path}"
     await asyncio.to_thread(upgrade, url)
-    return Store(create_engine(url))
+    return store_for(url)
 
 
 async def rows(store: Store, sql: str, **params: Any) -> list[dict[str, Any]]:

@@ -17,19 +17,27 @@ from commercegraph.adapters.registry import AdapterConfigError
 from commercegraph.cli import main
 
 PACKAGE = Path(commercegraph.__file__).resolve().parent
+TESTS = next(p for p in Path(__file__).resolve().parents if p.name == "tests")
 STORE_MODULE = "store/db.py"
+# the one module of the tests that opens stores: through bootstrap, for every other test
+TEST_FACTORY = "factories.py"
+# test modules that make a store themselves, each for a reason the factory cannot serve
+TESTS_ALLOWED_A_STORE = {
+    # a second registry over the first one's engine: two runners race on one pool
+    "personalization/test_delivery.py": "p8_store.engine",
+}
 
 
-def _calls(pattern: str) -> dict[str, int]:
+def _calls(pattern: str, root: Path = PACKAGE) -> dict[str, int]:
     found: dict[str, int] = {}
     regex = re.compile(pattern)
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         hits = [
             line for line in path.read_text(encoding="utf-8").splitlines() if regex.search(line)
         ]
         hits = [line for line in hits if not line.lstrip().startswith(("def ", "class ", "#"))]
         if hits:
-            found[path.relative_to(PACKAGE).as_posix()] = len(hits)
+            found[path.relative_to(root).as_posix()] = len(hits)
     return found
 
 
@@ -45,6 +53,27 @@ def test_engines_and_stores_are_made_only_by_the_composition_root() -> None:
         "bootstrap.py",
         "adapters/registry.py",
     }
+
+
+def test_tests_open_engines_and_stores_only_through_the_factory() -> None:
+    assert _calls(r"\bcreate_async_engine\(|\bcreate_engine\(", TESTS) == {}
+    stores = _calls(r"(?<![\w.])Store\(", TESTS)
+    stores.pop(Path(__file__).relative_to(TESTS).as_posix())  # this module, checking the call
+    assert set(stores) == set(TESTS_ALLOWED_A_STORE)
+    for module, engine in TESTS_ALLOWED_A_STORE.items():
+        assert f"Store({engine})" in (TESTS / module).read_text(encoding="utf-8"), module
+    assert "bootstrap." in (TESTS / TEST_FACTORY).read_text(encoding="utf-8")
+
+
+def test_tests_seed_the_demo_only_through_the_factory() -> None:
+    # the demo seed's own tests call it directly; everything else asks the factory
+    seeding = set(_calls(r"\bseed_demo\(", TESTS))
+    assert seeding <= {
+        TEST_FACTORY,
+        "demo/test_demo_seed.py",
+        "cli/test_commands_use_configured_adapters.py",
+    }
+    assert TEST_FACTORY in seeding
 
 
 EXAMPLE_ADAPTER = """

@@ -22,14 +22,11 @@ from sqlalchemy import func, select
 
 from commercegraph.demo import DEVI_COFFEE_SKU, DEVI_ID, DEVI_SHOES_SKU, DOWNTOWN_ID
 from commercegraph.store import models as m
-from commercegraph.store.db import Store, create_engine
 from tests.conftest import (
     IN_CI,
-    _migrate_and_seed,
-    _pg_execute,
     _postgres_reachable,
-    make_postgres_db,
 )
+from tests.factories import demo_database, store_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -61,17 +58,12 @@ async def _nats_problem() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def database() -> Iterator[str]:
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     problem = _postgres_reachable() or asyncio.run(_nats_problem())
     if problem:
         _skip_or_fail(problem)
-    url = make_postgres_db()
-    try:
-        _migrate_and_seed(url)
-        yield url
-    finally:
-        name = url.rpartition("/")[2]
-        asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with demo_database("postgresql", tmp_path_factory.mktemp("nats")) as db:
+        yield db.url
 
 
 def _events(run: str) -> tuple[list[bytes], list[str], list[str]]:
@@ -134,7 +126,7 @@ async def _delete_stream(stream: str) -> None:
 
 
 async def _stored(url: str, prefix: str) -> tuple[int, int]:
-    store = Store(create_engine(url))
+    store = store_for(url)
     try:
         async with store.read() as session:
             events = await session.scalar(
