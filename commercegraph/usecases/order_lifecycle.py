@@ -21,6 +21,7 @@ from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.errors import BadUserInput, Conflict
 from commercegraph.services.earning import DEFAULT_RULES, EarningRules, EarnLine, points_for_order
 from commercegraph.services.order_lifecycle import COMPLETED, RELEASES_STOCK, TARGETS
+from commercegraph.usecases.order_payments import order_key
 from commercegraph.usecases.tenders import gift_card_refund_key, refund_gift_card_tender
 
 
@@ -51,10 +52,6 @@ class LifecycleOutcome:
     settlement: Settlement | None = None
     points_released: int = 0
     referral_points: int = 0
-
-
-def _key(order_id: str, what: str) -> str:
-    return f"order:{order_id}:{what}"
 
 
 async def earn_for_order(
@@ -95,7 +92,7 @@ async def earn_for_order(
                 pending_days=0,
                 validity_days=rules.validity_days,
             ),
-            _key(order.id, "earn"),
+            order_key(order.id, "earn"),
         )
     except Conflict:
         pass  # earned before under another key (staff award of an older order)
@@ -120,12 +117,12 @@ async def settle_back(registry: AdapterRegistry, order: OrderRecord) -> Settleme
     port, cid = registry.wallet, order.customer_id
     (placed,) = await registry.checkout_log().for_orders([order.id])
     refunded: list[WalletPosting] = []
-    payment = await port.find_posting(cid, _key(order.id, "pay"))
+    payment = await port.find_posting(cid, order_key(order.id, "pay"))
     if payment is None and placed is not None and placed.payment is not None:
         payment = await port.find_posting(cid, f"checkout:{placed.id}:pay")
     if payment is not None:
         try:
-            refunded.append(await port.refund(cid, payment.id, None, _key(order.id, "refund")))
+            refunded.append(await port.refund(cid, payment.id, None, order_key(order.id, "refund")))
         except Conflict:
             pass  # refunded in full before, under its own key
     card: Money | None = None
@@ -145,7 +142,7 @@ async def settle_back(registry: AdapterRegistry, order: OrderRecord) -> Settleme
             posting = None  # refunded in full before
         if posting is not None:
             gift_card = Money(abs(posting.amount), order.total.currency)
-    change = await port.reverse_order_points(cid, order.id, _key(order.id, "points-reversal"))
+    change = await port.reverse_order_points(cid, order.id, order_key(order.id, "points-reversal"))
     return Settlement(tuple(refunded), card, method_id, -change.points_earned, gift_card)
 
 
