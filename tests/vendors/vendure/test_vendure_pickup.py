@@ -27,6 +27,11 @@ PLACE = """mutation($c: ID!, $k: String!, $store: ID!) {
     lines { quantity unitPrice { amount } product { sku } } } }"""
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Vendure orders do not carry the fulfilment method and store yet: the adapter reads "
+    "every placed order back as SHIP with no store (docs/adapters/vendure.md, known gaps)",
+)
 async def test_a_pickup_checkout_is_one_vendure_order_at_the_store_quote(
     vendure: harness.Started, sqlite_db: SeededDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
