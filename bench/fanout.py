@@ -43,13 +43,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _demo import migrate_and_seed
+
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
 from commercegraph.config import DOMAINS, AdapterChoice, Settings
-from commercegraph.demo import DEVI_ID, seed_demo
+from commercegraph.demo import DEVI_ID
 from commercegraph.gateway.settings import RestBackend, RestSettings
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
 
 JOURNEY = """query DeviJourney { me {
   displayName identities { kind } consent { marketingEmail }
@@ -380,16 +380,7 @@ def main() -> None:
     deadline = time.monotonic() + args.max_seconds
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        upgrade(url)
-
-        async def seed() -> None:
-            store = Store(create_engine(url))
-            try:
-                await seed_demo(store, customers=args.customers, seed=42)
-            finally:
-                await store.dispose()
-
-        asyncio.run(seed())
+        migrate_and_seed(url, args.customers)
         if args.vendor:
             print(json.dumps(_vendor_main(args.vendor, url, args.requests, tmp), indent=2))
             return

@@ -25,7 +25,6 @@ process it started is stopped by its pid. Prints one JSON object with the load a
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -41,13 +40,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _demo import migrate_and_seed
 from _timing import load_average
 from serve_workers import cpu_seconds
 
 from commercegraph.config import DOMAINS
-from commercegraph.demo import seed_demo
-from commercegraph.store.db import Store, create_engine
-from commercegraph.store.migrate import upgrade
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -291,16 +288,7 @@ def _cg_env(url: str, backends: dict[str, str]) -> dict[str, str]:
 def run(args: argparse.Namespace, packages: Path, folder: Path) -> dict[str, Any]:
     deadline = time.monotonic() + args.max_seconds
     url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
-    upgrade(url)
-
-    async def seed() -> None:
-        store = Store(create_engine(url))
-        try:
-            await seed_demo(store, customers=args.customers, seed=42)
-        finally:
-            await store.dispose()
-
-    asyncio.run(seed())
+    migrate_and_seed(url, args.customers)
     started: list[Process] = []
     try:
         backends = Backends(url, folder)

@@ -65,6 +65,21 @@ class MedusaClient:
         headers = {"x-publishable-api-key": self.settings.publishable_key}
         return self._decode(await self._send(method, path, params, json, headers))
 
+    async def priced_variants(self, skus: list[str], region_id: str) -> list[dict[str, Any]]:
+        """The variants of ``skus`` with their price calculated for the region (Store API)."""
+        body = await self.store(
+            "GET",
+            "/store/product-variants",
+            params={
+                "sku": skus,
+                "region_id": region_id,
+                "fields": "id,sku,*calculated_price",
+                "limit": len(skus),
+            },
+        )
+        variants: list[dict[str, Any]] = body["variants"]
+        return variants
+
     async def admin(
         self,
         method: str,

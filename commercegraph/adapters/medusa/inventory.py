@@ -139,16 +139,7 @@ class MedusaPricing:
     async def _rows(self, currency: str, skus: list[str]) -> dict[str, list[PriceRow]]:
         region_id = await self.regions.region_id(currency)
         calculated, raw = await asyncio.gather(
-            self.client.store(
-                "GET",
-                "/store/product-variants",
-                params={
-                    "sku": skus,
-                    "region_id": region_id,
-                    "fields": "id,sku,*calculated_price",
-                    "limit": len(skus),
-                },
-            ),
+            self.client.priced_variants(skus, region_id),
             self.client.admin(
                 "GET",
                 "/admin/product-variants",
@@ -157,7 +148,7 @@ class MedusaPricing:
         )
         rows: dict[str, list[PriceRow]] = {}
         tax_included: dict[str, bool | None] = {}
-        for variant in calculated["variants"]:
+        for variant in calculated:
             price = variant.get("calculated_price") or {}
             if price.get("calculated_amount") is None:
                 continue

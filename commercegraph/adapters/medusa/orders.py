@@ -278,23 +278,14 @@ class MedusaOrders:
     async def _variants(self, order: NewOrder, region_id: str) -> tuple[dict[str, str], bool]:
         """Variant id per sku, and whether the region's prices include tax."""
         skus = sorted({line.sku for line in order.lines})
-        body = await self.client.store(
-            "GET",
-            "/store/product-variants",
-            params={
-                "sku": skus,
-                "region_id": region_id,
-                "fields": "id,sku,*calculated_price",
-                "limit": len(skus),
-            },
-        )
-        variants = {str(v["sku"]): str(v["id"]) for v in body["variants"]}
+        found = await self.client.priced_variants(skus, region_id)
+        variants = {str(v["sku"]): str(v["id"]) for v in found}
         missing = [sku for sku in skus if sku not in variants]
         if missing:
             raise NotFound(f"No product variant has sku {missing[0]!r}", sku=missing[0])
         tax_inclusive = any(
             (v.get("calculated_price") or {}).get("is_calculated_price_tax_inclusive")
-            for v in body["variants"]
+            for v in found
         )
         return variants, tax_inclusive
 
