@@ -117,6 +117,16 @@ def _wrk(
     return report
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a server this bench started: terminate, then kill if it will not stop."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def run_server(
     command: list[str], env: dict[str, str], script: Path, token: str, seconds: int
 ) -> dict[str, Any]:
@@ -160,12 +170,7 @@ def run_server(
             }
         return result
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 async def _seed(url: str, customers: int) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from _demo import migrate_and_seed
 from _timing import load_average
-from serve_workers import WRK_REPORT, _free_port, _wait_ready, cpu_seconds
+from serve_workers import WRK_REPORT, _free_port, _wait_ready, _wrk, cpu_seconds, stop
 
 from commercegraph.auth import issue_token
 from commercegraph.config import Settings
@@ -75,18 +75,6 @@ def _check_mix(base: str, token: str) -> None:
             raise RuntimeError(f"the mix does not answer cleanly: {body['errors']}")
 
 
-def _round(base: str, script: Path, seconds: int) -> dict[str, Any]:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), f"{base}/graphql"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 30,
-    ).stdout
-    report: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    return report
-
-
 def _thinned(samples: list[dict[str, int]], keep: int = 20) -> list[dict[str, int]]:
     """About ``keep`` samples, evenly spaced, always with the first and the last."""
     step = max(1, len(samples) // keep)
@@ -115,7 +103,7 @@ def soak(url: str, requests: int, max_seconds: float) -> dict[str, Any]:
             deadline = time.monotonic() + max_seconds
             sent = failed = 0
             while sent < WARM_UP_REQUESTS and time.monotonic() < deadline:
-                report = _round(base, script, ROUND_S)
+                report = _wrk(base, script, CONNECTIONS, ROUND_S)
                 sent += report["requests"]
                 failed += report["errors"] + report["non_2xx"]
             warm_rss = rss_kib(proc.pid)
@@ -124,19 +112,14 @@ def soak(url: str, requests: int, max_seconds: float) -> dict[str, Any]:
             started = time.monotonic()
             samples = [{"requests": sent, "rss_kib": warm_rss}]
             while sent < requests and time.monotonic() < deadline:
-                report = _round(base, script, ROUND_S)
+                report = _wrk(base, script, CONNECTIONS, ROUND_S)
                 sent += report["requests"]
                 failed += report["errors"] + report["non_2xx"]
                 samples.append({"requests": sent, "rss_kib": rss_kib(proc.pid)})
             elapsed = time.monotonic() - started
             cpu = cpu_seconds(proc.pid) - cpu0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     measured = sent - warm_sent
     last = samples[-1]["rss_kib"]
     peak = max(s["rss_kib"] for s in samples)
