@@ -34,9 +34,13 @@ REQUESTS = 3000
 IN_FLIGHT = 4
 # Each phase stops at its deadline whatever it has sent, so a slow machine stays bounded.
 WARM_UP_S = 25.0
-SOAK_S = 35.0
+SOAK_S = 60.0
 ALLOWED_GROWTH = 0.05
-MIN_MEASURED = 500
+# The leak this test was written for kept about 71 KiB a request: 300 requests of it are
+# about 21 MiB, +8 % on the server's ~250 MiB, past the allowance. Fewer than that cannot
+# tell a leak from noise, so the test refuses to judge; a slow machine (about 13 requests a
+# second) still sends some 750 in the minute.
+MIN_MEASURED = 300
 
 PAGE = """query($first: Int!, $q: String) { products(first: $first, query: $q) { edges { node {
   sku name brand
@@ -150,7 +154,7 @@ def test_resident_memory_stays_flat_over_thousands_of_mixed_requests(
     after = rss_kib(pid)
     growth = (after - before) / before
     print(f"soak: {sent} requests, RSS {before} → {after} KiB ({growth:+.1%})")
-    # a leak the size of the one this test was written for (78 KiB a request) is +17 % here
+    # at the rate of the leak this test was written for, 3,000 requests are about +80 % here
     assert sent >= MIN_MEASURED, f"only {sent} requests in {SOAK_S} s: too few to judge"
     assert growth < ALLOWED_GROWTH, (
         f"RSS grew {before} → {after} KiB ({growth:.1%}) over {sent} requests "
