@@ -277,6 +277,8 @@ class VendureCarts:
                             "cgIdempotencyKey": f"{order.customer_id}:{order.idempotency_key}",
                             "cgCustomerId": order.customer_id,
                             "cgChannel": order.channel,
+                            "cgFulfillment": order.fulfillment,
+                            "cgStoreId": order.store_id,
                         },
                     }
                 },

@@ -130,8 +130,9 @@ def order_record(order: dict[str, Any]) -> OrderRecord:
         total=Money(int(order["totalWithTax"]), currency),
         subtotal=Money(int(order["subTotalWithTax"]), currency),
         discount=Money(max(0, discount), currency),
-        fulfillment="SHIP",
-        store_id=None,
+        # orders placed elsewhere (the storefront, the Admin UI) carry neither field: they ship
+        fulfillment=str(fields.get("cgFulfillment") or "SHIP"),
+        store_id=fields.get("cgStoreId") or None,
         status=ORDER_STATUS.get(str(order.get("state")), str(order.get("state")).upper()),
         lines=tuple(
             OrderLineRecord(

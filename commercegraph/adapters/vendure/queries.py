@@ -166,7 +166,10 @@ ADMIN_ORDERS = (
 query Orders($options: OrderListOptions!) {
   orders(options: $options) {
     totalItems
-    items { ...OrderFields customFields { cgCartToken cgIdempotencyKey } }
+    items {
+      ...OrderFields
+      customFields { cgCartToken cgIdempotencyKey cgFulfillment cgStoreId }
+    }
   }
 }
 """

@@ -65,6 +65,10 @@ const config = {
                 unique: true,
                 public: false,
             },
+            // how the order is fulfilled (SHIP or PICKUP) and the pickup store, as the
+            // gateway's checkout chose them; not public, so a shopper cannot change them
+            { name: 'cgFulfillment', type: 'string', nullable: true, public: false },
+            { name: 'cgStoreId', type: 'string', nullable: true, public: false },
         ],
         Product: [
             { name: 'cgAccessories', type: 'relation', entity: Product, list: true, nullable: true },

@@ -87,7 +87,7 @@ CARD = """mutation { addPaymentMethod(input: {kind: CARD, providerToken: "tok_vi
 PLACE = """mutation($c: ID!, $k: String!, $p: CheckoutPaymentInput!) {
   placeOrder(cartId: $c, idempotencyKey: $k, payment: $p,
              fulfillment: {method: SHIP, address: "1 Main St, Portland, OR"}) {
-    id total { amount } discount { amount }
+    id fulfillment store { id } total { amount } discount { amount }
     lines { quantity unitPrice { amount } product { sku } } } }"""
 VENDURE_ORDERS = """query($id: String!) { orders(options: { filter: { cgCustomerId: { eq: $id } } }) {
   totalItems items { code state totalWithTax currencyCode
@@ -137,6 +137,7 @@ async def test_a_discounted_checkout_is_one_vendure_order_at_the_quoted_total(
     }
     assert again == order
     assert order["total"]["amount"] == quote["total"]["amount"]
+    assert order["fulfillment"] == "SHIP" and order["store"] is None
     shown = {
         (li["product"]["sku"], li["quantity"], li["unitPrice"]["amount"]) for li in order["lines"]
     }
