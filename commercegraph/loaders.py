@@ -307,6 +307,12 @@ async def warm_stock(loaders: Loaders, skus: Sequence[str]) -> None:
     await _warm([*reads, (loaders.all_locations, "*")])
 
 
+async def warm_facets(loaders: Loaders, search: ProductSearch) -> None:
+    """A search's facets, beside what its products are asked; a failure stays in the loader
+    as in ``warm_pricing``."""
+    await _warm([(loaders.product_facets, search)])
+
+
 async def _warm(reads: list[Read]) -> bool:
     """Loads every read at once; True when all of them answered."""
     answers = await asyncio.gather(

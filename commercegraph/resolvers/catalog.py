@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
 
 from commercegraph.adapters.base import (
     ContentKey,
@@ -28,6 +29,8 @@ from commercegraph.usecases.availability import availability as usecase_availabi
 from commercegraph.usecases.quote import UnitPrice, unit_price_of
 from commercegraph.usecases.validation import check_near as check_near
 from commercegraph.usecases.validation import check_quantity
+
+T = TypeVar("T")
 
 
 async def product_by_id_or_sku(ctx: Context, id: str | None, sku: str | None) -> ProductRecord:
@@ -90,10 +93,13 @@ async def search_products(ctx: Context, search: ProductSearch) -> Page[ProductRe
 
 
 async def product_facets(ctx: Context, search: ProductSearch) -> ProductFacets:
-    """Facets ignore paging and order, so every page of one search shares one call."""
-    whole = ProductSearch(query=search.query, category=search.category)
-    facets: ProductFacets = await ctx.loaders.product_facets.load(whole)
+    facets: ProductFacets = await ctx.loaders.product_facets.load(facets_search(search))
     return facets
+
+
+def facets_search(search: ProductSearch) -> ProductSearch:
+    """Facets ignore paging and order, so every page of one search shares one call."""
+    return ProductSearch(query=search.query, category=search.category)
 
 
 def remember_products(ctx: Context, products: Sequence[ProductRecord]) -> None:
@@ -138,6 +144,41 @@ async def unit_price(
     return unit_price_of(line, code)
 
 
+async def unit_prices(
+    ctx: Context,
+    products: Sequence[ProductRecord],
+    *,
+    quantity: int,
+    channel: str,
+    currency: str | None,
+    store_id: str | None = None,
+) -> list[UnitPrice | Exception]:
+    """``unit_price`` of each product, in order; a failure answers for its products only."""
+    try:
+        if currency is None and store_id is not None:
+            store: LocationRecord | None = await ctx.loaders.location_by_id.load(store_id)
+            if store is not None:
+                currency = region_defaults(store.region).currency
+        check_quantity(quantity)
+        code = check_currency(ctx, currency)
+    except Exception as exc:
+        return [exc for _ in products]
+    loader = ctx.product_prices
+    lines = await settled(
+        [loader.load((p.sku, quantity, channel, store_id, code)) for p in products]
+    )
+    return [
+        line if isinstance(line, Exception) else _unit_price_or_error(line, code) for line in lines
+    ]
+
+
+def _unit_price_or_error(line: LineResult, code: str) -> UnitPrice | Exception:
+    try:
+        return unit_price_of(line, code)
+    except Exception as exc:
+        return exc
+
+
 async def availability(
     ctx: Context,
     product: ProductRecord,
@@ -153,6 +194,40 @@ async def availability(
         ctx.loaders.stock.load(product.sku), ctx.loaders.all_locations.load("*")
     )
     return availability_from(ctx, stock, locations, channel=channel, near=near, radius_km=radius_km)
+
+
+async def availabilities(
+    ctx: Context,
+    products: Sequence[ProductRecord],
+    *,
+    channel: str,
+    near: tuple[float, float] | None,
+    radius_km: float | None,
+) -> list[AvailabilityResult | Exception]:
+    """``availability`` of each product, in order; a failure answers for its products only."""
+    try:
+        check_near(near, radius_km)
+    except Exception as exc:
+        return [exc for _ in products]
+    loaders = ctx.loaders
+    reads: list[Awaitable[Any]] = [loaders.stock.load(p.sku) for p in products]
+    *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
+    found: list[AvailabilityResult | Exception] = []
+    for stock in stocks:
+        if isinstance(stock, Exception):
+            found.append(stock)
+        elif isinstance(locations, Exception):
+            found.append(locations)
+        else:
+            try:
+                found.append(
+                    availability_from(
+                        ctx, stock, locations, channel=channel, near=near, radius_km=radius_km
+                    )
+                )
+            except Exception as exc:
+                found.append(exc)
+    return found
 
 
 def availability_from(
@@ -178,6 +253,27 @@ async def content(ctx: Context, product: ProductRecord, locale: str | None) -> C
         ContentKey("product", product.id, wanted.replace("_", "-"), product.sku)
     )
     return entry
+
+
+async def contents(
+    ctx: Context, products: Sequence[ProductRecord], locale: str | None
+) -> list[ContentRecord | Exception | None]:
+    """``content`` of each product, in order; a failure answers for its products only."""
+    wanted = locale or ctx.locale or ctx.settings.default_locale
+    if len(wanted) > 16 or not wanted.replace("-", "").replace("_", "").isalnum():
+        error = BadUserInput(f"{wanted!r} is not a locale", argument="locale")
+        return [error for _ in products]
+    loader, code = ctx.loaders.content, wanted.replace("_", "-")
+    return await settled([loader.load(ContentKey("product", p.id, code, p.sku)) for p in products])
+
+
+async def settled(reads: Sequence[Awaitable[T]]) -> list[T | Exception]:
+    """Each read's answer or its failure, in order; a cancellation still cancels."""
+    answers: list[Any] = await asyncio.gather(*reads, return_exceptions=True)
+    for answer in answers:
+        if isinstance(answer, BaseException) and not isinstance(answer, Exception):
+            raise answer
+    return answers
 
 
 async def stores_near(

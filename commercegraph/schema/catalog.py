@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +19,7 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.ids import expect_global_id, to_global_id
 from commercegraph.resolvers import catalog as resolve
+from commercegraph.schema import prefetch
 from commercegraph.schema.common import (
     Channel,
     ChannelArg,
@@ -237,6 +240,8 @@ class Product(Node):
         "catalog holds one sku per product."
     )
     _record: strawberry.Private[ProductRecord]
+    # answers got for the whole list this product is in, by response key (see `prefetch`)
+    _answers: strawberry.Private[prefetch.Answers | None] = None
 
     @classmethod
     def of(cls, record: ProductRecord) -> Product:
@@ -252,8 +257,10 @@ class Product(Node):
             _record=record,
         )
 
-    @strawberry.field(description="The unit price for the caller, with every rule applied.")
-    async def price(
+    @strawberry.field(
+        description="The unit price for the caller, with every rule applied.", graphql_type=Price
+    )
+    def price(
         self,
         info: Info[Context, None],
         quantity: Annotated[
@@ -265,9 +272,28 @@ class Product(Node):
             strawberry.argument(description="Price for pickup at this store (store rules apply)."),
         ] = None,
         currency: Currency = None,
+    ) -> Price | Awaitable[Price]:
+        arguments = {
+            "quantity": quantity,
+            "channel": channel,
+            "store_id": store_id,
+            "currency": currency,
+        }
+        held = prefetch.answer(self._answers, info, arguments)
+        if held is not prefetch.MISSING:
+            return held  # type: ignore[no-any-return]
+        return self._price(info.context, quantity, channel, store_id, currency)
+
+    async def _price(
+        self,
+        ctx: Context,
+        quantity: int,
+        channel: Channel | None,
+        store_id: strawberry.ID | None,
+        currency: str | None,
     ) -> Price:
         price = await resolve.unit_price(
-            info.context,
+            ctx,
             self._record,
             quantity=quantity,
             channel=(channel or Channel.WEB).value,
@@ -276,16 +302,32 @@ class Product(Node):
         )
         return Price.of(price)
 
-    @strawberry.field(description="Stock online and in stores, nearest first when `near` is given.")
-    async def availability(
+    @strawberry.field(
+        description="Stock online and in stores, nearest first when `near` is given.",
+        graphql_type=Availability,
+    )
+    def availability(
         self,
         info: Info[Context, None],
         channel: ChannelArg = None,
         near: Near = None,
         radius_km: RadiusKm = None,
+    ) -> Availability | Awaitable[Availability]:
+        arguments = {"channel": channel, "near": near, "radius_km": radius_km}
+        held = prefetch.answer(self._answers, info, arguments)
+        if held is not prefetch.MISSING:
+            return held  # type: ignore[no-any-return]
+        return self._availability(info.context, channel, near, radius_km)
+
+    async def _availability(
+        self,
+        ctx: Context,
+        channel: Channel | None,
+        near: GeoPointInput | None,
+        radius_km: float | None,
     ) -> Availability:
         result = await resolve.availability(
-            info.context,
+            ctx,
             self._record,
             channel=(channel or Channel.WEB).value,
             near=point_of(near),
@@ -293,8 +335,11 @@ class Product(Node):
         )
         return Availability.of(result, self._record.low_stock_threshold)
 
-    @strawberry.field(description="Content from the CMS, falling back to a related locale.")
-    async def content(
+    @strawberry.field(
+        description="Content from the CMS, falling back to a related locale.",
+        graphql_type=Content | None,
+    )
+    def content(
         self,
         info: Info[Context, None],
         locale: Annotated[
@@ -303,8 +348,14 @@ class Product(Node):
                 description="BCP 47 locale, e.g. 'de-DE'; the default if not given."
             ),
         ] = None,
-    ) -> Content | None:
-        entry = await resolve.content(info.context, self._record, locale)
+    ) -> Content | Awaitable[Content | None] | None:
+        held = prefetch.answer(self._answers, info, {"locale": locale})
+        if held is not prefetch.MISSING:
+            return held  # type: ignore[no-any-return]
+        return self._content(info.context, locale)
+
+    async def _content(self, ctx: Context, locale: str | None) -> Content | None:
+        entry = await resolve.content(ctx, self._record, locale)
         return Content.of(entry) if entry is not None else None
 
     @strawberry.field(description="Bundles this product is part of, curated before mined.")
@@ -330,3 +381,85 @@ class Product(Node):
         return await personalization.product_recommendations(
             info, self._record, kind, first, channel
         )
+
+
+async def _prices(
+    ctx: Context,
+    records: Sequence[ProductRecord],
+    quantity: int,
+    channel: Channel | None,
+    store_id: strawberry.ID | None,
+    currency: str | None,
+) -> list[Price | Exception]:
+    try:
+        store = expect_global_id(store_id, "Store", "storeId") if store_id else None
+    except Exception as exc:
+        return [exc for _ in records]
+    found = await resolve.unit_prices(
+        ctx,
+        records,
+        quantity=quantity,
+        channel=(channel or Channel.WEB).value,
+        currency=currency,
+        store_id=store,
+    )
+    return [p if isinstance(p, Exception) else Price.of(p) for p in found]
+
+
+async def _availabilities(
+    ctx: Context,
+    records: Sequence[ProductRecord],
+    channel: Channel | None,
+    near: GeoPointInput | None,
+    radius_km: float | None,
+) -> list[Availability | Exception]:
+    try:
+        point = point_of(near)
+    except Exception as exc:
+        return [exc for _ in records]
+    found = await resolve.availabilities(
+        ctx, records, channel=(channel or Channel.WEB).value, near=point, radius_km=radius_km
+    )
+    return [
+        a if isinstance(a, Exception) else Availability.of(a, r.low_stock_threshold)
+        for a, r in zip(found, records, strict=True)
+    ]
+
+
+async def _contents(
+    ctx: Context, records: Sequence[ProductRecord], locale: str | None
+) -> list[Content | Exception | None]:
+    found = await resolve.contents(ctx, records, locale)
+    return [c if c is None or isinstance(c, Exception) else Content.of(c) for c in found]
+
+
+Batch = Callable[..., Awaitable[Sequence[Any]]]
+# a product field answered for a whole list at once: (context, records, **arguments) -> answers
+LIST_BATCHES: dict[str, Batch] = {
+    "price": _prices,
+    "availability": _availabilities,
+    "content": _contents,
+}
+
+
+async def prefetch_products(
+    info: Info[Context, None], products: Sequence[Product], path: Sequence[str] = ()
+) -> None:
+    """Answer the price, availability and content that every product of this list field is
+    asked, one batch per response key for the whole list, so that each product's field
+    answers without awaiting; a failure stays with the product and field it belongs to.
+    The products sit at ``path`` below the field's type. When the selection cannot be
+    looked ahead at, each product resolves its fields itself, as it would anyway."""
+    if not products:
+        return
+    wanted = prefetch.items_will_be_asked(info, LIST_BATCHES, path)
+    if not wanted:
+        return
+    ctx, records = info.context, [p._record for p in products]
+    batches = [LIST_BATCHES[asked.field](ctx, records, **asked.arguments) for asked in wanted]
+    found = await asyncio.gather(*batches) if len(batches) > 1 else [await batches[0]]
+    for product in products:
+        product._answers = {}
+    for asked, answers in zip(wanted, found, strict=True):
+        for product, answer in zip(products, answers, strict=True):
+            prefetch.remember(product._answers, asked, answer)  # type: ignore[arg-type]

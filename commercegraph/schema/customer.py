@@ -29,7 +29,7 @@ from commercegraph.context import Context
 from commercegraph.ids import to_global_id
 from commercegraph.loaders import warm_pricing, warm_stock
 from commercegraph.schema import personalization
-from commercegraph.schema.catalog import Product, Store
+from commercegraph.schema.catalog import Product, Store, prefetch_products
 from commercegraph.schema.common import (
     After,
     Channel,
@@ -308,7 +308,9 @@ class Customer(Node):
             )
         else:
             records = await viewed()
-        return [Product.of(r) for r in records if r is not None]
+        products = [Product.of(r) for r in records if r is not None]
+        await prefetch_products(info, products)
+        return products
 
     @strawberry.field(description="RFM scores and named segment, as last computed.")
     async def rfm(self, info: Info[Context, None]) -> RfmScore | None:

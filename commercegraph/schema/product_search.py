@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from enum import Enum
 
 import strawberry
@@ -9,8 +10,10 @@ from strawberry.types import Info
 
 from commercegraph.adapters.base import Page, ProductRecord, ProductSearch
 from commercegraph.context import Context
+from commercegraph.loaders import warm_facets
 from commercegraph.resolvers import catalog as resolve
-from commercegraph.schema.catalog import Product
+from commercegraph.schema import prefetch
+from commercegraph.schema.catalog import Product, prefetch_products
 from commercegraph.schema.common import PageInfo
 from commercegraph.schema.described import described_enum
 
@@ -126,4 +129,11 @@ async def search(
         last=last,
         before=before,
     )
-    return ProductConnection.of(await resolve.search_products(info.context, key), key)
+    connection = ProductConnection.of(await resolve.search_products(info.context, key), key)
+    products = prefetch_products(info, [edge.node for edge in connection.edges], ("edges", "node"))
+    if prefetch.items_will_be_asked(info, ("facets",)):  # the facets beside the page's fields
+        facets = warm_facets(info.context.loaders, resolve.facets_search(key))
+        await asyncio.gather(products, facets)
+    else:
+        await products
+    return connection

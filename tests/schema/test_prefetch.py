@@ -1,0 +1,130 @@
+"""The look-ahead from a list field at what each item is asked, on a schema of its own."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.types import Info
+
+from commercegraph.schema.prefetch import Asked, items_will_be_asked
+
+
+@strawberry.enum
+class Channel(Enum):
+    WEB = "WEB"
+    APP = "APP"
+
+
+@strawberry.input
+class Point:
+    lat: float
+    lon: float
+
+
+@strawberry.type
+class Item:
+    name: str
+
+    @strawberry.field
+    def price(self, currency: str = "USD", channel: Channel | None = None) -> int:
+        return 1
+
+    @strawberry.field
+    def stock(self, near: Point | None = None) -> int:
+        return 1
+
+
+@strawberry.type
+class Edge:
+    node: Item
+
+
+@strawberry.type
+class Connection:
+    edges: list[Edge]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self, info: Info[Any, None]) -> Connection:
+        info.context["asked"] = items_will_be_asked(info, ("price", "stock"), ("edges", "node"))
+        return Connection(edges=[Edge(node=Item(name="a"))])
+
+
+schema = strawberry.Schema(query=Query)
+
+
+def asked(query: str, variables: dict[str, Any] | None = None) -> list[Asked] | None:
+    context: dict[str, Any] = {}
+    result = schema.execute_sync(query, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    found: list[Asked] | None = context["asked"]
+    return found
+
+
+def test_each_response_key_carries_its_own_arguments_defaults_and_variables() -> None:
+    found = asked(
+        """query($c: String) { items { edges { node {
+          name price eur: price(currency: "EUR") app: price(channel: APP, currency: $c)
+          stock(near: {lat: 1.5, lon: 2}) } } } }""",
+        {"c": "GBP"},
+    )
+    assert found == [
+        Asked("price", "price", {"currency": "USD", "channel": None}),
+        Asked("price", "eur", {"currency": "EUR", "channel": None}),
+        Asked("price", "app", {"currency": "GBP", "channel": Channel.APP}),
+        Asked("stock", "stock", {"near": Point(lat=1.5, lon=2.0)}),
+    ]
+
+
+def test_an_unset_variable_leaves_the_default() -> None:
+    found = asked("query($c: String) { items { edges { node { price(currency: $c) } } } }")
+    assert found == [Asked("price", "price", {"currency": "USD", "channel": None})]
+
+
+def test_inline_and_named_fragments_are_followed_and_merged_keys_counted_once() -> None:
+    found = asked(
+        """{ items { ...E edges { node { ... on Item { price } ... { stock } } } } }
+        fragment E on Connection { edges { ...N } }
+        fragment N on Edge { node { price eur: price(currency: "EUR") } }"""
+    )
+    assert found == [  # in the order the document spreads them
+        Asked("price", "price", {"currency": "USD", "channel": None}),
+        Asked("price", "eur", {"currency": "EUR", "channel": None}),
+        Asked("stock", "stock", {"near": None}),
+    ]
+
+
+def test_a_list_whose_items_ask_nothing_of_the_fields_asks_for_nothing() -> None:
+    assert asked("{ items { edges { node { name } } } }") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ items { edges { node { price @include(if: true) } } } }",
+        "{ items { edges { node { name @skip(if: false) price } } } }",
+        "{ items { edges { node { ... @include(if: true) { price } } } } }",
+        "{ items { edges { node { ...F @skip(if: false) } } } } fragment F on Item { price }",
+        "{ items { edges @include(if: true) { node { price } } } }",
+        "{ items @include(if: true) { edges { node { price } } } }",
+        "{ items { edges { n: node { price } } } }",
+        "{ items { e: edges { node { price } } } }",
+    ],
+    ids=[
+        "field-directive",
+        "sibling-directive",
+        "inline-fragment-directive",
+        "spread-directive",
+        "path-directive",
+        "list-field-directive",
+        "aliased-item",
+        "aliased-path",
+    ],
+)
+def test_what_is_not_followed_gives_up(query: str) -> None:
+    assert asked(query) is None
