@@ -13,6 +13,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
+from commercegraph.store import sqlite_cursor
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
 
 
@@ -41,6 +43,8 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
     # configure_telemetry) gives every engine its db.* spans.
     engine = sqlalchemy.ext.asyncio.create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        if engine.dialect.driver == "aiosqlite":
+            event.listen(engine.sync_engine, "do_connect", sqlite_cursor.connect)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
