@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -12,6 +12,8 @@ from sqlalchemy import Executable, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
+
+from commercegraph.store import sqlite_cursor
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
 
@@ -41,9 +43,14 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
     # configure_telemetry) gives every engine its db.* spans.
     engine = sqlalchemy.ext.asyncio.create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        if engine.dialect.driver == "aiosqlite":
+            event.listen(engine.sync_engine, "do_connect", sqlite_cursor.connect)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
+
+Params = Mapping[str, Any] | None
+Rows = Callable[[Executable, Params], Awaitable[Sequence[Any]]]  # ``Store.rows``
 
 HELD_PER_REQUEST = 4  # connections a request keeps for its concurrent reads, at most
 
@@ -73,7 +80,7 @@ class _Held:
         self.held = 0
         self.closed = False
 
-    async def rows(self, statement: Executable) -> Sequence[Any]:
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Any]:
         if self.free:
             conn = self.free.pop()
         elif self.held < HELD_PER_REQUEST and _has_spare(self.engine):
@@ -85,9 +92,9 @@ class _Held:
                 raise
         else:
             async with self.engine.connect() as own:
-                return (await own.execute(statement)).all()
+                return (await own.execute(statement, params)).all()
         try:
-            rows = (await conn.execute(statement)).all()
+            rows = (await conn.execute(statement, params)).all()
         except BaseException:
             # a failed or cancelled statement may leave the connection mid-result: drop it
             self.held -= 1
@@ -177,16 +184,17 @@ class Store:
         async with self.sessions() as session, session.begin():
             yield session
 
-    async def rows(self, statement: Executable) -> Sequence[Any]:
+    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Any]:
         """A read's rows straight off a pooled connection: no session, no identity map, no
         entity objects, for hot reads whose records are built from a few columns. Inside a
-        ``read_scope`` the request's connection serves it."""
+        ``read_scope`` the request's connection serves it. ``params`` fill the statement's
+        ``bindparam``s, so a hot read's statement can be built once and reused."""
         scope = _READ_SCOPE.get()
         held = scope.held(self.engine) if scope is not None else None
         if held is not None:
-            return await held.rows(statement)
+            return await held.rows(statement, params)
         async with self.engine.connect() as conn:
-            result = await conn.execute(statement)
+            result = await conn.execute(statement, params)
             return result.all()
 
     async def ping(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -9,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Executable, Integer, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -66,6 +67,10 @@ def _product_select() -> Select[Any]:
         .outerjoin(m.Brand, m.Brand.id == m.Product.brand_id)
         .outerjoin(m.Category, m.Category.id == m.Product.category_id)
     )
+
+
+_PRODUCTS_BY_ID = _product_select().where(m.Product.id.in_(bindparam("ids", expanding=True)))
+_PRODUCTS_BY_SKU = _product_select().where(m.Product.sku.in_(bindparam("skus", expanding=True)))
 
 
 def _product_record(row: Any) -> ProductRecord:
@@ -140,6 +145,39 @@ async def _lines_by_order(conn: AsyncConnection, order_ids: Sequence[str]) -> di
     return by_order
 
 
+_LINES = (
+    select(*_LINE_COLUMNS)
+    .where(m.OrderLine.order_id.in_(bindparam("ids", expanding=True)))
+    .order_by(m.OrderLine.id)
+)
+
+
+@functools.cache
+def _customer_orders(by_channel: bool, after: bool) -> tuple[Executable, Executable]:
+    """A customer's order count and one page of orders, newest first: built once for each
+    shape of query, filled in by ``customer_id``, ``channel``, the cursor's ``placed_at`` and
+    ``order_id``, and ``limit``."""
+    conditions = [m.Order.customer_id == bindparam("customer_id")]
+    if by_channel:
+        conditions.append(m.Order.channel == bindparam("channel"))
+    count = select(func.count()).select_from(m.Order).where(*conditions)
+    if after:
+        placed = bindparam("placed_at", type_=m.Order.placed_at.type)
+        conditions.append(
+            or_(
+                m.Order.placed_at < placed,
+                and_(m.Order.placed_at == placed, m.Order.id < bindparam("order_id")),
+            )
+        )
+    page = (
+        select(*_ORDER_COLUMNS)
+        .where(*conditions)
+        .order_by(m.Order.placed_at.desc(), m.Order.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+    return count, page
+
+
 class NativeCommerce:
     name = "native"
 
@@ -148,12 +186,12 @@ class NativeCommerce:
         self.settings = settings
 
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
-        rows = await self.store.rows(_product_select().where(m.Product.id.in_(ids)))
+        rows = await self.store.rows(_PRODUCTS_BY_ID, {"ids": list(ids)})
         found = {rec.id: rec for rec in map(_product_record, rows)}
         return [found.get(i) for i in ids]
 
     async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
-        rows = await self.store.rows(_product_select().where(m.Product.sku.in_(skus)))
+        rows = await self.store.rows(_PRODUCTS_BY_SKU, {"skus": list(skus)})
         found = {rec.sku: rec for rec in map(_product_record, rows)}
         return [found.get(s) for s in skus]
 
@@ -196,15 +234,12 @@ class NativeCommerce:
         return [found.get(i) for i in ids]
 
     async def orders_for_customers(self, queries: Sequence[OrderQuery]) -> list[Page[OrderRecord]]:
-        async with self.store.engine.connect() as conn:
-            return [await self._orders(conn, q) for q in queries]
+        return [await self._orders(q) for q in queries]
 
-    async def _orders(self, conn: AsyncConnection, q: OrderQuery) -> Page[OrderRecord]:
-        conditions = [m.Order.customer_id == q.customer_id]
+    async def _orders(self, q: OrderQuery) -> Page[OrderRecord]:
+        params: dict[str, Any] = {"customer_id": q.customer_id, "limit": q.first + 1}
         if q.channel:
-            conditions.append(m.Order.channel == q.channel)
-        total = await conn.scalar(select(func.count()).select_from(m.Order).where(*conditions))
-        stmt = select(*_ORDER_COLUMNS).where(*conditions)
+            params["channel"] = q.channel
         if q.after:
             placed_iso, order_id = decode_cursor(q.after, 2)
             try:
@@ -213,16 +248,15 @@ class NativeCommerce:
                 raise BadUserInput("Malformed cursor", argument="after") from exc
             if placed.tzinfo is None:
                 raise BadUserInput("Malformed cursor", argument="after")
-            stmt = stmt.where(
-                or_(
-                    m.Order.placed_at < placed,
-                    and_(m.Order.placed_at == placed, m.Order.id < str(order_id)),
-                )
-            )
-        stmt = stmt.order_by(m.Order.placed_at.desc(), m.Order.id.desc()).limit(q.first + 1)
-        orders = (await conn.execute(stmt)).all()
+            params.update(placed_at=placed, order_id=str(order_id))
+        count, page_of = _customer_orders(bool(q.channel), bool(q.after))
+        total = (await self.store.rows(count, params))[0][0]
+        orders = await self.store.rows(page_of, params)
         page = orders[: q.first]
-        lines = await _lines_by_order(conn, [o.id for o in page])
+        lines: dict[str, list[Any]] = defaultdict(list)
+        if page:
+            for line in await self.store.rows(_LINES, {"ids": [o.id for o in page]}):
+                lines[line.order_id].append(line)
         cursors = tuple(encode_cursor(o.placed_at.isoformat(), o.id) for o in page)
         return Page(
             items=tuple(_order_record(o, lines[o.id]) for o in page),

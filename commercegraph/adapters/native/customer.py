@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Integer, bindparam, func, select, tuple_
 
 from commercegraph.adapters.base import (
     ConsentRecord,
@@ -30,6 +30,39 @@ from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 
+# The hot reads' statements, built once: each call binds its values.
+_CUSTOMERS_BY_ID = select(
+    m.Customer.id,
+    m.Customer.display_name,
+    m.Customer.email,
+    m.Customer.customer_group,
+    m.Customer.created_at,
+    m.Customer.home_store_id,
+    m.Customer.referred_by,
+).where(m.Customer.id.in_(bindparam("ids", expanding=True)), m.Customer.erased_at.is_(None))
+_LAST_VIEW = func.max(m.Event.occurred_at)
+_RECENTLY_VIEWED = (
+    select(m.Event.sku, _LAST_VIEW)
+    .where(
+        m.Event.customer_id == bindparam("customer_id"),
+        m.Event.type == "product_viewed",
+        m.Event.sku.is_not(None),
+    )
+    .group_by(m.Event.sku)
+    .order_by(_LAST_VIEW.desc(), m.Event.sku)
+    .limit(bindparam("first", type_=Integer))
+)
+_SEGMENTS = (
+    select(
+        m.CustomerSegment.customer_id,
+        m.CustomerSegment.segment_key,
+        m.CustomerSegment.name,
+        m.CustomerSegment.kind,
+    )
+    .where(m.CustomerSegment.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(m.CustomerSegment.kind, m.CustomerSegment.segment_key)
+)
+
 
 class NativeCustomer:
     name = "native"
@@ -49,18 +82,7 @@ class NativeCustomer:
         await privacy.erase_events(customer_id)
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
-        c = m.Customer
-        rows = await self.store.rows(
-            select(
-                c.id,
-                c.display_name,
-                c.email,
-                c.customer_group,
-                c.created_at,
-                c.home_store_id,
-                c.referred_by,
-            ).where(c.id.in_(ids), c.erased_at.is_(None))
-        )
+        rows = await self.store.rows(_CUSTOMERS_BY_ID, {"ids": list(ids)})
         found = {
             cid: CustomerRecord(
                 id=cid,
@@ -116,32 +138,18 @@ class NativeCustomer:
 
     async def recently_viewed(self, queries: Sequence[RecentViewsQuery]) -> list[list[str]]:
         results: list[list[str]] = []
-        async with self.store.read() as session:
-            for q in queries:
-                last_view = func.max(m.Event.occurred_at)
-                rows = await session.execute(
-                    select(m.Event.sku, last_view)
-                    .where(
-                        m.Event.customer_id == q.customer_id,
-                        m.Event.type == "product_viewed",
-                        m.Event.sku.is_not(None),
-                    )
-                    .group_by(m.Event.sku)
-                    .order_by(last_view.desc(), m.Event.sku)
-                    .limit(q.first)
-                )
-                results.append([sku for sku, _ in rows if sku is not None])
+        for q in queries:
+            rows = await self.store.rows(
+                _RECENTLY_VIEWED, {"customer_id": q.customer_id, "first": q.first}
+            )
+            results.append([sku for sku, _ in rows if sku is not None])
         return results
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         found: dict[str, list[SegmentRecord]] = defaultdict(list)
-        s = m.CustomerSegment
-        rows = await self.store.rows(
-            select(s.customer_id, s.segment_key, s.name, s.kind)
-            .where(s.customer_id.in_(customer_ids))
-            .order_by(s.kind, s.segment_key)
-        )
-        for customer_id, key, name, kind in rows:
+        for customer_id, key, name, kind in await self.store.rows(
+            _SEGMENTS, {"ids": list(customer_ids)}
+        ):
             found[customer_id].append(SegmentRecord(key, name, kind))
         return [found.get(c, []) for c in customer_ids]
 

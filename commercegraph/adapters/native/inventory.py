@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from commercegraph.adapters.base import (
     LocationRecord,
@@ -19,6 +19,14 @@ from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+
+_STOCK = (
+    select(
+        m.Stock.sku, m.Stock.location_id, m.Stock.on_hand, m.Stock.reserved, m.Stock.safety_stock
+    )
+    .where(m.Stock.sku.in_(bindparam("skus", expanding=True)))
+    .order_by(m.Stock.location_id)
+)
 
 
 def _location(loc: m.Location) -> LocationRecord:
@@ -54,13 +62,9 @@ class NativeInventory:
 
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         found: dict[str, list[StockRecord]] = defaultdict(list)
-        s = m.Stock
-        rows = await self.store.rows(
-            select(s.sku, s.location_id, s.on_hand, s.reserved, s.safety_stock)
-            .where(s.sku.in_(skus))
-            .order_by(s.location_id)
-        )
-        for sku, location_id, on_hand, reserved, safety_stock in rows:
+        for sku, location_id, on_hand, reserved, safety_stock in await self.store.rows(
+            _STOCK, {"skus": list(skus)}
+        ):
             found[sku].append(StockRecord(sku, location_id, on_hand, reserved, safety_stock))
         return [found.get(sku, []) for sku in skus]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.native.ledger import (
@@ -19,6 +19,7 @@ from commercegraph.adapters.native.ledger import (
 )
 from commercegraph.errors import InsufficientFunds
 from commercegraph.store import models as m
+from commercegraph.store.db import Rows
 
 PTS = "PTS"
 
@@ -176,20 +177,25 @@ async def due_customers(
     )
 
 
+_OVERDUE = func.sum(
+    case((m.PointsLot.expires_at <= bindparam("now"), m.PointsLot.remaining), else_=0)
+)
+_EXPIRING = (
+    select(m.PointsLot.customer_id, _OVERDUE, func.sum(m.PointsLot.remaining))
+    .where(
+        m.PointsLot.customer_id.in_(bindparam("ids", expanding=True)),
+        m.PointsLot.status == "AVAILABLE",
+        m.PointsLot.remaining > 0,
+        m.PointsLot.expires_at <= bindparam("until"),
+    )
+    .group_by(m.PointsLot.customer_id)
+)
+
+
 async def expiring(
-    session: AsyncSession, customer_ids: list[str], now: datetime, until: datetime
+    rows_of: Rows, customer_ids: list[str], now: datetime, until: datetime
 ) -> dict[str, tuple[int, int]]:
     """Per customer: points already past their date (expiry not yet posted), and points
     that expire by ``until``."""
-    overdue = func.sum(case((m.PointsLot.expires_at <= now, m.PointsLot.remaining), else_=0))
-    rows = await session.execute(
-        select(m.PointsLot.customer_id, overdue, func.sum(m.PointsLot.remaining))
-        .where(
-            m.PointsLot.customer_id.in_(customer_ids),
-            m.PointsLot.status == "AVAILABLE",
-            m.PointsLot.remaining > 0,
-            m.PointsLot.expires_at <= until,
-        )
-        .group_by(m.PointsLot.customer_id)
-    )
+    rows = await rows_of(_EXPIRING, {"ids": customer_ids, "now": now, "until": until})
     return {cid: (int(late or 0), int(total or 0) - int(late or 0)) for cid, late, total in rows}

@@ -8,7 +8,7 @@ from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,48 @@ async def bump_revision(session: AsyncSession) -> None:
         await session.flush()
 
 
+# The hot reads' statements, built once: each call binds its values.
+_PRICE_ROWS = (
+    select(
+        m.Price.sku,
+        m.Price.currency,
+        m.Price.amount,
+        m.Price.channel,
+        m.Price.customer_group,
+        m.Price.min_quantity,
+        m.Price.valid_from,
+        m.Price.valid_until,
+    )
+    .where(tuple_(m.Price.sku, m.Price.currency).in_(bindparam("keys", expanding=True)))
+    .order_by(m.Price.id)
+)
+_REVISION = select(m.PricingRevision.revision)
+_REDEEMED = select(m.PricingRule.id, m.PricingRule.redeemed).where(
+    m.PricingRule.id.in_(bindparam("ids", expanding=True))
+)
+_CUSTOMER_REDEEMED = select(
+    m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id, m.CustomerRuleBudget.redeemed
+).where(
+    tuple_(m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id).in_(
+        bindparam("keys", expanding=True)
+    )
+)
+_PRODUCT_VIEWS = (
+    select(m.Event.sku, func.count())
+    .where(
+        m.Event.sku.in_(bindparam("skus", expanding=True)),
+        m.Event.type == "product_viewed",
+        m.Event.occurred_at >= bindparam("since"),
+    )
+    .group_by(m.Event.sku)
+)
+_ORDER_STATS = (
+    select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
+    .where(m.Order.customer_id.in_(bindparam("ids", expanding=True)))
+    .group_by(m.Order.customer_id)
+)
+
+
 def _rule_record(row: m.PricingRule) -> PricingRuleRecord:
     return PricingRuleRecord(
         id=row.id,
@@ -94,21 +136,7 @@ class NativePricing:
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         found: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)
-        p = m.Price
-        rows = await self.store.rows(
-            select(
-                p.sku,
-                p.currency,
-                p.amount,
-                p.channel,
-                p.customer_group,
-                p.min_quantity,
-                p.valid_from,
-                p.valid_until,
-            )
-            .where(tuple_(p.sku, p.currency).in_(set(keys)))
-            .order_by(p.id)
-        )
+        rows = await self.store.rows(_PRICE_ROWS, {"keys": list(set(keys))})
         for sku, currency, amount, channel, group, min_quantity, valid_from, valid_until in rows:
             found[(sku, currency)].append(
                 PriceRow(
@@ -118,7 +146,7 @@ class NativePricing:
         return [found.get(k, []) for k in keys]
 
     async def rules_revision(self) -> int:
-        rows = await self.store.rows(select(m.PricingRevision.revision))
+        rows = await self.store.rows(_REVISION)
         return int(rows[0][0]) if rows and rows[0][0] else 0
 
     async def active_rules(self) -> tuple[int, list[PricingRuleRecord]]:
@@ -208,33 +236,13 @@ class NativePricing:
         return [found.get(i, []) for i in ids]
 
     async def budget_usage(self, keys: Sequence[tuple[str, str]]) -> list[BudgetUsage]:
-        rule_ids = {k[0] for k in keys}
-        async with self.store.read() as session:
-            totals = dict(
-                (
-                    await session.execute(
-                        select(m.PricingRule.id, m.PricingRule.redeemed).where(
-                            m.PricingRule.id.in_(rule_ids)
-                        )
-                    )
-                ).all()
-            )
-            mine = {
-                (r, c): n
-                for r, c, n in (
-                    await session.execute(
-                        select(
-                            m.CustomerRuleBudget.rule_id,
-                            m.CustomerRuleBudget.customer_id,
-                            m.CustomerRuleBudget.redeemed,
-                        ).where(
-                            tuple_(
-                                m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id
-                            ).in_([k for k in keys if k[1]] or [("", "")])
-                        )
-                    )
-                )
-            }
+        rule_ids = list({k[0] for k in keys})
+        totals = {rule_id: n for rule_id, n in await self.store.rows(_REDEEMED, {"ids": rule_ids})}
+        per_customer = [k for k in keys if k[1]] or [("", "")]
+        mine = {
+            (r, c): n
+            for r, c, n in await self.store.rows(_CUSTOMER_REDEEMED, {"keys": per_customer})
+        }
         return [BudgetUsage(totals.get(r, 0), mine.get((r, c), 0)) for r, c in keys]
 
     async def redeem(
@@ -310,24 +318,13 @@ class NativePricing:
         await session.flush()
 
     async def product_views(self, skus: Sequence[str]) -> list[int]:
-        since = utcnow() - DEMAND_WINDOW
         rows = await self.store.rows(
-            select(m.Event.sku, func.count())
-            .where(
-                m.Event.sku.in_(skus),
-                m.Event.type == "product_viewed",
-                m.Event.occurred_at >= since,
-            )
-            .group_by(m.Event.sku)
+            _PRODUCT_VIEWS, {"skus": list(skus), "since": utcnow() - DEMAND_WINDOW}
         )
         counts = {sku: int(n) for sku, n in rows}
         return [counts.get(s, 0) for s in skus]
 
     async def customer_order_stats(self, customer_ids: Sequence[str]) -> list[CustomerOrderStats]:
-        rows = await self.store.rows(
-            select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
-            .where(m.Order.customer_id.in_(customer_ids))
-            .group_by(m.Order.customer_id)
-        )
+        rows = await self.store.rows(_ORDER_STATS, {"ids": list(customer_ids)})
         found = {c: CustomerOrderStats(int(n), int(v)) for c, n, v in rows}
         return [found.get(c, CustomerOrderStats(0, 0)) for c in customer_ids]

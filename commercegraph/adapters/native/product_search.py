@@ -6,11 +6,23 @@ range scan from the cursor however the catalog changed since; ties go by id asce
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commercegraph.adapters.base import (
@@ -24,6 +36,7 @@ from commercegraph.adapters.base import (
 from commercegraph.errors import BadUserInput
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
+from commercegraph.store.db import Rows
 from commercegraph.store.models.base import utcnow
 
 FACET_LIMIT = 50  # values per facet: enough for a filter panel, bounded for a broad search
@@ -119,7 +132,29 @@ def _descending(search: ProductSearch) -> bool:
     return search.descending
 
 
-Rows = Callable[[Executable], Awaitable[Sequence[Any]]]
+def _count(*where: ColumnElement[bool]) -> Executable:
+    return (
+        select(func.count())
+        .select_from(m.Product)
+        .outerjoin(m.Category, m.Category.id == m.Product.category_id)
+        .where(and_(True, *where))
+    )
+
+
+_COUNT_ALL = _count()
+
+
+@functools.cache
+def _catalog_page(select_products: Callable[[], Any], backwards: bool) -> Executable:
+    """Products by id, either way, ``limit`` of them: the unfiltered, unsorted page."""
+    by_id = m.Product.id.desc() if backwards else m.Product.id.asc()
+    page: Executable = (
+        select_products()
+        .add_columns(literal(0).label("sort_key"))
+        .order_by(by_id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    return page
 
 
 async def search(
@@ -130,20 +165,18 @@ async def search(
     default_currency: str,
 ) -> Page[ProductRecord]:
     where = conditions(search)
-    counted = await rows_of(
-        select(func.count())
-        .select_from(m.Product)
-        .outerjoin(m.Category, m.Category.id == m.Product.category_id)
-        .where(and_(True, *where))
-    )
+    counted = await rows_of(_count(*where) if where else _COUNT_ALL, None)
     total = counted[0][0]
     desc = _descending(search)
     key, parse = sort_key(search, desc, default_currency)
     backwards = search.last is not None
     limit = search.last if search.last is not None else search.first
+    cursor = search.before if backwards else search.after
+    if key is None and not where and not cursor:  # the whole catalog by id: built once
+        rows = await rows_of(_catalog_page(select_products, backwards), {"limit": limit + 1})
+        return _page(search, rows, limit, backwards, total, to_record)
     stmt = select_products().add_columns((literal(0) if key is None else key).label("sort_key"))
     stmt = stmt.where(*where)
-    cursor = search.before if backwards else search.after
     if cursor:
         argument = "before" if backwards else "after"
         value, product_id = _decode(search, cursor, argument)
@@ -158,7 +191,18 @@ async def search(
         order: tuple[Any, ...] = (by_id,)
     else:
         order = (key.desc() if desc != backwards else key.asc(), by_id)
-    rows = await rows_of(stmt.order_by(*order).limit(limit + 1))
+    rows = await rows_of(stmt.order_by(*order).limit(limit + 1), None)
+    return _page(search, rows, limit, backwards, total, to_record)
+
+
+def _page(
+    search: ProductSearch,
+    rows: Sequence[Any],
+    limit: int,
+    backwards: bool,
+    total: int | None,
+    to_record: Callable[[Any], ProductRecord],
+) -> Page[ProductRecord]:
     page_rows = list(rows[:limit])
     if backwards:
         page_rows.reverse()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,30 @@ from commercegraph.store.models.base import utcnow
 MERGE_SCOPE = "customer-merge"  # idempotency scope of balance transfers between customers
 
 
+# The hot reads' statements, built once: each call binds its values.
+_ACCOUNTS = select(m.LedgerAccount.owner_id, m.LedgerAccount.balance, m.LedgerAccount.unit).where(
+    m.LedgerAccount.owner_id.in_(bindparam("ids", expanding=True)),
+    m.LedgerAccount.kind == bindparam("kind"),
+)
+_LOYALTY = select(
+    m.LoyaltyAccount.customer_id,
+    m.LoyaltyAccount.tier,
+    m.LoyaltyAccount.pending_points,
+    m.LoyaltyAccount.qualifying_spend,
+).where(m.LoyaltyAccount.customer_id.in_(bindparam("ids", expanding=True)))
+_PAYMENT_METHODS = (
+    select(
+        m.PaymentMethod.customer_id,
+        m.PaymentMethod.id,
+        m.PaymentMethod.kind,
+        m.PaymentMethod.label,
+        m.PaymentMethod.is_default,
+    )
+    .where(m.PaymentMethod.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(m.PaymentMethod.is_default.desc(), m.PaymentMethod.created_at)
+)
+
+
 class NativeWallet(Referrals):
     name = "native"
 
@@ -42,44 +66,26 @@ class NativeWallet(Referrals):
         self.settings = settings
 
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]:
-        a = m.LedgerAccount
-        rows = await self.store.rows(
-            select(a.owner_id, a.balance, a.unit).where(
-                a.owner_id.in_(customer_ids), a.kind == "WALLET"
-            )
-        )
+        rows = await self.store.rows(_ACCOUNTS, {"ids": list(customer_ids), "kind": "WALLET"})
         found = {owner: WalletRecord(owner, Money(balance, unit)) for owner, balance, unit in rows}
         return [found.get(c) for c in customer_ids]
 
     async def loyalty_accounts(self, customer_ids: Sequence[str]) -> list[LoyaltyRecord | None]:
-        la, ledger = m.LoyaltyAccount, m.LedgerAccount
-        async with self.store.read() as session:
-            # plain rows for the account and its points (no entities); expiring() is shared
-            # with the ledger's writes and keeps its session
-            accounts = {
-                row.customer_id: row
-                for row in await session.execute(
-                    select(la.customer_id, la.tier, la.pending_points, la.qualifying_spend).where(
-                        la.customer_id.in_(customer_ids)
-                    )
-                )
-            }
-            points = dict(
-                (
-                    await session.execute(
-                        select(ledger.owner_id, ledger.balance).where(
-                            ledger.owner_id.in_(customer_ids), ledger.kind == "POINTS"
-                        )
-                    )
-                ).all()
+        ids = list(customer_ids)
+        accounts = {row.customer_id: row for row in await self.store.rows(_LOYALTY, {"ids": ids})}
+        points = {
+            owner: balance
+            for owner, balance, _ in await self.store.rows(
+                _ACCOUNTS, {"ids": ids, "kind": "POINTS"}
             )
-            now = utcnow()
-            soon = await expiring(
-                session,
-                list(customer_ids),
-                now,
-                now + timedelta(days=self.settings.loyalty_expiring_soon_days),
-            )
+        }
+        now = utcnow()
+        soon = await expiring(
+            self.store.rows,
+            ids,
+            now,
+            now + timedelta(days=self.settings.loyalty_expiring_soon_days),
+        )
         results: list[LoyaltyRecord | None] = []
         for cid in customer_ids:
             account = accounts.get(cid)
@@ -103,12 +109,7 @@ class NativeWallet(Referrals):
 
     async def payment_methods(self, customer_ids: Sequence[str]) -> list[list[PaymentMethodRecord]]:
         found: dict[str, list[PaymentMethodRecord]] = defaultdict(list)
-        p = m.PaymentMethod
-        rows = await self.store.rows(
-            select(p.customer_id, p.id, p.kind, p.label, p.is_default)
-            .where(p.customer_id.in_(customer_ids))
-            .order_by(p.is_default.desc(), p.created_at)
-        )
+        rows = await self.store.rows(_PAYMENT_METHODS, {"ids": list(customer_ids)})
         for customer_id, method_id, kind, label, is_default in rows:
             found[customer_id].append(PaymentMethodRecord(method_id, kind, label, is_default))
         return [found.get(c, []) for c in customer_ids]

@@ -1,0 +1,114 @@
+"""aiosqlite connections whose statements each take one round trip to the driver's thread.
+
+aiosqlite runs every call on the connection's own thread; SQLAlchemy's adapter makes four
+such calls per statement (open a cursor, execute, fetch, close), each a hand-off through a
+queue and a wake-up of the event loop. This cursor does the four in one call on that thread
+and answers ``description``, ``rowcount`` and ``lastrowid`` from what it saw there. Server-side
+cursors keep the adapter's own.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.connectors.asyncio import (
+    AsyncAdapt_dbapi_connection,
+    AsyncIODBAPIConnection,
+    AsyncIODBAPICursor,
+)
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.pool import ConnectionPoolEntry
+
+_Outcome = tuple[Any, int, int | None, list[Any]]
+
+
+def _execute(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    cursor = conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
+        super().__init__(adapt_connection)
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+        self._arraysize = 1
+
+    def _make_new_cursor(self, connection: AsyncIODBAPIConnection) -> AsyncIODBAPICursor:
+        return None  # type: ignore[return-value]  # opened on the driver's thread per statement
+
+    def _aenter_cursor(self, cursor: AsyncIODBAPICursor) -> AsyncIODBAPICursor:
+        return cursor
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
+    async def _async_soft_close(self) -> None:
+        """Nothing to close: the driver's cursor was closed on its thread."""
+
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+        async with self._adapt_connection._execute_mutex:
+            driver: Any = self._connection  # aiosqlite.Connection: its queue and sqlite3 handle
+            outcome: _Outcome = await driver._execute(
+                _execute, driver._conn, operation, parameters, many
+            )
+        self._description, self._rowcount, self._lastrowid, rows = outcome
+        self._rows = collections.deque(rows)
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> None:
+        await self._run(operation, parameters, many=False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Sequence[Any]) -> None:
+        await self._run(operation, seq_of_parameters, many=True)
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+
+def connect(
+    dialect: Dialect, _: ConnectionPoolEntry, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> OneTripConnection:
+    """A ``do_connect`` listener: the adapter's own connection, with the one-trip cursor."""
+    dbapi = dialect.loaded_dbapi
+    adapted: AsyncAdapt_aiosqlite_connection = dbapi.connect(*cargs, **cparams)
+    return OneTripConnection(dbapi, adapted._connection)

@@ -1,0 +1,91 @@
+"""On SQLite each statement is one round trip to aiosqlite's thread, and still answers rows,
+row counts, new keys and errors as the driver does; transactions still roll back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commercegraph.store.db import Store
+from tests.factories import store_for
+
+metadata = MetaData()
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+)
+
+
+@pytest_asyncio.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    store = store_for(f"sqlite+aiosqlite:///{tmp_path / 'cursor.db'}")
+    async with store.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield store
+    await store.dispose()
+
+
+async def _trips(conn: AsyncConnection) -> list[str]:
+    """Records each call the connection hands to aiosqlite's thread."""
+    driver: Any = (await conn.get_raw_connection()).driver_connection
+    seen: list[str] = []
+    execute: Callable[..., Any] = driver._execute
+
+    async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await execute(fn, *args, **kwargs)
+
+    driver._execute = counted
+    return seen
+
+
+async def test_a_read_is_one_trip_to_the_driver_thread(store: Store) -> None:
+    async with store.engine.connect() as conn:
+        await conn.execute(insert(items), [{"name": "a"}, {"name": "b"}])
+        trips = await _trips(conn)
+        rows = (await conn.execute(select(items.c.name).order_by(items.c.name))).all()
+        assert [r.name for r in rows] == ["a", "b"]
+        assert len(trips) == 1
+        await conn.rollback()
+
+
+async def test_writes_answer_row_counts_and_new_keys(store: Store) -> None:
+    async with store.engine.begin() as conn:
+        result = await conn.execute(insert(items).values(name="first"))
+        assert result.inserted_primary_key == (1,)
+        many = await conn.execute(insert(items), [{"name": "x"}, {"name": "y"}, {"name": "z"}])
+        assert many.rowcount == 3
+        renamed = await conn.execute(
+            update(items).where(items.c.name.in_(["x", "y"])).values(name=items.c.name + "!")
+        )
+        assert renamed.rowcount == 2
+    assert [r[0] for r in await store.rows(select(items.c.name).order_by(items.c.id))] == [
+        "first",
+        "x!",
+        "y!",
+        "z",
+    ]
+
+
+async def test_a_rolled_back_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(IntegrityError):
+        async with store.write() as session:
+            await session.execute(insert(items).values(name="kept?"))
+            await session.execute(insert(items).values(name="kept?"))
+    assert await store.rows(select(items.c.id)) == []
+
+
+async def test_driver_errors_arrive_as_before(store: Store) -> None:
+    with pytest.raises(OperationalError, match="no such table"):
+        await store.rows(text("SELECT * FROM missing"))
+    async with store.engine.connect() as conn:  # the connection is still usable after
+        assert (await conn.execute(text("SELECT 1"))).scalar() == 1
