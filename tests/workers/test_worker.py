@@ -25,6 +25,8 @@ pytestmark = pytest.mark.postgres
 
 EVERY_SECOND = "* * * * * *"
 RUN_SECONDS = 7
+LATE_ROWS_WITHIN_S = 30.0
+DUPLICATE_GRACE_S = 3.0  # three periods: a second delivery of a row would show by then
 
 
 def _worker_env(url: str, receiver: Receiver) -> dict[str, str]:
@@ -68,7 +70,12 @@ def test_two_workers_run_each_period_once_and_deliver_each_webhook_once(
         time.sleep(RUN_SECONDS)
         # more outbox rows while both run: the next periods pick them up
         ids += add_outbox(jobs_db, 20, prefix="late")
-        time.sleep(5)  # a few periods for the late rows, with room for a dropped one
+        # a few periods for the late rows; a loaded machine drops or delays some periods, so
+        # wait until each row has arrived (bounded), then a while longer for any duplicate
+        deadline = time.monotonic() + LATE_ROWS_WITHIN_S
+        while set(receiver.deliveries) < set(ids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(DUPLICATE_GRACE_S)
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
