@@ -57,12 +57,12 @@ backend replicas
 """
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
+def _wait_http(url: str, proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"{what} exited with {proc.returncode}: {out[-2000:]}")
+            out = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{what} exited with {proc.returncode}: {out}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return
@@ -83,6 +83,7 @@ class Cluster:
     ports: list[int] = field(default_factory=list)
     servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     others: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: dict[int, Path] = field(default_factory=dict)  # each process's output, by its id
     balancer_port: int = 0
     _dir: tempfile.TemporaryDirectory[str] | None = None
 
@@ -115,7 +116,9 @@ class Cluster:
             for _ in range(self.replicas):
                 self._start_replica()
             for n, proc in enumerate(self.servers):
-                _wait_http(f"{self.replica_url(n)}/readyz", proc, f"replica {n}")
+                _wait_http(
+                    f"{self.replica_url(n)}/readyz", proc, f"replica {n}", self.logs[proc.pid]
+                )
             self.balancer_port = free_port()
             servers = "\n".join(
                 f"    server r{n} 127.0.0.1:{port}" for n, port in enumerate(self.ports)
@@ -123,7 +126,7 @@ class Cluster:
             config = Path(self._dir.name) / "haproxy.cfg"
             config.write_text(HAPROXY_CONFIG.format(port=self.balancer_port, servers=servers))
             balancer = self._spawn([binary, "-db", "-f", str(config)])
-            _wait_http(f"{self.url}/healthz", balancer, "haproxy")
+            _wait_http(f"{self.url}/healthz", balancer, "haproxy", self.logs[balancer.pid])
             for n in range(self.workers):
                 self._spawn([sys.executable, "-m", "commercegraph", "worker", "--name", f"w{n}"])
         except BaseException:
@@ -131,22 +134,25 @@ class Cluster:
             raise
         return self
 
+    def _popen(self, argv: list[str]) -> subprocess.Popen[bytes]:
+        """A process of the cluster writing to a log file of its own: a pipe nobody reads
+        fills up after 64 KiB of warnings, and the process then blocks on its next line."""
+        assert self._dir is not None
+        log_path = Path(self._dir.name) / f"process-{len(self.logs)}.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.logs[proc.pid] = log_path
+        return proc
+
     def _spawn(self, argv: list[str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(
-            argv, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
+        proc = self._popen(argv)
         self.others.append(proc)
         return proc
 
     def _start_replica(self) -> None:
         port = free_port()
         argv = [sys.executable, "-m", "commercegraph", "serve", "--host", "127.0.0.1"]
-        proc = subprocess.Popen(
-            [*argv, "--port", str(port)],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        proc = self._popen([*argv, "--port", str(port)])
         self.ports.append(port)
         self.servers.append(proc)
 
@@ -164,8 +170,6 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
-            if proc.stdout:
-                proc.stdout.close()
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
