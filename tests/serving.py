@@ -31,9 +31,10 @@ def running(
     *,
     environment: dict[str, str] | None = None,
     cwd: Path | None = None,
-) -> Iterator[None]:
-    """``command`` as a child process until the block ends; ready once ``ready_url``
-    answers over HTTP at all. Terminated afterwards (killed, if it will not stop)."""
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` as a child process until the block ends (the block gets the process);
+    ready once ``ready_url`` answers over HTTP at all. Terminated afterwards (killed, if it
+    will not stop)."""
     # its output goes to a file, not a pipe: a chatty process never blocks on a full pipe
     output = tempfile.TemporaryFile()
     proc = subprocess.Popen(
@@ -53,7 +54,7 @@ def running(
                 time.sleep(0.1)
         else:
             pytest.fail(f"{command[:3]} did not start within {START_TIMEOUT_S:.0f} s")
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:
