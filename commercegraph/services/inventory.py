@@ -78,6 +78,21 @@ def can_fill(
     return True
 
 
+def online_units(
+    stock: Sequence[StockRecord],
+    locations: Sequence[LocationRecord],
+    *,
+    channel: str = "WEB",
+    routing: Routing | None = None,
+) -> int:
+    """What the locations that serve ``channel`` online can promise of ``stock``: the online
+    part of ``compute_availability`` alone (the pricing rules' stock input needs no more)."""
+    online = {loc.id for loc in locations if serves_online(loc, channel, routing)}
+    return sum(
+        max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock if s.location_id in online
+    )
+
+
 def compute_availability(
     stock: Sequence[StockRecord],
     locations: Sequence[LocationRecord],
@@ -98,14 +113,16 @@ def compute_availability(
         if loc.kind != "STORE":
             continue
         atp = by_location.get(loc.id, 0)
+        if atp <= 0:
+            continue
         distance = distance_km(near[0], near[1], loc.lat, loc.lon) if near else None
         if radius_km is not None and distance is not None and distance > radius_km:
             continue
-        if atp > 0:
-            stores.append(StoreAvailability(loc, atp, distance))
-    stores.sort(
-        key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name)
-    )
+        stores.append(StoreAvailability(loc, atp, distance))
+    if len(stores) > 1:
+        stores.sort(
+            key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name)
+        )
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
     pickup = any(
         s.location.can_pickup

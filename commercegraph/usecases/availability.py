@@ -16,6 +16,7 @@ from commercegraph.services.inventory import (
     AvailabilityResult,
     available_to_promise,
     compute_availability,
+    online_units,
 )
 
 
@@ -51,4 +52,4 @@ def units_for_shopper(
     channel's routed locations can ship."""
     if store_id:
         return sum(available_to_promise(s) for s in stock if s.location_id == store_id)
-    return availability(settings, stock, locations, channel=channel).online_atp
+    return online_units(stock, locations, channel=channel, routing=settings.fulfillment_sources)

@@ -29,6 +29,7 @@ from commercegraph.services.inventory import (
     available_to_promise,
     can_fill,
     compute_availability,
+    online_units,
     serves_online,
     shipping_locations,
     stock_status,
@@ -100,6 +101,26 @@ def test_online_availability_sums_only_routed_locations() -> None:
         stock, LOCATIONS, channel="MARKETPLACE", routing={"MARKETPLACE": ["WAREHOUSE"]}, **common
     )
     assert market.online_atp == 100
+
+
+@pytest.mark.parametrize("channel", ["WEB", "MARKETPLACE", "STORE", "CALL_CENTER", "KIOSK"])
+@pytest.mark.parametrize(
+    "routing", [None, {"WEB": ["STORE"], "MARKETPLACE": ["wh"], "STORE": []}, {"WEB": []}]
+)
+def test_online_units_is_the_online_part_of_availability(
+    channel: str, routing: dict[str, list[str]] | None
+) -> None:
+    stock = [
+        StockRecord("A", "wh", 100, 10, 5),
+        StockRecord("A", "downtown", 5, 1, 0),
+        StockRecord("A", "pearl", 7, 0, 0),
+        StockRecord("A", "beaverton", 2, 4, 0),  # oversold: counts as 0, not -2
+        StockRecord("A", "closed", 50, 0, 0),  # a location no longer in the list
+    ]
+    whole = compute_availability(
+        stock, LOCATIONS, channel=channel, routing=routing, pickup_radius_km=25.0
+    )
+    assert online_units(stock, LOCATIONS, channel=channel, routing=routing) == whole.online_atp
 
 
 def test_can_fill_needs_every_sku_at_one_location() -> None:
