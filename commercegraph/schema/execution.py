@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, ClassVar
 
 from graphql import (
+    FieldNode,
+    GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -25,6 +28,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, inspect
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema import Schema
@@ -96,6 +100,9 @@ Complete = Callable[[Any], Any]  # a value as read -> its completed result; rais
 # per type and field group: the completion, or None when graphql-core's path is needed;
 # the field group is held so that its id is not reused while the executor lives
 _Plans = dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]]
+# per field group: the group (held), its field (None: unknown), its nodes and its
+# arguments (None: worked out on each call)
+_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
 # per response key of a grouped field set: its field group, the attribute a plain field
 # is read from ("" for ``__typename``) and its completion (None: not plain)
 _FieldPlan = list[tuple[str, Any, str, Complete | None]]
@@ -132,6 +139,74 @@ def execution_context_class(
             self._plain = self.complete_plain and not (manager is not None and manager.middlewares)
             self._plans: _Plans = {}
             self._field_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, _FieldPlan]] = {}
+            self._resolutions: dict[tuple[GraphQLObjectType, int], _Resolution] = {}
+
+        def _execute_resolved(
+            self,
+            parent_type: GraphQLObjectType,
+            source: Any,
+            field_details_list: Any,
+            path: Path,
+            position_context: Any,
+        ) -> Any:
+            """graphql-core's `execute_field` (without middleware) with what does not
+            change from one item of a list to the next worked out once per field group:
+            the field, its nodes and, when they hold only immutable values, its arguments."""
+            key = (parent_type, id(field_details_list))
+            resolution = self._resolutions.get(key)
+            if resolution is None:
+                resolution = self._resolutions[key] = self._resolution(
+                    parent_type, field_details_list
+                )
+            _held, field_def, nodes, arguments = resolution
+            if field_def is None:
+                return Undefined
+            return_type = field_def.type
+            info = self.build_resolve_info(field_def, nodes, parent_type, path)
+            try:
+                if arguments is None:
+                    first = field_details_list[0]
+                    arguments = get_argument_values(
+                        field_def,
+                        first.node,
+                        self.variable_values,
+                        first.fragment_variable_values,
+                        self.hide_suggestions,
+                    )
+                result = (field_def.resolve or self.field_resolver)(source, info, **arguments)
+                if self.is_awaitable(result):
+                    return self.complete_awaitable_value(
+                        return_type, field_details_list, info, path, result, position_context
+                    )
+                completed = self.complete_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+                if self.is_awaitable(completed):
+                    return _await_completed(self, completed, return_type, field_details_list, path)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+            return completed
+
+        def _resolution(
+            self, parent_type: GraphQLObjectType, field_details_list: Any
+        ) -> _Resolution:
+            first = field_details_list[0]
+            field_def = self.schema.get_field(parent_type, first.node.name.value)
+            nodes = [details.node for details in field_details_list]
+            arguments: dict[str, Any] | None = None
+            if field_def is not None and not (field_def.args or first.node.arguments):
+                arguments = {}
+            elif field_def is not None and first.fragment_variable_values is None:
+                try:
+                    found = get_argument_values(
+                        field_def, first.node, self.variable_values, None, self.hide_suggestions
+                    )
+                except Exception:  # raised again, and reported, on each call
+                    found = None
+                if found is not None and all(_immutable(v) for v in found.values()):
+                    arguments = found  # each call unpacks it: the resolver gets its own dict
+            return field_details_list, field_def, nodes, arguments
 
         def execute_field(
             self,
@@ -146,6 +221,10 @@ def execution_context_class(
             plan = leaves.get(node.name.value) if leaves is not None else None
             manager = self.middleware_manager
             if plan is None or (manager is not None and manager.middlewares):
+                if self._plain:
+                    return self._execute_resolved(
+                        parent_type, source, field_details_list, path, position_context
+                    )
                 return super().execute_field(
                     parent_type, source, field_details_list, path, position_context
                 )
@@ -315,6 +394,25 @@ def execution_context_class(
             return _object(entries, non_null, self.is_awaitable)
 
     return PlainFieldsExecutionContext
+
+
+def _immutable(value: Any) -> bool:
+    """Whether an argument value can be handed to every call: none can change it."""
+    return value is None or value.__class__ in _PLAIN_VALUES or isinstance(value, Enum)
+
+
+async def _await_completed(
+    executor: Any,
+    completed: Any,
+    return_type: GraphQLOutputType,
+    field_details_list: Any,
+    path: Path,
+) -> Any:
+    try:
+        return await completed
+    except Exception as raw_error:
+        executor.handle_field_error(raw_error, return_type, field_details_list, path)
+        return None
 
 
 def _collected_only(field_details_list: Any) -> bool:
