@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from enum import Enum
+from types import CoroutineType, GeneratorType
 from typing import Any, ClassVar
 
 from graphql import (
@@ -49,6 +50,8 @@ BasicFields = dict[GraphQLObjectType, dict[str, str]]
 _COLLECTION_DIRECTIVES = frozenset({"include", "skip"})
 # values that are never awaitable: no check needed before completing them
 _PLAIN_VALUES = frozenset({str, int, float, bool})
+# classes no instance of which is awaitable or an exception (see `_awaitable`)
+_SYNC_CLASSES: set[type] = {*_PLAIN_VALUES, type(None), dict, list, tuple}
 
 
 def basic_fields(schema: GraphQLSchema) -> BasicFields:
@@ -174,14 +177,14 @@ def execution_context_class(
                         self.hide_suggestions,
                     )
                 result = (field_def.resolve or self.field_resolver)(source, info, **arguments)
-                if self.is_awaitable(result):
+                if result.__class__ not in _SYNC_CLASSES and _awaitable(result, self.is_awaitable):
                     return self.complete_awaitable_value(
                         return_type, field_details_list, info, path, result, position_context
                     )
                 completed = self.complete_value(
                     return_type, field_details_list, info, path, result, position_context
                 )
-                if self.is_awaitable(completed):
+                if completed.__class__ not in _SYNC_CLASSES and self.is_awaitable(completed):
                     return _await_completed(self, completed, return_type, field_details_list, path)
             except Exception as raw_error:
                 self.handle_field_error(raw_error, return_type, field_details_list, path)
@@ -396,6 +399,24 @@ def execution_context_class(
     return PlainFieldsExecutionContext
 
 
+def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
+    """Whether `value` is awaitable. Awaitability is its class's (a coroutine, an
+    ``__await__``), but for generators, which a flag makes awaitable, and for classes that
+    compute attributes: the class of any other value found not awaitable is remembered so
+    that its next instances are not checked again. Exceptions are never remembered: a plain
+    completion must still see them."""
+    if is_awaitable(value):
+        return True
+    cls = value.__class__
+    if (
+        not issubclass(cls, (Exception, GeneratorType, CoroutineType))
+        and cls.__getattribute__ is object.__getattribute__
+        and not hasattr(cls, "__getattr__")
+    ):
+        _SYNC_CLASSES.add(cls)
+    return False
+
+
 def _immutable(value: Any) -> bool:
     """Whether an argument value can be handed to every call: none can change it."""
     return value is None or value.__class__ in _PLAIN_VALUES or isinstance(value, Enum)
@@ -438,8 +459,8 @@ def _leaf(
             if non_null:
                 raise _NOT_PLAIN
             return None
-        if value.__class__ not in _PLAIN_VALUES and (
-            isinstance(value, Exception) or is_awaitable(value)
+        if value.__class__ not in _SYNC_CLASSES and (
+            isinstance(value, Exception) or _awaitable(value, is_awaitable)
         ):
             raise _NOT_PLAIN
         coerced = coerce(value)
@@ -471,7 +492,9 @@ def _object(
             if non_null:
                 raise _NOT_PLAIN
             return None
-        if isinstance(value, Exception) or is_awaitable(value):
+        if value.__class__ not in _SYNC_CLASSES and (
+            isinstance(value, Exception) or _awaitable(value, is_awaitable)
+        ):
             raise _NOT_PLAIN
         return {
             response_name: complete(getattr(value, attribute) if attribute else None)
