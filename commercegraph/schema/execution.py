@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from enum import Enum
 from types import CoroutineType, GeneratorType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from graphql import (
     FieldNode,
@@ -29,6 +29,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from graphql.execution.executor import invalid_return_type_error
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, inspect
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
@@ -103,6 +104,10 @@ Complete = Callable[[Any], Any]  # a value as read -> its completed result; rais
 # per type and field group: the completion, or None when graphql-core's path is needed;
 # the field group is held so that its id is not reused while the executor lives
 _Plans = dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]]
+# an object type and its type check (None: none)
+_ObjectKind = tuple[GraphQLObjectType, Callable[[Any, Any], Any] | None]
+# where Strawberry's type checks of objects with interfaces (answering with a bool) come from
+_STRAWBERRY_TYPE_CHECKS = "strawberry.schema.schema_converter"
 # per field group: the group (held), its field (None: unknown), its nodes and its
 # arguments (None: worked out on each call)
 _Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
@@ -143,6 +148,7 @@ def execution_context_class(
             self._plans: _Plans = {}
             self._field_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, _FieldPlan]] = {}
             self._resolutions: dict[tuple[GraphQLObjectType, int], _Resolution] = {}
+            self._objects: dict[GraphQLOutputType, _ObjectKind | Literal[False]] = {}
 
         def _execute_resolved(
             self,
@@ -331,6 +337,19 @@ def execution_context_class(
                         return complete(result)
                     except Exception:  # completed below, as graphql-core does
                         pass
+                elif result is not None and result is not Undefined:
+                    found = self._objects.get(return_type)
+                    if found is None:
+                        found = self._objects[return_type] = _object_kind(return_type)
+                    if found and not isinstance(result, Exception):
+                        # graphql-core's completion of an object, without the calls that
+                        # unwrap its type: a null or an exception is left to it
+                        object_type, is_type_of = found
+                        if is_type_of is not None and not is_type_of(result, info):
+                            raise invalid_return_type_error(object_type, result, field_details_list)
+                        return self.collect_and_execute_subfields(
+                            object_type, field_details_list, path, result, position_context
+                        )
             return super().complete_value(
                 return_type, field_details_list, info, path, result, position_context
             )
@@ -415,6 +434,21 @@ def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
     ):
         _SYNC_CLASSES.add(cls)
     return False
+
+
+def _object_kind(type_: GraphQLOutputType) -> _ObjectKind | Literal[False]:
+    """The object type a value of `type_` completes as, with its type check, when that
+    check answers at once: none, or the one Strawberry makes for a type with interfaces."""
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if not isinstance(inner, GraphQLObjectType):
+        return False
+    check = inner.is_type_of
+    if check is not None and (
+        getattr(check, "__module__", None) != _STRAWBERRY_TYPE_CHECKS
+        or not getattr(check, "__qualname__", "").endswith("<locals>.is_type_of")
+    ):
+        return False  # it may answer with an awaitable: graphql-core's path
+    return inner, check
 
 
 def _immutable(value: Any) -> bool:

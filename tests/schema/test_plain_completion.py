@@ -59,8 +59,13 @@ class Box:
     tags: list[str]
 
 
+@strawberry.interface
+class Named:
+    name: str
+
+
 @strawberry.type
-class Item:
+class Item(Named):  # an interface: Strawberry checks each value is an Item
     name: str
     _box: strawberry.Private[Box]
 
@@ -105,6 +110,10 @@ CASES: dict[str, dict[str, Any]] = {
 
 @strawberry.type
 class Query:
+    @strawberry.field
+    def misfit(self) -> Item | None:
+        return Level(count=1, status=Status.IN, label="not an item")  # type: ignore[return-value]
+
     @strawberry.field
     def items(self, case: str) -> list[Item]:
         broken = dict(CASES[case])
@@ -175,6 +184,13 @@ async def test_errors_are_located_and_nulls_propagate_as_graphql_core_does() -> 
         ["items", 1, "nullableBox", "optionalLevels", 1, "label"]
     ]
     assert errors[0]["message"] == "Cannot return null for non-nullable field Level.label."
+
+
+async def test_a_value_of_another_type_is_reported_as_graphql_core_does() -> None:
+    (data, errors), generic = await answers('{ misfit { name } items(case: "valid") { name } }', {})
+    assert (data, errors) == generic
+    assert data == {"misfit": None, "items": [{"name": "first"}, {"name": "second"}]}
+    assert errors[0]["message"].startswith("Expected value of type 'Item' but got: <Level")
 
 
 async def test_the_plans_cover_plain_types_only() -> None:
