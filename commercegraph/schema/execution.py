@@ -18,14 +18,19 @@ from types import CoroutineType, GeneratorType
 from typing import Any, ClassVar, Literal
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
@@ -51,6 +56,13 @@ BasicFields = dict[GraphQLObjectType, dict[str, str]]
 _COLLECTION_DIRECTIVES = frozenset({"include", "skip"})
 # values that are never awaitable: no check needed before completing them
 _PLAIN_VALUES = frozenset({str, int, float, bool})
+# graphql-core's scalars that serialize a value of exactly this class to itself (an Int
+# only within 32 bits)
+_SERIALIZED_AS_IS: dict[GraphQLLeafType, type] = {
+    GraphQLString: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+}
 # classes no instance of which is awaitable or an exception (see `_awaitable`)
 _SYNC_CLASSES: set[type] = {*_PLAIN_VALUES, type(None), dict, list, tuple}
 
@@ -487,8 +499,14 @@ def _leaf(
     leaf_type: GraphQLLeafType, non_null: bool, is_awaitable: Callable[[Any], bool]
 ) -> Complete:
     coerce = leaf_type.coerce_output_value
+    # the value graphql-core's built-in scalar serializes to itself: handed on as it is
+    same: Any = _SERIALIZED_AS_IS.get(leaf_type)
 
     def complete(value: Any) -> Any:
+        if value.__class__ is same and (
+            same is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+        ):
+            return value
         if value is None or value is Undefined:
             if non_null:
                 raise _NOT_PLAIN

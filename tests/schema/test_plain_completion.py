@@ -84,7 +84,11 @@ class Item(Named):  # an interface: Strawberry checks each value is an Item
 
 def _box(**broken: Any) -> Box:
     """A valid box, with `broken`'s values put where they are named."""
-    level = Level(count=3, status=broken.get("status", Status.IN), label=broken.get("label", "x"))
+    level = Level(
+        count=broken.get("count", 3),
+        status=broken.get("status", Status.IN),
+        label=broken.get("label", "x"),
+    )
     money = Money(amount=1250, cents=broken.get("cents", 1250), note=broken.get("note"))
     return Box(
         money=money,
@@ -101,6 +105,9 @@ CASES: dict[str, dict[str, Any]] = {
     "null in a non-null leaf": {"label": None},
     "a value no enum value is": {"status": "NOPE"},
     "a scalar that fails": {"cents": -5},
+    "an int beyond 32 bits": {"count": 2**40},
+    "a bool for an int": {"count": True},
+    "a str for an int": {"count": "7"},
     "a scalar serialized to null": {"cents": 0},
     "an exception as a value": {"note": ValueError("no note")},
     "a list that is not a list": {},  # a generator: see `Query.items`
