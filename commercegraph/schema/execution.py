@@ -1,12 +1,15 @@
-"""graphql-core's executor with a short path for plain leaves.
+"""graphql-core's executor with short paths for plain fields and plain subtrees.
 
 Most fields of a response are scalars read off a record (a product's ``sku``, a money's
 ``amount``). graphql-core resolves each one like any other field: a ``ResolveInfo`` of
 fifteen slots, Strawberry's wrapper around ``getattr``, then the general completion. A
-leaf that Strawberry resolves with its default resolver (no resolver function, no
-arguments, no permission or field extension) is read here with ``getattr`` and coerced
-straight away; errors are located and collected as graphql-core does, with the same
-messages. Every other field takes graphql-core's path.
+field that Strawberry resolves with its default resolver (no resolver function, no
+arguments, no permission or field extension) is read here with ``getattr``; a value whose
+whole selection is such fields (a product's ``price { base { amount } }``) is completed by a
+plan made once per field group and type, the way graphql-jit compiles a query. A plan
+completes only values that complete cleanly; any other value is completed again by
+graphql-core, whose data and errors are the answer. Every other field takes graphql-core's
+path, with its field, nodes and arguments worked out once per field group.
 """
 
 from __future__ import annotations
