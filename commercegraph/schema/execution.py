@@ -1,28 +1,46 @@
-"""graphql-core's executor with a short path for plain leaves.
+"""graphql-core's executor with short paths for plain fields and plain subtrees.
 
 Most fields of a response are scalars read off a record (a product's ``sku``, a money's
 ``amount``). graphql-core resolves each one like any other field: a ``ResolveInfo`` of
 fifteen slots, Strawberry's wrapper around ``getattr``, then the general completion. A
-leaf that Strawberry resolves with its default resolver (no resolver function, no
-arguments, no permission or field extension) is read here with ``getattr`` and coerced
-straight away; errors are located and collected as graphql-core does, with the same
-messages. Every other field takes graphql-core's path.
+field that Strawberry resolves with its default resolver (no resolver function, no
+arguments, no permission or field extension) is read here with ``getattr``; a value whose
+whole selection is such fields (a product's ``price { base { amount } }``) is completed by a
+plan made once per field group and type, the way graphql-jit compiles a query. A plan
+completes only values that complete cleanly; any other value is completed again by
+graphql-core, whose data and errors are the answer. Every other field takes graphql-core's
+path, with its field, nodes and arguments worked out once per field group.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from enum import Enum
+from types import CoroutineType, GeneratorType
+from typing import Any, ClassVar, Literal
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    FieldNode,
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLInt,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
+from graphql.execution.executor import invalid_return_type_error
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, inspect
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema import Schema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_argument
@@ -34,41 +52,186 @@ _BASIC_RESOLVER = "_get_basic_result"
 
 LeafPlan = tuple[str, GraphQLLeafType, bool]  # attribute, type, non-null
 LeafPlans = dict[GraphQLObjectType, dict[str, LeafPlan]]
+# the fields of each object type read with ``getattr`` alone: GraphQL name -> attribute
+BasicFields = dict[GraphQLObjectType, dict[str, str]]
+
+# what a plain completion may meet on a field node: both are decided while collecting fields
+_COLLECTION_DIRECTIVES = frozenset({"include", "skip"})
+# values that are never awaitable: no check needed before completing them
+_PLAIN_VALUES = frozenset({str, int, float, bool})
+# graphql-core's scalars that serialize a value of exactly this class to itself (an Int
+# only within 32 bits)
+_SERIALIZED_AS_IS: dict[GraphQLLeafType, type] = {
+    GraphQLString: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+}
+# classes no instance of which is awaitable or an exception (see `_awaitable`)
+_SYNC_CLASSES: set[type] = {*_PLAIN_VALUES, type(None), dict, list, tuple}
+
+
+def basic_fields(schema: GraphQLSchema) -> BasicFields:
+    """The fields Strawberry reads with ``getattr`` and nothing else (no resolver function,
+    no arguments, no permission or field extension), by object type and GraphQL name."""
+    found: BasicFields = {}
+    for named in schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+            continue
+        fields: dict[str, str] = {}
+        for name, field in named.fields.items():
+            definition = field.extensions.get("strawberry-definition")
+            if (
+                isinstance(definition, StrawberryField)
+                and not field.args
+                and definition.is_basic_field
+                and definition.default_resolver is getattr
+                and getattr(field.resolve, "__name__", None) == _BASIC_RESOLVER
+            ):
+                fields[name] = definition.python_name
+        if fields:
+            found[named] = fields
+    return found
 
 
 def leaf_plans(schema: GraphQLSchema) -> LeafPlans:
     """The plain leaves of each object type, by GraphQL field name."""
     plans: LeafPlans = {}
-    for named in schema.type_map.values():
-        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
-            continue
-        fields: dict[str, LeafPlan] = {}
-        for name, field in named.fields.items():
-            definition = field.extensions.get("strawberry-definition")
-            if (
-                not isinstance(definition, StrawberryField)
-                or field.args
-                or not definition.is_basic_field
-                or definition.default_resolver is not getattr
-                or getattr(field.resolve, "__name__", None) != _BASIC_RESOLVER
-            ):
-                continue
-            non_null = isinstance(field.type, GraphQLNonNull)
-            inner = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    for named, fields in basic_fields(schema).items():
+        leaves: dict[str, LeafPlan] = {}
+        for name, attribute in fields.items():
+            type_ = named.fields[name].type
+            non_null = isinstance(type_, GraphQLNonNull)
+            inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
             if is_leaf_type(inner):
-                fields[name] = (definition.python_name, inner, non_null)
-        if fields:
-            plans[named] = fields
+                leaves[name] = (attribute, inner, non_null)
+        if leaves:
+            plans[named] = leaves
     return plans
+
+
+class _NotPlain(Exception):
+    """A value a plain completion does not complete itself: graphql-core completes it."""
+
+
+_NOT_PLAIN = _NotPlain()
+
+Complete = Callable[[Any], Any]  # a value as read -> its completed result; raises when not plain
+# per type and field group: the completion, or None when graphql-core's path is needed;
+# the field group is held so that its id is not reused while the executor lives
+_Plans = dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]]
+# an object type and its type check (None: none)
+_ObjectKind = tuple[GraphQLObjectType, Callable[[Any, Any], Any] | None]
+# where Strawberry's type checks of objects with interfaces (answering with a bool) come from
+_STRAWBERRY_TYPE_CHECKS = "strawberry.schema.schema_converter"
+# per field group: the group (held), its field (None: unknown), its nodes and its
+# arguments (None: worked out on each call)
+_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
+# per response key of a grouped field set: its field group, the attribute a plain field
+# is read from ("" for ``__typename``) and its completion (None: not plain)
+_FieldPlan = list[tuple[str, Any, str, Complete | None]]
 
 
 def execution_context_class(
     schema: GraphQLSchema,
 ) -> type[StrawberryGraphQLCoreExecutionContext]:
-    """An executor class that knows `schema`'s plain leaves."""
+    """An executor class that knows `schema`'s plain fields."""
     plans = leaf_plans(schema)
+    basics = basic_fields(schema)
 
-    class LeafShortcutExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
+        """graphql-core's executor that completes plain subtrees itself.
+
+        A value whose type's selection reads only basic fields (through any depth of
+        objects, lists, scalars and enums, ``__typename`` included) is completed with a
+        plan made once per field group and type: attributes read and serialized straight
+        into the result. The plan completes only values that complete without an error;
+        on anything else (a null in a non-null position, a failed serialization, an
+        awaitable, an exception) the value is completed again by graphql-core's path,
+        which reports it as it always does. Basic fields are attribute reads, so reading
+        one twice changes nothing.
+        """
+
+        # off: every value takes graphql-core's path (the results must be the same)
+        complete_plain = True
+        # the object types a plain completion was planned for, by name: how often
+        planned: ClassVar[Counter[str]] = Counter()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            manager = self.middleware_manager
+            self._plain = self.complete_plain and not (manager is not None and manager.middlewares)
+            self._plans: _Plans = {}
+            self._field_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, _FieldPlan]] = {}
+            self._resolutions: dict[tuple[GraphQLObjectType, int], _Resolution] = {}
+            self._objects: dict[GraphQLOutputType, _ObjectKind | Literal[False]] = {}
+
+        def _execute_resolved(
+            self,
+            parent_type: GraphQLObjectType,
+            source: Any,
+            field_details_list: Any,
+            path: Path,
+            position_context: Any,
+        ) -> Any:
+            """graphql-core's `execute_field` (without middleware) with what does not
+            change from one item of a list to the next worked out once per field group:
+            the field, its nodes and, when they hold only immutable values, its arguments."""
+            key = (parent_type, id(field_details_list))
+            resolution = self._resolutions.get(key)
+            if resolution is None:
+                resolution = self._resolutions[key] = self._resolution(
+                    parent_type, field_details_list
+                )
+            _held, field_def, nodes, arguments = resolution
+            if field_def is None:
+                return Undefined
+            return_type = field_def.type
+            info = self.build_resolve_info(field_def, nodes, parent_type, path)
+            try:
+                if arguments is None:
+                    first = field_details_list[0]
+                    arguments = get_argument_values(
+                        field_def,
+                        first.node,
+                        self.variable_values,
+                        first.fragment_variable_values,
+                        self.hide_suggestions,
+                    )
+                result = (field_def.resolve or self.field_resolver)(source, info, **arguments)
+                if result.__class__ not in _SYNC_CLASSES and _awaitable(result, self.is_awaitable):
+                    return self.complete_awaitable_value(
+                        return_type, field_details_list, info, path, result, position_context
+                    )
+                completed = self.complete_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+                if completed.__class__ not in _SYNC_CLASSES and self.is_awaitable(completed):
+                    return _await_completed(self, completed, return_type, field_details_list, path)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+            return completed
+
+        def _resolution(
+            self, parent_type: GraphQLObjectType, field_details_list: Any
+        ) -> _Resolution:
+            first = field_details_list[0]
+            field_def = self.schema.get_field(parent_type, first.node.name.value)
+            nodes = [details.node for details in field_details_list]
+            arguments: dict[str, Any] | None = None
+            if field_def is not None and not (field_def.args or first.node.arguments):
+                arguments = {}
+            elif field_def is not None and first.fragment_variable_values is None:
+                try:
+                    found = get_argument_values(
+                        field_def, first.node, self.variable_values, None, self.hide_suggestions
+                    )
+                except Exception:  # raised again, and reported, on each call
+                    found = None
+                if found is not None and all(_immutable(v) for v in found.values()):
+                    arguments = found  # each call unpacks it: the resolver gets its own dict
+            return field_details_list, field_def, nodes, arguments
+
         def execute_field(
             self,
             parent_type: GraphQLObjectType,
@@ -82,6 +245,10 @@ def execution_context_class(
             plan = leaves.get(node.name.value) if leaves is not None else None
             manager = self.middleware_manager
             if plan is None or (manager is not None and manager.middlewares):
+                if self._plain:
+                    return self._execute_resolved(
+                        parent_type, source, field_details_list, path, position_context
+                    )
                 return super().execute_field(
                     parent_type, source, field_details_list, path, position_context
                 )
@@ -112,7 +279,284 @@ def execution_context_class(
                 self.handle_field_error(raw_error, return_type, field_details_list, path)
                 return None
 
-    return LeafShortcutExecutionContext
+        def execute_fields(
+            self,
+            parent_type: GraphQLObjectType,
+            source_value: Any,
+            path: Path | None,
+            grouped_field_set: Any,
+            position_context: Any,
+        ) -> Any:
+            """graphql-core's `execute_fields`, reading plain fields without a path or a
+            call of `execute_field` each."""
+            if not self._plain or position_context is not None:
+                return super().execute_fields(
+                    parent_type, source_value, path, grouped_field_set, position_context
+                )
+            plan = self._field_plan(parent_type, grouped_field_set)
+            results: dict[str, Any] = {}
+            is_awaitable = self.is_awaitable
+            awaitable_fields: list[str] = []
+            try:
+                for response_name, field_details_list, attribute, complete in plan:
+                    if complete is not None:
+                        try:
+                            results[response_name] = complete(
+                                getattr(source_value, attribute) if attribute else None
+                            )
+                            continue
+                        except Exception:  # completed below, as graphql-core does
+                            pass
+                    result = self.execute_field(
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        Path(path, response_name, parent_type.name),
+                        position_context,
+                    )
+                    if result is not Undefined:
+                        results[response_name] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(response_name)
+            except Exception:
+                if awaitable_fields:
+                    self.settle_in_background([results[f] for f in awaitable_fields])
+                raise
+            if not awaitable_fields:
+                return results
+
+            async def get_results() -> dict[str, Any]:
+                if len(awaitable_fields) == 1:
+                    field = awaitable_fields[0]
+                    results[field] = await results[field]
+                else:
+                    awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                    results.update(zip(awaitable_fields, awaited, strict=True))
+                return results
+
+            return get_results()
+
+        def complete_value(
+            self,
+            return_type: GraphQLOutputType,
+            field_details_list: Any,
+            info: Any,
+            path: Path,
+            result: Any,
+            position_context: Any,
+        ) -> Any:
+            if self._plain and position_context is None:
+                complete = self._completion(return_type, field_details_list)
+                if complete is not None:
+                    try:
+                        return complete(result)
+                    except Exception:  # completed below, as graphql-core does
+                        pass
+                elif result is not None and result is not Undefined:
+                    found = self._objects.get(return_type)
+                    if found is None:
+                        found = self._objects[return_type] = _object_kind(return_type)
+                    if found and not isinstance(result, Exception):
+                        # graphql-core's completion of an object, without the calls that
+                        # unwrap its type: a null or an exception is left to it
+                        object_type, is_type_of = found
+                        if is_type_of is not None and not is_type_of(result, info):
+                            raise invalid_return_type_error(object_type, result, field_details_list)
+                        return self.collect_and_execute_subfields(
+                            object_type, field_details_list, path, result, position_context
+                        )
+            return super().complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+
+        def _field_plan(self, parent_type: GraphQLObjectType, grouped: Any) -> _FieldPlan:
+            key = (parent_type, id(grouped))
+            held = self._field_plans.get(key)
+            if held is None:
+                held = self._field_plans[key] = (
+                    grouped,
+                    self._new_field_plan(parent_type, grouped),
+                )
+            return held[1]
+
+        def _new_field_plan(self, parent_type: GraphQLObjectType, grouped: Any) -> _FieldPlan:
+            """Each response key's field group, with the attribute to read and how to
+            complete it when the field is plain (no attribute: ``__typename``)."""
+            basic = basics.get(parent_type, {})
+            plan: _FieldPlan = []
+            for response_name, field_details_list in grouped.items():
+                name = field_details_list[0].node.name.value
+                attribute, complete = "", None
+                if _collected_only(field_details_list):
+                    if name == "__typename":
+                        complete = _constant(parent_type.name)
+                    elif name in basic:
+                        attribute = basic[name]
+                        field_type = parent_type.fields[name].type
+                        complete = self._completion(field_type, field_details_list)
+                plan.append((response_name, field_details_list, attribute, complete))
+            return plan
+
+        def _completion(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
+            key = (type_, id(field_details_list))
+            held = self._plans.get(key)
+            if held is None:
+                held = self._plans[key] = (
+                    field_details_list,
+                    self._plan(type_, field_details_list),
+                )
+            return held[1]
+
+        def _plan(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
+            """How to complete a value of `type_` for this field group, when every part
+            of its selection is plain."""
+            non_null = isinstance(type_, GraphQLNonNull)
+            inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+            if isinstance(inner, GraphQLList):
+                item = self._completion(inner.of_type, field_details_list)
+                return _list(item, non_null) if item is not None else None
+            if is_leaf_type(inner):
+                return _leaf(inner, non_null, self.is_awaitable)
+            if not isinstance(inner, GraphQLObjectType) or inner.is_type_of is not None:
+                return None  # abstract types and checked objects: graphql-core decides
+            grouped, new_defer_usages, forbidden = self.collect_subfields(inner, field_details_list)
+            if new_defer_usages or forbidden:
+                return None
+            entries: list[tuple[str, str, Complete]] = []
+            for response_name, _group, attribute, complete in self._field_plan(inner, grouped):
+                if complete is None:
+                    return None
+                entries.append((response_name, attribute, complete))
+            self.planned[inner.name] += 1
+            return _object(entries, non_null, self.is_awaitable)
+
+    return PlainFieldsExecutionContext
+
+
+def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
+    """Whether `value` is awaitable. Awaitability is its class's (a coroutine, an
+    ``__await__``), but for generators, which a flag makes awaitable, and for classes that
+    compute attributes: the class of any other value found not awaitable is remembered so
+    that its next instances are not checked again. Exceptions are never remembered: a plain
+    completion must still see them."""
+    if is_awaitable(value):
+        return True
+    cls = value.__class__
+    if (
+        not issubclass(cls, (Exception, GeneratorType, CoroutineType))
+        and cls.__getattribute__ is object.__getattribute__
+        and not hasattr(cls, "__getattr__")
+    ):
+        _SYNC_CLASSES.add(cls)
+    return False
+
+
+def _object_kind(type_: GraphQLOutputType) -> _ObjectKind | Literal[False]:
+    """The object type a value of `type_` completes as, with its type check, when that
+    check answers at once: none, or the one Strawberry makes for a type with interfaces."""
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if not isinstance(inner, GraphQLObjectType):
+        return False
+    check = inner.is_type_of
+    if check is not None and (
+        getattr(check, "__module__", None) != _STRAWBERRY_TYPE_CHECKS
+        or not getattr(check, "__qualname__", "").endswith("<locals>.is_type_of")
+    ):
+        return False  # it may answer with an awaitable: graphql-core's path
+    return inner, check
+
+
+def _immutable(value: Any) -> bool:
+    """Whether an argument value can be handed to every call: none can change it."""
+    return value is None or value.__class__ in _PLAIN_VALUES or isinstance(value, Enum)
+
+
+async def _await_completed(
+    executor: Any,
+    completed: Any,
+    return_type: GraphQLOutputType,
+    field_details_list: Any,
+    path: Path,
+) -> Any:
+    try:
+        return await completed
+    except Exception as raw_error:
+        executor.handle_field_error(raw_error, return_type, field_details_list, path)
+        return None
+
+
+def _collected_only(field_details_list: Any) -> bool:
+    """Whether the field's nodes carry no directive but those collecting fields decides."""
+    return all(
+        directive.name.value in _COLLECTION_DIRECTIVES
+        for details in field_details_list
+        for directive in details.node.directives or ()
+    )
+
+
+def _constant(value: str) -> Complete:
+    return lambda _source: value
+
+
+def _leaf(
+    leaf_type: GraphQLLeafType, non_null: bool, is_awaitable: Callable[[Any], bool]
+) -> Complete:
+    coerce = leaf_type.coerce_output_value
+    # the value graphql-core's built-in scalar serializes to itself: handed on as it is
+    same: Any = _SERIALIZED_AS_IS.get(leaf_type)
+
+    def complete(value: Any) -> Any:
+        if value.__class__ is same and (
+            same is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+        ):
+            return value
+        if value is None or value is Undefined:
+            if non_null:
+                raise _NOT_PLAIN
+            return None
+        if value.__class__ not in _SYNC_CLASSES and (
+            isinstance(value, Exception) or _awaitable(value, is_awaitable)
+        ):
+            raise _NOT_PLAIN
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _NOT_PLAIN
+        return coerced
+
+    return complete
+
+
+def _list(item: Complete, non_null: bool) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None or value is Undefined:
+            if non_null:
+                raise _NOT_PLAIN
+            return None
+        if value.__class__ is not list and value.__class__ is not tuple:
+            raise _NOT_PLAIN  # other iterables, async ones included: graphql-core's path
+        return [item(v) for v in value]
+
+    return complete
+
+
+def _object(
+    entries: list[tuple[str, str, Complete]], non_null: bool, is_awaitable: Callable[[Any], bool]
+) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None or value is Undefined:
+            if non_null:
+                raise _NOT_PLAIN
+            return None
+        if value.__class__ not in _SYNC_CLASSES and (
+            isinstance(value, Exception) or _awaitable(value, is_awaitable)
+        ):
+            raise _NOT_PLAIN
+        return {
+            response_name: complete(getattr(value, attribute) if attribute else None)
+            for response_name, attribute, complete in entries
+        }
+
+    return complete
 
 
 # Strawberry's wrappers around a resolver function: what `lean_resolvers` replaces
