@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
@@ -39,7 +40,7 @@ from opentelemetry.sdk.trace.sampling import (
     Sampler,
     SamplingResult,
 )
-from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace import Link, SpanKind, get_current_span
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
@@ -157,6 +158,45 @@ def service_resource(default_name: str) -> Resource:
     return resource
 
 
+def _statements_follow_the_request() -> None:
+    """A statement under a request that records nothing starts no span of its own.
+
+    The SQLAlchemy instrumentation's ``before_cursor_execute`` listener parses the engine's
+    URL and the statement's operation, starts a span and makes it current for every
+    statement, only to find it non-recording: the sampler decided against the whole request
+    when its first span started (as ``RecordWhenExported`` does until spans are exported).
+    The guard skips its backend spans on the same condition. A statement with no request
+    around it, or under a recorded one, still gets its span with every attribute."""
+    # Imported here: importing it fixes the semantic conventions from the environment,
+    # which configure_telemetry sets first.
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+
+    original: Any = EngineTracer._before_cur_exec
+    if getattr(original, "follows_the_request", False):
+        return
+
+    def before_cur_exec(
+        self: Any,
+        conn: Any,
+        cursor: Any,
+        statement: Any,
+        params: Any,
+        context: Any,
+        executemany: bool,
+    ) -> tuple[Any, Any]:
+        current = get_current_span()
+        if not current.is_recording() and current.get_span_context().is_valid:
+            return statement, params
+        result: tuple[Any, Any] = original(
+            self, conn, cursor, statement, params, context, executemany
+        )
+        return result
+
+    before_cur_exec.follows_the_request = True  # type: ignore[attr-defined]
+    # Engine tracers bind the method when an engine is created, after this runs.
+    EngineTracer._before_cur_exec = before_cur_exec  # type: ignore[method-assign]
+
+
 def _instrument_libraries(otel: OtelSettings) -> None:
     disabled = {n.strip() for n in otel.python_disabled_instrumentations.split(",")}
     if "httpx" not in disabled and not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
@@ -167,6 +207,7 @@ def _instrument_libraries(otel: OtelSettings) -> None:
             # Its declared range stops below SQLAlchemy 2.1, whose engine events it uses are
             # unchanged; tests/telemetry prove the spans arrive.
             sqlalchemy.instrument(skip_dep_check=True)
+        _statements_follow_the_request()
     if "redis" not in disabled and not RedisInstrumentor().is_instrumented_by_opentelemetry:
         RedisInstrumentor().instrument()
 
