@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from opentelemetry import metrics, trace
@@ -158,21 +158,33 @@ def service_resource(default_name: str) -> Resource:
     return resource
 
 
+def _unsampled() -> bool:
+    """Whether the current span belongs to a request the sampler decided not to record:
+    then every span under it would be non-recording too."""
+    current = get_current_span()
+    return not current.is_recording() and current.get_span_context().is_valid
+
+
 def _statements_follow_the_request() -> None:
-    """A statement under a request that records nothing starts no span of its own.
+    """A statement or connection checkout under a request that records nothing starts no
+    span of its own.
 
     The SQLAlchemy instrumentation's ``before_cursor_execute`` listener parses the engine's
     URL and the statement's operation, starts a span and makes it current for every
-    statement, only to find it non-recording: the sampler decided against the whole request
-    when its first span started (as ``RecordWhenExported`` does until spans are exported).
-    The guard skips its backend spans on the same condition. A statement with no request
-    around it, or under a recorded one, still gets its span with every attribute."""
-    # Imported here: importing it fixes the semantic conventions from the environment,
-    # which configure_telemetry sets first.
+    statement, and its wrapper of ``Engine.connect`` starts a ``connect`` span for every
+    checkout, only to find them non-recording: the sampler decided against the whole
+    request when its first span started (as ``RecordWhenExported`` does until spans are
+    exported). The guard skips its backend spans on the same condition. A statement or
+    checkout with no request around it, or under a recorded one, still gets its span with
+    every attribute. Call before ``instrument()``: it wraps ``Engine.connect`` then, and
+    engine tracers bind the listener when an engine is created."""
+    # Imported here: the instrumentation fixes its semantic conventions from the
+    # environment, which configure_telemetry sets first.
+    from opentelemetry.instrumentation import sqlalchemy as instrumentation
     from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 
-    original: Any = EngineTracer._before_cur_exec
-    if getattr(original, "follows_the_request", False):
+    before: Any = EngineTracer._before_cur_exec
+    if getattr(before, "follows_the_request", False):
         return
 
     def before_cur_exec(
@@ -184,17 +196,28 @@ def _statements_follow_the_request() -> None:
         context: Any,
         executemany: bool,
     ) -> tuple[Any, Any]:
-        current = get_current_span()
-        if not current.is_recording() and current.get_span_context().is_valid:
+        if _unsampled():
             return statement, params
-        result: tuple[Any, Any] = original(
+        result: tuple[Any, Any] = before(
             self, conn, cursor, statement, params, context, executemany
         )
         return result
 
+    wrap_connect: Any = instrumentation._wrap_connect  # type: ignore[attr-defined]
+
+    def wrap_connect_following(tracer: Any) -> Callable[..., Any]:
+        traced = wrap_connect(tracer)
+
+        def connect(func: Any, module: Any, args: Any, kwargs: Any) -> Any:
+            if _unsampled():
+                return func(*args, **kwargs)
+            return traced(func, module, args, kwargs)
+
+        return connect
+
     before_cur_exec.follows_the_request = True  # type: ignore[attr-defined]
-    # Engine tracers bind the method when an engine is created, after this runs.
     EngineTracer._before_cur_exec = before_cur_exec  # type: ignore[method-assign]
+    instrumentation._wrap_connect = wrap_connect_following  # type: ignore[attr-defined]
 
 
 def _instrument_libraries(otel: OtelSettings) -> None:
@@ -203,11 +226,11 @@ def _instrument_libraries(otel: OtelSettings) -> None:
         HTTPXClientInstrumentor().instrument()
     if "sqlalchemy" not in disabled:
         sqlalchemy = SQLAlchemyInstrumentor()
+        _statements_follow_the_request()
         if not sqlalchemy.is_instrumented_by_opentelemetry:
             # Its declared range stops below SQLAlchemy 2.1, whose engine events it uses are
             # unchanged; tests/telemetry prove the spans arrive.
             sqlalchemy.instrument(skip_dep_check=True)
-        _statements_follow_the_request()
     if "redis" not in disabled and not RedisInstrumentor().is_instrumented_by_opentelemetry:
         RedisInstrumentor().instrument()
 

@@ -55,16 +55,24 @@ async def test_redis_calls_are_client_spans_under_the_caller(
 async def test_statements_get_spans_only_when_their_request_records(
     span_exporter: InMemorySpanExporter, tmp_path: Path
 ) -> None:
-    """A statement under a recorded span is its client span, with the database attributes;
-    under a request the sampler decided not to record it starts no span at all; with no
-    request around it the sampler decides for it as before."""
+    """A statement under a recorded span is its client span, with the database attributes,
+    and so is the checkout before it (``connect``); under a request the sampler decided not
+    to record neither starts a span at all; with no request around them the sampler decides
+    for them as before."""
     configure_telemetry(OtelSettings())
     store = store_for(f"sqlite+aiosqlite:///{tmp_path / 'spans.db'}")
     started: list[Any] = []
+    checkouts: list[int] = []  # the current span's id in each checkout
+    engine = store.engine.sync_engine
     event.listen(
-        store.engine.sync_engine,
+        engine,
         "after_cursor_execute",
         lambda *args: started.append(getattr(args[4], "_otel_span", None)),
+    )
+    event.listen(
+        engine,
+        "checkout",
+        lambda *_: checkouts.append(trace.get_current_span().get_span_context().span_id),
     )
     unsampled = NonRecordingSpan(
         SpanContext(trace_id=0x5EED, span_id=0x5EED, is_remote=False, trace_flags=TraceFlags(0))
@@ -82,6 +90,9 @@ async def test_statements_get_spans_only_when_their_request_records(
     assert recorded is not None and recorded.get_span_context().trace_flags.sampled
     assert skipped is None
     assert alone is not None and alone.get_span_context().trace_flags.sampled
+    under_caller_checkout, unsampled_checkout, _ = checkouts[-3:]
+    assert under_caller_checkout != caller.get_span_context().span_id  # its connect span
+    assert unsampled_checkout == 0x5EED  # no connect span started: the request's is current
     db = [
         s
         for s in span_exporter.get_finished_spans()
@@ -89,6 +100,12 @@ async def test_statements_get_spans_only_when_their_request_records(
     ]
     traces = {s.context.trace_id for s in db}
     assert caller.get_span_context().trace_id in traces
+    connects = [
+        s
+        for s in span_exporter.get_finished_spans()
+        if s.name == "connect" and s.context.trace_id == caller.get_span_context().trace_id
+    ]
+    assert [s.context.span_id for s in connects] == [under_caller_checkout]
     assert 0x5EED not in traces
     under_caller = next(s for s in db if s.context.trace_id == caller.get_span_context().trace_id)
     assert under_caller.parent is not None
