@@ -18,9 +18,11 @@ from typing import Any
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.instrumentation import sqlalchemy as sqlalchemy_instrumentation
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, ExemplarFilter
 from opentelemetry.sdk.metrics import MeterProvider as SDKMeterProvider
 from opentelemetry.sdk.metrics.export import (
@@ -178,11 +180,6 @@ def _statements_follow_the_request() -> None:
     checkout with no request around it, or under a recorded one, still gets its span with
     every attribute. Call before ``instrument()``: it wraps ``Engine.connect`` then, and
     engine tracers bind the listener when an engine is created."""
-    # Imported here: the instrumentation fixes its semantic conventions from the
-    # environment, which configure_telemetry sets first.
-    from opentelemetry.instrumentation import sqlalchemy as instrumentation
-    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
-
     before: Any = EngineTracer._before_cur_exec
     if getattr(before, "follows_the_request", False):
         return
@@ -203,7 +200,7 @@ def _statements_follow_the_request() -> None:
         )
         return result
 
-    wrap_connect: Any = instrumentation._wrap_connect  # type: ignore[attr-defined]
+    wrap_connect: Any = sqlalchemy_instrumentation._wrap_connect  # type: ignore[attr-defined]
 
     def wrap_connect_following(tracer: Any) -> Callable[..., Any]:
         traced = wrap_connect(tracer)
@@ -217,7 +214,7 @@ def _statements_follow_the_request() -> None:
 
     before_cur_exec.follows_the_request = True  # type: ignore[attr-defined]
     EngineTracer._before_cur_exec = before_cur_exec  # type: ignore[method-assign]
-    instrumentation._wrap_connect = wrap_connect_following  # type: ignore[attr-defined]
+    sqlalchemy_instrumentation._wrap_connect = wrap_connect_following  # type: ignore[attr-defined]
 
 
 def _instrument_libraries(otel: OtelSettings) -> None:
