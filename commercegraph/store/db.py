@@ -61,10 +61,19 @@ def _has_spare(engine: AsyncEngine) -> bool:
 
 
 async def _autocommit(engine: AsyncEngine) -> AsyncConnection:
+    """A connection on which no transaction stays open between statements, so every read
+    sees what the request (or anyone) committed just before, as a read on its own connection
+    did, and handing the connection to the next read needs no rollback.
+
+    SQLite's driver is that already: Python's ``sqlite3`` opens a transaction only before a
+    write, never for a ``SELECT``. Switching it to autocommit and back would cost three
+    trips to aiosqlite's thread per connection held (the level, then on return the level
+    and a ``PRAGMA``) for nothing. PostgreSQL needs the switch (else every read opens a
+    transaction with ``BEGIN`` and ends it with a rollback); there it is a flag on the
+    driver's connection, with no round trip."""
     conn = await engine.connect()
-    # Autocommit: no transaction stays open between statements, so every read sees what the
-    # request (or anyone) committed just before, as a read on its own connection did, and
-    # handing the connection to the next read needs no rollback.
+    if engine.dialect.name == "sqlite":
+        return conn
     return await conn.execution_options(isolation_level="AUTOCOMMIT")
 
 

@@ -101,8 +101,28 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    """Ending a transaction that SQLite never opened takes no trip to the driver's thread.
+
+    ``sqlite3`` opens one only before a write, so a connection that only read (a pooled
+    connection going back to the pool, a read-only session closing) has nothing to roll back
+    or commit; the driver would do nothing there either. ``in_transaction`` is read from the
+    loop's thread while no statement runs on the connection: SQLAlchemy ends a transaction
+    only after its statements have been awaited."""
+
     __slots__ = ()
     _cursor_cls = OneTripCursor
+
+    def _in_transaction(self) -> bool:
+        conn: sqlite3.Connection | None = self._connection._connection
+        return conn is None or conn.in_transaction  # closed: the adapter's own answer
+
+    def rollback(self) -> None:
+        if self._in_transaction():
+            super().rollback()
+
+    def commit(self) -> None:
+        if self._in_transaction():
+            super().commit()
 
 
 def connect(

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.instrumentation import sqlalchemy as sqlalchemy_instrumentation
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter, ExemplarFilter
 from opentelemetry.sdk.metrics import MeterProvider as SDKMeterProvider
 from opentelemetry.sdk.metrics.export import (
@@ -39,7 +42,7 @@ from opentelemetry.sdk.trace.sampling import (
     Sampler,
     SamplingResult,
 )
-from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace import Link, SpanKind, get_current_span
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
@@ -157,12 +160,70 @@ def service_resource(default_name: str) -> Resource:
     return resource
 
 
+def _unsampled() -> bool:
+    """Whether the current span belongs to a request the sampler decided not to record:
+    then every span under it would be non-recording too."""
+    current = get_current_span()
+    return not current.is_recording() and current.get_span_context().is_valid
+
+
+def _statements_follow_the_request() -> None:
+    """A statement or connection checkout under a request that records nothing starts no
+    span of its own.
+
+    The SQLAlchemy instrumentation's ``before_cursor_execute`` listener parses the engine's
+    URL and the statement's operation, starts a span and makes it current for every
+    statement, and its wrapper of ``Engine.connect`` starts a ``connect`` span for every
+    checkout, only to find them non-recording: the sampler decided against the whole
+    request when its first span started (as ``RecordWhenExported`` does until spans are
+    exported). The guard skips its backend spans on the same condition. A statement or
+    checkout with no request around it, or under a recorded one, still gets its span with
+    every attribute. Call before ``instrument()``: it wraps ``Engine.connect`` then, and
+    engine tracers bind the listener when an engine is created."""
+    before: Any = EngineTracer._before_cur_exec
+    if getattr(before, "follows_the_request", False):
+        return
+
+    def before_cur_exec(
+        self: Any,
+        conn: Any,
+        cursor: Any,
+        statement: Any,
+        params: Any,
+        context: Any,
+        executemany: bool,
+    ) -> tuple[Any, Any]:
+        if _unsampled():
+            return statement, params
+        result: tuple[Any, Any] = before(
+            self, conn, cursor, statement, params, context, executemany
+        )
+        return result
+
+    wrap_connect: Any = sqlalchemy_instrumentation._wrap_connect  # type: ignore[attr-defined]
+
+    def wrap_connect_following(tracer: Any) -> Callable[..., Any]:
+        traced = wrap_connect(tracer)
+
+        def connect(func: Any, module: Any, args: Any, kwargs: Any) -> Any:
+            if _unsampled():
+                return func(*args, **kwargs)
+            return traced(func, module, args, kwargs)
+
+        return connect
+
+    before_cur_exec.follows_the_request = True  # type: ignore[attr-defined]
+    EngineTracer._before_cur_exec = before_cur_exec  # type: ignore[method-assign]
+    sqlalchemy_instrumentation._wrap_connect = wrap_connect_following  # type: ignore[attr-defined]
+
+
 def _instrument_libraries(otel: OtelSettings) -> None:
     disabled = {n.strip() for n in otel.python_disabled_instrumentations.split(",")}
     if "httpx" not in disabled and not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
         HTTPXClientInstrumentor().instrument()
     if "sqlalchemy" not in disabled:
         sqlalchemy = SQLAlchemyInstrumentor()
+        _statements_follow_the_request()
         if not sqlalchemy.is_instrumented_by_opentelemetry:
             # Its declared range stops below SQLAlchemy 2.1, whose engine events it uses are
             # unchanged; tests/telemetry prove the spans arrive.

@@ -3,17 +3,29 @@ row counts, new keys and errors as the driver does; transactions still roll back
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from commercegraph.store.db import Store
+from commercegraph.store.db import Store, read_scope
 from tests.factories import store_for
 
 metadata = MetaData()
@@ -89,3 +101,64 @@ async def test_driver_errors_arrive_as_before(store: Store) -> None:
         await store.rows(text("SELECT * FROM missing"))
     async with store.engine.connect() as conn:  # the connection is still usable after
         assert (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+
+class _CountedQueue:
+    """Stands in front of an aiosqlite connection's queue to its thread: counts hand-offs."""
+
+    def __init__(self, queue: Any, seen: list[str]) -> None:
+        self.queue, self.seen = queue, seen
+
+    def put_nowait(self, item: Any) -> None:
+        self.seen.append(getattr(item[1], "__name__", repr(item[1])))
+        self.queue.put_nowait(item)
+
+
+def _count_trips(store: Store) -> list[str]:
+    """Every hand-off to a pooled connection's thread from its next checkout on: statements,
+    isolation-level changes, rollbacks and commits alike."""
+    seen: list[str] = []
+
+    def checkout(dbapi_connection: Any, *_: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if not isinstance(driver._tx, _CountedQueue):
+            driver._tx = _CountedQueue(driver._tx, seen)
+
+    event.listen(store.engine.sync_engine, "checkout", checkout)
+    return seen
+
+
+async def test_reads_in_a_scope_take_one_trip_each(store: Store) -> None:
+    """No isolation level is switched for them and none is reset on return, and a
+    connection that only read goes back to the pool without a rollback's trip."""
+    await store.rows(select(items.c.id))  # the pool's first connection, PRAGMAs and all
+    async with store.write() as session:
+        await session.execute(insert(items).values(name="seen"))
+    trips = _count_trips(store)
+    async with read_scope():
+        for _ in range(3):
+            assert [r.name for r in await store.rows(select(items.c.name))] == ["seen"]
+        side_by_side = await asyncio.gather(*(store.rows(select(items.c.id)) for _ in range(2)))
+    assert side_by_side == [[(1,)], [(1,)]]
+    assert len(trips) == 5, trips
+    trips.clear()
+    async with store.read() as session:  # an ORM read: its statement, no rollback after
+        assert (await session.execute(select(items.c.name))).scalars().all() == ["seen"]
+    assert len(trips) == 1, trips
+
+
+async def test_a_connection_that_read_in_a_scope_still_writes_in_a_transaction(
+    store: Store,
+) -> None:
+    async with read_scope():
+        await store.rows(select(items.c.id))
+    async with store.engine.connect() as conn:  # the connection the scope held
+        assert (await conn.get_raw_connection()).driver_connection.isolation_level == ""
+        await conn.execute(insert(items).values(name="undone"))
+        await conn.rollback()
+    assert await store.rows(select(items.c.id)) == []
+    with pytest.raises(IntegrityError):
+        async with store.write() as session:
+            await session.execute(insert(items).values(name="once"))
+            await session.execute(insert(items).values(name="once"))
+    assert await store.rows(select(items.c.id)) == []

@@ -1,18 +1,23 @@
-"""The library instrumentations that configure_telemetry installs give Redis calls spans
-with the database semantic conventions."""
+"""The library instrumentations that configure_telemetry installs give Redis calls and SQL
+statements spans with the database semantic conventions."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags
+from sqlalchemy import event, literal, select
 
 from commercegraph.gateway.cache import RedisCache
 from commercegraph.gateway.settings import OtelSettings
 from commercegraph.telemetry import configure_telemetry, tracer
+from tests.factories import store_for
 
 REDIS_URL = os.environ.get("CG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -45,3 +50,66 @@ async def test_redis_calls_are_client_spans_under_the_caller(
         where = urlsplit(REDIS_URL)
         assert attrs.get("server.address") == where.hostname
         assert attrs.get("server.port") == (where.port or 6379)
+
+
+async def test_statements_get_spans_only_when_their_request_records(
+    span_exporter: InMemorySpanExporter, tmp_path: Path
+) -> None:
+    """A statement under a recorded span is its client span, with the database attributes,
+    and so is the checkout before it (``connect``); under a request the sampler decided not
+    to record neither starts a span at all; with no request around them the sampler decides
+    for them as before."""
+    configure_telemetry(OtelSettings())
+    store = store_for(f"sqlite+aiosqlite:///{tmp_path / 'spans.db'}")
+    started: list[Any] = []
+    checkouts: list[int] = []  # the current span's id in each checkout
+    engine = store.engine.sync_engine
+    event.listen(
+        engine,
+        "after_cursor_execute",
+        lambda *args: started.append(getattr(args[4], "_otel_span", None)),
+    )
+    event.listen(
+        engine,
+        "checkout",
+        lambda *_: checkouts.append(trace.get_current_span().get_span_context().span_id),
+    )
+    unsampled = NonRecordingSpan(
+        SpanContext(trace_id=0x5EED, span_id=0x5EED, is_remote=False, trace_flags=TraceFlags(0))
+    )
+    try:
+        span_exporter.clear()
+        with tracer.start_as_current_span("caller") as caller:
+            assert await store.rows(select(literal(1))) == [(1,)]
+        with trace.use_span(unsampled):
+            assert await store.rows(select(literal(2))) == [(2,)]
+        assert await store.rows(select(literal(3))) == [(3,)]
+    finally:
+        await store.dispose()
+    recorded, skipped, alone = started[-3:]  # each statement's span, ended by now
+    assert recorded is not None and recorded.get_span_context().trace_flags.sampled
+    assert skipped is None
+    assert alone is not None and alone.get_span_context().trace_flags.sampled
+    under_caller_checkout, unsampled_checkout, _ = checkouts[-3:]
+    assert under_caller_checkout != caller.get_span_context().span_id  # its connect span
+    assert unsampled_checkout == 0x5EED  # no connect span started: the request's is current
+    db = [
+        s
+        for s in span_exporter.get_finished_spans()
+        if s.kind is SpanKind.CLIENT and s.name.startswith("SELECT")
+    ]
+    traces = {s.context.trace_id for s in db}
+    assert caller.get_span_context().trace_id in traces
+    connects = [
+        s
+        for s in span_exporter.get_finished_spans()
+        if s.name == "connect" and s.context.trace_id == caller.get_span_context().trace_id
+    ]
+    assert [s.context.span_id for s in connects] == [under_caller_checkout]
+    assert 0x5EED not in traces
+    under_caller = next(s for s in db if s.context.trace_id == caller.get_span_context().trace_id)
+    assert under_caller.parent is not None
+    assert under_caller.parent.span_id == caller.get_span_context().span_id
+    attrs = dict(under_caller.attributes or {})
+    # the stable conventions' name, or the old one when an instrumentation started first
+    assert attrs.get("db.system.name", attrs.get("db.system")) == "sqlite"
