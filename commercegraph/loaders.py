@@ -300,6 +300,46 @@ async def warm_pricing(loaders: Loaders, customer_id: str | None) -> None:
     await asyncio.gather(_warm(shopper), rules_once_pricing_answered())
 
 
+async def warm_order_stats(loaders: Loaders, customer_id: str) -> None:
+    """Pricing's first read for a signed-in shopper, asked beside their customer record: it
+    is keyed by the id the token names, so it need not wait for the record, and the rules
+    (``warm_pricing``) can then follow as soon as the customer's own reads start. A failure
+    stays in the loader as in ``warm_pricing``."""
+    await _warm([(loaders.order_stats, customer_id)])
+
+
+async def warm_price_facts(
+    loaders: Loaders, customer_id: str | None, skus: Sequence[str], currencies: Sequence[str]
+) -> None:
+    """What pricing reads for products whose skus are known, asked beside the products: their
+    base prices in ``currencies`` and their demand, and the budgets of the rules that carry
+    one (keyed by the rule set). All of it waits for pricing's first call (the signed-in
+    shopper's order statistics, else the rule set) and nothing is asked when that failed,
+    as in ``warm_pricing``."""
+    if not skus:
+        return
+    first: Read = (
+        (loaders.order_stats, customer_id) if customer_id else (loaders.pricing_rule_set, "*")
+    )
+    if not await _warm([first]):
+        return
+    unique = list(dict.fromkeys(skus))
+    facts: list[Read] = [
+        *((loaders.price_rows, (sku, currency)) for currency in currencies for sku in unique),
+        *((loaders.product_views, sku) for sku in unique),
+    ]
+
+    async def budgets_once_the_rules_answered() -> None:
+        if not await _warm([(loaders.pricing_rule_set, "*")]):
+            return
+        rule_set: RuleSet = await loaders.pricing_rule_set.load("*")
+        budgeted = [(rule.id, customer_id or "") for rule in rule_set.rules if rule.has_budget()]
+        if budgeted:
+            await _warm([(loaders.budget_usage, key) for key in budgeted])
+
+    await asyncio.gather(_warm(facts), budgets_once_the_rules_answered())
+
+
 async def warm_stock(loaders: Loaders, skus: Sequence[str]) -> None:
     """The products' stock and the locations, which both their price and availability read;
     failures stay in the loaders as in ``warm_pricing``."""

@@ -27,8 +27,9 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.context import Context
 from commercegraph.ids import to_global_id
-from commercegraph.loaders import warm_pricing, warm_stock
-from commercegraph.schema import personalization
+from commercegraph.loaders import warm_order_stats, warm_price_facts, warm_pricing, warm_stock
+from commercegraph.resolvers import customer as customer_reads
+from commercegraph.schema import personalization, prefetch
 from commercegraph.schema.catalog import Product, Store, prefetch_products
 from commercegraph.schema.common import (
     After,
@@ -56,12 +57,13 @@ from commercegraph.schema.personalization import (
     ShoppingList,
 )
 from commercegraph.schema.wallet import LoyaltyAccount, OrderPayment, OrderRewards, Referral, Wallet
+from commercegraph.services.money import is_currency_code
 from commercegraph.services.pagination import check_first
 
 if TYPE_CHECKING:
     from commercegraph.schema.cart import CartConnection
 
-__all__ = ["Customer", "Order"]
+__all__ = ["Customer", "Order", "viewer"]
 
 
 @strawberry.type(description="An identifier that names this customer in some channel.")
@@ -297,10 +299,18 @@ class Customer(Node):
         async def viewed() -> list[ProductRecord | None]:
             skus: list[str] = await ctx.loaders.recently_viewed.load(query)
             found = asyncio.gather(*(ctx.loaders.product_by_sku.load(s) for s in skus))
-            if wanted & {"price", "availability"}:  # their stock beside the products
-                records, _ = await asyncio.gather(found, warm_stock(ctx.loaders, skus))
-                return list(records)
-            return list(await found)
+            if not wanted & {"price", "availability"}:
+                return list(await found)
+            # their stock and, when priced, their base prices, demand and the rules' budgets
+            # beside the products: pricing needs no more of them than the skus already give
+            beside = [warm_stock(ctx.loaders, skus)]
+            if "price" in wanted:
+                currencies = _price_currencies(info)
+                beside.append(
+                    warm_price_facts(ctx.loaders, ctx.caller.customer_id, skus, currencies)
+                )
+            await asyncio.gather(found, *beside)
+            return list(found.result())
 
         if "price" in wanted:  # the shopper's facts and the rules beside the list
             records, _ = await asyncio.gather(
@@ -356,6 +366,49 @@ class Customer(Node):
         ] = None,
     ) -> list[Offer]:
         return await personalization.offers(info, self._owner(info), context)
+
+
+async def viewer(info: Info[Context, None]) -> Customer:
+    """The caller, from the token. When the selection prices the recently viewed products,
+    pricing's first read (the shopper's order statistics, keyed by the id the token names) is
+    asked together with the customer record, so the rules follow beside the customer's own
+    reads. The customer backend's reads still wait for the record: its record is the only
+    call the customer backend sees first, as before, so a failing customer backend fails the
+    same number of calls and answers with the same error. The record decides the answer: a
+    customer that does not exist, or was erased, is not found, and nothing asked beside it is
+    left running."""
+    ctx = info.context
+    customer_id = ctx.caller.require_customer()
+    if not _prices_viewed(info):
+        return Customer.of(await customer_reads.load_customer(ctx, customer_id))
+    record, _ = await asyncio.gather(
+        customer_reads.load_customer(ctx, customer_id),
+        warm_order_stats(ctx.loaders, customer_id),
+        return_exceptions=True,
+    )
+    if isinstance(record, BaseException):
+        raise record
+    return Customer.of(record)
+
+
+def _prices_viewed(info: Info[Context, None]) -> bool:
+    """Whether the selection's recently viewed products are priced, when it can be looked
+    ahead at (else each field asks for itself)."""
+    return bool(prefetch.items_will_be_asked(info, {"price"}, ("recentlyViewed",)))
+
+
+def _price_currencies(info: Info[Context, None]) -> list[str]:
+    """The currencies the list's prices are asked in, for those whose currency does not
+    depend on a store; none when the selection cannot be looked ahead at or a currency is
+    not one (the price then fails without reading)."""
+    currencies: list[str] = []
+    for asked in prefetch.items_will_be_asked(info, {"price"}) or []:
+        if asked.arguments["store_id"] is not None:
+            continue
+        currency = asked.arguments["currency"] or info.context.settings.default_currency
+        if is_currency_code(currency) and currency not in currencies:
+            currencies.append(currency)
+    return currencies
 
 
 def _selected(info: Info[Context, None]) -> set[str]:

@@ -24,7 +24,7 @@ from commercegraph.schema.common import (
     Node,
     RadiusKm,
 )
-from commercegraph.schema.customer import Customer, Order
+from commercegraph.schema.customer import Customer, Order, viewer
 from commercegraph.schema.product_search import ProductConnection, ProductSortInput
 
 GlobalId = Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
@@ -62,7 +62,7 @@ class Query:
 
     @strawberry.field(description="The caller, from the bearer token (customer scope).")
     async def me(self, info: Info[Context, None]) -> Customer | None:
-        return Customer.of(await customer.me(info.context))
+        return await viewer(info)
 
     @strawberry.field(description="A customer by ID (staff scope).")
     async def customer(self, info: Info[Context, None], id: GlobalId) -> Customer | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from commercegraph.demo import DEVI_ID
 from tests.conftest import SeededDatabase, settings_for
 from tests.gateway.conftest import gateway
@@ -32,6 +34,24 @@ WARMED = [
     ("inventory", "stock"),
     ("inventory", "locations"),
 ]
+# where a read sits in the journey's longest chain of calls
+DEPTHS = {
+    ("customer", "customers_by_id"): 1,
+    # keyed by the id the token names: it need not wait for the customer record
+    ("pricing", "customer_order_stats"): 1,
+    # the customer backend's first call is the record alone, so a failing customer backend
+    # fails as many calls as before
+    ("customer", "recently_viewed"): 2,
+    ("customer", "segments"): 2,
+    # pricing's first call still goes alone: the rules wait for the order statistics
+    ("pricing", "rules_revision"): 2,
+    # the skus are all the base prices and demand need; the rule set all the budgets need
+    ("commerce", "products_by_sku"): 3,
+    ("pricing", "price_rows"): 3,
+    ("pricing", "product_views"): 3,
+    ("pricing", "budget_usage"): 3,
+}
+JOURNEY_CALLS = 19  # backend calls of one journey when its reads waited for the customer
 VIEWED_NAMES = "{ me { recentlyViewed(first: 3) { name } } }"
 VIEWED_PRICES = """{ me { recentlyViewed(first: 3) {
   name price { final { amount } } availability { online { availableToPromise } }
@@ -42,25 +62,40 @@ def backend_spans(exporter: Any) -> list[Any]:
     return [s for s in exporter.get_finished_spans() if "backend.operation" in s.attributes]
 
 
-def critical_path(spans: list[Any]) -> int:
-    """The longest chain of calls, each starting after the one before it ended."""
+def depths(spans: list[Any]) -> list[tuple[Any, int]]:
+    """Each call with the number of calls, itself included, in the longest chain ending in it."""
     ordered = sorted(spans, key=lambda s: s.start_time)
     depth: list[int] = []
     for i, span in enumerate(ordered):
         before = [depth[j] for j in range(i) if ordered[j].end_time <= span.start_time]
         depth.append(1 + max(before, default=0))
-    return max(depth, default=0)
+    return list(zip(ordered, depth, strict=True))
+
+
+def critical_path(spans: list[Any]) -> int:
+    """The longest chain of calls, each starting after the one before it ended."""
+    return max((depth for _, depth in depths(spans)), default=0)
+
+
+def depth_of(spans: list[Any]) -> dict[tuple[str, str], int]:
+    """Each operation's deepest place in a chain."""
+    found: dict[tuple[str, str], int] = {}
+    for span, depth in depths(spans):
+        key = (span.attributes["backend.name"], span.attributes["backend.operation"])
+        found[key] = max(found.get(key, 0), depth)
+    return found
 
 
 def operations(spans: list[Any]) -> Counter[tuple[str, str]]:
     return Counter((s.attributes["backend.name"], s.attributes["backend.operation"]) for s in spans)
 
 
-async def test_the_journey_waits_on_four_backend_calls_in_a_row(
+async def test_the_journey_waits_on_three_backend_calls_in_a_row(
     seeded_db: SeededDatabase, span_exporter: Any
 ) -> None:
-    # the customer; her views (beside her facts for pricing); the products (beside their
-    # stock and the rules); their base prices, demand and budgets
+    # the customer, with pricing's first read (her order statistics) beside it; her views and
+    # her other facts, beside the rules; the products with their stock, base prices, demand
+    # and the rules' budgets
     settings = settings_for(seeded_db.url, faults=f"*:latency_ms={LATENCY_MS}", cache_ttl_seconds=0)
     async with gateway(settings) as client:
         token = client.token(DEVI_ID)
@@ -70,11 +105,15 @@ async def test_the_journey_waits_on_four_backend_calls_in_a_row(
     assert "errors" not in body
     assert all(p["price"]["final"]["amount"] > 0 for p in body["data"]["me"]["recentlyViewed"])
     spans = backend_spans(span_exporter)
-    assert critical_path(spans) == 4, sorted(operations(spans).items())
+    assert critical_path(spans) == 3, sorted(operations(spans).items())
+    depth = depth_of(spans)
+    for read, expected in DEPTHS.items():
+        assert depth[read] == expected, depth
     # reads asked ahead are not asked again when the prices need them
     asked = operations(spans)
     for read in WARMED:
         assert asked[read] == 1, asked
+    assert sum(asked.values()) <= JOURNEY_CALLS, asked
 
 
 async def test_views_without_prices_ask_pricing_and_inventory_nothing(
@@ -108,3 +147,47 @@ async def test_with_pricing_down_the_views_ask_it_once_and_say_so(
     }
     assert set(pricing) == {"customer_order_stats"}
     assert pricing["customer_order_stats"] == 1
+
+
+async def test_views_without_prices_ask_nothing_beside_the_customer(
+    seeded_db: SeededDatabase, span_exporter: Any
+) -> None:
+    # the names need no pricing: the views follow the customer record, the products the views
+    settings = settings_for(seeded_db.url, faults=f"*:latency_ms={LATENCY_MS}", cache_ttl_seconds=0)
+    async with gateway(settings) as client:
+        token = client.token(DEVI_ID)
+        span_exporter.clear()
+        body = await client.post(VIEWED_NAMES, token=token)
+    assert body["data"]["me"]["recentlyViewed"]
+    spans = backend_spans(span_exporter)
+    assert depth_of(spans) == {
+        ("customer", "customers_by_id"): 1,
+        ("customer", "recently_viewed"): 2,
+        ("commerce", "products_by_sku"): 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "faults"),
+    [("no-such-customer", ""), (DEVI_ID, "customer:error_rate=1.0")],
+    ids=["missing customer", "customer backend down"],
+)
+async def test_when_the_customer_read_fails_the_journey_answers_as_before(
+    seeded_db: SeededDatabase, span_exporter: Any, who: str, faults: str
+) -> None:
+    # the read asked beside the customer changes nothing in the answer: it is the one a query
+    # asking nothing beside the customer gets, and nothing asked is still running; the
+    # customer backend sees the record alone, as before
+    settings = settings_for(seeded_db.url, faults=faults, cache_ttl_seconds=0)
+    async with gateway(settings) as client:  # a gateway each: its circuits start closed
+        plain = await client.post(
+            "query DeviJourney { me { displayName } }", token=client.token(who)
+        )
+    async with gateway(settings) as client:
+        span_exporter.clear()
+        body = await client.post(JOURNEY, token=client.token(who))
+        finished = operations(backend_spans(span_exporter))
+    assert body == plain
+    assert body["data"] == {"me": None}
+    assert ("pricing", "customer_order_stats") in finished
+    assert {op for domain, op in finished if domain == "customer"} == {"customers_by_id"}
