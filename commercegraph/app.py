@@ -26,7 +26,7 @@ from commercegraph.federation import build_federated_schema
 from commercegraph.http import ClientView, apq_extensions, install_clients
 from commercegraph.http.health import healthz, readiness_endpoint
 from commercegraph.limits import limit_extensions
-from commercegraph.runtime import settle_heap
+from commercegraph.runtime import limit_malloc_arenas, settle_heap
 from commercegraph.schema import build_schema
 from commercegraph.security.graphql_http import GraphQLOverHTTP
 from commercegraph.security.install import harden_app
@@ -115,6 +115,7 @@ def create_app(
         # checkouts a crashed process left half done are finished or undone before serving
         from commercegraph.usecases.checkout_recovery import recover
 
+        limit_malloc_arenas()  # before the store's first connection starts its thread
         try:
             await recover(registry, settings)
         except Exception:  # serve anyway: each retried key resumes its own checkout

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import platform
 import signal
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ import httpx
 import pytest
 from strawberry.schema.name_converter import NameConverter
 
-from commercegraph.runtime import GC_THRESHOLDS, settle_heap
+from commercegraph.runtime import GC_THRESHOLDS, MALLOC_ARENAS, limit_malloc_arenas, settle_heap
 from commercegraph.schema.naming import CachedNameConverter
 from commercegraph.serving import SPREADS_CONNECTIONS, listen, worker_sockets
 from tests.conftest import SeededDatabase
@@ -210,3 +212,43 @@ def test_serve_with_two_workers_spreads_keep_alive_connections_and_restarts_a_de
             raise AssertionError("the dead worker was not replaced on its socket")
         for _ in range(20):  # some land on the replacement's socket: it must answer them
             assert httpx.get(f"{base}/healthz", timeout=30).status_code == 200
+
+
+_ARENAS = """
+import sys, threading
+from commercegraph.runtime import limit_malloc_arenas
+if sys.argv[1] == "limit":
+    assert limit_malloc_arenas()
+kept = []
+together = threading.Barrier(8)
+def work():
+    kept.append([bytes(1000 + i % 7) for i in range(2000)])  # past pymalloc: glibc's malloc
+    together.wait()  # all alive at once, as a pool's connection threads are
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+import ctypes
+ctypes.CDLL(None).malloc_stats()
+"""
+
+
+def _arenas(mode: str) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    done = subprocess.run(
+        [sys.executable, "-c", _ARENAS, mode], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return sum(1 for line in done.stderr.splitlines() if line.startswith("Arena "))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc arenas are glibc's")
+def test_the_serving_process_caps_mallocs_arenas_for_its_threads() -> None:
+    assert _arenas("default") > 2  # each thread took one
+    assert _arenas("limit") <= MALLOC_ARENAS
+
+
+def test_an_operators_malloc_arena_max_is_left_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False
