@@ -26,7 +26,10 @@ DESCRIPTIONS: dict[str, str] = {
     "log_level": "Level of the JSON logs on stderr.",
     "max_page_size": "Largest `first`/`last` a connection accepts.",
     "pickup_radius_km": "How far a store may be for click-and-collect suggestions.",
-    "db_pool_size": "Connections per process to PostgreSQL (as many again may overflow).",
+    "db_pool_size": (
+        "Connections per process to PostgreSQL (as many again may overflow); "
+        "SQLite keeps three times as many."
+    ),
     "rest.<domain>.url": "Base URL of the domain's REST backend (with the `rest` adapter).",
     "rest.<domain>.token": "Bearer token sent to that backend.",
     "rest.<domain>.connect_timeout_ms": "Time allowed to open a connection to it.",
