@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from enum import Enum
 from types import CoroutineType, GeneratorType
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from graphql import (
     GRAPHQL_MAX_INT,
@@ -115,6 +115,7 @@ class _NotPlain(Exception):
 
 _NOT_PLAIN = _NotPlain()
 
+T = TypeVar("T")
 Complete = Callable[[Any], Any]  # a value as read -> its completed result; raises when not plain
 # per type and field group: the completion, or None when graphql-core's path is needed;
 # the field group is held so that its id is not reused while the executor lives
@@ -370,14 +371,12 @@ def execution_context_class(
             )
 
         def _field_plan(self, parent_type: GraphQLObjectType, grouped: Any) -> _FieldPlan:
-            key = (parent_type, id(grouped))
-            held = self._field_plans.get(key)
-            if held is None:
-                held = self._field_plans[key] = (
-                    grouped,
-                    self._new_field_plan(parent_type, grouped),
-                )
-            return held[1]
+            return _memo(
+                self._field_plans,
+                (parent_type, id(grouped)),
+                grouped,
+                lambda: self._new_field_plan(parent_type, grouped),
+            )
 
         def _new_field_plan(self, parent_type: GraphQLObjectType, grouped: Any) -> _FieldPlan:
             """Each response key's field group, with the attribute to read and how to
@@ -398,14 +397,12 @@ def execution_context_class(
             return plan
 
         def _completion(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
-            key = (type_, id(field_details_list))
-            held = self._plans.get(key)
-            if held is None:
-                held = self._plans[key] = (
-                    field_details_list,
-                    self._plan(type_, field_details_list),
-                )
-            return held[1]
+            return _memo(
+                self._plans,
+                (type_, id(field_details_list)),
+                field_details_list,
+                lambda: self._plan(type_, field_details_list),
+            )
 
         def _plan(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
             """How to complete a value of `type_` for this field group, when every part
@@ -492,6 +489,15 @@ def _collected_only(field_details_list: Any) -> bool:
         for details in field_details_list
         for directive in details.node.directives or ()
     )
+
+
+def _memo(cache: dict[Any, tuple[Any, T]], key: Any, keep: Any, build: Callable[[], T]) -> T:
+    """``build()`` once per key. The key holds an ``id()``, so the entry keeps the object
+    it names alive (``keep``) for as long as the entry lives: the id cannot be reused."""
+    held = cache.get(key)
+    if held is None:
+        held = cache[key] = (keep, build())
+    return held[1]
 
 
 def _constant(value: str) -> Complete:
