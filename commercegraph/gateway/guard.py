@@ -74,6 +74,13 @@ def _port_signatures(domain: str) -> dict[str, tuple[bool, str | None]]:
     return methods
 
 
+def _is_batch(first: Any) -> bool:
+    """Whether a read's first argument is its batch of keys: a sequence, but not one id
+    (a ``str`` is a sequence of characters: ``order_for_key(customer_id, ...)`` and
+    ``referrer_for_code(code)`` take one)."""
+    return isinstance(first, Sequence) and not isinstance(first, str | bytes)
+
+
 @dataclass(frozen=True)
 class BackendHealth:
     name: str
@@ -136,7 +143,7 @@ class GuardedAdapter:
         async def call(*args: Any, **kwargs: Any) -> Any:
             if not args and first_param in kwargs:  # keys given by name: same batch as by position
                 args = (kwargs.pop(first_param),)
-            keys = args[0] if args and isinstance(args[0], Sequence) and read else None
+            keys = args[0] if args and read and _is_batch(args[0]) else None
             if keys is not None and len(keys) == 0:
                 return []
             size = len(keys) if keys is not None else 1

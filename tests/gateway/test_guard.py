@@ -52,3 +52,25 @@ def test_reads_and_writes_are_told_apart_from_the_ports() -> None:
     assert commerce["products_by_id"] and commerce["search_products"]
     assert not commerce["create_cart"] and not commerce["set_cart_line"]
     assert port_methods("inventory")["locations"]
+
+
+class FakeWallet:
+    """A wallet that knows one referral code and counts the codes it is asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def referrer_for_code(self, code: str) -> str | None:
+        self.asked.append(code)
+        return "cus_1" if code == "FRIEND" else None
+
+
+async def test_a_read_of_one_string_id_is_not_taken_for_a_batch_of_characters() -> None:
+    fake = FakeWallet()
+    guard = GuardedAdapter("wallet", "fake", fake, Resilience("wallet", BackendPolicy()), None)
+    # an empty code is still asked (an empty batch would be answered [] without a call)
+    assert await guard.referrer_for_code("") is None
+    assert await guard.referrer_for_code("FRIEND") == "cus_1"
+    assert await guard.referrer_for_code(code="NOPE") is None
+    assert fake.asked == ["", "FRIEND", "NOPE"]
+    assert guard.health().calls == 3
