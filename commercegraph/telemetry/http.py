@@ -6,6 +6,7 @@ browser or the app continues through the gateway and on to its backends.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -16,12 +17,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from commercegraph.gateway.settings import OtelSettings
+
 # Probes and scrapes arrive every few seconds and say nothing about a request's path.
 UNTRACED_PATHS = "/healthz$,/readyz$,/metrics$"
 
 
 def instrument_app(app: Starlette) -> None:
-    """Add the ASGI instrumentation outermost; call after the app's other middleware."""
+    """Add the ASGI instrumentation outermost; call after the app's other middleware.
+
+    The instrumentations fix their semantic conventions when the first of them starts, from
+    the environment: an app built before ``configure_telemetry`` ran (the reference
+    backends in a test process, say) would fix the old ones for the whole process, and the
+    gateway's spans would then carry ``http.method`` instead of ``http.request.method``."""
+    default = OtelSettings.model_fields["semconv_stability_opt_in"].default
+    os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", default)
     routes = frozenset(r.path for r in app.routes if isinstance(r, Route))
 
     def span_details(scope: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -4,6 +4,8 @@ statements spans with the database semantic conventions."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,41 @@ async def test_statements_get_spans_only_when_their_request_records(
     attrs = dict(under_caller.attributes or {})
     # the stable conventions' name, or the old one when an instrumentation started first
     assert attrs.get("db.system.name", attrs.get("db.system")) == "sqlite"
+
+
+_FIRST_APP = """
+import asyncio, httpx
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from commercegraph.telemetry.http import instrument_app
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+app = Starlette(routes=[Route("/ping", lambda _: PlainTextResponse("pong"))])
+instrument_app(app)  # the process's first instrumentation, before configure_telemetry
+
+async def main():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        await c.get("/ping")
+
+asyncio.run(main())
+(server,) = [s for s in exporter.get_finished_spans() if s.name == "GET /ping"]
+print(sorted(server.attributes))
+"""
+
+
+def test_an_app_instrumented_before_telemetry_is_configured_still_uses_stable_conventions() -> None:
+    # The instrumentations fix their conventions once per process, when the first starts.
+    env = {k: v for k, v in os.environ.items() if k != "OTEL_SEMCONV_STABILITY_OPT_IN"}
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_APP], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "'http.request.method'" in done.stdout and "'http.method'" not in done.stdout
