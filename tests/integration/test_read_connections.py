@@ -148,3 +148,16 @@ async def test_journeys_in_flight_reuse_the_kept_connections(seeded_db: SeededDa
     assert len(checkouts) == kept - kept_before
     assert kept <= pool.size() // 2  # type: ignore[attr-defined]
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_a_kept_connection_the_server_dropped_reads_again(
+    store: Store, seeded_db: SeededDatabase
+) -> None:
+    if seeded_db.kind == "sqlite":
+        pytest.skip("only a database server drops connections")
+    count = select(func.count()).select_from(m.Product)
+    pid = (await store.rows(text("SELECT pg_backend_pid()")))[0][0]
+    async with store.engine.connect() as other:
+        await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    assert (await store.rows(count))[0][0] > 0  # on a pooled connection, pinged first
+    assert (await store.rows(text("SELECT pg_backend_pid()")))[0][0] != pid
