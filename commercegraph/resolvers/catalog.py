@@ -20,12 +20,13 @@ from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
 from commercegraph.services.geo import distance_km
-from commercegraph.services.inventory import AvailabilityResult
+from commercegraph.services.inventory import AvailabilityResult, Sites
 from commercegraph.services.pagination import check_first
 from commercegraph.services.pricing_engine import LineResult
 from commercegraph.services.regions import region_defaults
 from commercegraph.usecases import validation
 from commercegraph.usecases.availability import availability as usecase_availability
+from commercegraph.usecases.availability import sites_for
 from commercegraph.usecases.quote import UnitPrice, unit_price_of
 from commercegraph.usecases.validation import check_near as check_near
 from commercegraph.usecases.validation import check_quantity
@@ -212,17 +213,24 @@ async def availabilities(
     loaders = ctx.loaders
     reads: list[Awaitable[Any]] = [loaders.stock.load(p.sku) for p in products]
     *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
+    if isinstance(locations, Exception):
+        return [stock if isinstance(stock, Exception) else locations for stock in stocks]
+    at = sites_for(ctx.settings, locations, channel)
     found: list[AvailabilityResult | Exception] = []
     for stock in stocks:
         if isinstance(stock, Exception):
             found.append(stock)
-        elif isinstance(locations, Exception):
-            found.append(locations)
         else:
             try:
                 found.append(
                     availability_from(
-                        ctx, stock, locations, channel=channel, near=near, radius_km=radius_km
+                        ctx,
+                        stock,
+                        locations,
+                        channel=channel,
+                        near=near,
+                        radius_km=radius_km,
+                        at=at,
                     )
                 )
             except Exception as exc:
@@ -238,10 +246,11 @@ def availability_from(
     channel: str,
     near: tuple[float, float] | None,
     radius_km: float | None,
+    at: Sites | None = None,
 ) -> AvailabilityResult:
     """Availability under this gateway's pickup radius and fulfilment routing."""
     return usecase_availability(
-        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km
+        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km, at=at
     )
 
 

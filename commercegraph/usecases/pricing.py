@@ -38,7 +38,7 @@ from commercegraph.services.pricing_engine import (
     price_many,
     unavailable_rules,
 )
-from commercegraph.usecases.availability import units_for_shopper
+from commercegraph.usecases.availability import sites_for, units_for_shopper
 from commercegraph.usecases.validation import check_currency, check_quantity
 
 MAX_QUOTE_LINES = 500
@@ -146,6 +146,7 @@ def _inputs_from(
     products, stock, locations = catalog
     rows, views = pricing
     facts = dict(zip(skus, zip(products, rows, stock, views, strict=True), strict=True))
+    at = None if who.store_id else sites_for(settings, locations, who.channel)
     inputs: list[LineInput | NotFound] = []
     for sku, quantity, bundle_id in lines:
         product, price_rows, stock_rows, viewed = facts[sku]
@@ -180,6 +181,7 @@ def _inputs_from(
                     locations,
                     channel=who.channel,
                     store_id=who.store_id,
+                    at=at,
                 ),
                 views_24h=viewed,
                 valid_until=row.valid_until,
