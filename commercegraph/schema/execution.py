@@ -66,6 +66,8 @@ _SERIALIZED_AS_IS: dict[GraphQLLeafType, type] = {
     GraphQLBoolean: bool,
     GraphQLInt: int,
 }
+# values of an object type's field that graphql-core completes itself (null, or no object)
+_NOT_OBJECTS = frozenset({*_PLAIN_VALUES, type(None), dict, list, tuple})
 # classes no instance of which is awaitable or an exception (see `_awaitable`)
 _SYNC_CLASSES: set[type] = {*_PLAIN_VALUES, type(None), dict, list, tuple}
 
@@ -128,8 +130,11 @@ _STRAWBERRY_TYPE_CHECKS = "strawberry.schema.schema_converter"
 # arguments (None: worked out on each call)
 _Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
 # per response key of a grouped field set: its field group, the attribute a plain field
-# is read from ("" for ``__typename``) and its completion (None: not plain)
-_FieldPlan = list[tuple[str, Any, str, Complete | None]]
+# is read from ("" for ``__typename``), its completion (None: not plain) and, for a basic
+# field of an object type whose selection is not plain, that object type and its check
+_FieldPlan = list[tuple[str, Any, str, Complete | None, "_BasicObject | None"]]
+# a basic field of an object type: its declared type and the object type it completes as
+_BasicObject = tuple[GraphQLOutputType, _ObjectKind]
 
 
 def execution_context_class(
@@ -299,7 +304,7 @@ def execution_context_class(
             is_awaitable = self.is_awaitable
             awaitable_fields: list[str] = []
             try:
-                for response_name, field_details_list, attribute, complete in plan:
+                for response_name, field_details_list, attribute, complete, kind in plan:
                     if complete is not None:
                         try:
                             results[response_name] = complete(
@@ -308,13 +313,20 @@ def execution_context_class(
                             continue
                         except Exception:  # completed below, as graphql-core does
                             pass
-                    result = self.execute_field(
-                        parent_type,
-                        source_value,
-                        field_details_list,
-                        Path(path, response_name, parent_type.name),
-                        position_context,
-                    )
+                    field_path = Path(path, response_name, parent_type.name)
+                    result = Undefined
+                    if kind is not None:
+                        result = self._basic_object(
+                            kind, source_value, attribute, field_details_list, field_path
+                        )
+                    if result is Undefined:
+                        result = self.execute_field(
+                            parent_type,
+                            source_value,
+                            field_details_list,
+                            field_path,
+                            position_context,
+                        )
                     if result is not Undefined:
                         results[response_name] = result
                         if is_awaitable(result):
@@ -336,6 +348,41 @@ def execution_context_class(
                 return results
 
             return get_results()
+
+        def _basic_object(
+            self,
+            kind: _BasicObject,
+            source: Any,
+            attribute: str,
+            field_details_list: Any,
+            path: Path,
+        ) -> Any:
+            """A basic field of an object type (an edge's ``node``) read and its object's
+            fields executed, as graphql-core would, without a ``ResolveInfo``: Strawberry's
+            type check does not read it. ``Undefined`` for a value graphql-core completes
+            itself (a null, an exception, an awaitable, a failing type check)."""
+            try:
+                value = getattr(source, attribute)
+            except Exception:  # read again, and reported, by graphql-core
+                return Undefined
+            if value.__class__ in _NOT_OBJECTS or (
+                value.__class__ not in _SYNC_CLASSES
+                and (isinstance(value, Exception) or _awaitable(value, self.is_awaitable))
+            ):
+                return Undefined
+            return_type, (object_type, is_type_of) = kind
+            if is_type_of is not None and not is_type_of(value, None):
+                return Undefined
+            try:
+                completed = self.collect_and_execute_subfields(
+                    object_type, field_details_list, path, value, None
+                )
+                if completed.__class__ not in _SYNC_CLASSES and self.is_awaitable(completed):
+                    return _await_completed(self, completed, return_type, field_details_list, path)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+            return completed
 
         def complete_value(
             self,
@@ -385,7 +432,7 @@ def execution_context_class(
             plan: _FieldPlan = []
             for response_name, field_details_list in grouped.items():
                 name = field_details_list[0].node.name.value
-                attribute, complete = "", None
+                attribute, complete, kind = "", None, None
                 if _collected_only(field_details_list):
                     if name == "__typename":
                         complete = _constant(parent_type.name)
@@ -393,7 +440,9 @@ def execution_context_class(
                         attribute = basic[name]
                         field_type = parent_type.fields[name].type
                         complete = self._completion(field_type, field_details_list)
-                plan.append((response_name, field_details_list, attribute, complete))
+                        found = _object_kind(field_type) if complete is None else False
+                        kind = (field_type, found) if found else None
+                plan.append((response_name, field_details_list, attribute, complete, kind))
             return plan
 
         def _completion(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
@@ -420,7 +469,9 @@ def execution_context_class(
             if new_defer_usages or forbidden:
                 return None
             entries: list[tuple[str, str, Complete]] = []
-            for response_name, _group, attribute, complete in self._field_plan(inner, grouped):
+            for response_name, _group, attribute, complete, _kind in self._field_plan(
+                inner, grouped
+            ):
                 if complete is None:
                     return None
                 entries.append((response_name, attribute, complete))
