@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from commercegraph.adapters.base import (
@@ -19,6 +19,7 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
+from commercegraph.loaders import settled
 from commercegraph.services.geo import distance_km
 from commercegraph.services.inventory import AvailabilityResult, Sites
 from commercegraph.services.pagination import check_first
@@ -211,7 +212,7 @@ async def availabilities(
     except Exception as exc:
         return [exc for _ in products]
     loaders = ctx.loaders
-    reads: list[Awaitable[Any]] = [loaders.stock.load(p.sku) for p in products]
+    reads: list[asyncio.Future[Any]] = [loaders.stock.load(p.sku) for p in products]
     *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
     if isinstance(locations, Exception):
         return [stock if isinstance(stock, Exception) else locations for stock in stocks]
@@ -274,15 +275,6 @@ async def contents(
         return [error for _ in products]
     loader, code = ctx.loaders.content, wanted.replace("_", "-")
     return await settled([loader.load(ContentKey("product", p.id, code, p.sku)) for p in products])
-
-
-async def settled(reads: Sequence[Awaitable[T]]) -> list[T | Exception]:
-    """Each read's answer or its failure, in order; a cancellation still cancels."""
-    answers: list[Any] = await asyncio.gather(*reads, return_exceptions=True)
-    for answer in answers:
-        if isinstance(answer, BaseException) and not isinstance(answer, Exception):
-            raise answer
-    return answers
 
 
 async def stores_near(

@@ -46,6 +46,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 # Strawberry's resolver for a field it reads with ``default_resolver`` and nothing else
 _BASIC_RESOLVER = "_get_basic_result"
@@ -616,6 +617,8 @@ def _object(
     return complete
 
 
+# argument types whose values (of exactly that class) Strawberry hands to resolvers as given
+_AS_IS_SCALARS: frozenset[object] = frozenset({str, int, float, bool})
 # Strawberry's wrappers around a resolver function: what `lean_resolvers` replaces
 _RESOLVER_WRAPPERS = frozenset({"_resolver", "_async_resolver"})
 
@@ -631,7 +634,7 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
     builds for field extensions and exception handlers on every call."""
     resolver = field.base_resolver
     assert resolver is not None
-    get_result = field.get_result
+    call = _direct_call(field, resolver)
     wants_self = resolver.self_parameter is not None
     source_names = [
         p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
@@ -640,7 +643,13 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
     info_class = schema.config.info_class
     converter = schema.config.name_converter
     arguments = [
-        (converter.from_argument(a), a.python_name, a.type, _none_is_none(a.type))
+        (
+            converter.from_argument(a),
+            a.python_name,
+            a.type,
+            _none_is_none(a.type),
+            _as_is_type(a.type),
+        )
         for a in field.arguments
     ]
     registry = schema.schema_converter.scalar_registry
@@ -648,27 +657,53 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
 
     def lean_resolver(source: Any, info: Any, **raw: Any) -> Any:
         kwargs: dict[str, Any] = {}
+        strawberry_info = None
         if raw:
-            strawberry_info = info_class(_raw_info=info, _field=field)
-            for graphql_name, python_name, type_, none_is_none in arguments:
+            for graphql_name, python_name, type_, none_is_none, as_is in arguments:
                 if graphql_name in raw:
                     value = raw[graphql_name]
-                    kwargs[python_name] = (
-                        None
-                        if value is None and none_is_none
-                        else convert_argument(
+                    if value is None and none_is_none:
+                        kwargs[python_name] = None
+                    elif value.__class__ is as_is:
+                        kwargs[python_name] = value  # what `convert_argument` returns for it
+                    else:
+                        if strawberry_info is None:
+                            strawberry_info = info_class(_raw_info=info, _field=field)
+                        kwargs[python_name] = convert_argument(
                             value, type_, registry, config, strawberry_info, path=(graphql_name,)
                         )
-                    )
-            if info_name is not None:
-                kwargs[info_name] = strawberry_info
-        elif info_name is not None:
-            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        if info_name is not None:
+            kwargs[info_name] = strawberry_info or info_class(_raw_info=info, _field=field)
         for name in source_names:
             kwargs[name] = source
-        return get_result(source, None, [source] if wants_self else [], kwargs)
+        if call is not None:
+            return call(source, **kwargs) if wants_self else call(**kwargs)
+        return field.get_result(source, None, [source] if wants_self else [], kwargs)
 
     return lean_resolver
+
+
+def _direct_call(field: StrawberryField, resolver: StrawberryResolver[Any]) -> Any:
+    """The function `field.get_result` ends up calling, when nothing on the way does more
+    than pass the arguments on (Strawberry's own `get_result` and resolver); else None."""
+    wrapped = resolver.wrapped_func
+    if (
+        type(field).get_result is StrawberryField.get_result
+        and type(resolver).__call__ is StrawberryResolver.__call__
+        and callable(wrapped)
+    ):
+        return wrapped
+    return None
+
+
+def _as_is_type(type_: object) -> type | None:
+    """The built-in scalar class whose values `convert_argument` returns unchanged for an
+    argument of `type_` (``Maybe`` arguments excepted: they are wrapped)."""
+    if isinstance(type_, StrawberryMaybe):
+        return None
+    if isinstance(type_, StrawberryOptional):
+        type_ = type_.of_type
+    return type_ if isinstance(type_, type) and type_ in _AS_IS_SCALARS else None
 
 
 def lean_resolvers(schema: Schema) -> int:

@@ -26,7 +26,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, NotFound
-from commercegraph.loaders import Loaders
+from commercegraph.loaders import Loaders, load_all
 from commercegraph.services.pricing import select_base_price
 from commercegraph.services.pricing_engine import (
     LineInput,
@@ -118,8 +118,8 @@ async def _line_inputs(
 async def _catalog_facts(reads: Loaders, skus: list[str]) -> CatalogFacts:
     """The lines' products, stock and the locations (commerce and inventory)."""
     products, stock, locations = await asyncio.gather(
-        reads.product_by_sku.load_many(skus),
-        reads.stock.load_many(skus),
+        load_all(reads.product_by_sku, skus),
+        load_all(reads.stock, skus),
         reads.all_locations.load("*"),
     )
     return products, stock, locations
@@ -128,8 +128,8 @@ async def _catalog_facts(reads: Loaders, skus: list[str]) -> CatalogFacts:
 async def _pricing_facts(reads: Loaders, skus: list[str], currency: str) -> PricingFacts:
     """The lines' price rows and demand (pricing)."""
     rows, views = await asyncio.gather(
-        reads.price_rows.load_many([(sku, currency) for sku in skus]),
-        reads.product_views.load_many(skus),
+        load_all(reads.price_rows, [(sku, currency) for sku in skus]),
+        load_all(reads.product_views, skus),
     )
     return rows, views
 
