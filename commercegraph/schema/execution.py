@@ -494,7 +494,8 @@ def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
     if (
         not issubclass(cls, (Exception, GeneratorType, CoroutineType))
         and cls.__getattribute__ is object.__getattribute__
-        and not hasattr(cls, "__getattr__")
+        # an instance's own ``__getattr__`` (an enum class's metaclass has one: not theirs)
+        and not any("__getattr__" in vars(klass) for klass in cls.__mro__)
     ):
         _SYNC_CLASSES.add(cls)
     return False
