@@ -48,6 +48,12 @@ from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
 
+from commercegraph.schema import prefetch
+
+# where graphql-core's fields keep their Strawberry definition
+_DEFINITION = "strawberry-definition"
+# the metadata key of a field whose resolver answers what its object holds
+(_ANSWERS_HELD_KEY,) = prefetch.ANSWERS_HELD
 # Strawberry's resolver for a field it reads with ``default_resolver`` and nothing else
 _BASIC_RESOLVER = "_get_basic_result"
 
@@ -127,9 +133,10 @@ _Plans = dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]]
 _ObjectKind = tuple[GraphQLObjectType, Callable[[Any, Any], Any] | None]
 # where Strawberry's type checks of objects with interfaces (answering with a bool) come from
 _STRAWBERRY_TYPE_CHECKS = "strawberry.schema.schema_converter"
-# per field group: the group (held), its field (None: unknown), its nodes and its
-# arguments (None: worked out on each call)
-_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
+# per field group: the group (held), its field (None: unknown), its nodes, its
+# arguments (None: worked out on each call) and whether its resolver answers what its
+# object holds (`prefetch.ANSWERS_HELD`)
+_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None, bool]
 # per response key of a grouped field set: its field group, the attribute a plain field
 # is read from ("" for ``__typename``), its completion (None: not plain) and, for a basic
 # field of an object type whose selection is not plain, that object type and its check
@@ -189,10 +196,16 @@ def execution_context_class(
                 resolution = self._resolutions[key] = self._resolution(
                     parent_type, field_details_list
                 )
-            _held, field_def, nodes, arguments = resolution
+            _held, field_def, nodes, arguments, answers_held = resolution
             if field_def is None:
                 return Undefined
             return_type = field_def.type
+            if answers_held and arguments is not None:
+                found = prefetch.held(source, path.key, arguments)  # type: ignore[arg-type]
+                if found is not prefetch.MISSING:
+                    completed = self._complete_held(return_type, field_details_list, path, found)
+                    if completed is not Undefined:
+                        return completed
             info = self.build_resolve_info(field_def, nodes, parent_type, path)
             try:
                 if arguments is None:
@@ -237,7 +250,28 @@ def execution_context_class(
                     found = None
                 if found is not None and all(_immutable(v) for v in found.values()):
                     arguments = found  # each call unpacks it: the resolver gets its own dict
-            return field_details_list, field_def, nodes, arguments
+            definition = field_def.extensions.get(_DEFINITION) if field_def is not None else None
+            answers_held = isinstance(definition, StrawberryField) and bool(
+                definition.metadata.get(_ANSWERS_HELD_KEY)
+            )
+            return field_details_list, field_def, nodes, arguments, answers_held
+
+        def _complete_held(
+            self, return_type: GraphQLOutputType, field_details_list: Any, path: Path, found: Any
+        ) -> Any:
+            """The answer a field's object holds, completed as the resolver's would be when
+            its plan completes it cleanly; an error held is reported as the resolver raising
+            it would be. ``Undefined``: the resolver is called (and answers the same)."""
+            if isinstance(found, Exception):
+                self.handle_field_error(found, return_type, field_details_list, path)
+                return None
+            complete = self._completion(return_type, field_details_list)
+            if complete is None:
+                return Undefined
+            try:
+                return complete(found)
+            except Exception:  # completed by graphql-core, as the resolver's answer would be
+                return Undefined
 
         def execute_field(
             self,
