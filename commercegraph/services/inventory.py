@@ -86,6 +86,8 @@ class Sites:
     online: tuple[str, ...]  # the ids of the locations serving the channel online, in order
     online_ids: frozenset[str]
     stores: tuple[LocationRecord, ...]  # the stores, in order
+    # the stores by name (ties in order): how stores are listed when no `near` is given
+    stores_by_name: tuple[LocationRecord, ...]
 
 
 def sites(
@@ -93,7 +95,8 @@ def sites(
 ) -> Sites:
     online = tuple(loc.id for loc in locations if serves_online(loc, channel, routing))
     stores = tuple(loc for loc in locations if loc.kind == "STORE")
-    return Sites(online, frozenset(online), stores)
+    by_name = tuple(sorted(stores, key=lambda loc: loc.name))
+    return Sites(online, frozenset(online), stores, by_name)
 
 
 def online_units(
@@ -130,19 +133,25 @@ def compute_availability(
     by_location = {s.location_id: max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock}
     get = by_location.get
     online = sum(get(location_id, 0) for location_id in found.online)
-    stores: list[StoreAvailability] = []
-    for loc in found.stores:
-        atp = get(loc.id, 0)
-        if atp <= 0:
-            continue
-        distance = distance_km(near[0], near[1], loc.lat, loc.lon) if near else None
-        if radius_km is not None and distance is not None and distance > radius_km:
-            continue
-        stores.append(StoreAvailability(loc, atp, distance))
-    if len(stores) > 1:
-        stores.sort(
-            key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name)
-        )
+    stores: list[StoreAvailability]
+    if not near:  # no distances: the stores with stock by name, sorted once a list
+        stores = [
+            StoreAvailability(loc, atp, None)
+            for loc in found.stores_by_name
+            if (atp := get(loc.id, 0)) > 0
+        ]
+    else:
+        stores = []
+        for loc in found.stores:
+            atp = get(loc.id, 0)
+            if atp <= 0:
+                continue
+            distance = distance_km(near[0], near[1], loc.lat, loc.lon)
+            if radius_km is not None and distance > radius_km:
+                continue
+            stores.append(StoreAvailability(loc, atp, distance))
+        if len(stores) > 1:
+            stores.sort(key=lambda s: (s.distance_km or 0.0, s.location.name))
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
     pickup = any(
         s.location.can_pickup
