@@ -273,6 +273,38 @@ class Loaders:
 Read = tuple[DataLoader[Any, Any], Any]  # a loader and one of its keys
 
 
+async def settled(loads: Sequence[asyncio.Future[V]]) -> list[V | Exception]:
+    """Each load's answer or its failure, in order; a cancellation still cancels.
+
+    Loads of a list are answered by a few batches, mostly before the first is awaited: a
+    load already answered is read as it is, without the callback and the bookkeeping per
+    future that ``gather`` takes."""
+    answers: list[V | Exception] = []
+    for load in loads:
+        if not load.done():
+            try:
+                await load
+            except Exception:  # read below
+                pass
+        error = load.exception()  # a cancelled load raises its cancellation here
+        answers.append(load.result() if error is None else error)  # type: ignore[arg-type]
+    return answers
+
+
+def load_all(loader: DataLoader[K, V], keys: Sequence[K]) -> Awaitable[list[V]]:
+    """``loader.load_many(keys)`` for ``settled``'s cost: the keys are asked at once (in
+    this tick's batch, as ``load_many`` asks them), the first failure is raised."""
+    return _first_failure_raised(settled([loader.load(key) for key in keys]))
+
+
+async def _first_failure_raised(answers: Awaitable[list[V | Exception]]) -> list[V]:
+    found = await answers
+    for answer in found:
+        if isinstance(answer, Exception):
+            raise answer
+    return found  # type: ignore[return-value]
+
+
 async def warm_pricing(loaders: Loaders, customer_id: str | None) -> None:
     """Ask, ahead of the products, what pricing them asks first: the signed-in shopper's facts
     (customer, segments, loyalty, order statistics) and, once pricing answered, the rule set.

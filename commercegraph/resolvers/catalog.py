@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from commercegraph.adapters.base import (
@@ -19,13 +19,15 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
+from commercegraph.loaders import settled
 from commercegraph.services.geo import distance_km
-from commercegraph.services.inventory import AvailabilityResult
+from commercegraph.services.inventory import AvailabilityResult, Sites
 from commercegraph.services.pagination import check_first
 from commercegraph.services.pricing_engine import LineResult
 from commercegraph.services.regions import region_defaults
 from commercegraph.usecases import validation
 from commercegraph.usecases.availability import availability as usecase_availability
+from commercegraph.usecases.availability import sites_for
 from commercegraph.usecases.quote import UnitPrice, unit_price_of
 from commercegraph.usecases.validation import check_near as check_near
 from commercegraph.usecases.validation import check_quantity
@@ -210,19 +212,26 @@ async def availabilities(
     except Exception as exc:
         return [exc for _ in products]
     loaders = ctx.loaders
-    reads: list[Awaitable[Any]] = [loaders.stock.load(p.sku) for p in products]
+    reads: list[asyncio.Future[Any]] = [loaders.stock.load(p.sku) for p in products]
     *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
+    if isinstance(locations, Exception):
+        return [stock if isinstance(stock, Exception) else locations for stock in stocks]
+    at = sites_for(ctx.settings, locations, channel)
     found: list[AvailabilityResult | Exception] = []
     for stock in stocks:
         if isinstance(stock, Exception):
             found.append(stock)
-        elif isinstance(locations, Exception):
-            found.append(locations)
         else:
             try:
                 found.append(
                     availability_from(
-                        ctx, stock, locations, channel=channel, near=near, radius_km=radius_km
+                        ctx,
+                        stock,
+                        locations,
+                        channel=channel,
+                        near=near,
+                        radius_km=radius_km,
+                        at=at,
                     )
                 )
             except Exception as exc:
@@ -238,10 +247,11 @@ def availability_from(
     channel: str,
     near: tuple[float, float] | None,
     radius_km: float | None,
+    at: Sites | None = None,
 ) -> AvailabilityResult:
     """Availability under this gateway's pickup radius and fulfilment routing."""
     return usecase_availability(
-        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km
+        ctx.settings, stock, locations, channel=channel, near=near, radius_km=radius_km, at=at
     )
 
 
@@ -265,15 +275,6 @@ async def contents(
         return [error for _ in products]
     loader, code = ctx.loaders.content, wanted.replace("_", "-")
     return await settled([loader.load(ContentKey("product", p.id, code, p.sku)) for p in products])
-
-
-async def settled(reads: Sequence[Awaitable[T]]) -> list[T | Exception]:
-    """Each read's answer or its failure, in order; a cancellation still cancels."""
-    answers: list[Any] = await asyncio.gather(*reads, return_exceptions=True)
-    for answer in answers:
-        if isinstance(answer, BaseException) and not isinstance(answer, Exception):
-            raise answer
-    return answers
 
 
 async def stores_near(

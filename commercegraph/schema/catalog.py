@@ -258,7 +258,9 @@ class Product(Node):
         )
 
     @strawberry.field(
-        description="The unit price for the caller, with every rule applied.", graphql_type=Price
+        description="The unit price for the caller, with every rule applied.",
+        graphql_type=Price,
+        metadata=prefetch.ANSWERS_HELD,
     )
     def price(
         self,
@@ -305,6 +307,7 @@ class Product(Node):
     @strawberry.field(
         description="Stock online and in stores, nearest first when `near` is given.",
         graphql_type=Availability,
+        metadata=prefetch.ANSWERS_HELD,
     )
     def availability(
         self,
@@ -338,6 +341,7 @@ class Product(Node):
     @strawberry.field(
         description="Content from the CMS, falling back to a related locale.",
         graphql_type=Content | None,
+        metadata=prefetch.ANSWERS_HELD,
     )
     def content(
         self,

@@ -46,7 +46,14 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
+from commercegraph.schema import prefetch
+
+# where graphql-core's fields keep their Strawberry definition
+_DEFINITION = "strawberry-definition"
+# the metadata key of a field whose resolver answers what its object holds
+(_ANSWERS_HELD_KEY,) = prefetch.ANSWERS_HELD
 # Strawberry's resolver for a field it reads with ``default_resolver`` and nothing else
 _BASIC_RESOLVER = "_get_basic_result"
 
@@ -66,6 +73,8 @@ _SERIALIZED_AS_IS: dict[GraphQLLeafType, type] = {
     GraphQLBoolean: bool,
     GraphQLInt: int,
 }
+# values of an object type's field that graphql-core completes itself (null, or no object)
+_NOT_OBJECTS = frozenset({*_PLAIN_VALUES, type(None), dict, list, tuple})
 # classes no instance of which is awaitable or an exception (see `_awaitable`)
 _SYNC_CLASSES: set[type] = {*_PLAIN_VALUES, type(None), dict, list, tuple}
 
@@ -124,12 +133,16 @@ _Plans = dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]]
 _ObjectKind = tuple[GraphQLObjectType, Callable[[Any, Any], Any] | None]
 # where Strawberry's type checks of objects with interfaces (answering with a bool) come from
 _STRAWBERRY_TYPE_CHECKS = "strawberry.schema.schema_converter"
-# per field group: the group (held), its field (None: unknown), its nodes and its
-# arguments (None: worked out on each call)
-_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None]
+# per field group: the group (held), its field (None: unknown), its nodes, its
+# arguments (None: worked out on each call) and whether its resolver answers what its
+# object holds (`prefetch.ANSWERS_HELD`)
+_Resolution = tuple[Any, GraphQLField | None, list[FieldNode], dict[str, Any] | None, bool]
 # per response key of a grouped field set: its field group, the attribute a plain field
-# is read from ("" for ``__typename``) and its completion (None: not plain)
-_FieldPlan = list[tuple[str, Any, str, Complete | None]]
+# is read from ("" for ``__typename``), its completion (None: not plain) and, for a basic
+# field of an object type whose selection is not plain, that object type and its check
+_FieldPlan = list[tuple[str, Any, str, Complete | None, "_BasicObject | None"]]
+# a basic field of an object type: its declared type and the object type it completes as
+_BasicObject = tuple[GraphQLOutputType, _ObjectKind]
 
 
 def execution_context_class(
@@ -183,10 +196,16 @@ def execution_context_class(
                 resolution = self._resolutions[key] = self._resolution(
                     parent_type, field_details_list
                 )
-            _held, field_def, nodes, arguments = resolution
+            _held, field_def, nodes, arguments, answers_held = resolution
             if field_def is None:
                 return Undefined
             return_type = field_def.type
+            if answers_held and arguments is not None:
+                found = prefetch.held(source, path.key, arguments)  # type: ignore[arg-type]
+                if found is not prefetch.MISSING:
+                    completed = self._complete_held(return_type, field_details_list, path, found)
+                    if completed is not Undefined:
+                        return completed
             info = self.build_resolve_info(field_def, nodes, parent_type, path)
             try:
                 if arguments is None:
@@ -231,7 +250,28 @@ def execution_context_class(
                     found = None
                 if found is not None and all(_immutable(v) for v in found.values()):
                     arguments = found  # each call unpacks it: the resolver gets its own dict
-            return field_details_list, field_def, nodes, arguments
+            definition = field_def.extensions.get(_DEFINITION) if field_def is not None else None
+            answers_held = isinstance(definition, StrawberryField) and bool(
+                definition.metadata.get(_ANSWERS_HELD_KEY)
+            )
+            return field_details_list, field_def, nodes, arguments, answers_held
+
+        def _complete_held(
+            self, return_type: GraphQLOutputType, field_details_list: Any, path: Path, found: Any
+        ) -> Any:
+            """The answer a field's object holds, completed as the resolver's would be when
+            its plan completes it cleanly; an error held is reported as the resolver raising
+            it would be. ``Undefined``: the resolver is called (and answers the same)."""
+            if isinstance(found, Exception):
+                self.handle_field_error(found, return_type, field_details_list, path)
+                return None
+            complete = self._completion(return_type, field_details_list)
+            if complete is None:
+                return Undefined
+            try:
+                return complete(found)
+            except Exception:  # completed by graphql-core, as the resolver's answer would be
+                return Undefined
 
         def execute_field(
             self,
@@ -299,7 +339,7 @@ def execution_context_class(
             is_awaitable = self.is_awaitable
             awaitable_fields: list[str] = []
             try:
-                for response_name, field_details_list, attribute, complete in plan:
+                for response_name, field_details_list, attribute, complete, kind in plan:
                     if complete is not None:
                         try:
                             results[response_name] = complete(
@@ -308,13 +348,20 @@ def execution_context_class(
                             continue
                         except Exception:  # completed below, as graphql-core does
                             pass
-                    result = self.execute_field(
-                        parent_type,
-                        source_value,
-                        field_details_list,
-                        Path(path, response_name, parent_type.name),
-                        position_context,
-                    )
+                    field_path = Path(path, response_name, parent_type.name)
+                    result = Undefined
+                    if kind is not None:
+                        result = self._basic_object(
+                            kind, source_value, attribute, field_details_list, field_path
+                        )
+                    if result is Undefined:
+                        result = self.execute_field(
+                            parent_type,
+                            source_value,
+                            field_details_list,
+                            field_path,
+                            position_context,
+                        )
                     if result is not Undefined:
                         results[response_name] = result
                         if is_awaitable(result):
@@ -336,6 +383,41 @@ def execution_context_class(
                 return results
 
             return get_results()
+
+        def _basic_object(
+            self,
+            kind: _BasicObject,
+            source: Any,
+            attribute: str,
+            field_details_list: Any,
+            path: Path,
+        ) -> Any:
+            """A basic field of an object type (an edge's ``node``) read and its object's
+            fields executed, as graphql-core would, without a ``ResolveInfo``: Strawberry's
+            type check does not read it. ``Undefined`` for a value graphql-core completes
+            itself (a null, an exception, an awaitable, a failing type check)."""
+            try:
+                value = getattr(source, attribute)
+            except Exception:  # read again, and reported, by graphql-core
+                return Undefined
+            if value.__class__ in _NOT_OBJECTS or (
+                value.__class__ not in _SYNC_CLASSES
+                and (isinstance(value, Exception) or _awaitable(value, self.is_awaitable))
+            ):
+                return Undefined
+            return_type, (object_type, is_type_of) = kind
+            if is_type_of is not None and not is_type_of(value, None):
+                return Undefined
+            try:
+                completed = self.collect_and_execute_subfields(
+                    object_type, field_details_list, path, value, None
+                )
+                if completed.__class__ not in _SYNC_CLASSES and self.is_awaitable(completed):
+                    return _await_completed(self, completed, return_type, field_details_list, path)
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+            return completed
 
         def complete_value(
             self,
@@ -385,7 +467,7 @@ def execution_context_class(
             plan: _FieldPlan = []
             for response_name, field_details_list in grouped.items():
                 name = field_details_list[0].node.name.value
-                attribute, complete = "", None
+                attribute, complete, kind = "", None, None
                 if _collected_only(field_details_list):
                     if name == "__typename":
                         complete = _constant(parent_type.name)
@@ -393,7 +475,9 @@ def execution_context_class(
                         attribute = basic[name]
                         field_type = parent_type.fields[name].type
                         complete = self._completion(field_type, field_details_list)
-                plan.append((response_name, field_details_list, attribute, complete))
+                        found = _object_kind(field_type) if complete is None else False
+                        kind = (field_type, found) if found else None
+                plan.append((response_name, field_details_list, attribute, complete, kind))
             return plan
 
         def _completion(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
@@ -420,7 +504,9 @@ def execution_context_class(
             if new_defer_usages or forbidden:
                 return None
             entries: list[tuple[str, str, Complete]] = []
-            for response_name, _group, attribute, complete in self._field_plan(inner, grouped):
+            for response_name, _group, attribute, complete, _kind in self._field_plan(
+                inner, grouped
+            ):
                 if complete is None:
                     return None
                 entries.append((response_name, attribute, complete))
@@ -442,7 +528,8 @@ def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
     if (
         not issubclass(cls, (Exception, GeneratorType, CoroutineType))
         and cls.__getattribute__ is object.__getattribute__
-        and not hasattr(cls, "__getattr__")
+        # an instance's own ``__getattr__`` (an enum class's metaclass has one: not theirs)
+        and not any("__getattr__" in vars(klass) for klass in cls.__mro__)
     ):
         _SYNC_CLASSES.add(cls)
     return False
@@ -565,6 +652,8 @@ def _object(
     return complete
 
 
+# argument types whose values (of exactly that class) Strawberry hands to resolvers as given
+_AS_IS_SCALARS: frozenset[object] = frozenset({str, int, float, bool})
 # Strawberry's wrappers around a resolver function: what `lean_resolvers` replaces
 _RESOLVER_WRAPPERS = frozenset({"_resolver", "_async_resolver"})
 
@@ -580,7 +669,7 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
     builds for field extensions and exception handlers on every call."""
     resolver = field.base_resolver
     assert resolver is not None
-    get_result = field.get_result
+    call = _direct_call(field, resolver)
     wants_self = resolver.self_parameter is not None
     source_names = [
         p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
@@ -589,7 +678,13 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
     info_class = schema.config.info_class
     converter = schema.config.name_converter
     arguments = [
-        (converter.from_argument(a), a.python_name, a.type, _none_is_none(a.type))
+        (
+            converter.from_argument(a),
+            a.python_name,
+            a.type,
+            _none_is_none(a.type),
+            _as_is_type(a.type),
+        )
         for a in field.arguments
     ]
     registry = schema.schema_converter.scalar_registry
@@ -597,27 +692,53 @@ def _lean(field: StrawberryField, schema: Schema) -> Callable[..., Any]:
 
     def lean_resolver(source: Any, info: Any, **raw: Any) -> Any:
         kwargs: dict[str, Any] = {}
+        strawberry_info = None
         if raw:
-            strawberry_info = info_class(_raw_info=info, _field=field)
-            for graphql_name, python_name, type_, none_is_none in arguments:
+            for graphql_name, python_name, type_, none_is_none, as_is in arguments:
                 if graphql_name in raw:
                     value = raw[graphql_name]
-                    kwargs[python_name] = (
-                        None
-                        if value is None and none_is_none
-                        else convert_argument(
+                    if value is None and none_is_none:
+                        kwargs[python_name] = None
+                    elif value.__class__ is as_is:
+                        kwargs[python_name] = value  # what `convert_argument` returns for it
+                    else:
+                        if strawberry_info is None:
+                            strawberry_info = info_class(_raw_info=info, _field=field)
+                        kwargs[python_name] = convert_argument(
                             value, type_, registry, config, strawberry_info, path=(graphql_name,)
                         )
-                    )
-            if info_name is not None:
-                kwargs[info_name] = strawberry_info
-        elif info_name is not None:
-            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        if info_name is not None:
+            kwargs[info_name] = strawberry_info or info_class(_raw_info=info, _field=field)
         for name in source_names:
             kwargs[name] = source
-        return get_result(source, None, [source] if wants_self else [], kwargs)
+        if call is not None:
+            return call(source, **kwargs) if wants_self else call(**kwargs)
+        return field.get_result(source, None, [source] if wants_self else [], kwargs)
 
     return lean_resolver
+
+
+def _direct_call(field: StrawberryField, resolver: StrawberryResolver[Any]) -> Any:
+    """The function `field.get_result` ends up calling, when nothing on the way does more
+    than pass the arguments on (Strawberry's own `get_result` and resolver); else None."""
+    wrapped = resolver.wrapped_func
+    if (
+        type(field).get_result is StrawberryField.get_result
+        and type(resolver).__call__ is StrawberryResolver.__call__
+        and callable(wrapped)
+    ):
+        return wrapped
+    return None
+
+
+def _as_is_type(type_: object) -> type | None:
+    """The built-in scalar class whose values `convert_argument` returns unchanged for an
+    argument of `type_` (``Maybe`` arguments excepted: they are wrapped)."""
+    if isinstance(type_, StrawberryMaybe):
+        return None
+    if isinstance(type_, StrawberryOptional):
+        type_ = type_.of_type
+    return type_ if isinstance(type_, type) and type_ in _AS_IS_SCALARS else None
 
 
 def lean_resolvers(schema: Schema) -> int:

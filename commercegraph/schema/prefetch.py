@@ -17,6 +17,7 @@ fragments without directives or fragment arguments, and on the way down to the i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,11 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
 MISSING: Any = object()  # no answer held for this response key and these arguments
+# the attribute an item keeps its answers in (see `Answers`)
+ANSWERS_ATTRIBUTE = "_answers"
+# a field's metadata saying that its resolver answers what its item holds (see `answer`),
+# so that the executor may read a held answer without calling it
+ANSWERS_HELD: dict[str, bool] = {"answers_held": True}
 
 
 class _GiveUp(Exception):
@@ -52,10 +58,13 @@ class Asked:
     field: str  # the field's GraphQL name
     key: str  # its response key: the alias, else the name
     arguments: dict[str, Any]  # as the resolver receives them: Python names, defaults filled
+    # as graphql-core coerces them for the resolver (GraphQL names); None: not known
+    given: dict[str, Any] | None = dataclasses.field(default=None, compare=False)
 
 
-# response key -> (the arguments it was answered for, the answer or the error to raise)
-Answers = dict[str, tuple[dict[str, Any], Any]]
+# response key -> (the arguments it was answered for, the answer or the error to raise,
+# those arguments as graphql-core coerced them)
+Answers = dict[str, tuple[dict[str, Any], Any, dict[str, Any] | None]]
 
 
 def items_will_be_asked(
@@ -86,7 +95,20 @@ def answer(answers: Answers | None, info: Info[Any, Any], arguments: dict[str, A
 
 
 def remember(answers: Answers, asked: Asked, found: Any) -> None:
-    answers[asked.key] = (asked.arguments, found)
+    answers[asked.key] = (asked.arguments, found, asked.given)
+
+
+def held(item: Any, key: str, given: dict[str, Any]) -> Any:
+    """What ``item`` holds for response key ``key`` asked with ``given`` (the arguments as
+    graphql-core coerced them): the answer or the error, else ``MISSING``. What a field
+    marked ``ANSWERS_HELD`` answers without being called."""
+    answers = getattr(item, ANSWERS_ATTRIBUTE, None)
+    if answers is None:
+        return MISSING
+    found = answers.get(key)
+    if found is None or found[2] is None or found[2] != given:
+        return MISSING
+    return found[1]
 
 
 def _asked(
@@ -128,7 +150,7 @@ def _asked(
         for argument in definition.arguments:
             if argument.python_name not in arguments and argument.default is not UNSET:
                 arguments[argument.python_name] = argument.default
-        yield Asked(name, key, arguments)
+        yield Asked(name, key, arguments, coerced)
 
 
 def _object_type(type_: Any) -> GraphQLObjectType:

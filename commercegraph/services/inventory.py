@@ -78,16 +78,39 @@ def can_fill(
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Sites:
+    """The locations as availability reads them for one channel and routing. Every product
+    of a list reads the same locations, so a list works this out once, not per product."""
+
+    online: tuple[str, ...]  # the ids of the locations serving the channel online, in order
+    online_ids: frozenset[str]
+    stores: tuple[LocationRecord, ...]  # the stores, in order
+    # the stores by name (ties in order): how stores are listed when no `near` is given
+    stores_by_name: tuple[LocationRecord, ...]
+
+
+def sites(
+    locations: Sequence[LocationRecord], channel: str, routing: Routing | None = None
+) -> Sites:
+    online = tuple(loc.id for loc in locations if serves_online(loc, channel, routing))
+    stores = tuple(loc for loc in locations if loc.kind == "STORE")
+    by_name = tuple(sorted(stores, key=lambda loc: loc.name))
+    return Sites(online, frozenset(online), stores, by_name)
+
+
 def online_units(
     stock: Sequence[StockRecord],
     locations: Sequence[LocationRecord],
     *,
     channel: str = "WEB",
     routing: Routing | None = None,
+    at: Sites | None = None,
 ) -> int:
     """What the locations that serve ``channel`` online can promise of ``stock``: the online
-    part of ``compute_availability`` alone (the pricing rules' stock input needs no more)."""
-    online = {loc.id for loc in locations if serves_online(loc, channel, routing)}
+    part of ``compute_availability`` alone (the pricing rules' stock input needs no more).
+    ``at``: ``sites(locations, channel, routing)``, when already worked out."""
+    online = (at or sites(locations, channel, routing)).online_ids
     return sum(
         max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock if s.location_id in online
     )
@@ -103,26 +126,32 @@ def compute_availability(
     pickup_radius_km: float,
     quantity: int = 1,
     routing: Routing | None = None,
+    at: Sites | None = None,
 ) -> AvailabilityResult:
-    by_location = {s.location_id: available_to_promise(s) for s in stock}
-    online = sum(
-        by_location.get(loc.id, 0) for loc in locations if serves_online(loc, channel, routing)
-    )
-    stores: list[StoreAvailability] = []
-    for loc in locations:
-        if loc.kind != "STORE":
-            continue
-        atp = by_location.get(loc.id, 0)
-        if atp <= 0:
-            continue
-        distance = distance_km(near[0], near[1], loc.lat, loc.lon) if near else None
-        if radius_km is not None and distance is not None and distance > radius_km:
-            continue
-        stores.append(StoreAvailability(loc, atp, distance))
-    if len(stores) > 1:
-        stores.sort(
-            key=lambda s: (s.distance_km if s.distance_km is not None else 0.0, s.location.name)
-        )
+    """``at``: ``sites(locations, channel, routing)``, when already worked out."""
+    found = at or sites(locations, channel, routing)
+    by_location = {s.location_id: max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock}
+    get = by_location.get
+    online = sum(get(location_id, 0) for location_id in found.online)
+    stores: list[StoreAvailability]
+    if not near:  # no distances: the stores with stock by name, sorted once a list
+        stores = [
+            StoreAvailability(loc, atp, None)
+            for loc in found.stores_by_name
+            if (atp := get(loc.id, 0)) > 0
+        ]
+    else:
+        stores = []
+        for loc in found.stores:
+            atp = get(loc.id, 0)
+            if atp <= 0:
+                continue
+            distance = distance_km(near[0], near[1], loc.lat, loc.lon)
+            if radius_km is not None and distance > radius_km:
+                continue
+            stores.append(StoreAvailability(loc, atp, distance))
+        if len(stores) > 1:
+            stores.sort(key=lambda s: (s.distance_km or 0.0, s.location.name))
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
     pickup = any(
         s.location.can_pickup

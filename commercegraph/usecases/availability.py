@@ -14,9 +14,11 @@ from commercegraph.adapters.base import LocationRecord, StockRecord
 from commercegraph.config import Settings
 from commercegraph.services.inventory import (
     AvailabilityResult,
+    Sites,
     available_to_promise,
     compute_availability,
     online_units,
+    sites,
 )
 
 
@@ -28,7 +30,9 @@ def availability(
     channel: str,
     near: tuple[float, float] | None = None,
     radius_km: float | None = None,
+    at: Sites | None = None,
 ) -> AvailabilityResult:
+    """``at``: ``sites_for(settings, locations, channel)``, when already worked out."""
     return compute_availability(
         stock,
         locations,
@@ -37,7 +41,14 @@ def availability(
         radius_km=radius_km,
         pickup_radius_km=settings.pickup_radius_km,
         routing=settings.fulfillment_sources,
+        at=at,
     )
+
+
+def sites_for(settings: Settings, locations: Sequence[LocationRecord], channel: str) -> Sites:
+    """The locations as ``availability`` and ``units_for_shopper`` read them for ``channel``:
+    worked out once for a list of products, which all read the same locations."""
+    return sites(locations, channel, settings.fulfillment_sources)
 
 
 def units_for_shopper(
@@ -47,9 +58,13 @@ def units_for_shopper(
     *,
     channel: str,
     store_id: str | None,
+    at: Sites | None = None,
 ) -> int:
     """What a shopper can have: at their pickup store when there is one, else what the
-    channel's routed locations can ship."""
+    channel's routed locations can ship. ``at``: ``sites_for(settings, locations, channel)``,
+    when already worked out."""
     if store_id:
         return sum(available_to_promise(s) for s in stock if s.location_id == store_id)
-    return online_units(stock, locations, channel=channel, routing=settings.fulfillment_sources)
+    return online_units(
+        stock, locations, channel=channel, routing=settings.fulfillment_sources, at=at
+    )

@@ -26,7 +26,7 @@ from commercegraph.adapters.base import (
 )
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput, NotFound
-from commercegraph.loaders import Loaders
+from commercegraph.loaders import Loaders, load_all
 from commercegraph.services.pricing import select_base_price
 from commercegraph.services.pricing_engine import (
     LineInput,
@@ -38,7 +38,7 @@ from commercegraph.services.pricing_engine import (
     price_many,
     unavailable_rules,
 )
-from commercegraph.usecases.availability import units_for_shopper
+from commercegraph.usecases.availability import sites_for, units_for_shopper
 from commercegraph.usecases.validation import check_currency, check_quantity
 
 MAX_QUOTE_LINES = 500
@@ -118,8 +118,8 @@ async def _line_inputs(
 async def _catalog_facts(reads: Loaders, skus: list[str]) -> CatalogFacts:
     """The lines' products, stock and the locations (commerce and inventory)."""
     products, stock, locations = await asyncio.gather(
-        reads.product_by_sku.load_many(skus),
-        reads.stock.load_many(skus),
+        load_all(reads.product_by_sku, skus),
+        load_all(reads.stock, skus),
         reads.all_locations.load("*"),
     )
     return products, stock, locations
@@ -128,8 +128,8 @@ async def _catalog_facts(reads: Loaders, skus: list[str]) -> CatalogFacts:
 async def _pricing_facts(reads: Loaders, skus: list[str], currency: str) -> PricingFacts:
     """The lines' price rows and demand (pricing)."""
     rows, views = await asyncio.gather(
-        reads.price_rows.load_many([(sku, currency) for sku in skus]),
-        reads.product_views.load_many(skus),
+        load_all(reads.price_rows, [(sku, currency) for sku in skus]),
+        load_all(reads.product_views, skus),
     )
     return rows, views
 
@@ -146,6 +146,7 @@ def _inputs_from(
     products, stock, locations = catalog
     rows, views = pricing
     facts = dict(zip(skus, zip(products, rows, stock, views, strict=True), strict=True))
+    at = None if who.store_id else sites_for(settings, locations, who.channel)
     inputs: list[LineInput | NotFound] = []
     for sku, quantity, bundle_id in lines:
         product, price_rows, stock_rows, viewed = facts[sku]
@@ -180,6 +181,7 @@ def _inputs_from(
                     locations,
                     channel=who.channel,
                     store_id=who.store_id,
+                    at=at,
                 ),
                 views_24h=viewed,
                 valid_until=row.valid_until,

@@ -116,7 +116,30 @@ CASES: dict[str, dict[str, Any]] = {
 
 
 @strawberry.type
+class Wrap:  # basic fields of an object type whose selections are not plain (an edge's node)
+    item: Item
+    maybe_item: Item | None
+
+
+# what the second wrap holds in both its fields, by case
+WRAP_CASES: dict[str, Any] = {
+    "an item": Item(name="second", _box=_box()),
+    "an item without its name": Item(name=None, _box=_box()),  # type: ignore[arg-type]
+    "null": None,
+    "a value of another type": Level(count=1, status=Status.IN, label="not an item"),
+    "an exception as a value": ValueError("no item"),
+    "a dict": {"name": "second"},
+}
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def wraps(self, case: str) -> list[Wrap]:
+        first = Item(name="first", _box=_box())
+        value = WRAP_CASES[case]
+        return [Wrap(item=first, maybe_item=first), Wrap(item=value, maybe_item=value)]
+
     @strawberry.field
     def misfit(self) -> Item | None:
         return Level(count=1, status=Status.IN, label="not an item")  # type: ignore[return-value]
@@ -179,6 +202,23 @@ async def test_each_case_answers_as_graphql_core_completes_it(case: str, yes: bo
         assert planned == generic
         if case == "valid":
             assert planned[1] == []  # no errors: the plans completed it all
+
+
+WRAPS = """query($case: String!) { wraps(case: $case) {
+  item { name box { money { amount } } } maybeItem { __typename name later { tags } } } }"""
+
+
+@pytest.mark.parametrize("case", list(WRAP_CASES))
+async def test_an_object_read_off_its_parent_answers_as_graphql_core_completes_it(
+    case: str,
+) -> None:
+    planned, generic = await answers(WRAPS, {"case": case})
+    assert planned == generic
+    if case == "an item":
+        assert planned[1] == []
+        assert planned[0]["wraps"][1]["maybeItem"]["later"] == {"tags": ["new", "sale"]}
+    else:
+        assert planned[1] != []
 
 
 async def test_errors_are_located_and_nulls_propagate_as_graphql_core_does() -> None:

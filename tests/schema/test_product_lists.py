@@ -158,3 +158,34 @@ async def test_recently_viewed_answers_as_each_product_alone(sqlite_db: SeededDa
         for product in products:
             alone = await gql.post(ONE, {"sku": product["sku"]}, token=token)
             assert alone["data"]["product"] == product
+
+
+HELD_PAGE = """query($first: Int!) { products(first: $first) { edges { node { sku
+  price { final { amount } } app: price(channel: MOBILE_APP, quantity: 3) { final { amount } }
+  availability { online { availableToPromise } } content { title }
+  de: content(locale: "de-DE") { title } } } } }"""
+
+
+async def test_answers_held_for_a_page_are_read_without_a_resolve_info_per_product(
+    sqlite_db: SeededDatabase, monkeypatch: Any
+) -> None:
+    async with open_gateway(sqlite_db, cache_ttl_seconds=0) as gql:
+        executor: Any = gql.app.state.schema.execution_context_class
+        built: list[str] = []
+        build = executor.build_resolve_info
+
+        def counted(self: Any, field_def: Any, *rest: Any) -> Any:
+            built.append(rest[1].name)  # the parent type
+            return build(self, field_def, *rest)
+
+        monkeypatch.setattr(executor, "build_resolve_info", counted)
+        infos, answers = [], []
+        for first in (2, 8):
+            built.clear()
+            page = await gql.post(HELD_PAGE, {"first": first})
+            assert "errors" not in page, page["errors"]
+            infos.append(list(built))
+            answers.append(page["data"]["products"]["edges"])
+    assert infos[0] == infos[1]  # the products' fields build none
+    assert "Product" not in infos[1] and "ProductEdge" not in infos[1]
+    assert answers[1][:2] == answers[0]

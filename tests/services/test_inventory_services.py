@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,7 @@ from commercegraph.services.inventory import (
     online_units,
     serves_online,
     shipping_locations,
+    sites,
     stock_status,
 )
 
@@ -121,6 +123,33 @@ def test_online_units_is_the_online_part_of_availability(
         stock, LOCATIONS, channel=channel, routing=routing, pickup_radius_km=25.0
     )
     assert online_units(stock, LOCATIONS, channel=channel, routing=routing) == whole.online_atp
+
+
+@pytest.mark.parametrize("channel", ["WEB", "MARKETPLACE", "STORE"])
+@pytest.mark.parametrize("routing", [None, {"WEB": ["STORE"], "MARKETPLACE": ["wh"]}])
+@pytest.mark.parametrize("near", [None, (45.52, -122.68)])
+def test_sites_worked_out_once_answer_as_each_product_alone(
+    channel: str, routing: dict[str, list[str]] | None, near: tuple[float, float] | None
+) -> None:
+    at = sites(LOCATIONS, channel, routing)
+    stocks = [
+        [StockRecord("A", "wh", 100, 10, 5), StockRecord("A", "downtown", 5, 1, 0)],
+        [StockRecord("B", "pearl", 7, 0, 0), StockRecord("B", "beaverton", 2, 4, 0)],
+        [StockRecord("C", "beaverton", 3, 0, 0), StockRecord("C", "downtown", 9, 0, 0)],
+        [],
+    ]
+    for stock in stocks:
+        common: dict[str, Any] = {"channel": channel, "routing": routing}
+        alone = compute_availability(
+            stock, LOCATIONS, near=near, radius_km=None, pickup_radius_km=5.0, **common
+        )
+        shared = compute_availability(
+            stock, LOCATIONS, near=near, radius_km=None, pickup_radius_km=5.0, at=at, **common
+        )
+        assert shared == alone
+        assert online_units(stock, LOCATIONS, at=at, **common) == online_units(
+            stock, LOCATIONS, **common
+        )
 
 
 def test_can_fill_needs_every_sku_at_one_location() -> None:
