@@ -183,3 +183,30 @@ async def test_a_header_with_a_line_break_is_refused_before_sending() -> None:
                 retry_stale=False,
             )
     assert per_connection == []
+
+
+async def test_an_unsampled_request_starts_no_client_span_but_sends_its_traceparent() -> None:
+    from opentelemetry import trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    from commercegraph.adapters.rest.client import RestClient
+    from commercegraph.gateway.settings import BackendPolicy, RestBackend
+
+    heads: list[bytes] = []
+
+    async def reply(head: bytes, writer: asyncio.StreamWriter) -> bool:
+        heads.append(head)
+        return await json_reply()(head, writer)
+
+    trace_id, span_id = 0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x00F067AA0BA902B7
+    parent = NonRecordingSpan(SpanContext(trace_id, span_id, False, TraceFlags(0)))
+    async with server(reply) as (url, _):
+        client = RestClient("pricing", RestBackend(url=url, token="t"), BackendPolicy())
+        with trace.use_span(parent):
+            assert await client.request("GET", "/prices", params={"ids": "a,b"}) == {"ok": True}
+            assert trace.get_current_span() is parent
+        await client.aclose()
+    (head,) = heads
+    assert head.startswith(b"GET /base/prices?ids=a%2Cb HTTP/1.1\r\n")
+    assert f"traceparent: 00-{trace_id:032x}-{span_id:016x}-00\r\n".encode() in head
+    assert b"\r\nAuthorization: Bearer t\r\n" in head

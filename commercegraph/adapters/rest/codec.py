@@ -82,12 +82,22 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
             else bindings
         )
         hints = _fields(cls)
-        fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in dataclasses.fields(cls)]
+        declared = dataclasses.fields(cls)
+        fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in declared]
+        # a record sent with every field (the usual answer) is built positionally
+        positional = all(f.init and not f.kw_only for f in declared)
 
         def record(data: JSON) -> Any:
             if data is None:
                 raise WireFormatError(f"null where {tp} is required")
             _expect(data, dict, tp)
+            if positional:
+                try:
+                    args = [field(data[name]) for name, field in fields]
+                except KeyError:
+                    pass
+                else:
+                    return cls(*args)
             values = {name: field(data[name]) for name, field in fields if name in data}
             try:
                 return cls(**values)
@@ -144,6 +154,20 @@ def _scalar_decoder(tp: Any) -> Decoder:
             return _scalar(tp, data)
 
         return text
+
+    if tp in (int, bool, float):
+        # the value as JSON decoded it, when that is already right; else the checks below
+        exact: Any = tp
+        bounded = tp is int
+
+        def plain(data: JSON) -> Any:
+            if type(data) is exact and (not bounded or -SAFE_INT_MAX <= data <= SAFE_INT_MAX):
+                return data
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            return _scalar(tp, data)
+
+        return plain
 
     def scalar(data: JSON) -> Any:
         if data is None:
