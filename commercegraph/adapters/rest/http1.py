@@ -80,6 +80,7 @@ class Http1Pool:
         self._connect_timeout_s = connect_timeout_s
         self._keepalive_s = keepalive_s
         self._idle: list[_Connection] = []
+        self._closed = False
         self._slots = asyncio.Semaphore(max_connections)
 
     async def request(
@@ -106,6 +107,7 @@ class Http1Pool:
             return await self._exchange(await self._connect(), method, head, body)
 
     async def aclose(self) -> None:
+        self._closed = True
         idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
@@ -152,7 +154,7 @@ class Http1Pool:
             answer, keep = await _read_answer(connection.reader, method)
             return answer
         finally:
-            if keep:
+            if keep and not self._closed:
                 connection.idle_since = asyncio.get_running_loop().time()
                 self._idle.append(connection)
             else:  # closed, failed or cancelled halfway: the stream's state is unknown
