@@ -84,26 +84,19 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
         hints = _fields(cls)
         declared = dataclasses.fields(cls)
         fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in declared]
-        # a record sent with every field (the usual answer) is built positionally
-        positional = all(f.init and not f.kw_only for f in declared)
 
         def record(data: JSON) -> Any:
             if data is None:
                 raise WireFormatError(f"null where {tp} is required")
             _expect(data, dict, tp)
-            if positional:
-                try:
-                    args = [field(data[name]) for name, field in fields]
-                except KeyError:
-                    pass
-                else:
-                    return cls(*args)
             values = {name: field(data[name]) for name, field in fields if name in data}
             try:
                 return cls(**values)
             except TypeError as exc:
                 raise WireFormatError(f"{cls.__name__}: {exc}") from None
 
+        if all(f.init and not f.kw_only for f in declared):
+            return _positional(cls, [(n, hints[n], field) for n, field in fields], record)
         return record
     if origin in (list, Sequence, set, frozenset) or tp in (list, Sequence):
         item = _field_decoder(args[0] if args else Any, bindings)
@@ -126,6 +119,40 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
 
         return members
     return lambda data: _decode(tp, data, dict(bindings))
+
+
+PLAIN = (str, int, bool, float)  # JSON's own types: a value of the right type is kept as is
+
+
+def _positional(cls: type, fields: list[tuple[str, Any, Decoder]], checked: Decoder) -> Decoder:
+    """A record's decoder for the usual answer, a JSON object with every field: generated
+    once per record type, it reads each field, keeps a value JSON already decoded to the
+    field's plain type (in range, for integers) and passes any other to the field's decoder,
+    then calls the class positionally. Anything else (a missing field, not an object) goes
+    to ``checked``, the general decoder, so answers and errors are the same."""
+    scope: dict[str, Any] = {"cls": cls, "checked": checked, "MAX": SAFE_INT_MAX}
+    lines = ["def record(data):", "    if type(data) is not dict:", "        return checked(data)"]
+    lines.append("    try:")
+    for i, (name, hint, field) in enumerate(fields):
+        scope[f"f{i}"] = field
+        lines.append(f"        v{i} = data[{name!r}]")
+        options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+        plain = [t for t in options if t is not type(None)]
+        if len(plain) != 1 or plain[0] not in PLAIN:
+            lines.append(f"        v{i} = f{i}(v{i})")
+            continue
+        wrong = f"type(v{i}) is not {plain[0].__name__}"
+        if plain[0] is int:
+            wrong = f"({wrong} or not -MAX <= v{i} <= MAX)"
+        if type(None) in options:
+            wrong = f"v{i} is not None and {wrong}"
+        lines.append(f"        if {wrong}:")
+        lines.append(f"            v{i} = f{i}(v{i})")
+    lines += ["    except KeyError:", "        return checked(data)"]
+    lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
+    exec("\n".join(lines), scope)  # the source holds field names and indices only
+    decoder: Decoder = scope["record"]
+    return decoder
 
 
 def _field_decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
