@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import httpx
 import orjson
 from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.utils import is_http_instrumentation_enabled
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
@@ -66,7 +67,9 @@ class RestClient:
             body = orjson.dumps(json)
             sent.append(("Content-Type", "application/json"))
         current = trace.get_current_span()
-        if not current.is_recording() and current.get_span_context().is_valid:
+        if not is_http_instrumentation_enabled():  # a probe asked for no telemetry
+            answer = await self._send(method, target, sent, body, propagate_context=False)
+        elif not current.is_recording() and current.get_span_context().is_valid:
             answer = await self._send(method, target, sent, body)
         else:
             answer = await self._traced(method, target, sent, body)
@@ -103,11 +106,18 @@ class RestClient:
             return answer
 
     async def _send(
-        self, method: str, target: str, sent: list[tuple[str, str]], body: bytes | None
+        self,
+        method: str,
+        target: str,
+        sent: list[tuple[str, str]],
+        body: bytes | None,
+        *,
+        propagate_context: bool = True,
     ) -> Answer:
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        sent.extend(carrier.items())
+        if propagate_context:
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+            sent.extend(carrier.items())
         name = vendor(self.domain).name
         try:
             return await self.pool.request(
