@@ -43,6 +43,8 @@ class RestClient:
             max_connections=backend.max_connections,
             connect_timeout_s=backend.connect_timeout_ms / 1000,
             keepalive_s=KEEPALIVE_S,
+            # the certificates httpx trusts (certifi, or SSL_CERT_FILE / SSL_CERT_DIR)
+            tls=httpx.create_ssl_context() if self.endpoint.startswith("https:") else None,
         )
         self._span_attributes: dict[str, AttributeValue] = {
             "server.address": self.pool.host,

@@ -67,6 +67,7 @@ class Http1Pool:
         max_connections: int,
         connect_timeout_s: float,
         keepalive_s: float = 30.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -76,7 +77,7 @@ class Http1Pool:
         self.scheme = parts.scheme
         self.authority = parts.netloc.rpartition("@")[2]
         self.base_path = parts.path.rstrip("/")
-        self._ssl = ssl.create_default_context() if parts.scheme == "https" else None
+        self._ssl = (tls or ssl.create_default_context()) if parts.scheme == "https" else None
         self._connect_timeout_s = connect_timeout_s
         self._keepalive_s = keepalive_s
         self._idle: list[_Connection] = []
