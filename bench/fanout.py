@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -71,14 +72,31 @@ VENDORS = ("vendure", "medusa")
 VENDOR_TIMEOUT_MS = 15_000
 
 
-def _critical_path(spans: list[Any]) -> int:
+def _longest_chain(spans: list[Any]) -> list[Any]:
     """The longest chain of calls, each starting after the previous one ended."""
     ordered = sorted(spans, key=lambda s: s.start_time)
     depth: list[int] = []
+    previous: list[int | None] = []
     for i, span in enumerate(ordered):
-        before = [depth[j] for j in range(i) if ordered[j].end_time <= span.start_time]
-        depth.append(1 + max(before, default=0))
-    return max(depth, default=0)
+        before = [j for j in range(i) if ordered[j].end_time <= span.start_time]
+        last = max(before, key=lambda j: depth[j], default=None)
+        depth.append(1 + (depth[last] if last is not None else 0))
+        previous.append(last)
+    chain: list[Any] = []
+    at = max(range(len(ordered)), key=lambda i: depth[i], default=None)
+    while at is not None:
+        chain.append(ordered[at])
+        at = previous[at]
+    return chain[::-1]
+
+
+def _critical_path(spans: list[Any]) -> int:
+    return len(_longest_chain(spans))
+
+
+def _call_name(span: Any) -> str:
+    attributes = span.attributes or {}
+    return f"{attributes.get('backend.adapter')}.{attributes.get('backend.operation')}"
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -178,9 +196,12 @@ async def _scenario(
     if not throughput:  # the vendor mode: where the time goes, per adapter call
         by_call: dict[str, list[float]] = {}
         for span, ms in zip(backend, backend_ms, strict=True):
-            attributes = span.attributes or {}
-            key = f"{attributes.get('backend.adapter')}.{attributes.get('backend.operation')}"
-            by_call.setdefault(key, []).append(ms)
+            by_call.setdefault(_call_name(span), []).append(ms)
+        chains = Counter(
+            " → ".join(_call_name(span) for span in _longest_chain(group))
+            for group in by_request.values()
+        )
+        result["critical_path_most_often"] = chains.most_common(1)[0][0] if chains else ""
         result["backend_call_mean_ms"] = {
             key: round(statistics.fmean(values), 1)
             for key, values in sorted(by_call.items(), key=lambda kv: -statistics.fmean(kv[1]))

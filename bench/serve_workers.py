@@ -39,10 +39,10 @@ WRK_REPORT = """
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, ' ..
-    '"p50_us": %d, "p99_us": %d}\\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99)))
+    '{"requests": %d, "duration_us": %d, "errors": %d, "timeouts": %d, "non_2xx": %d, ' ..
+    '"p50_us": %d, "p99_us": %d, "max_us": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write, e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99), latency.max))
 end
 """
 
@@ -165,7 +165,7 @@ def run_server(
                 "p99_over_p50": round(report["p99_us"] / max(report["p50_us"], 1), 2),
                 "server_cpu_ms_per_request": round(cpu / max(requests, 1) * 1000, 2),
                 "requests": requests,
-                "errors": report["errors"] + report["non_2xx"],
+                "errors": report["errors"] + report["timeouts"] + report["non_2xx"],
                 "load_average": load_average(),
             }
         return result

@@ -101,11 +101,14 @@ def soak(url: str, requests: int, max_seconds: float) -> dict[str, Any]:
             script = Path(tmp) / "mix.lua"
             distinct = _mix_script(script, token)
             deadline = time.monotonic() + max_seconds
-            sent = failed = 0
+            sent = failed = timed_out = 0
+            slowest_us = 0
             while sent < WARM_UP_REQUESTS and time.monotonic() < deadline:
                 report = _wrk(base, script, CONNECTIONS, ROUND_S)
                 sent += report["requests"]
                 failed += report["errors"] + report["non_2xx"]
+                timed_out += report["timeouts"]
+                slowest_us = max(slowest_us, report["max_us"])
             warm_rss = rss_kib(proc.pid)
             warm_sent = sent
             cpu0 = cpu_seconds(proc.pid)
@@ -115,6 +118,8 @@ def soak(url: str, requests: int, max_seconds: float) -> dict[str, Any]:
                 report = _wrk(base, script, CONNECTIONS, ROUND_S)
                 sent += report["requests"]
                 failed += report["errors"] + report["non_2xx"]
+                timed_out += report["timeouts"]
+                slowest_us = max(slowest_us, report["max_us"])
                 samples.append({"requests": sent, "rss_kib": rss_kib(proc.pid)})
             elapsed = time.monotonic() - started
             cpu = cpu_seconds(proc.pid) - cpu0
@@ -127,7 +132,11 @@ def soak(url: str, requests: int, max_seconds: float) -> dict[str, Any]:
         "requests": sent,
         "requests_after_warm_up": measured,
         "distinct_requests_in_mix": distinct,
+        # a socket error or a status other than 2xx; a response slower than wrk's 2 s
+        # timeout is counted apart, with the slowest response seen
         "failed": failed,
+        "timed_out": timed_out,
+        "slowest_ms": round(slowest_us / 1000, 1),
         "connections": CONNECTIONS,
         "rss_kib_after_warm_up": warm_rss,
         "rss_kib_at_end": last,

@@ -33,7 +33,7 @@ from commercegraph.security.install import harden_app
 from commercegraph.security.known_customer import KnownCustomer
 from commercegraph.security.production import require_secrets
 from commercegraph.services.locales import preferred_locale
-from commercegraph.store.db import Store, read_scope
+from commercegraph.store.db import Store
 from commercegraph.telemetry import OperationSpan, configure_logging, configure_telemetry
 from commercegraph.telemetry.http import instrument_app, metrics_endpoint
 
@@ -75,11 +75,7 @@ class GraphQLEndpoint:
                 headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
                 await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
                 return
-        if scope["type"] != "http":
-            await self.view(scope, receive, send)
-            return
-        async with read_scope():
-            await self.view(scope, receive, send)
+        await self.view(scope, receive, send)
 
 
 def create_app(

@@ -12,6 +12,7 @@ so an install cut off half-way is redone rather than trusted.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -19,7 +20,8 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,25 @@ def cache_root() -> Path:
     configured = os.environ.get("CG_VENDOR_CACHE")
     root = Path(configured) if configured else Path.home() / ".cache" / "commercegraph"
     return root / "backends"
+
+
+@contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """One holder at a time on this machine: two test sessions, or a test and the CLI,
+    installing or seeding into one folder at once would corrupt it. Others wait, then find
+    the work done."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def install_lock(folder: Path) -> Path:
+    """The lock file guarding an install folder (beside it, so removing the folder keeps it)."""
+    return folder.parent / f"{folder.name}.lock"
 
 
 def install_dir(name: str, version: str) -> Path:

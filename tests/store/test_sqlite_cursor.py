@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from commercegraph.store.db import Store, read_scope
+from commercegraph.store.db import Store
 from tests.factories import store_for
 
 metadata = MetaData()
@@ -128,17 +128,17 @@ def _count_trips(store: Store) -> list[str]:
     return seen
 
 
-async def test_reads_in_a_scope_take_one_trip_each(store: Store) -> None:
-    """No isolation level is switched for them and none is reset on return, and a
-    connection that only read goes back to the pool without a rollback's trip."""
-    await store.rows(select(items.c.id))  # the pool's first connection, PRAGMAs and all
+async def test_kept_reads_take_one_trip_each(store: Store) -> None:
+    """No isolation level is switched for the connections kept for reads, and a read gives
+    its connection back without a rollback's trip."""
+    trips = _count_trips(store)
+    await store.rows(select(items.c.id))  # opens the first kept connection
     async with store.write() as session:
         await session.execute(insert(items).values(name="seen"))
-    trips = _count_trips(store)
-    async with read_scope():
-        for _ in range(3):
-            assert [r.name for r in await store.rows(select(items.c.name))] == ["seen"]
-        side_by_side = await asyncio.gather(*(store.rows(select(items.c.id)) for _ in range(2)))
+    trips.clear()
+    for _ in range(3):
+        assert [r.name for r in await store.rows(select(items.c.name))] == ["seen"]
+    side_by_side = await asyncio.gather(*(store.rows(select(items.c.id)) for _ in range(2)))
     assert side_by_side == [[(1,)], [(1,)]]
     assert len(trips) == 5, trips
     trips.clear()
@@ -147,12 +147,9 @@ async def test_reads_in_a_scope_take_one_trip_each(store: Store) -> None:
     assert len(trips) == 1, trips
 
 
-async def test_a_connection_that_read_in_a_scope_still_writes_in_a_transaction(
-    store: Store,
-) -> None:
-    async with read_scope():
-        await store.rows(select(items.c.id))
-    async with store.engine.connect() as conn:  # the connection the scope held
+async def test_reads_leave_writes_their_transactions(store: Store) -> None:
+    await asyncio.gather(*(store.rows(select(items.c.id)) for _ in range(3)))
+    async with store.engine.connect() as conn:
         assert (await conn.get_raw_connection()).driver_connection.isolation_level == ""
         await conn.execute(insert(items).values(name="undone"))
         await conn.rollback()

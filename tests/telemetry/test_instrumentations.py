@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from sqlalchemy import event, literal, select
 
 from commercegraph.gateway.cache import RedisCache
 from commercegraph.gateway.settings import OtelSettings
+from commercegraph.store.db import Store
 from commercegraph.telemetry import configure_telemetry, tracer
 from tests.factories import store_for
 
@@ -54,6 +56,13 @@ async def test_redis_calls_are_client_spans_under_the_caller(
         assert attrs.get("server.port") == (where.port or 6379)
 
 
+async def _checked_out_read(store: Store, value: int) -> Sequence[Any]:
+    """A statement on a connection checked out for it (``Store.rows`` reuses the ones the
+    store keeps, so it checks out only its first)."""
+    async with store.engine.connect() as conn:
+        return (await conn.execute(select(literal(value)))).all()
+
+
 async def test_statements_get_spans_only_when_their_request_records(
     span_exporter: InMemorySpanExporter, tmp_path: Path
 ) -> None:
@@ -82,10 +91,10 @@ async def test_statements_get_spans_only_when_their_request_records(
     try:
         span_exporter.clear()
         with tracer.start_as_current_span("caller") as caller:
-            assert await store.rows(select(literal(1))) == [(1,)]
+            assert await _checked_out_read(store, 1) == [(1,)]
         with trace.use_span(unsampled):
-            assert await store.rows(select(literal(2))) == [(2,)]
-        assert await store.rows(select(literal(3))) == [(3,)]
+            assert await _checked_out_read(store, 2) == [(2,)]
+        assert await _checked_out_read(store, 3) == [(3,)]
     finally:
         await store.dispose()
     recorded, skipped, alone = started[-3:]  # each statement's span, ended by now

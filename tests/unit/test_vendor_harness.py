@@ -3,6 +3,7 @@ or kill (an unreaped child would warn, which the test settings turn into an erro
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,3 +75,22 @@ def test_kill_returns_once_every_process_of_the_group_is_gone(tmp_path: Path) ->
     assert not harness._group_running(started.pid)
     with pytest.raises(httpx.ConnectError):
         httpx.get(started.url, timeout=2)
+
+
+def test_an_install_lock_holds_a_second_process_until_the_first_lets_go(tmp_path: Path) -> None:
+    lock = harness.install_lock(tmp_path / "vendor-1.0")
+    log = tmp_path / "order.log"
+    waiter = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from commercegraph.adapters import harness\n"
+        "with harness.exclusive(Path(sys.argv[1])):\n"
+        "    with open(sys.argv[2], 'a') as log: log.write('second\\n')\n"
+    )
+    with harness.exclusive(lock):
+        second = subprocess.Popen([sys.executable, "-c", waiter, str(lock), str(log)])
+        with pytest.raises(subprocess.TimeoutExpired):
+            second.wait(timeout=1.0)  # it waits for the lock this process holds
+        log.write_text("first\n")
+    assert second.wait(timeout=30) == 0
+    assert log.read_text().split() == ["first", "second"]

@@ -12,7 +12,6 @@ its process group stops it.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -20,8 +19,6 @@ import secrets
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,12 +79,13 @@ def _server_dir() -> Path:
 def install() -> Path:
     """Install the pinned Medusa packages once; idempotent."""
     folder = harness.install_dir(NAME, VERSION)
-    if not harness.is_installed(folder):
-        started = time.monotonic()
-        harness.npm_install(folder, PACKAGE_JSON)
-        harness.mark_installed(
-            folder, {"version": VERSION, "install_s": round(time.monotonic() - started, 1)}
-        )
+    with harness.exclusive(harness.install_lock(folder)):
+        if not harness.is_installed(folder):
+            started = time.monotonic()
+            harness.npm_install(folder, PACKAGE_JSON)
+            harness.mark_installed(
+                folder, {"version": VERSION, "install_s": round(time.monotonic() - started, 1)}
+            )
     for name in SERVER_FILES:
         shutil.copyfile(_server_dir() / name, folder / name)
     return folder
@@ -132,22 +130,11 @@ def drop_database(database: str) -> None:
     _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """One template build or copy at a time on this machine; others wait, then reuse it."""
-    with (folder / "template.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ensure_template(folder: Path) -> tuple[str, dict[str, Any]]:
     """The migrated, seeded template database and the facts its seed wrote; built if absent."""
     name = template_name()
     facts_file = folder / "templates" / f"{name}.json"
-    with _locked(folder):
+    with harness.exclusive(folder / "template.lock"):
         if facts_file.is_file() and _exists(name):
             return name, json.loads(facts_file.read_text("utf-8"))
         timings: dict[str, float] = {}
@@ -193,7 +180,8 @@ def start(port: int | None = None) -> MedusaStarted:
     template, facts = ensure_template(folder)
     database = f"cg_medusa_{os.getpid()}_{secrets.token_hex(4)}"
     started_at = time.monotonic()
-    with _locked(folder):  # PostgreSQL refuses to copy a template two sessions are copying
+    # PostgreSQL refuses to copy a template two sessions are copying
+    with harness.exclusive(folder / "template.lock"):
         _admin(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(database), sql.Identifier(template)

@@ -135,14 +135,25 @@ def install() -> Path:
     folder = harness.install_dir(NAME, VERSION)
     seed = json.dumps(seed_entries(), ensure_ascii=False, indent=1)
     digest = _project_digest(seed)
+    if _installed(folder, digest):
+        return folder
+    with harness.exclusive(harness.install_lock(folder)):
+        if not _installed(folder, digest):
+            _install_into(folder, seed, digest)
+    return folder
+
+
+def _installed(folder: Path, digest: str) -> bool:
     marker = folder / harness.INSTALLED_MARKER
-    if (
+    return (
         harness.is_installed(folder)
         and json.loads(marker.read_text("utf-8")).get("project") == digest
-    ):
-        return folder
+    )
+
+
+def _install_into(folder: Path, seed: str, digest: str) -> None:
     began = time.monotonic()
-    marker.unlink(missing_ok=True)
+    (folder / harness.INSTALLED_MARKER).unlink(missing_ok=True)
     harness.npm_install(
         folder,
         {
@@ -170,7 +181,6 @@ def install() -> Path:
             "install_s": round(time.monotonic() - began, 1),
         },
     )
-    return folder
 
 
 def _prune(paths: list[Path]) -> None:

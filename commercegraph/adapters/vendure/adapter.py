@@ -255,8 +255,8 @@ class VendureInventory(_AdminFace):
         return [found.get(i) for i in ids]
 
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
-        keys = {str(item["id"]): location_key(item) for item in await self._locations()}
-        variants, _ = await self._variants(skus)
+        locations, (variants, _) = await asyncio.gather(self._locations(), self._variants(skus))
+        keys = {str(item["id"]): location_key(item) for item in locations}
         return [
             [
                 StockRecord(

@@ -42,19 +42,20 @@ def folder() -> Path:
 def install() -> Path:
     """Install the pinned packages once (idempotent); refresh the script and the seed."""
     target = folder()
-    if not harness.is_installed(target):
-        started = time.monotonic()
-        harness.npm_install(
-            target,
-            {"name": "commercegraph-vendure", "private": True, "dependencies": PACKAGES},
-        )
-        harness.mark_installed(
-            target,
-            {"packages": PACKAGES, "install_seconds": round(time.monotonic() - started, 1)},
-        )
-    _write_if_changed(target / "server.js", SERVER_SCRIPT.read_text("utf-8"))
-    _write_if_changed(target / QUOTE_PLUGIN.name, QUOTE_PLUGIN.read_text("utf-8"))
-    _write_if_changed(target / "seed.json", json.dumps(seed_document(), sort_keys=True))
+    with harness.exclusive(harness.install_lock(target)):
+        if not harness.is_installed(target):
+            started = time.monotonic()
+            harness.npm_install(
+                target,
+                {"name": "commercegraph-vendure", "private": True, "dependencies": PACKAGES},
+            )
+            harness.mark_installed(
+                target,
+                {"packages": PACKAGES, "install_seconds": round(time.monotonic() - started, 1)},
+            )
+        _write_if_changed(target / "server.js", SERVER_SCRIPT.read_text("utf-8"))
+        _write_if_changed(target / QUOTE_PLUGIN.name, QUOTE_PLUGIN.read_text("utf-8"))
+        _write_if_changed(target / "seed.json", json.dumps(seed_document(), sort_keys=True))
     return target
 
 
@@ -77,10 +78,11 @@ def seeded_template() -> Path:
         + (target / "seed.json").read_bytes()
     ).hexdigest()[:12]
     template = target / f"template-{digest}"
-    if not (template / SEEDED_MARKER).exists():
-        if template.exists():
-            shutil.rmtree(template)
-        harness.stop(_boot(target, harness.free_port(), template).pid)
+    with harness.exclusive(target / "template.lock"):
+        if not (template / SEEDED_MARKER).exists():
+            if template.exists():
+                shutil.rmtree(template)
+            harness.stop(_boot(target, harness.free_port(), template).pid)
     return template
 
 

@@ -264,19 +264,99 @@ async function seedChannel(call, defaultChannel, variants) {
     }
 }
 
-async function reindex() {
+async function adminSession() {
     const login = await adminApi(
         null,
         'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { __typename } }',
         { u: admin.identifier, p: admin.password },
     );
-    const call = (query, variables) => adminApi(login.token, query, variables).then(r => r.data);
+    return (query, variables) => adminApi(login.token, query, variables).then(r => r.data);
+}
+
+async function settle(call, queueName) {
+    for (;;) {
+        const { jobs } = await call(
+            'query($q: String!) { jobs(options: { filter: { queueName: { eq: $q }, isSettled: { eq: false } } }) { totalItems } }',
+            { q: queueName },
+        );
+        if (jobs.totalItems === 0) return;
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
+
+// Vendure fills a collection in a background job, and that job swallows a failed write: while
+// the seeding's own Admin API writes ran beside it on the one SQLite connection, a collection
+// could stay empty (on a loaded machine, "Coffee Pods" did). With nothing else writing now, the
+// filters are applied again one collection at a time, and every collection is checked.
+async function applyCollectionFilters(call) {
+    const { collections } = await call(
+        '{ collections(options: { take: 1000 }) { items { id slug filters { code args { name value } } } } }',
+    );
+    for (const collection of collections.items) {
+        await call(
+            'mutation($input: UpdateCollectionInput!) { updateCollection(input: $input) { id } }',
+            {
+                input: {
+                    id: collection.id,
+                    filters: collection.filters.map(f => ({ code: f.code, arguments: f.args })),
+                },
+            },
+        );
+        await settle(call, 'apply-collection-filters');
+    }
+    return collections.items;
+}
+
+async function variantCounts(call, collections) {
+    const counts = {};
+    for (const { id, slug } of collections) {
+        const { collection } = await call(
+            'query($id: ID!) { collection(id: $id) { productVariants(options: { take: 0 }) { totalItems } } }',
+            { id },
+        );
+        counts[slug] = collection.productVariants.totalItems;
+    }
+    return counts;
+}
+
+async function indexedCounts(call, collections) {
+    const counts = {};
+    for (const { slug } of collections) {
+        const { search } = await call(
+            'query($slug: String!) { search(input: { collectionSlug: $slug, groupByProduct: false, take: 0 }) { totalItems } }',
+            { slug },
+        );
+        counts[slug] = search.totalItems;
+    }
+    return counts;
+}
+
+async function reindex(call) {
     const { reindex } = await call('mutation { reindex { id } }');
     for (;;) {
         const { job } = await call('query($id: ID!) { job(jobId: $id) { state } }', { id: reindex.id });
         if (!job || job.state === 'COMPLETED' || job.state === 'FAILED') return;
         await new Promise(resolve => setTimeout(resolve, 200));
     }
+}
+
+// The search index of every collection, checked against the collection itself: a data folder
+// is marked seeded only once each collection has its products and finds them in search.
+async function buildSearchIndex() {
+    const call = await adminSession();
+    const collections = await applyCollectionFilters(call);
+    const expected = await variantCounts(call, collections);
+    const empty = Object.keys(expected).filter(slug => expected[slug] === 0);
+    if (empty.length) throw new Error(`collections without products after seeding: ${empty.join(', ')}`);
+    let indexed = {};
+    for (let attempt = 0; attempt < 3; attempt++) {
+        await reindex(call);
+        indexed = await indexedCounts(call, collections);
+        if (Object.keys(expected).every(slug => indexed[slug] === expected[slug])) return;
+    }
+    throw new Error(
+        `the search index disagrees with the collections: ${JSON.stringify({ expected, indexed })}`,
+    );
 }
 
 async function seedDatabase() {
@@ -324,7 +404,7 @@ async function main() {
     await boot(config);
     if (!seeded) {
         const began = Date.now();
-        await reindex();
+        await buildSearchIndex();
         fs.writeFileSync(seededMarker, new Date().toISOString(), 'utf-8');
         console.log(`commercegraph: search index built in ${(Date.now() - began) / 1000} s`);
     }

@@ -9,7 +9,6 @@ migrated and seeded with the demo content in en-US and de-DE, served by gunicorn
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import shutil
@@ -94,9 +93,7 @@ def install() -> Path:
     if harness.is_installed(target):
         return target
     target.mkdir(parents=True, exist_ok=True)
-    # two test sessions (or a test and the CLI) installing at once would share one folder
-    with (target.parent / f"{target.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with harness.exclusive(harness.install_lock(target)):
         if not harness.is_installed(target):
             _install_into(target)
     return target
