@@ -12,14 +12,16 @@ from hypothesis import strategies as st
 
 from commercegraph.adapters.base import (
     ContentKey,
+    LocationRecord,
     Money,
     OrderLineRecord,
     OrderRecord,
     Page,
     PriceRow,
     ProductRecord,
+    StockRecord,
 )
-from commercegraph.adapters.rest.codec import WireFormatError, decode, encode
+from commercegraph.adapters.rest.codec import SAFE_INT_MAX, WireFormatError, _decode, decode, encode
 from commercegraph.backends.openapi import render
 from commercegraph.config import DOMAINS
 
@@ -90,6 +92,48 @@ def test_keys_and_rows_round_trip() -> None:
 def test_malformed_payloads_are_refused(tp: Any, data: Any) -> None:
     with pytest.raises(WireFormatError):
         decode(tp, data)
+
+
+STOCK = {"sku": "S", "location_id": "L", "on_hand": 3, "reserved": 0, "safety_stock": 1}
+ROW = {"sku": "S", "currency": "USD", "amount": 1999, "channel": None, "customer_group": "vip"}
+ROW |= {"min_quantity": 1, "valid_from": None, "valid_until": "2026-01-01T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("tp", "data"),
+    [
+        (StockRecord, STOCK),
+        (StockRecord, STOCK | {"on_hand": 3.0}),  # JSON's 3.0 is the integer 3
+        (StockRecord, STOCK | {"on_hand": SAFE_INT_MAX + 1}),
+        (StockRecord, STOCK | {"reserved": True}),
+        (StockRecord, STOCK | {"sku": 5}),
+        (StockRecord, STOCK | {"safety_stock": None}),
+        (StockRecord, {k: v for k, v in STOCK.items() if k != "reserved"}),
+        (StockRecord, STOCK | {"extra": 1}),
+        (StockRecord, [STOCK]),
+        (
+            LocationRecord,
+            {"id": "L", "name": "n", "kind": "STORE", "lat": 1, "lon": 2.5}
+            | {"region": "r", "address": "a", "can_ship": True, "can_pickup": 0},
+        ),
+        (PriceRow, ROW),
+        (PriceRow, ROW | {"tax_included": True}),  # a field with a default, sent
+        (PriceRow, ROW | {"channel": 7}),
+        (PriceRow, ROW | {"valid_until": "2026-01-01T00:00:00"}),
+        (ProductRecord, {"id": "p", "sku": "s", "name": "n", "tags": ["a"]}),
+    ],
+)
+def test_the_generated_record_decoders_answer_as_the_general_path(tp: Any, data: Any) -> None:
+    try:
+        expected: Any = _decode(tp, data, {})
+    except WireFormatError as exc:
+        expected = type(exc)
+    try:
+        found: Any = decode(tp, data)
+    except WireFormatError as exc:
+        found = type(exc)
+    assert found == expected
+    assert type(found) is type(expected)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

@@ -82,7 +82,8 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
             else bindings
         )
         hints = _fields(cls)
-        fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in dataclasses.fields(cls)]
+        declared = dataclasses.fields(cls)
+        fields = [(f.name, _field_decoder(hints[f.name], scoped)) for f in declared]
 
         def record(data: JSON) -> Any:
             if data is None:
@@ -94,6 +95,8 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
             except TypeError as exc:
                 raise WireFormatError(f"{cls.__name__}: {exc}") from None
 
+        if all(f.init and not f.kw_only for f in declared):
+            return _positional(cls, [(n, hints[n], field) for n, field in fields], record)
         return record
     if origin in (list, Sequence, set, frozenset) or tp in (list, Sequence):
         item = _field_decoder(args[0] if args else Any, bindings)
@@ -116,6 +119,40 @@ def _decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
 
         return members
     return lambda data: _decode(tp, data, dict(bindings))
+
+
+PLAIN = (str, int, bool, float)  # JSON's own types: a value of the right type is kept as is
+
+
+def _positional(cls: type, fields: list[tuple[str, Any, Decoder]], checked: Decoder) -> Decoder:
+    """A record's decoder for the usual answer, a JSON object with every field: generated
+    once per record type, it reads each field, keeps a value JSON already decoded to the
+    field's plain type (in range, for integers) and passes any other to the field's decoder,
+    then calls the class positionally. Anything else (a missing field, not an object) goes
+    to ``checked``, the general decoder, so answers and errors are the same."""
+    scope: dict[str, Any] = {"cls": cls, "checked": checked, "MAX": SAFE_INT_MAX}
+    lines = ["def record(data):", "    if type(data) is not dict:", "        return checked(data)"]
+    lines.append("    try:")
+    for i, (name, hint, field) in enumerate(fields):
+        scope[f"f{i}"] = field
+        lines.append(f"        v{i} = data[{name!r}]")
+        options = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+        plain = [t for t in options if t is not type(None)]
+        if len(plain) != 1 or plain[0] not in PLAIN:
+            lines.append(f"        v{i} = f{i}(v{i})")
+            continue
+        wrong = f"type(v{i}) is not {plain[0].__name__}"
+        if plain[0] is int:
+            wrong = f"({wrong} or not -MAX <= v{i} <= MAX)"
+        if type(None) in options:
+            wrong = f"v{i} is not None and {wrong}"
+        lines.append(f"        if {wrong}:")
+        lines.append(f"            v{i} = f{i}(v{i})")
+    lines += ["    except KeyError:", "        return checked(data)"]
+    lines.append(f"    return cls({', '.join(f'v{i}' for i in range(len(fields)))})")
+    exec("\n".join(lines), scope)  # the source holds field names and indices only
+    decoder: Decoder = scope["record"]
+    return decoder
 
 
 def _field_decoder(tp: Any, bindings: tuple[tuple[Any, Any], ...]) -> Decoder:
@@ -144,6 +181,20 @@ def _scalar_decoder(tp: Any) -> Decoder:
             return _scalar(tp, data)
 
         return text
+
+    if tp in (int, bool, float):
+        # the value as JSON decoded it, when that is already right; else the checks below
+        exact: Any = tp
+        bounded = tp is int
+
+        def plain(data: JSON) -> Any:
+            if type(data) is exact and (not bounded or -SAFE_INT_MAX <= data <= SAFE_INT_MAX):
+                return data
+            if data is None:
+                raise WireFormatError(f"null where {tp} is required")
+            return _scalar(tp, data)
+
+        return plain
 
     def scalar(data: JSON) -> Any:
         if data is None:
