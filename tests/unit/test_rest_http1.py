@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from commercegraph.adapters.rest.http1 import Http1Pool, ProtocolFailure
+from commercegraph.adapters.rest.http1 import MAX_BODY, Http1Pool, ProtocolFailure
 
 Reply = Callable[[bytes, asyncio.StreamWriter], Awaitable[bool]]  # False: close after it
 
@@ -279,3 +279,63 @@ async def test_https_verifies_the_backend_certificate(tmp_path: Path) -> None:
             await pool(url).request("GET", "/", [], None, timeout_s=2, retry_stale=True)
     finally:
         listening.close()
+
+
+def raw_reply(answer: bytes) -> Reply:
+    async def reply(head: bytes, writer: asyncio.StreamWriter) -> bool:
+        writer.write(answer)
+        await writer.drain()
+        return False
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1), "longer than"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n", "not a length"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: \xd9\xa3\r\n\r\n", "not a length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n", "chunk size"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n", "chunk size"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", "chunk size"),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n" % (MAX_BODY + 1),
+            "longer than",
+        ),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1" * 70_000, "longer"),
+    ],
+    ids=[
+        "length-over-cap",
+        "negative-length",
+        "non-ascii-digits",
+        "negative-chunk",
+        "prefixed-chunk",
+        "empty-chunk-size",
+        "chunk-over-cap",
+        "endless-size-line",
+    ],
+)
+async def test_a_hostile_answer_fails_the_call_before_its_body_is_read(
+    answer: bytes, message: str
+) -> None:
+    async with server(raw_reply(answer)) as (url, _):
+        with pytest.raises(ProtocolFailure, match=message):
+            await pool(url).request("GET", "/", [], None, timeout_s=5, retry_stale=False)
+
+
+async def test_an_answer_without_length_stops_at_the_body_cap() -> None:
+    async def endless(head: bytes, writer: asyncio.StreamWriter) -> bool:
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+        block = b"x" * 1024 * 1024
+        try:
+            for _ in range(MAX_BODY // len(block) + 2):
+                writer.write(block)
+                await writer.drain()
+        except ConnectionError:
+            pass  # the client stopped reading, as it should
+        return False
+
+    async with server(endless) as (url, _):
+        with pytest.raises(ProtocolFailure, match="longer than"):
+            await pool(url).request("GET", "/", [], None, timeout_s=10, retry_stale=False)

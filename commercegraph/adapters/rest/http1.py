@@ -8,7 +8,8 @@ cancel scopes, header validation), so the rest adapter sends its requests here::
     answer = await pool.request("GET", "/entries?ids=a", [("Accept", "application/json")],
                                 None, timeout_s=2.0, retry_stale=True)
 
-Answers are read by ``Content-Length``, chunked transfer coding or the connection's end.
+Answers are read by ``Content-Length``, chunked transfer coding or the connection's end,
+heads up to ``MAX_HEAD`` and bodies up to ``MAX_BODY`` bytes.
 Failures raise ``TimeoutError`` (the whole exchange outlasted ``timeout_s``) or ``OSError``
 (refused, reset, closed early, or an answer that is not HTTP/1.x).
 """
@@ -22,6 +23,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MAX_HEAD = 64 * 1024  # an answer's status line and headers; more is not a JSON backend
+# an answer's body: a page of the contract's records is tens of KiB; a backend sending more
+# (a runaway or a hostile one) fails its call instead of filling the gateway's memory
+MAX_BODY = 32 * 1024 * 1024
+HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 NO_BODY = frozenset({204, 304})
 
 
@@ -191,9 +196,11 @@ async def _read_answer(reader: asyncio.StreamReader, method: str) -> tuple[Answe
         elif "content-length" in headers:
             content = await reader.readexactly(_length(headers["content-length"]))
         else:
-            content, keep = await reader.read(), False
+            content, keep = await _read_to_end(reader), False
     except asyncio.IncompleteReadError:
         raise ProtocolFailure("the connection closed in the answer's body") from None
+    except asyncio.LimitOverrunError:
+        raise ProtocolFailure(f"a chunk's size line is longer than {MAX_HEAD} bytes") from None
     return Answer(status, headers, content), keep
 
 
@@ -219,23 +226,42 @@ def _tokens(value: str) -> set[str]:
 
 
 def _length(value: str) -> int:
-    if not value.strip().isdigit():
+    if not value.strip().isascii() or not value.strip().isdigit():
         raise ProtocolFailure(f"Content-Length {value[:40]!r} is not a length")
-    return int(value)
+    return _within_limit(int(value))
+
+
+def _within_limit(size: int) -> int:
+    if size > MAX_BODY:
+        raise ProtocolFailure(f"an answer's body is longer than {MAX_BODY} bytes")
+    return size
+
+
+async def _read_to_end(reader: asyncio.StreamReader) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while part := await reader.read(MAX_HEAD):
+        size = _within_limit(size + len(part))
+        parts.append(part)
+    return b"".join(parts)
 
 
 async def _read_chunks(reader: asyncio.StreamReader) -> bytes:
     parts: list[bytes] = []
+    total = 0
     while True:
         size_line = (await reader.readuntil(b"\r\n"))[:-2].split(b";", 1)[0].strip()
-        try:
-            size = int(size_line, 16)
-        except ValueError:
-            raise ProtocolFailure(f"a malformed chunk size: {size_line[:40]!r}") from None
+        if not size_line or not HEX_DIGITS.issuperset(size_line):
+            raise ProtocolFailure(f"a malformed chunk size: {size_line[:40]!r}")
+        size = int(size_line, 16)
         if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":  # trailers, unused
-                pass
+            trailers = 0
+            while (line := await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers, unused
+                trailers += len(line)
+                if trailers > MAX_HEAD:
+                    raise ProtocolFailure(f"an answer's trailers are longer than {MAX_HEAD} bytes")
             return b"".join(parts)
+        total = _within_limit(total + size)
         parts.append(await reader.readexactly(size))
         if await reader.readexactly(2) != b"\r\n":
             raise ProtocolFailure("a chunk does not end with CRLF")
