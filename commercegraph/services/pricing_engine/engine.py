@@ -12,6 +12,7 @@ applied amounts add up exactly to base minus final.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -139,7 +140,7 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
     results = []
     for state in work:
         applied = []
-        for rule in sorted(state.rules, key=lambda r: r.rank):
+        for rule in sorted(state.rules, key=_rank):
             amount = state.amounts.get(rule.id, 0)
             if amount:
                 applied.append(_applied(rule, amount))
@@ -152,6 +153,9 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
     )
     subtotal = sum(r.base_total for r in results)
     return QuoteResult(currency, tuple(results), subtotal, sum(r.total for r in results), summary)
+
+
+_rank = operator.attrgetter("rank")
 
 
 def _applied(rule: CompiledRule, amount: int) -> AppliedAmount:

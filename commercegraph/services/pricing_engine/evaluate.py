@@ -29,6 +29,14 @@ def shopper_context(shopper: Shopper, now: datetime) -> dict[str, Any]:
 
 
 def cart_context(lines: Sequence[LineInput]) -> dict[str, Any]:
+    if len(lines) == 1:  # a list's product, priced alone: the same values, fewer steps
+        (ln,) = lines
+        return {
+            "subtotal": ln.unit_base * ln.quantity,
+            "item_count": ln.quantity,
+            "skus": [ln.sku],
+            "category_quantities": {ln.category: ln.quantity},
+        }
     categories: dict[str, int] = {}
     for ln in lines:
         categories[ln.category] = categories.get(ln.category, 0) + ln.quantity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,7 +237,7 @@ class RuleSet:
         found = list(self.unpinned)
         for key in [("channel", channel), *(("segment", s) for s in segments)]:
             found.extend(self.shopper_buckets.get(key, ()))
-        found.sort(key=lambda r: r.rank)
+        found.sort(key=_rank)
         return found
 
     def line_candidates(self, sku: str, brand: str, category: str) -> list[CompiledRule]:
@@ -244,3 +245,6 @@ class RuleSet:
         for key in (("sku", sku), ("brand", brand), ("category", category)):
             found.extend(self.line_buckets.get(key, ()))
         return found
+
+
+_rank = operator.attrgetter("rank")
