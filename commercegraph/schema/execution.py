@@ -364,7 +364,7 @@ def execution_context_class(
                         )
                     if result is not Undefined:
                         results[response_name] = result
-                        if is_awaitable(result):
+                        if result.__class__ not in _SYNC_CLASSES and is_awaitable(result):
                             awaitable_fields.append(response_name)
             except Exception:
                 if awaitable_fields:
@@ -644,10 +644,10 @@ def _object(
             isinstance(value, Exception) or _awaitable(value, is_awaitable)
         ):
             raise _NOT_PLAIN
-        return {
-            response_name: complete(getattr(value, attribute) if attribute else None)
-            for response_name, attribute, complete in entries
-        }
+        found = {}  # a loop, not a comprehension: no frame of its own for each object
+        for response_name, attribute, complete_entry in entries:
+            found[response_name] = complete_entry(getattr(value, attribute) if attribute else None)
+        return found
 
     return complete
 
