@@ -160,10 +160,13 @@ def compute_availability(
         if len(stores) > 1:
             stores.sort(key=lambda s: (s.distance_km or 0.0, s.location.name))
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
-    pickup = any(
-        s.location.can_pickup
-        and s.atp >= quantity
-        and (s.distance_km is None or s.distance_km <= pickup_limit)
-        for s in stores
-    )
+    pickup = False
+    for s in stores:
+        if (
+            s.location.can_pickup
+            and s.atp >= quantity
+            and (s.distance_km is None or s.distance_km <= pickup_limit)
+        ):
+            pickup = True
+            break
     return AvailabilityResult(online, tuple(stores), pickup)

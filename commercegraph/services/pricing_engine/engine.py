@@ -138,6 +138,7 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
     names: dict[str, CompiledRule] = {}
     totals: dict[str, int] = {}
     results = []
+    subtotal = total = 0
     for state in work:
         applied = []
         for rule in sorted(state.rules, key=_rank):
@@ -148,11 +149,14 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
                 totals[rule.id] = totals.get(rule.id, 0) + amount
         base = state.input.unit_base * state.input.quantity
         results.append(LineResult(state.input, base, state.total, tuple(applied)))
-    summary = tuple(
-        _applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank)
+        subtotal += base
+        total += state.total
+    summary = (
+        tuple(_applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank))
+        if totals
+        else ()
     )
-    subtotal = sum(r.base_total for r in results)
-    return QuoteResult(currency, tuple(results), subtotal, sum(r.total for r in results), summary)
+    return QuoteResult(currency, tuple(results), subtotal, total, summary)
 
 
 _rank = operator.attrgetter("rank")
