@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiodataloader import DataLoader
+from aiodataloader import DataLoader, Loader, enqueue_post_future_job
 
 from commercegraph.adapters.base import (
     BasketQuery,
@@ -59,11 +59,45 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+class RequestLoader(DataLoader[K, V]):
+    """aiodataloader's ``DataLoader`` (batching and caching, each key its own cache key)
+    with ``load`` and ``prime`` done in one call each: a list's products make several loads
+    and primes apiece. Queue, batches and answers are aiodataloader's."""
+
+    def load(self, key: K) -> asyncio.Future[V]:
+        if key is None:
+            raise TypeError(
+                f"The loader.load() function must be called with a value, but got: {key}."
+            )
+        cache = self._cache
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        future: asyncio.Future[V] = self.loop.create_future()
+        cache[key] = future
+        queue = self._queue
+        queue.append(Loader(key=key, future=future))
+        if len(queue) == 1:  # the first of this tick's keys schedules the batch
+            enqueue_post_future_job(self.loop, self)
+        return future
+
+    def prime(self, key: K, value: V) -> RequestLoader[K, V]:
+        cache = self._cache
+        if key not in cache:
+            future: asyncio.Future[V] = self.loop.create_future()
+            if isinstance(value, Exception):
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+            cache[key] = future
+        return self
+
+
 def _loader(batch: Callable[[list[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
     async def load(keys: list[K]) -> list[V]:
         return list(await batch(keys))
 
-    return DataLoader(load)
+    return RequestLoader(load)
 
 
 class Loaders:

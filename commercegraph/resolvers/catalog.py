@@ -216,7 +216,8 @@ async def availabilities(
     *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
     if isinstance(locations, Exception):
         return [stock if isinstance(stock, Exception) else locations for stock in stocks]
-    at = sites_for(ctx.settings, locations, channel)
+    settings = ctx.settings
+    at = sites_for(settings, locations, channel)
     found: list[AvailabilityResult | Exception] = []
     for stock in stocks:
         if isinstance(stock, Exception):
@@ -224,8 +225,8 @@ async def availabilities(
         else:
             try:
                 found.append(
-                    availability_from(
-                        ctx,
+                    usecase_availability(
+                        settings,
                         stock,
                         locations,
                         channel=channel,

@@ -91,6 +91,10 @@ class Price:
         )
 
 
+# by value, as StockStatus(value) finds them, without the enum's call for each product
+_STOCK_STATUS = {member.value: member for member in StockStatus}
+
+
 @strawberry.type(description="Stock of one product at one location.")
 class StockLevel:
     available_to_promise: int = strawberry.field(
@@ -165,7 +169,7 @@ class Availability:
                 store=Store.of(s.location),
                 level=StockLevel(
                     available_to_promise=s.atp,
-                    status=StockStatus(stock_status(s.atp, self._threshold)),
+                    status=_STOCK_STATUS[stock_status(s.atp, self._threshold)],
                 ),
                 distance_km=round(s.distance_km, 3) if s.distance_km is not None else None,
             )
@@ -177,7 +181,7 @@ class Availability:
         return cls(
             online=StockLevel(
                 available_to_promise=result.online_atp,
-                status=StockStatus(stock_status(result.online_atp, threshold)),
+                status=_STOCK_STATUS[stock_status(result.online_atp, threshold)],
             ),
             pickup_eligible=result.pickup_eligible,
             _stores=result.stores,

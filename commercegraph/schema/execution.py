@@ -177,6 +177,9 @@ def execution_context_class(
             self._plans: _Plans = {}
             self._field_plans: dict[tuple[GraphQLObjectType, int], tuple[Any, _FieldPlan]] = {}
             self._resolutions: dict[tuple[GraphQLObjectType, int], _Resolution] = {}
+            # a held answer's completion by the same key as its resolution, which keeps the
+            # field group alive
+            self._held_plans: dict[tuple[GraphQLObjectType, int], Complete | None] = {}
             self._objects: dict[GraphQLOutputType, _ObjectKind | Literal[False]] = {}
 
         def _execute_resolved(
@@ -203,7 +206,9 @@ def execution_context_class(
             if answers_held and arguments is not None:
                 found = prefetch.held(source, path.key, arguments)  # type: ignore[arg-type]
                 if found is not prefetch.MISSING:
-                    completed = self._complete_held(return_type, field_details_list, path, found)
+                    completed = self._complete_held(
+                        key, return_type, field_details_list, path, found
+                    )
                     if completed is not Undefined:
                         return completed
             info = self.build_resolve_info(field_def, nodes, parent_type, path)
@@ -257,7 +262,12 @@ def execution_context_class(
             return field_details_list, field_def, nodes, arguments, answers_held
 
         def _complete_held(
-            self, return_type: GraphQLOutputType, field_details_list: Any, path: Path, found: Any
+            self,
+            key: tuple[GraphQLObjectType, int],
+            return_type: GraphQLOutputType,
+            field_details_list: Any,
+            path: Path,
+            found: Any,
         ) -> Any:
             """The answer a field's object holds, completed as the resolver's would be when
             its plan completes it cleanly; an error held is reported as the resolver raising
@@ -265,7 +275,11 @@ def execution_context_class(
             if isinstance(found, Exception):
                 self.handle_field_error(found, return_type, field_details_list, path)
                 return None
-            complete = self._completion(return_type, field_details_list)
+            plans = self._held_plans
+            if key in plans:
+                complete = plans[key]
+            else:
+                complete = plans[key] = self._completion(return_type, field_details_list)
             if complete is None:
                 return Undefined
             try:
@@ -364,7 +378,7 @@ def execution_context_class(
                         )
                     if result is not Undefined:
                         results[response_name] = result
-                        if is_awaitable(result):
+                        if result.__class__ not in _SYNC_CLASSES and is_awaitable(result):
                             awaitable_fields.append(response_name)
             except Exception:
                 if awaitable_fields:
@@ -644,10 +658,10 @@ def _object(
             isinstance(value, Exception) or _awaitable(value, is_awaitable)
         ):
             raise _NOT_PLAIN
-        return {
-            response_name: complete(getattr(value, attribute) if attribute else None)
-            for response_name, attribute, complete in entries
-        }
+        found = {}  # a loop, not a comprehension: no frame of its own for each object
+        for response_name, attribute, complete_entry in entries:
+            found[response_name] = complete_entry(getattr(value, attribute) if attribute else None)
+        return found
 
     return complete
 

@@ -111,9 +111,11 @@ def online_units(
     part of ``compute_availability`` alone (the pricing rules' stock input needs no more).
     ``at``: ``sites(locations, channel, routing)``, when already worked out."""
     online = (at or sites(locations, channel, routing)).online_ids
-    return sum(
-        max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock if s.location_id in online
-    )
+    units = 0
+    for s in stock:  # a loop, not sum() over a generator: this runs for every product
+        if s.location_id in online and (atp := s.on_hand - s.reserved - s.safety_stock) > 0:
+            units += atp
+    return units
 
 
 def compute_availability(
@@ -130,9 +132,14 @@ def compute_availability(
 ) -> AvailabilityResult:
     """``at``: ``sites(locations, channel, routing)``, when already worked out."""
     found = at or sites(locations, channel, routing)
-    by_location = {s.location_id: max(0, s.on_hand - s.reserved - s.safety_stock) for s in stock}
+    by_location = {
+        s.location_id: atp if (atp := s.on_hand - s.reserved - s.safety_stock) > 0 else 0
+        for s in stock
+    }
     get = by_location.get
-    online = sum(get(location_id, 0) for location_id in found.online)
+    online = 0
+    for location_id in found.online:
+        online += get(location_id, 0)
     stores: list[StoreAvailability]
     if not near:  # no distances: the stores with stock by name, sorted once a list
         stores = [
@@ -153,10 +160,13 @@ def compute_availability(
         if len(stores) > 1:
             stores.sort(key=lambda s: (s.distance_km or 0.0, s.location.name))
     pickup_limit = radius_km if radius_km is not None else pickup_radius_km
-    pickup = any(
-        s.location.can_pickup
-        and s.atp >= quantity
-        and (s.distance_km is None or s.distance_km <= pickup_limit)
-        for s in stores
-    )
+    pickup = False
+    for s in stores:
+        if (
+            s.location.can_pickup
+            and s.atp >= quantity
+            and (s.distance_km is None or s.distance_km <= pickup_limit)
+        ):
+            pickup = True
+            break
     return AvailabilityResult(online, tuple(stores), pickup)

@@ -8,12 +8,6 @@ from datetime import datetime
 from commercegraph.adapters.base import PriceRow
 
 
-def _is_valid(row: PriceRow, now: datetime) -> bool:
-    return (row.valid_from is None or row.valid_from <= now) and (
-        row.valid_until is None or now < row.valid_until
-    )
-
-
 def select_base_price(
     rows: Sequence[PriceRow],
     *,
@@ -27,10 +21,11 @@ def select_base_price(
     Rows for another channel or group never apply; among the rest the most specific wins
     (group, then channel), then the highest quantity tier reached, then the lowest amount.
     """
-    candidates = [
+    candidates = [  # the validity test inline: this runs for every row of every product
         r
         for r in rows
-        if _is_valid(r, now)
+        if (r.valid_from is None or r.valid_from <= now)
+        and (r.valid_until is None or now < r.valid_until)
         and r.min_quantity <= quantity
         and (r.channel is None or r.channel == channel)
         and (r.customer_group is None or r.customer_group == customer_group)

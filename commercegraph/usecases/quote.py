@@ -59,18 +59,23 @@ def unit_price_of(line: engine.LineResult, currency: str) -> UnitPrice:
     """A line as a unit price: ``final`` is the line total per unit, rounded half up;
     the applied amounts are for the whole line, so they add up to base × quantity − total;
     ``valid_until`` is when the base price or an applied rule stops applying."""
-    quantity = line.line.quantity
+    quantity, applied = line.line.quantity, line.applied
+    valid_until = line.line.valid_until
+    for a in applied:  # the earliest end; a loop, as most lines have no rule or one
+        if a.valid_until is not None and (valid_until is None or a.valid_until < valid_until):
+            valid_until = a.valid_until
     return UnitPrice(
         base=Money(line.line.unit_base, currency),
         final=Money((2 * line.total + quantity) // (2 * quantity), currency),
         applied_rules=tuple(
-            AppliedRuleResult(a.rule_id, a.name, a.effect, Money(a.amount, currency))
-            for a in line.applied
-        ),
-        valid_until=min(
-            (t for t in (line.line.valid_until, *(a.valid_until for a in line.applied)) if t),
-            default=None,
-        ),
+            [
+                AppliedRuleResult(a.rule_id, a.name, a.effect, Money(a.amount, currency))
+                for a in applied
+            ]
+        )
+        if applied
+        else (),
+        valid_until=valid_until,
     )
 
 

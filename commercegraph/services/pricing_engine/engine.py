@@ -12,6 +12,7 @@ applied amounts add up exactly to base minus final.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -137,9 +138,10 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
     names: dict[str, CompiledRule] = {}
     totals: dict[str, int] = {}
     results = []
+    subtotal = total = 0
     for state in work:
         applied = []
-        for rule in sorted(state.rules, key=lambda r: r.rank):
+        for rule in sorted(state.rules, key=_rank):
             amount = state.amounts.get(rule.id, 0)
             if amount:
                 applied.append(_applied(rule, amount))
@@ -147,11 +149,17 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
                 totals[rule.id] = totals.get(rule.id, 0) + amount
         base = state.input.unit_base * state.input.quantity
         results.append(LineResult(state.input, base, state.total, tuple(applied)))
-    summary = tuple(
-        _applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank)
+        subtotal += base
+        total += state.total
+    summary = (
+        tuple(_applied(names[i], totals[i]) for i in sorted(totals, key=lambda i: names[i].rank))
+        if totals
+        else ()
     )
-    subtotal = sum(r.base_total for r in results)
-    return QuoteResult(currency, tuple(results), subtotal, sum(r.total for r in results), summary)
+    return QuoteResult(currency, tuple(results), subtotal, total, summary)
+
+
+_rank = operator.attrgetter("rank")
 
 
 def _applied(rule: CompiledRule, amount: int) -> AppliedAmount:

@@ -2,8 +2,8 @@
 
 Eligibility (active, window, scope, budget) and shopper-level tests are answered once per
 shopper for every basket priced together; cart-level tests once per basket; line-level tests
-once per line, and equal simple tests once per line whichever rules share them. The CEL
-context is built only when some remaining test needs CEL.
+once per line, and equal simple tests once per line whichever rules share them. A CEL
+test is handed only the variables it reads, taken from the values of its own scope.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import operator
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
-
-import cel
 
 from commercegraph.services.pricing_engine.records import LineInput, Shopper
 from commercegraph.services.pricing_engine.rules import CompiledRule, KeyedTest, RuleSet
@@ -31,6 +29,14 @@ def shopper_context(shopper: Shopper, now: datetime) -> dict[str, Any]:
 
 
 def cart_context(lines: Sequence[LineInput]) -> dict[str, Any]:
+    if len(lines) == 1:  # a list's product, priced alone: the same values, fewer steps
+        (ln,) = lines
+        return {
+            "subtotal": ln.unit_base * ln.quantity,
+            "item_count": ln.quantity,
+            "skus": [ln.sku],
+            "category_quantities": {ln.category: ln.quantity},
+        }
     categories: dict[str, int] = {}
     for ln in lines:
         categories[ln.category] = categories.get(ln.category, 0) + ln.quantity
@@ -79,11 +85,10 @@ class ShopperEvaluation:
         self.segments = frozenset(shopper.segments)
         self._ok: dict[int, bool] = {}
         self.shared: list[CompiledRule] = []
-        env = _LazyEnv(self.values)
         self.shared = [
             r
             for r in rules.shopper_candidates(shopper.segments, shopper.channel)
-            if r.pins_hold("", "", "", self.segments, shopper.channel) and self.ok(r, env)
+            if r.pins_hold("", "", "", self.segments, shopper.channel) and self.ok(r)
         ]
         groups: Groups = {}
         _group(groups, [r for r in self.shared if not r.cart_tests])
@@ -101,7 +106,7 @@ class ShopperEvaluation:
             _group(tested, [r for r in members if r.line_tests])
             self.cart_groups.append((tests, [r for r in members if not r.line_tests], tested))
 
-    def ok(self, rule: CompiledRule, env: _LazyEnv) -> bool:
+    def ok(self, rule: CompiledRule) -> bool:
         known = self._ok.get(rule.rank)
         if known is None:
             who = self.shopper
@@ -115,42 +120,23 @@ class ShopperEvaluation:
                     )
                 )
                 and rule.id not in self.unavailable
-                and all(test(self.values, env) for test in rule.shopper_tests)
+                and all(test(self.values) for test in rule.shopper_tests)
             )
             self._ok[rule.rank] = known
         return known
 
 
-class _LazyEnv:
-    """A CEL context made on first use and moved from line to line only when asked."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-        self.line: LineInput | None = None
-        self._env: Any = None
-        self._env_line: LineInput | None = None
-
-    def __call__(self) -> Any:
-        if self._env is None:
-            self._env = cel.Context(self.values)
-        if self.line is not None and self._env_line is not self.line:
-            self._env.update(line_context(self.line))
-            self._env_line = self.line
-        return self._env
-
-
 def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list[CompiledRule]]:
     """For each line, the rules whose whole condition holds, in rule order."""
     values = {**ev.values, "cart": cart_context(lines)}
-    env = _LazyEnv(values)
     cart_memo: dict[object, bool] = {}  # equal cart tests are decided once per basket
 
     def basket_ok(rule: CompiledRule) -> bool:
-        return not rule.cart_tests or _holds(rule.cart_tests, cart_memo, values, env)
+        return not rule.cart_tests or _holds(rule.cart_tests, cart_memo, values)
 
     always, groups = ev.always, ev.tested
     for tests, plain, tested in ev.cart_groups:
-        if _holds(tests, cart_memo, values, env):
+        if _holds(tests, cart_memo, values):
             if plain:
                 always = always + plain
             if tested:
@@ -163,7 +149,7 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
         specific = [
             r
             for r in ev.rules.line_candidates(line.sku, line.brand, line.category)
-            if (r.free and r.id not in unavailable if r.free else ev.ok(r, env))
+            if (r.free and r.id not in unavailable if r.free else ev.ok(r))
             and (
                 not r.pin_check
                 or r.pins_hold(line.sku, line.brand, line.category, segments, who.channel)
@@ -173,26 +159,23 @@ def match_basket(ev: ShopperEvaluation, lines: Sequence[LineInput]) -> list[list
         if not groups and not any(r.line_tests for r in specific):
             matches.append(sorted(always + specific, key=_rank) if specific else list(always))
             continue
-        env.line = line
         line_values = {**values, **line_context(line)}
         memo: dict[object, bool] = {}
         found = list(always)
         for tests, rules in groups:
-            if _holds(tests, memo, line_values, env):
+            if _holds(tests, memo, line_values):
                 found.extend(rules)
-        found.extend(r for r in specific if _holds(r.line_tests, memo, line_values, env))
+        found.extend(r for r in specific if _holds(r.line_tests, memo, line_values))
         found.sort(key=_rank)
         matches.append(found)
     return matches
 
 
-def _holds(
-    tests: tuple[KeyedTest, ...], memo: dict[object, bool], values: dict[str, Any], env: _LazyEnv
-) -> bool:
+def _holds(tests: tuple[KeyedTest, ...], memo: dict[object, bool], values: dict[str, Any]) -> bool:
     for key, test in tests:
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = test(values, env)
+            hit = memo[key] = test(values)
         if not hit:
             return False
     return True

@@ -67,6 +67,7 @@ class Conjunct:
     source: str
     scope: str  # shopper (customer, channel, store, clock) | cart | line (line, stock, demand)
     simple: SimpleTest | None
+    variables: frozenset[str] = frozenset()  # the context variables it reads
 
     @property
     def per_line(self) -> bool:
@@ -109,12 +110,29 @@ def _path(tokens: list[Token], i: int) -> tuple[tuple[str, ...], int] | None:
         return None
     parts = [tokens[i].text]
     i += 1
-    while i + 1 < len(tokens) and tokens[i].text == "." and tokens[i + 1].kind == "ident":
-        parts.append(tokens[i + 1].text)
-        i += 2
+    while i + 1 < len(tokens):
+        if tokens[i].text == "." and tokens[i + 1].kind == "ident":
+            parts.append(tokens[i + 1].text)
+            i += 2
+        elif _string_index(tokens, i):  # a missing key fails as CEL's lookup does
+            parts.append(_unquote(tokens[i + 1].text))
+            i += 3
+        else:
+            break
     if i < len(tokens) and tokens[i].text in ("(", "[", "."):
         return None
     return tuple(parts), i
+
+
+def _string_index(tokens: list[Token], i: int) -> bool:
+    """``["key"]`` at ``tokens[i]``: a map read by a string key."""
+    return (
+        i + 2 < len(tokens)
+        and tokens[i].text == "["
+        and tokens[i].kind == "op"
+        and tokens[i + 1].kind == "str"
+        and tokens[i + 2].text == "]"
+    )
 
 
 def _literal(tokens: list[Token], i: int) -> tuple[Any, int] | None:
@@ -210,5 +228,5 @@ def plan_condition(source: str, tokens: list[Token]) -> CheckedCondition:
         if text == "true":
             continue
         scope = LINE if variables & LINE_VARIABLES else CART if "cart" in variables else SHOPPER
-        conjuncts.append(Conjunct(text, scope, test))
+        conjuncts.append(Conjunct(text, scope, test, frozenset(variables)))
     return CheckedCondition(source=source, pins=pins, conjuncts=tuple(conjuncts))

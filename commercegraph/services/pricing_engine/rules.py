@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ STACKING_MODES = (STACK, EXCLUSIVE, STOP_AFTER)
 PIN_ORDER = ("sku", "brand", "category", "segment", "channel")
 LINE_KINDS = frozenset({"sku", "brand", "category"})
 
-# A test takes the plain values (for Python predicates) and a lazily built CEL context.
-Test = Callable[[Mapping[str, Any], Callable[[], Any]], bool]
+# A test takes the plain values of the context, as far as its scope has them.
+Test = Callable[[Mapping[str, Any]], bool]
 # Equal conjuncts share a key, so a line evaluates each distinct test once.
 KeyedTest = tuple[object, Test]
 
@@ -44,10 +45,12 @@ def _test(conjunct: Conjunct) -> Test:
     if simple is not None:
         return _python_test(simple)
     program = cel.compile(conjunct.source)
+    # CEL converts every variable it is given, read or not: hand it only those it reads
+    names = tuple(sorted(conjunct.variables))
 
-    def run_cel(_: Mapping[str, Any], env: Callable[[], Any]) -> bool:
+    def run_cel(values: Mapping[str, Any]) -> bool:
         try:
-            return bool(program.execute(env()) is True)
+            return bool(program.execute({n: values[n] for n in names if n in values}) is True)
         except Exception:  # a runtime error (a missing map key, ...) means "no match"
             return False
 
@@ -61,7 +64,7 @@ def _python_test(simple: SimpleTest) -> Test:
         if len(simple.path) == 2:
             outer, inner = simple.path
 
-            def field_compare(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
+            def field_compare(values: Mapping[str, Any]) -> bool:
                 try:
                     return bool(compare(values[outer][inner], literal))
                 except (KeyError, TypeError):
@@ -69,7 +72,7 @@ def _python_test(simple: SimpleTest) -> Test:
 
             return field_compare
 
-    def general(values: Mapping[str, Any], _: Callable[[], Any]) -> bool:
+    def general(values: Mapping[str, Any]) -> bool:
         try:
             return simple(values)
         except (KeyError, TypeError):
@@ -234,7 +237,7 @@ class RuleSet:
         found = list(self.unpinned)
         for key in [("channel", channel), *(("segment", s) for s in segments)]:
             found.extend(self.shopper_buckets.get(key, ()))
-        found.sort(key=lambda r: r.rank)
+        found.sort(key=_rank)
         return found
 
     def line_candidates(self, sku: str, brand: str, category: str) -> list[CompiledRule]:
@@ -242,3 +245,6 @@ class RuleSet:
         for key in (("sku", sku), ("brand", brand), ("category", category)):
             found.extend(self.line_buckets.get(key, ()))
         return found
+
+
+_rank = operator.attrgetter("rank")

@@ -17,6 +17,8 @@ from commercegraph.services.pricing_engine.evaluate import (
     line_context,
     shopper_context,
 )
+from commercegraph.services.pricing_engine.language import check_condition
+from commercegraph.services.pricing_engine.plan import SimpleTest
 
 NOW = datetime(2026, 5, 9, 18, 30, tzinfo=UTC)
 CONDITIONS = [
@@ -37,6 +39,9 @@ CONDITIONS = [
     "false",
     'line.bundle_id != ""',
     "double(line.unit_price) > 1500.5",
+    'cart.category_quantities["Shoes"] < 2',
+    "cart.subtotal > line.unit_price * 2 && size(customer.segments) < 2",
+    "size(customer.segments) > 1",
 ]
 
 lines = st.lists(
@@ -85,3 +90,19 @@ def test_planned_evaluation_agrees_with_cel(basket: list[LineInput], who: Shoppe
         applied = {a.rule_id for a in line_result.applied}
         expected = {r.id for r in rules if _cel_says(r.condition, who, basket, line)}
         assert applied == expected
+
+
+def test_a_map_read_by_a_string_key_runs_without_cel() -> None:
+    condition = check_condition('cart.category_quantities["Pods"] >= 3')
+    (conjunct,) = condition.conjuncts
+    assert conjunct.simple == SimpleTest(("cart", "category_quantities", "Pods"), ">=", 3)
+
+
+def test_a_cel_conjunct_knows_the_variables_it_reads() -> None:
+    condition = check_condition(
+        "cart.subtotal > line.unit_price * 2 && size(customer.segments) > 1"
+    )
+    assert [(c.simple, c.variables) for c in condition.conjuncts] == [
+        (None, frozenset({"cart", "line"})),
+        (None, frozenset({"customer"})),
+    ]
