@@ -22,6 +22,7 @@ from commercegraph.adapters.base import (
     PricingRuleRecord,
     PricingRuleVersionRecord,
 )
+from commercegraph.adapters.native.records import RecordTable
 from commercegraph.config import Settings
 from commercegraph.errors import Conflict, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
@@ -67,9 +68,16 @@ _PRICE_ROWS = (
         m.Price.valid_from,
         m.Price.valid_until,
     )
-    .where(tuple_(m.Price.sku, m.Price.currency).in_(bindparam("keys", expanding=True)))
+    # By sku and by currency, not by pairs: SQLite reads a row-value IN list by scanning
+    # the whole table, where two lists go through the (sku, currency) index. A currency
+    # asked for other skus brings their rows too; they are left out below.
+    .where(
+        m.Price.sku.in_(bindparam("skus", expanding=True)),
+        m.Price.currency.in_(bindparam("currencies", expanding=True)),
+    )
     .order_by(m.Price.id)
 )
+_PRICE_RECORDS = RecordTable(PriceRow)
 _REVISION = select(m.PricingRevision.revision)
 _REDEEMED = select(m.PricingRule.id, m.PricingRule.redeemed).where(
     m.PricingRule.id.in_(bindparam("ids", expanding=True))
@@ -136,13 +144,13 @@ class NativePricing:
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         found: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)
-        rows = await self.store.rows(_PRICE_ROWS, {"keys": list(set(keys))})
-        for sku, currency, amount, channel, group, min_quantity, valid_from, valid_until in rows:
-            found[(sku, currency)].append(
-                PriceRow(
-                    sku, currency, amount, channel, group, min_quantity, valid_from, valid_until
-                )
-            )
+        wanted = set(keys)
+        params = {"skus": list({k[0] for k in wanted}), "currencies": list({k[1] for k in wanted})}
+        known = _PRICE_RECORDS.records.get
+        for row in await self.store.rows(_PRICE_ROWS, params):
+            values = tuple(row)
+            if values[:2] in wanted:
+                found[values[:2]].append(known(values) or _PRICE_RECORDS.record(values))
         return [found.get(k, []) for k in keys]
 
     async def rules_revision(self) -> int:
