@@ -20,8 +20,9 @@ from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
-_STOCK = (
+_STOCK = PlainRead(
     select(
         m.Stock.sku, m.Stock.location_id, m.Stock.on_hand, m.Stock.reserved, m.Stock.safety_stock
     )
@@ -66,7 +67,7 @@ class NativeInventory:
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         found: dict[str, list[StockRecord]] = defaultdict(list)
         known = _STOCK_RECORDS.records.get
-        for row in await self.store.rows(_STOCK, {"skus": list(skus)}):
+        for row in await self.store.plain(_STOCK, {"skus": list(skus)}):
             values = tuple(row)
             found[values[0]].append(known(values) or _STOCK_RECORDS.record(values))
         return [found.get(sku, []) for sku in skus]
