@@ -11,7 +11,7 @@ import pytest_asyncio
 from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy import event as sa_event
 
-from commercegraph.adapters.native import inventory, pricing
+from commercegraph.adapters.native import commerce, inventory, pricing, product_search
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
@@ -81,6 +81,10 @@ async def test_the_same_text_values_and_rows_as_sqlalchemys_execution(store: Sto
         (pricing._REDEEMED, {"ids": ["r1", "r2"][:n]}),
         (pricing._CUSTOMER_REDEEMED, {"keys": [("r1", "c1"), ("r2", "c2")][:n] or [("", "")]}),
         (_PRODUCTS, {"ids": ids}),
+        (commerce._PRODUCTS_BY_ID, {"ids": ids}),
+        (commerce._PRODUCTS_BY_SKU, {"skus": skus}),
+        (product_search._catalog_page(commerce._product_select, n % 2 == 1), {"limit": n + 1}),
+        (product_search._COUNT_ALL, {}),
         (
             _EVENTS,
             {"types": ["product_viewed", "order_placed"][:n], "since": utcnow().replace(year=2000)},
