@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
-RECORDS_KEPT = 50_000  # about 8 MB of stock or price records; the table starts over past it
+RECORDS_KEPT = 20_000  # records a table: up to about 5 MB; past it the table starts over
 
 
 class RecordTable(Generic[R]):
