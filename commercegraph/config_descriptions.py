@@ -28,7 +28,8 @@ DESCRIPTIONS: dict[str, str] = {
     "pickup_radius_km": "How far a store may be for click-and-collect suggestions.",
     "db_pool_size": (
         "Connections per process to PostgreSQL (as many again may overflow); "
-        "SQLite keeps three times as many."
+        "SQLite keeps three times as many. Up to half of them stay open for the "
+        "native reads of every request; sessions and writes use the rest."
     ),
     "rest.<domain>.url": "Base URL of the domain's REST backend (with the `rest` adapter).",
     "rest.<domain>.token": "Bearer token sent to that backend.",

@@ -25,6 +25,8 @@ TEST_FACTORY = "factories.py"
 TESTS_ALLOWED_A_STORE = {
     # a second registry over the first one's engine: two runners race on one pool
     "personalization/test_delivery.py": "p8_store.engine",
+    # a second store over one engine gives back the connections it kept
+    "integration/test_read_connections.py": "store.engine",
 }
 
 

@@ -263,6 +263,12 @@ class Store:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
-    async def dispose(self) -> None:
+    async def release(self) -> None:
+        """Give back the connections kept for reads, leaving the engine open: for a second
+        store over another's engine, whose connections would otherwise be dropped
+        unreturned when it is collected."""
         await self._readers.aclose()
+
+    async def dispose(self) -> None:
+        await self.release()
         await self.engine.dispose()

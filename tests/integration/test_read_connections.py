@@ -60,6 +60,17 @@ async def test_reads_reuse_the_connections_kept_for_them(store: Store) -> None:
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
+async def test_a_second_store_over_one_engine_gives_back_what_it_kept(store: Store) -> None:
+    count = select(func.count()).select_from(m.Product)
+    pool = store.engine.sync_engine.pool
+    second = Store(store.engine)
+    await asyncio.gather(*(second.rows(count) for _ in range(2)))
+    assert pool.checkedout() >= 1  # type: ignore[attr-defined]
+    await second.release()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert (await store.rows(count))[0][0] > 0  # the engine stays open for the first store
+
+
 async def test_at_most_half_the_pool_is_kept_and_more_reads_wait(store: Store) -> None:
     count = select(func.count()).select_from(m.Product)
     answers = await asyncio.gather(*(store.rows(count) for _ in range(4 * _size(store))))
@@ -151,10 +162,17 @@ async def test_journeys_in_flight_reuse_the_kept_connections(seeded_db: SeededDa
 
 
 async def test_a_kept_connection_the_server_dropped_reads_again(
-    store: Store, seeded_db: SeededDatabase
+    postgres_db: SeededDatabase,
 ) -> None:
-    if seeded_db.kind == "sqlite":
-        pytest.skip("only a database server drops connections")
+    """Only a database server drops connections, so this runs on PostgreSQL alone."""
+    store = store_for(postgres_db.url, db_pool_size=4)
+    try:
+        await _read_after_the_server_dropped_a_kept_connection(store)
+    finally:
+        await store.dispose()
+
+
+async def _read_after_the_server_dropped_a_kept_connection(store: Store) -> None:
     count = select(func.count()).select_from(m.Product)
     pid = (await store.rows(text("SELECT pg_backend_pid()")))[0][0]
     async with store.engine.connect() as other:

@@ -106,13 +106,15 @@ async def test_two_runners_fill_a_due_date_once(
     cid = await shopper(p8_store, consent=ALL)
     token = p8_gql.token(cid)
     sub = data(await p8_gql.post(CREATE, {"d": 14}, token=token))["createDeliverySubscription"]
-    other = build_registry(p8_gql.settings, Store(p8_store.engine))
+    second_store = Store(p8_store.engine)
+    other = build_registry(p8_gql.settings, second_store)
     try:
         results = await asyncio.gather(
             fill_due(registry, p8_gql.settings), fill_due(other, p8_gql.settings)
         )
     finally:
         await other.aclose()
+        await second_store.release()
     fills = [f for r in results for f in _mine(r, sub["id"])]
     assert len(fills) == 1 and fills[0]["added_units"] == 2
     assert await _fills(p8_store, sub["id"]) == 1
