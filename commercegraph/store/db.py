@@ -6,7 +6,7 @@ import asyncio
 import collections
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy.ext.asyncio
 from sqlalchemy import Executable, event
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
 from commercegraph.store import sqlite_cursor
+from commercegraph.store.plain_reads import PlainRead
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
 
@@ -59,6 +60,7 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
     return engine
 
 
+T = TypeVar("T")
 Params = Mapping[str, Any] | None
 Rows = Callable[[Executable, Params], Awaitable[Sequence[Any]]]  # ``Store.rows``
 
@@ -120,12 +122,12 @@ class _Readers:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
-    async def rows(self, statement: Executable, params: Params = None) -> Sequence[Any]:
+    async def run(self, read: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         conn = await self._take()
         if conn is None:
-            return await _own(self.engine, statement, params)
+            return await _own(self.engine, read)
         try:
-            rows = (await conn.execute(statement, params)).all()
+            answer = await read(conn)
         except BaseException as exc:
             # a failed or cancelled statement may leave the connection mid-result: drop it
             self._dropped()
@@ -133,14 +135,14 @@ class _Readers:
             if isinstance(exc, DBAPIError) and exc.connection_invalidated:
                 # a kept connection is not pinged: one the server dropped while it sat here
                 # gets the read again on a pooled connection, which the pool pings first
-                return await _own(self.engine, statement, params)
+                return await _own(self.engine, read)
             raise
         if self.closed:  # the store was disposed of while this read ran
             self.kept -= 1
             await _close(conn)
         else:
             self._give(conn)
-        return rows
+        return answer
 
     async def _take(self) -> AsyncConnection | None:
         """A kept connection, or None for a read that takes a pooled one of its own."""
@@ -198,9 +200,9 @@ class _Readers:
             await _close(conn)
 
 
-async def _own(engine: AsyncEngine, statement: Executable, params: Params) -> Sequence[Any]:
+async def _own(engine: AsyncEngine, read: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     async with engine.connect() as conn:
-        return (await conn.execute(statement, params)).all()
+        return await read(conn)
 
 
 async def _close(conn: AsyncConnection) -> None:
@@ -238,7 +240,22 @@ class Store:
         few columns. Each read sees what was committed before it. ``params`` fill the
         statement's ``bindparam``s, so a hot read's statement can be built once and
         reused."""
-        return await self._readers.rows(statement, params)
+
+        async def read(conn: AsyncConnection) -> Sequence[Any]:
+            return (await conn.execute(statement, params)).all()
+
+        return await self._readers.run(read)
+
+    async def plain(self, read: PlainRead, params: Params = None) -> list[Any]:
+        """A hot read's rows as the driver's tuples, through the same kept connections as
+        ``rows``: its statement compiled once, no ``Row`` objects (see ``plain_reads``)."""
+        compiled = read.compiled(self.engine.dialect)
+        text, values = compiled.bind(params or {})
+
+        async def run(conn: AsyncConnection) -> list[Any]:
+            return compiled.rows(await conn.exec_driver_sql(text, values))
+
+        return await self._readers.run(run)
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -42,6 +42,7 @@ from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 # Products are read as plain rows (Core, no entities), their brand and category by name.
 _PRODUCT_COLUMNS = (
@@ -61,6 +62,9 @@ _PRODUCT_COLUMNS = (
 )
 
 
+_PRODUCT_WIDTH = len(_PRODUCT_COLUMNS)
+
+
 def _product_select() -> Select[Any]:
     return (
         select(*_PRODUCT_COLUMNS)
@@ -69,25 +73,45 @@ def _product_select() -> Select[Any]:
     )
 
 
-_PRODUCTS_BY_ID = _product_select().where(m.Product.id.in_(bindparam("ids", expanding=True)))
-_PRODUCTS_BY_SKU = _product_select().where(m.Product.sku.in_(bindparam("skus", expanding=True)))
+_PRODUCTS_BY_ID = PlainRead(
+    _product_select().where(m.Product.id.in_(bindparam("ids", expanding=True)))
+)
+_PRODUCTS_BY_SKU = PlainRead(
+    _product_select().where(m.Product.sku.in_(bindparam("skus", expanding=True)))
+)
 
 
-def _product_record(row: Any) -> ProductRecord:
+def _product_record(row: Sequence[Any]) -> ProductRecord:
+    """From a row of ``_PRODUCT_COLUMNS``, in their order (a search's rows add a sort key)."""
+    (
+        product_id,
+        sku,
+        name,
+        category_id,
+        tags,
+        rating,
+        tier,
+        floor_price,
+        low_stock_threshold,
+        released_at,
+        attributes,
+        brand,
+        category,
+    ) = row[:_PRODUCT_WIDTH]
     return ProductRecord(
-        id=row.id,
-        sku=row.sku,
-        name=row.name,
-        brand=row.brand_name,
-        category=row.category_name,
-        category_id=row.category_id,
-        tags=tuple(row.tags or ()),
-        rating=row.rating,
-        tier=row.tier,
-        floor_price=row.floor_price,
-        low_stock_threshold=row.low_stock_threshold,
-        released_at=row.released_at,
-        attributes=dict(row.attributes or {}),
+        id=product_id,
+        sku=sku,
+        name=name,
+        brand=brand,
+        category=category,
+        category_id=category_id,
+        tags=tuple(tags or ()),
+        rating=rating,
+        tier=tier,
+        floor_price=floor_price,
+        low_stock_threshold=low_stock_threshold,
+        released_at=released_at,
+        attributes=dict(attributes or {}),
     )
 
 
@@ -186,19 +210,19 @@ class NativeCommerce:
         self.settings = settings
 
     async def products_by_id(self, ids: Sequence[str]) -> list[ProductRecord | None]:
-        rows = await self.store.rows(_PRODUCTS_BY_ID, {"ids": list(ids)})
+        rows = await self.store.plain(_PRODUCTS_BY_ID, {"ids": list(ids)})
         found = {rec.id: rec for rec in map(_product_record, rows)}
         return [found.get(i) for i in ids]
 
     async def products_by_sku(self, skus: Sequence[str]) -> list[ProductRecord | None]:
-        rows = await self.store.rows(_PRODUCTS_BY_SKU, {"skus": list(skus)})
+        rows = await self.store.plain(_PRODUCTS_BY_SKU, {"skus": list(skus)})
         found = {rec.sku: rec for rec in map(_product_record, rows)}
         return [found.get(s) for s in skus]
 
     async def search_products(self, searches: Sequence[ProductSearch]) -> list[Page[ProductRecord]]:
         return [
             await product_search.search(
-                self.store.rows, s, _product_select, _product_record, self.settings.default_currency
+                self.store, s, _product_select, _product_record, self.settings.default_currency
             )
             for s in searches
         ]

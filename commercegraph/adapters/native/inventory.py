@@ -15,18 +15,22 @@ from commercegraph.adapters.base import (
     StockRecord,
 )
 from commercegraph.adapters.native import reservations as holds
+from commercegraph.adapters.native.records import RecordTable
 from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
-_STOCK = (
+_STOCK = PlainRead(
     select(
         m.Stock.sku, m.Stock.location_id, m.Stock.on_hand, m.Stock.reserved, m.Stock.safety_stock
     )
     .where(m.Stock.sku.in_(bindparam("skus", expanding=True)))
-    .order_by(m.Stock.location_id)
+    # the primary key's order: each sku's rows by location, with no sort after the look-ups
+    .order_by(m.Stock.sku, m.Stock.location_id)
 )
+_STOCK_RECORDS = RecordTable(StockRecord)
 
 
 def _location(loc: m.Location) -> LocationRecord:
@@ -62,10 +66,10 @@ class NativeInventory:
 
     async def stock(self, skus: Sequence[str]) -> list[list[StockRecord]]:
         found: dict[str, list[StockRecord]] = defaultdict(list)
-        for sku, location_id, on_hand, reserved, safety_stock in await self.store.rows(
-            _STOCK, {"skus": list(skus)}
-        ):
-            found[sku].append(StockRecord(sku, location_id, on_hand, reserved, safety_stock))
+        known = _STOCK_RECORDS.records.get
+        for row in await self.store.plain(_STOCK, {"skus": list(skus)}):
+            values = tuple(row)
+            found[values[0]].append(known(values) or _STOCK_RECORDS.record(values))
         return [found.get(sku, []) for sku in skus]
 
     async def reserve(

@@ -22,12 +22,14 @@ from commercegraph.adapters.base import (
     PricingRuleRecord,
     PricingRuleVersionRecord,
 )
+from commercegraph.adapters.native.records import RecordTable
 from commercegraph.config import Settings
 from commercegraph.errors import Conflict, NotFound
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 DEMAND_WINDOW = timedelta(hours=24)
 RULE_FIELDS = (
@@ -56,7 +58,7 @@ async def bump_revision(session: AsyncSession) -> None:
 
 
 # The hot reads' statements, built once: each call binds its values.
-_PRICE_ROWS = (
+_PRICE_ROWS = PlainRead(
     select(
         m.Price.sku,
         m.Price.currency,
@@ -67,21 +69,34 @@ _PRICE_ROWS = (
         m.Price.valid_from,
         m.Price.valid_until,
     )
-    .where(tuple_(m.Price.sku, m.Price.currency).in_(bindparam("keys", expanding=True)))
+    # By sku and by currency, not by pairs: SQLite reads a row-value IN list by scanning
+    # the whole table, where two lists go through the (sku, currency) index. A currency
+    # asked for other skus brings their rows too; they are left out below.
+    .where(
+        m.Price.sku.in_(bindparam("skus", expanding=True)),
+        m.Price.currency.in_(bindparam("currencies", expanding=True)),
+    )
     .order_by(m.Price.id)
 )
-_REVISION = select(m.PricingRevision.revision)
-_REDEEMED = select(m.PricingRule.id, m.PricingRule.redeemed).where(
-    m.PricingRule.id.in_(bindparam("ids", expanding=True))
-)
-_CUSTOMER_REDEEMED = select(
-    m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id, m.CustomerRuleBudget.redeemed
-).where(
-    tuple_(m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id).in_(
-        bindparam("keys", expanding=True)
+_PRICE_RECORDS = RecordTable(PriceRow)
+_REVISION = PlainRead(select(m.PricingRevision.revision))
+_REDEEMED = PlainRead(
+    select(m.PricingRule.id, m.PricingRule.redeemed).where(
+        m.PricingRule.id.in_(bindparam("ids", expanding=True))
     )
 )
-_PRODUCT_VIEWS = (
+_CUSTOMER_REDEEMED = PlainRead(
+    select(
+        m.CustomerRuleBudget.rule_id,
+        m.CustomerRuleBudget.customer_id,
+        m.CustomerRuleBudget.redeemed,
+    ).where(
+        tuple_(m.CustomerRuleBudget.rule_id, m.CustomerRuleBudget.customer_id).in_(
+            bindparam("keys", expanding=True)
+        )
+    )
+)
+_PRODUCT_VIEWS = PlainRead(
     select(m.Event.sku, func.count())
     .where(
         m.Event.sku.in_(bindparam("skus", expanding=True)),
@@ -136,17 +151,17 @@ class NativePricing:
 
     async def price_rows(self, keys: Sequence[tuple[str, str]]) -> list[list[PriceRow]]:
         found: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)
-        rows = await self.store.rows(_PRICE_ROWS, {"keys": list(set(keys))})
-        for sku, currency, amount, channel, group, min_quantity, valid_from, valid_until in rows:
-            found[(sku, currency)].append(
-                PriceRow(
-                    sku, currency, amount, channel, group, min_quantity, valid_from, valid_until
-                )
-            )
+        wanted = set(keys)
+        params = {"skus": list({k[0] for k in wanted}), "currencies": list({k[1] for k in wanted})}
+        known = _PRICE_RECORDS.records.get
+        for row in await self.store.plain(_PRICE_ROWS, params):
+            values = tuple(row)
+            if values[:2] in wanted:
+                found[values[:2]].append(known(values) or _PRICE_RECORDS.record(values))
         return [found.get(k, []) for k in keys]
 
     async def rules_revision(self) -> int:
-        rows = await self.store.rows(_REVISION)
+        rows = await self.store.plain(_REVISION)
         return int(rows[0][0]) if rows and rows[0][0] else 0
 
     async def active_rules(self) -> tuple[int, list[PricingRuleRecord]]:
@@ -237,11 +252,11 @@ class NativePricing:
 
     async def budget_usage(self, keys: Sequence[tuple[str, str]]) -> list[BudgetUsage]:
         rule_ids = list({k[0] for k in keys})
-        totals = {rule_id: n for rule_id, n in await self.store.rows(_REDEEMED, {"ids": rule_ids})}
+        totals = {rule_id: n for rule_id, n in await self.store.plain(_REDEEMED, {"ids": rule_ids})}
         per_customer = [k for k in keys if k[1]] or [("", "")]
         mine = {
             (r, c): n
-            for r, c, n in await self.store.rows(_CUSTOMER_REDEEMED, {"keys": per_customer})
+            for r, c, n in await self.store.plain(_CUSTOMER_REDEEMED, {"keys": per_customer})
         }
         return [BudgetUsage(totals.get(r, 0), mine.get((r, c), 0)) for r, c in keys]
 
@@ -318,7 +333,7 @@ class NativePricing:
         await session.flush()
 
     async def product_views(self, skus: Sequence[str]) -> list[int]:
-        rows = await self.store.rows(
+        rows = await self.store.plain(
             _PRODUCT_VIEWS, {"skus": list(skus), "since": utcnow() - DEMAND_WINDOW}
         )
         counts = {sku: int(n) for sku, n in rows}

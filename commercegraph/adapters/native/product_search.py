@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Executable,
     Integer,
+    Select,
     and_,
     bindparam,
     case,
@@ -36,8 +36,9 @@ from commercegraph.adapters.base import (
 from commercegraph.errors import BadUserInput
 from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
-from commercegraph.store.db import Rows
+from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 FACET_LIMIT = 50  # values per facet: enough for a filter panel, bounded for a broad search
 NO_PRICE_LAST = 2**53 - 1  # sorts unpriced products after every real price, either way
@@ -132,7 +133,7 @@ def _descending(search: ProductSearch) -> bool:
     return search.descending
 
 
-def _count(*where: ColumnElement[bool]) -> Executable:
+def _count(*where: ColumnElement[bool]) -> Select[int]:
     return (
         select(func.count())
         .select_from(m.Product)
@@ -141,31 +142,30 @@ def _count(*where: ColumnElement[bool]) -> Executable:
     )
 
 
-_COUNT_ALL = _count()
+_COUNT_ALL = PlainRead(_count())
 
 
 @functools.cache
-def _catalog_page(select_products: Callable[[], Any], backwards: bool) -> Executable:
+def _catalog_page(select_products: Callable[[], Any], backwards: bool) -> PlainRead:
     """Products by id, either way, ``limit`` of them: the unfiltered, unsorted page."""
     by_id = m.Product.id.desc() if backwards else m.Product.id.asc()
-    page: Executable = (
+    return PlainRead(
         select_products()
         .add_columns(literal(0).label("sort_key"))
         .order_by(by_id)
         .limit(bindparam("limit", type_=Integer))
     )
-    return page
 
 
 async def search(
-    rows_of: Rows,
+    store: Store,
     search: ProductSearch,
     select_products: Callable[[], Any],
     to_record: Callable[[Any], ProductRecord],
     default_currency: str,
 ) -> Page[ProductRecord]:
     where = conditions(search)
-    counted = await rows_of(_count(*where) if where else _COUNT_ALL, None)
+    counted = await (store.rows(_count(*where)) if where else store.plain(_COUNT_ALL))
     total = counted[0][0]
     desc = _descending(search)
     key, parse = sort_key(search, desc, default_currency)
@@ -173,8 +173,8 @@ async def search(
     limit = search.last if search.last is not None else search.first
     cursor = search.before if backwards else search.after
     if key is None and not where and not cursor:  # the whole catalog by id: built once
-        rows = await rows_of(_catalog_page(select_products, backwards), {"limit": limit + 1})
-        return _page(search, rows, limit, backwards, total, to_record)
+        first = await store.plain(_catalog_page(select_products, backwards), {"limit": limit + 1})
+        return _page(search, first, limit, backwards, total, to_record)
     stmt = select_products().add_columns((literal(0) if key is None else key).label("sort_key"))
     stmt = stmt.where(*where)
     if cursor:
@@ -191,7 +191,7 @@ async def search(
         order: tuple[Any, ...] = (by_id,)
     else:
         order = (key.desc() if desc != backwards else key.asc(), by_id)
-    rows = await rows_of(stmt.order_by(*order).limit(limit + 1), None)
+    rows = await store.rows(stmt.order_by(*order).limit(limit + 1))
     return _page(search, rows, limit, backwards, total, to_record)
 
 
