@@ -113,8 +113,8 @@ def online_units(
     online = (at or sites(locations, channel, routing)).online_ids
     units = 0
     for s in stock:  # a loop, not sum() over a generator: this runs for every product
-        if s.location_id in online and (atp := s.on_hand - s.reserved - s.safety_stock) > 0:
-            units += atp
+        if s.location_id in online:
+            units += available_to_promise(s)
     return units
 
 
@@ -132,10 +132,7 @@ def compute_availability(
 ) -> AvailabilityResult:
     """``at``: ``sites(locations, channel, routing)``, when already worked out."""
     found = at or sites(locations, channel, routing)
-    by_location = {
-        s.location_id: atp if (atp := s.on_hand - s.reserved - s.safety_stock) > 0 else 0
-        for s in stock
-    }
+    by_location = {s.location_id: available_to_promise(s) for s in stock}
     get = by_location.get
     online = 0
     for location_id in found.online:

@@ -84,7 +84,7 @@ class _Compiled:
         for key in expanded.positiontup or ():
             name = source.get(key)
             if name is None:
-                segments.append((key, False, self.compiled._bind_processors.get(key)))  # type: ignore[arg-type]
+                segments.append((key, VALUE, self.compiled._bind_processors.get(key)))  # type: ignore[arg-type]
             elif name != previous:
                 kind = TUPLES if isinstance(self.compiled.binds[name].type, TupleType) else LIST
                 segments.append((name, kind, None))

@@ -59,7 +59,7 @@ class RestAdapter:
                 body = await self.client.request("GET", spec.path, params={"ids": ids})
             else:
                 body = await self.client.request(
-                    "POST", f"{spec.path}/batch", json={"keys": encode(keys)}
+                    "POST", f"{spec.path}/batch", json={"keys": encode(keys)}, read=True
                 )
         except NotFound:
             # a backend that answers 404 knows none of the keys: each reads as missing

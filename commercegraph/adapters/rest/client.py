@@ -60,8 +60,12 @@ class RestClient:
         params: dict[str, str] | None = None,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        read: bool | None = None,
     ) -> Any:
-        """The decoded JSON body of a 2xx answer; anything else raises our error."""
+        """The decoded JSON body of a 2xx answer; anything else raises our error. ``read``:
+        the request changes nothing, so it may go again on a fresh connection when a
+        kept-alive one turns out closed (by default only a GET does)."""
+        repeatable = method == "GET" if read is None else read
         target = f"{path}?{urlencode(params)}" if params else path
         sent = [*self.headers, *(headers or {}).items()]
         body = None
@@ -70,11 +74,13 @@ class RestClient:
             sent.append(("Content-Type", "application/json"))
         current = trace.get_current_span()
         if not is_http_instrumentation_enabled():  # a probe asked for no telemetry
-            answer = await self._send(method, target, sent, body, propagate_context=False)
+            answer = await self._send(
+                method, target, sent, body, repeatable, propagate_context=False
+            )
         elif not current.is_recording() and current.get_span_context().is_valid:
-            answer = await self._send(method, target, sent, body)
+            answer = await self._send(method, target, sent, body, repeatable)
         else:
-            answer = await self._traced(method, target, sent, body)
+            answer = await self._traced(method, target, sent, body, repeatable)
         if answer.status >= 300:
             raise from_response(self.domain, _as_response(method, self.endpoint, answer))
         try:
@@ -85,7 +91,12 @@ class RestClient:
             ) from exc
 
     async def _traced(
-        self, method: str, target: str, sent: list[tuple[str, str]], body: bytes | None
+        self,
+        method: str,
+        target: str,
+        sent: list[tuple[str, str]],
+        body: bytes | None,
+        repeatable: bool,
     ) -> Answer:
         attributes: dict[str, AttributeValue] = {
             "http.request.method": method,
@@ -96,7 +107,7 @@ class RestClient:
             method, kind=SpanKind.CLIENT, attributes=attributes, record_exception=False
         ) as span:
             try:
-                answer = await self._send(method, target, sent, body)
+                answer = await self._send(method, target, sent, body, repeatable)
             except Exception as exc:
                 span.set_attribute("error.type", type(exc).__qualname__)
                 span.set_status(Status(StatusCode.ERROR))
@@ -113,6 +124,7 @@ class RestClient:
         target: str,
         sent: list[tuple[str, str]],
         body: bytes | None,
+        repeatable: bool,
         *,
         propagate_context: bool = True,
     ) -> Answer:
@@ -129,7 +141,7 @@ class RestClient:
                 body,
                 timeout_s=self.timeout_s,
                 # only a read goes again on a fresh connection: a write is never sent twice
-                retry_stale=method == "GET" or target.endswith("/batch"),
+                retry_stale=repeatable,
             )
         except TimeoutError as exc:
             raise BackendTimeout(self.domain, f"{name} timed out") from exc
