@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Integer, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -137,21 +137,23 @@ _LINE_COLUMNS = (
 )
 
 
-def _order_record(o: Any, lines: list[Any]) -> OrderRecord:
+def _order_record(o: Sequence[Any], lines: list[Sequence[Any]]) -> OrderRecord:
+    """An order from its ``_ORDER_COLUMNS`` and its lines' ``(sku, quantity, unit_price)``."""
+    currency = o[7]
     return OrderRecord(
-        id=o.id,
-        customer_id=o.customer_id,
-        channel=o.channel,
-        placed_at=o.placed_at,
-        total=Money(o.total, o.currency),
-        subtotal=Money(o.subtotal, o.currency),
-        discount=Money(o.discount, o.currency),
-        fulfillment=o.fulfillment,
-        store_id=o.store_id,
-        status=o.status,
+        id=o[0],
+        customer_id=o[1],
+        channel=o[2],
+        placed_at=o[3],
+        total=Money(o[4], currency),
+        subtotal=Money(o[5], currency),
+        discount=Money(o[6], currency),
+        fulfillment=o[8],
+        store_id=o[9],
+        status=o[10],
         lines=tuple(
-            OrderLineRecord(line.sku, line.quantity, Money(line.unit_price, o.currency))
-            for line in lines
+            OrderLineRecord(sku, quantity, Money(unit_price, currency))
+            for sku, quantity, unit_price in lines
         ),
     )
 
@@ -164,42 +166,56 @@ async def _lines_by_order(conn: AsyncConnection, order_ids: Sequence[str]) -> di
             .where(m.OrderLine.order_id.in_(order_ids))
             .order_by(m.OrderLine.id)
         )
-        for line in rows:
-            by_order[line.order_id].append(line)
+        for order_id, *line in rows:
+            by_order[order_id].append(line)
     return by_order
 
 
-_LINES = (
-    select(*_LINE_COLUMNS)
-    .where(m.OrderLine.order_id.in_(bindparam("ids", expanding=True)))
-    .order_by(m.OrderLine.id)
-)
+_ORDER_FIELDS = len(_ORDER_COLUMNS)
+
+
+class _CustomerOrders:
+    """A customer's order count and one page of orders, newest first, for one shape of query:
+    filled in by ``customer_id``, ``channel``, the cursor's ``placed_at`` and ``order_id``,
+    and ``limit``.
+
+    ``page`` reads the page's orders with their lines (one row a line, or one with no line
+    for an order without any) and, on every row, the count of the customer's orders: one
+    statement where there were three. ``count`` alone answers a page that came back empty
+    after a cursor."""
+
+    def __init__(self, by_channel: bool, after: bool) -> None:
+        conditions = [m.Order.customer_id == bindparam("customer_id")]
+        if by_channel:
+            conditions.append(m.Order.channel == bindparam("channel"))
+        count = select(func.count()).select_from(m.Order).where(*conditions)
+        if after:
+            placed = bindparam("placed_at", type_=m.Order.placed_at.type)
+            conditions.append(
+                or_(
+                    m.Order.placed_at < placed,
+                    and_(m.Order.placed_at == placed, m.Order.id < bindparam("order_id")),
+                )
+            )
+        orders = (
+            select(*_ORDER_COLUMNS, count.scalar_subquery().label("total_count"))
+            .where(*conditions)
+            .order_by(m.Order.placed_at.desc(), m.Order.id.desc())
+            .limit(bindparam("limit", type_=Integer))
+            .subquery("page")
+        )
+        line = m.OrderLine
+        self.page = PlainRead(
+            select(*orders.c, line.sku, line.quantity, line.unit_price)
+            .outerjoin(line, line.order_id == orders.c.id)
+            .order_by(orders.c.placed_at.desc(), orders.c.id.desc(), line.id)
+        )
+        self.count = PlainRead(count)
 
 
 @functools.cache
-def _customer_orders(by_channel: bool, after: bool) -> tuple[Executable, Executable]:
-    """A customer's order count and one page of orders, newest first: built once for each
-    shape of query, filled in by ``customer_id``, ``channel``, the cursor's ``placed_at`` and
-    ``order_id``, and ``limit``."""
-    conditions = [m.Order.customer_id == bindparam("customer_id")]
-    if by_channel:
-        conditions.append(m.Order.channel == bindparam("channel"))
-    count = select(func.count()).select_from(m.Order).where(*conditions)
-    if after:
-        placed = bindparam("placed_at", type_=m.Order.placed_at.type)
-        conditions.append(
-            or_(
-                m.Order.placed_at < placed,
-                and_(m.Order.placed_at == placed, m.Order.id < bindparam("order_id")),
-            )
-        )
-    page = (
-        select(*_ORDER_COLUMNS)
-        .where(*conditions)
-        .order_by(m.Order.placed_at.desc(), m.Order.id.desc())
-        .limit(bindparam("limit", type_=Integer))
-    )
-    return count, page
+def _customer_orders(by_channel: bool, after: bool) -> _CustomerOrders:
+    return _CustomerOrders(by_channel, after)
 
 
 class NativeCommerce:
@@ -273,17 +289,24 @@ class NativeCommerce:
             if placed.tzinfo is None:
                 raise BadUserInput("Malformed cursor", argument="after")
             params.update(placed_at=placed, order_id=str(order_id))
-        count, page_of = _customer_orders(bool(q.channel), bool(q.after))
-        total = (await self.store.rows(count, params))[0][0]
-        orders = await self.store.rows(page_of, params)
-        page = orders[: q.first]
-        lines: dict[str, list[Any]] = defaultdict(list)
-        if page:
-            for line in await self.store.rows(_LINES, {"ids": [o.id for o in page]}):
-                lines[line.order_id].append(line)
-        cursors = tuple(encode_cursor(o.placed_at.isoformat(), o.id) for o in page)
+        reads = _customer_orders(bool(q.channel), bool(q.after))
+        rows = await self.store.plain(reads.page, params)
+        orders: dict[str, Sequence[Any]] = {}
+        lines: dict[str, list[Sequence[Any]]] = defaultdict(list)
+        for row in rows:
+            order_id = row[0]
+            if order_id not in orders:
+                orders[order_id] = row
+            if row[_ORDER_FIELDS + 1] is not None:  # an order with no line has no sku
+                lines[order_id].append(row[_ORDER_FIELDS + 1 :])
+        if rows:
+            total = rows[0][_ORDER_FIELDS]
+        else:
+            total = (await self.store.plain(reads.count, params))[0][0] if q.after else 0
+        page = list(orders.values())[: q.first]
+        cursors = tuple(encode_cursor(o[3].isoformat(), o[0]) for o in page)
         return Page(
-            items=tuple(_order_record(o, lines[o.id]) for o in page),
+            items=tuple(_order_record(o, lines[o[0]]) for o in page),
             has_next_page=len(orders) > q.first,
             end_cursor=cursors[-1] if cursors else None,
             total_count=total or 0,
