@@ -85,6 +85,21 @@ async def test_order_pagination_walks_every_order_once(gql: GraphQLClient) -> No
     assert len(seen) == len(set(seen)) == total
 
 
+async def test_orders_after_the_last_one_are_empty_and_still_counted(gql: GraphQLClient) -> None:
+    token = gql.token(DEVI_ID)
+    query = """query($after: String) { me { orders(first: 25, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } } }"""
+    after = None
+    for _ in range(50):
+        orders = data(await gql.post(query, {"after": after}, token=token))["me"]["orders"]
+        after = orders["pageInfo"]["endCursor"]
+        if not orders["pageInfo"]["hasNextPage"]:
+            break
+    past = data(await gql.post(query, {"after": after}, token=token))["me"]["orders"]
+    assert past["edges"] == [] and not past["pageInfo"]["hasNextPage"]
+    assert past["totalCount"] == orders["totalCount"] > 0
+
+
 async def test_orders_filter_by_channel(gql: GraphQLClient) -> None:
     query = """{ me { orders(first: 50, channel: STORE) { totalCount edges { node { channel store { name } } } } } }"""
     orders = data(await gql.post(query, token=gql.token(DEVI_ID)))["me"]["orders"]
