@@ -491,8 +491,32 @@ def execution_context_class(
                         complete = self._completion(field_type, field_details_list)
                         found = _object_kind(field_type) if complete is None else False
                         kind = (field_type, found) if found else None
+                    else:
+                        complete = self._held_completion(
+                            parent_type, response_name, field_details_list
+                        )
+                        if complete is not None:
+                            attribute = prefetch.ANSWERS_ATTRIBUTE
                 plan.append((response_name, field_details_list, attribute, complete, kind))
             return plan
+
+        def _held_completion(
+            self, parent_type: GraphQLObjectType, response_name: str, field_details_list: Any
+        ) -> Complete | None:
+            """How to complete the answer a field marked ``prefetch.ANSWERS_HELD`` finds held
+            by its object, read off the object's answers (see `_held`), when its arguments
+            are known once for every object and its selection is plain."""
+            key = (parent_type, id(field_details_list))
+            resolution = self._resolutions.get(key)
+            if resolution is None:
+                resolution = self._resolutions[key] = self._resolution(
+                    parent_type, field_details_list
+                )
+            _group, field_def, _nodes, arguments, answers_held = resolution
+            if field_def is None or not answers_held or arguments is None:
+                return None
+            complete = self._completion(field_def.type, field_details_list)
+            return _held(response_name, arguments, complete) if complete is not None else None
 
         def _completion(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
             return _memo(
@@ -512,8 +536,12 @@ def execution_context_class(
                 return _list(item, non_null) if item is not None else None
             if is_leaf_type(inner):
                 return _leaf(inner, non_null, self.is_awaitable)
-            if not isinstance(inner, GraphQLObjectType) or inner.is_type_of is not None:
-                return None  # abstract types and checked objects: graphql-core decides
+            if not isinstance(inner, GraphQLObjectType):
+                return None  # abstract types: graphql-core decides
+            found = _object_kind(inner)
+            if not found:
+                return None  # a type check that may answer with an awaitable
+            check = found[1]
             grouped, new_defer_usages, forbidden = self.collect_subfields(inner, field_details_list)
             if new_defer_usages or forbidden:
                 return None
@@ -525,7 +553,8 @@ def execution_context_class(
                     return None
                 entries.append((response_name, attribute, complete))
             self.planned[inner.name] += 1
-            return _object(entries, non_null, self.is_awaitable)
+            answered = any(a == prefetch.ANSWERS_ATTRIBUTE for _, a, _ in entries)
+            return _object(entries, non_null, self.is_awaitable, check, answered)
 
     return PlainFieldsExecutionContext
 
@@ -646,9 +675,33 @@ def _list(item: Complete, non_null: bool) -> Complete:
     return complete
 
 
+def _held(response_name: str, given: dict[str, Any], complete: Complete) -> Complete:
+    """The completion of what an object's answers (``prefetch.Answers``) hold for this
+    response key and these arguments (as graphql-core coerced them): what the field's
+    resolver would answer. Nothing held, or an error held, is not plain: the resolver is
+    called, or the error reported, by the executor's path."""
+    held_in, missing = prefetch.held_in, prefetch.MISSING
+
+    def complete_held(answers: Any) -> Any:
+        found = held_in(answers, response_name, given)
+        if found is missing or isinstance(found, Exception):
+            raise _NOT_PLAIN
+        return complete(found)
+
+    return complete_held
+
+
 def _object(
-    entries: list[tuple[str, str, Complete]], non_null: bool, is_awaitable: Callable[[Any], bool]
+    entries: list[tuple[str, str, Complete]],
+    non_null: bool,
+    is_awaitable: Callable[[Any], bool],
+    is_type_of: Callable[[Any, Any], Any] | None = None,
+    answered: bool = False,
 ) -> Complete:
+    """``is_type_of``: Strawberry's type check (it reads no ``info``); ``answered``: some
+    entry reads the object's held answers, so an object holding none is not plain."""
+    answers = prefetch.ANSWERS_ATTRIBUTE
+
     def complete(value: Any) -> Any:
         if value is None or value is Undefined:
             if non_null:
@@ -658,6 +711,10 @@ def _object(
             isinstance(value, Exception) or _awaitable(value, is_awaitable)
         ):
             raise _NOT_PLAIN
+        if is_type_of is not None and not is_type_of(value, None):
+            raise _NOT_PLAIN
+        if answered and getattr(value, answers, None) is None:
+            raise _NOT_PLAIN  # before any entry is read: what holds no answers fails at once
         found = {}  # a loop, not a comprehension: no frame of its own for each object
         for response_name, attribute, complete_entry in entries:
             found[response_name] = complete_entry(getattr(value, attribute) if attribute else None)

@@ -102,7 +102,11 @@ def held(item: Any, key: str, given: dict[str, Any]) -> Any:
     """What ``item`` holds for response key ``key`` asked with ``given`` (the arguments as
     graphql-core coerced them): the answer or the error, else ``MISSING``. What a field
     marked ``ANSWERS_HELD`` answers without being called."""
-    answers = getattr(item, ANSWERS_ATTRIBUTE, None)
+    return held_in(getattr(item, ANSWERS_ATTRIBUTE, None), key, given)
+
+
+def held_in(answers: Answers | None, key: str, given: dict[str, Any]) -> Any:
+    """``held`` of the item whose answers are ``answers``."""
     if answers is None:
         return MISSING
     found = answers.get(key)

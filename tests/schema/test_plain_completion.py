@@ -275,8 +275,12 @@ async def test_the_product_page_is_completed_by_plans_and_answers_alike(
     assert "errors" not in planned, planned["errors"]
     assert len(planned["data"]["products"]["edges"]) == 8
     assert planned == generic
-    # one plan per type and field group for the whole page, not one per product
+    # one plan per type and field group for the whole page, not one per product; the
+    # products' held price, availability and content are read by the page's plan too
     assert made == {
+        "ProductConnection": 1,
+        "ProductEdge": 1,
+        "Product": 1,
         "Price": 1,
         "Money": 2,
         "AppliedRule": 1,
@@ -284,3 +288,28 @@ async def test_the_product_page_is_completed_by_plans_and_answers_alike(
         "StockLevel": 1,
         "Content": 1,
     }
+
+
+async def test_a_page_holding_errors_answers_as_graphql_core_completes_it(
+    sqlite_db: SeededDatabase,
+) -> None:
+    one = """{ product(sku: "%s") { sku price { final { amount } } content { title } } }"""
+    async with open_gateway(sqlite_db, cache_ttl_seconds=0, faults="content:error_rate=1") as gql:
+        executor: Any = gql.app.state.schema.execution_context_class
+        page = await gql.post(PAGE, {"first": 3})
+        sku = page["data"]["products"]["edges"][0]["node"]["sku"]
+        alone = await gql.post(one % sku)  # a product holding no answers: its resolvers run
+        executor.complete_plain = False
+        try:
+            generic_page = await gql.post(PAGE, {"first": 3})
+            generic_alone = await gql.post(one % sku)
+        finally:
+            executor.complete_plain = True
+
+    def located(body: dict[str, Any]) -> Any:  # the circuit may open between the runs
+        return body["data"], [(e["path"], e["locations"]) for e in body["errors"]]
+
+    assert located(generic_page) == located(page)
+    assert located(generic_alone) == located(alone)
+    assert [e["path"][2] for e in page["errors"]] == [0, 1, 2]
+    assert alone["data"]["product"]["content"] is None and alone["data"]["product"]["price"]
