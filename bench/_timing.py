@@ -21,6 +21,24 @@ def percentiles(samples: list[float], digits: int = 3) -> dict[str, float]:
     }
 
 
+def host_reference_ms(rounds: int = 5) -> float:
+    """CPU of a fixed pure-Python workload (dict updates, calls, small strings), best of
+    `rounds`: the host's own speed, which moves by tens of per cent between hours and
+    machines, so that figures taken on different hosts can be set side by side."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        counts: dict[int, int] = {}
+        total = 0
+        for i in range(200_000):
+            key = i & 1023
+            counts[key] = counts.get(key, 0) + i
+            total += len(str(i))
+        best = min(best, time.process_time() - started)
+    assert total and counts
+    return round(best * 1000, 2)
+
+
 def load_average() -> list[float]:
     """1, 5 and 15 minute load: the machine is shared, so every figure says how busy it was."""
     return [round(x, 2) for x in os.getloadavg()]
@@ -73,3 +91,9 @@ async def measure(
         "iterations": n,
         "load_average": load_average(),
     }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps({"host_reference_ms": host_reference_ms(), "load_average": load_average()}))

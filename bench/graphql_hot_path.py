@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _timing import load_average, measure
+from _timing import host_reference_ms, load_average, measure
 
 from commercegraph.app import create_app
 from commercegraph.auth import issue_token
@@ -99,6 +99,7 @@ async def run(url: str, customers: int | None, iterations: int) -> dict[str, Any
     ) / 90
     result["page_cpu_ms_per_extra_product"] = round(per_product, 3)
     result["load_average_at_end"] = load_average()
+    result["host_reference_ms"] = host_reference_ms()
     return result
 
 
