@@ -105,7 +105,7 @@ _PRODUCT_VIEWS = PlainRead(
     )
     .group_by(m.Event.sku)
 )
-_ORDER_STATS = (
+_ORDER_STATS = PlainRead(
     select(m.Order.customer_id, func.count(), func.coalesce(func.sum(m.Order.total), 0))
     .where(m.Order.customer_id.in_(bindparam("ids", expanding=True)))
     .group_by(m.Order.customer_id)
@@ -340,6 +340,6 @@ class NativePricing:
         return [counts.get(s, 0) for s in skus]
 
     async def customer_order_stats(self, customer_ids: Sequence[str]) -> list[CustomerOrderStats]:
-        rows = await self.store.rows(_ORDER_STATS, {"ids": list(customer_ids)})
+        rows = await self.store.plain(_ORDER_STATS, {"ids": list(customer_ids)})
         found = {c: CustomerOrderStats(int(n), int(v)) for c, n, v in rows}
         return [found.get(c, CustomerOrderStats(0, 0)) for c in customer_ids]

@@ -30,16 +30,19 @@ from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 MERGE_SCOPE = "customer-merge"  # idempotency scope of balance transfers between customers
 
 
 # The hot reads' statements, built once: each call binds its values.
-_ACCOUNTS = select(m.LedgerAccount.owner_id, m.LedgerAccount.balance, m.LedgerAccount.unit).where(
-    m.LedgerAccount.owner_id.in_(bindparam("ids", expanding=True)),
-    m.LedgerAccount.kind == bindparam("kind"),
+_WALLETS = PlainRead(
+    select(m.LedgerAccount.owner_id, m.LedgerAccount.balance, m.LedgerAccount.unit).where(
+        m.LedgerAccount.owner_id.in_(bindparam("ids", expanding=True)),
+        m.LedgerAccount.kind == "WALLET",
+    )
 )
-_PAYMENT_METHODS = (
+_PAYMENT_METHODS = PlainRead(
     select(
         m.PaymentMethod.customer_id,
         m.PaymentMethod.id,
@@ -60,7 +63,7 @@ class NativeWallet(Referrals):
         self.settings = settings
 
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]:
-        rows = await self.store.rows(_ACCOUNTS, {"ids": list(customer_ids), "kind": "WALLET"})
+        rows = await self.store.plain(_WALLETS, {"ids": list(customer_ids)})
         found = {owner: WalletRecord(owner, Money(balance, unit)) for owner, balance, unit in rows}
         return [found.get(c) for c in customer_ids]
 
@@ -87,7 +90,7 @@ class NativeWallet(Referrals):
 
     async def payment_methods(self, customer_ids: Sequence[str]) -> list[list[PaymentMethodRecord]]:
         found: dict[str, list[PaymentMethodRecord]] = defaultdict(list)
-        rows = await self.store.rows(_PAYMENT_METHODS, {"ids": list(customer_ids)})
+        rows = await self.store.plain(_PAYMENT_METHODS, {"ids": list(customer_ids)})
         for customer_id, method_id, kind, label, is_default in rows:
             found[customer_id].append(PaymentMethodRecord(method_id, kind, label, is_default))
         return [found.get(c, []) for c in customer_ids]
