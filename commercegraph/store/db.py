@@ -253,7 +253,8 @@ class Store:
         text, values = compiled.bind(params or {})
 
         async def run(conn: AsyncConnection) -> list[Any]:
-            return compiled.rows(await conn.exec_driver_sql(text, values))
+            with sqlite_cursor.run_inline(conn):
+                return compiled.rows(await conn.exec_driver_sql(text, values))
 
         return await self._readers.run(run)
 
