@@ -104,7 +104,10 @@ async def test_the_same_text_values_and_rows_as_sqlalchemys_execution(store: Sto
         (pricing._PRICE_ROWS, {"skus": skus, "currencies": ["USD", "EUR"][: max(n, 1)]}),
         (pricing._PRODUCT_VIEWS, {"skus": skus, "since": utcnow().replace(year=2000)}),
         (pricing._REVISION, {}),
-        (pricing._REDEEMED, {"ids": ["r1", "r2"][:n]}),
+        (
+            pricing._BUDGETS,
+            {"ids": ["r1", "r2"][:n], "keys": [("r1", "c1"), ("r2", "c2")][:n] or [("", "")]},
+        ),
         (pricing._CUSTOMER_REDEEMED, {"keys": [("r1", "c1"), ("r2", "c2")][:n] or [("", "")]}),
         (_PRODUCTS, {"ids": ids}),
         (commerce._PRODUCTS_BY_ID, {"ids": ids}),
