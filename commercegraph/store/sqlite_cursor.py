@@ -4,7 +4,7 @@ aiosqlite runs every call on the connection's own thread; SQLAlchemy's adapter m
 such calls per statement (open a cursor, execute, fetch, close), each a hand-off through a
 queue and a wake-up of the event loop. This cursor does the four in one call on that thread
 and answers ``description``, ``rowcount`` and ``lastrowid`` from what it saw there. Server-side
-cursors keep the adapter's own.
+cursors keep the adapter's own. A hot read's statement takes no trip at all (``run_inline``).
 """
 
 from __future__ import annotations
