@@ -62,7 +62,6 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
 
 T = TypeVar("T")
 Params = Mapping[str, Any] | None
-Rows = Callable[[Executable, Params], Awaitable[Sequence[Any]]]  # ``Store.rows``
 
 
 def _has_spare(engine: AsyncEngine) -> bool:
