@@ -62,7 +62,6 @@ def create_engine(url: str, pool_size: int = 10, *, pooled: bool = True) -> Asyn
 
 T = TypeVar("T")
 Params = Mapping[str, Any] | None
-Rows = Callable[[Executable, Params], Awaitable[Sequence[Any]]]  # ``Store.rows``
 
 
 def _has_spare(engine: AsyncEngine) -> bool:
@@ -253,7 +252,8 @@ class Store:
         text, values = compiled.bind(params or {})
 
         async def run(conn: AsyncConnection) -> list[Any]:
-            return compiled.rows(await conn.exec_driver_sql(text, values))
+            with sqlite_cursor.run_inline(conn):
+                return compiled.rows(await conn.exec_driver_sql(text, values))
 
         return await self._readers.run(run)
 

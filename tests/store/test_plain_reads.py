@@ -11,7 +11,16 @@ import pytest_asyncio
 from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy import event as sa_event
 
-from commercegraph.adapters.native import commerce, inventory, pricing, product_search
+from commercegraph.adapters.native import (
+    commerce,
+    customer,
+    inventory,
+    points_lots,
+    pricing,
+    product_search,
+    wallet,
+)
+from commercegraph.demo import DEVI_ID
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
@@ -69,16 +78,36 @@ async def _skus(store: Store, n: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+async def _customers(store: Store, n: int) -> list[str]:
+    rows = await store.rows(select(m.Customer.id).order_by(m.Customer.id).limit(n))
+    return [r[0] for r in rows]
+
+
 @pytest.mark.parametrize("n", [0, 1, 3, 17])
 async def test_the_same_text_values_and_rows_as_sqlalchemys_execution(store: Store, n: int) -> None:
     skus = await _skus(store, n)
     ids = [r[0] for r in await store.rows(select(m.Product.id).order_by(m.Product.id).limit(n))]
+    customers = [DEVI_ID, *await _customers(store, n)][:n]
+    now = utcnow()
     cases: list[tuple[PlainRead, dict[str, Any]]] = [
+        (customer._CUSTOMERS_BY_ID, {"ids": customers}),
+        (customer._RECENTLY_VIEWED, {"customer_id": DEVI_ID, "first": n}),
+        (customer._SEGMENTS, {"ids": customers}),
+        (pricing._ORDER_STATS, {"ids": customers}),
+        (wallet._WALLETS, {"ids": customers}),
+        (wallet._PAYMENT_METHODS, {"ids": customers}),
+        (
+            points_lots.MEMBERS,
+            {"ids": customers, "now": now, "until": now.replace(year=now.year + 1)},
+        ),
         (inventory._STOCK, {"skus": skus}),
         (pricing._PRICE_ROWS, {"skus": skus, "currencies": ["USD", "EUR"][: max(n, 1)]}),
         (pricing._PRODUCT_VIEWS, {"skus": skus, "since": utcnow().replace(year=2000)}),
         (pricing._REVISION, {}),
-        (pricing._REDEEMED, {"ids": ["r1", "r2"][:n]}),
+        (
+            pricing._BUDGETS,
+            {"ids": ["r1", "r2"][:n], "keys": [("r1", "c1"), ("r2", "c2")][:n] or [("", "")]},
+        ),
         (pricing._CUSTOMER_REDEEMED, {"keys": [("r1", "c1"), ("r2", "c2")][:n] or [("", "")]}),
         (_PRODUCTS, {"ids": ids}),
         (commerce._PRODUCTS_BY_ID, {"ids": ids}),

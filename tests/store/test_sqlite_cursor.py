@@ -1,9 +1,11 @@
-"""On SQLite each statement is one round trip to aiosqlite's thread, and still answers rows,
-row counts, new keys and errors as the driver does; transactions still roll back."""
+"""On SQLite each statement is one round trip to aiosqlite's thread (a hot read none), and
+still answers rows, row counts, new keys and errors as the driver does; transactions still
+roll back."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     event,
+    func,
     insert,
     select,
     text,
@@ -26,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commercegraph.store.db import Store
+from commercegraph.store.plain_reads import PlainRead
 from tests.factories import store_for
 
 metadata = MetaData()
@@ -159,3 +164,33 @@ async def test_reads_leave_writes_their_transactions(store: Store) -> None:
             await session.execute(insert(items).values(name="once"))
             await session.execute(insert(items).values(name="once"))
     assert await store.rows(select(items.c.id)) == []
+
+
+_ON_THREAD = PlainRead(select(func.thread_id()))
+_NAMES = PlainRead(select(items.c.name).where(items.c.id.in_(bindparam("ids", expanding=True))))
+
+
+async def test_a_plain_read_runs_on_the_event_loops_thread(store: Store) -> None:
+    """A hot read takes no trip to aiosqlite's thread; other reads, writes and the same
+    connection's next statements still do."""
+
+    def thread_id(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.driver_connection._conn.create_function(
+            "thread_id", 0, threading.get_ident
+        )
+
+    event.listen(store.engine.sync_engine, "checkout", thread_id)
+    trips = _count_trips(store)
+    async with store.write() as session:
+        await session.execute(insert(items), [{"name": "a"}, {"name": "b"}])
+    trips.clear()
+    assert await store.plain(_ON_THREAD) == [(threading.get_ident(),)]
+    assert await store.plain(_NAMES, {"ids": [2, 1, 9]}) == [("a",), ("b",)]
+    assert trips == []
+    (elsewhere,) = await store.rows(select(func.thread_id()))
+    assert elsewhere[0] != threading.get_ident()
+    assert len(trips) == 1, trips
+    with pytest.raises(OperationalError, match="no such function"):
+        await store.plain(PlainRead(select(func.missing_function())))
+    assert await store.plain(_NAMES, {"ids": [1]}) == [("a",)]  # a new connection, no trip
+    assert len(trips) == 1, trips

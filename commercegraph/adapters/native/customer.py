@@ -29,19 +29,22 @@ from commercegraph.config import Settings
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 # The hot reads' statements, built once: each call binds its values.
-_CUSTOMERS_BY_ID = select(
-    m.Customer.id,
-    m.Customer.display_name,
-    m.Customer.email,
-    m.Customer.customer_group,
-    m.Customer.created_at,
-    m.Customer.home_store_id,
-    m.Customer.referred_by,
-).where(m.Customer.id.in_(bindparam("ids", expanding=True)), m.Customer.erased_at.is_(None))
+_CUSTOMERS_BY_ID = PlainRead(
+    select(
+        m.Customer.id,
+        m.Customer.display_name,
+        m.Customer.email,
+        m.Customer.customer_group,
+        m.Customer.created_at,
+        m.Customer.home_store_id,
+        m.Customer.referred_by,
+    ).where(m.Customer.id.in_(bindparam("ids", expanding=True)), m.Customer.erased_at.is_(None))
+)
 _LAST_VIEW = func.max(m.Event.occurred_at)
-_RECENTLY_VIEWED = (
+_RECENTLY_VIEWED = PlainRead(
     select(m.Event.sku, _LAST_VIEW)
     .where(
         m.Event.customer_id == bindparam("customer_id"),
@@ -52,7 +55,7 @@ _RECENTLY_VIEWED = (
     .order_by(_LAST_VIEW.desc(), m.Event.sku)
     .limit(bindparam("first", type_=Integer))
 )
-_SEGMENTS = (
+_SEGMENTS = PlainRead(
     select(
         m.CustomerSegment.customer_id,
         m.CustomerSegment.segment_key,
@@ -82,7 +85,7 @@ class NativeCustomer:
         await privacy.erase_events(customer_id)
 
     async def customers_by_id(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
-        rows = await self.store.rows(_CUSTOMERS_BY_ID, {"ids": list(ids)})
+        rows = await self.store.plain(_CUSTOMERS_BY_ID, {"ids": list(ids)})
         found = {
             cid: CustomerRecord(
                 id=cid,
@@ -139,7 +142,7 @@ class NativeCustomer:
     async def recently_viewed(self, queries: Sequence[RecentViewsQuery]) -> list[list[str]]:
         results: list[list[str]] = []
         for q in queries:
-            rows = await self.store.rows(
+            rows = await self.store.plain(
                 _RECENTLY_VIEWED, {"customer_id": q.customer_id, "first": q.first}
             )
             results.append([sku for sku, _ in rows if sku is not None])
@@ -147,7 +150,7 @@ class NativeCustomer:
 
     async def segments(self, customer_ids: Sequence[str]) -> list[list[SegmentRecord]]:
         found: dict[str, list[SegmentRecord]] = defaultdict(list)
-        for customer_id, key, name, kind in await self.store.rows(
+        for customer_id, key, name, kind in await self.store.plain(
             _SEGMENTS, {"ids": list(customer_ids)}
         ):
             found[customer_id].append(SegmentRecord(key, name, kind))

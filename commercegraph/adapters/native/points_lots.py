@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from commercegraph.adapters.native.ledger import (
     AccountRef,
@@ -19,7 +20,7 @@ from commercegraph.adapters.native.ledger import (
 )
 from commercegraph.errors import InsufficientFunds
 from commercegraph.store import models as m
-from commercegraph.store.db import Rows
+from commercegraph.store.plain_reads import PlainRead
 
 PTS = "PTS"
 
@@ -177,25 +178,40 @@ async def due_customers(
     )
 
 
-_OVERDUE = func.sum(
-    case((m.PointsLot.expires_at <= bindparam("now"), m.PointsLot.remaining), else_=0)
-)
-_EXPIRING = (
-    select(m.PointsLot.customer_id, _OVERDUE, func.sum(m.PointsLot.remaining))
-    .where(
-        m.PointsLot.customer_id.in_(bindparam("ids", expanding=True)),
-        m.PointsLot.status == "AVAILABLE",
-        m.PointsLot.remaining > 0,
-        m.PointsLot.expires_at <= bindparam("until"),
+def _lots_sum(value: ColumnElement[int] | InstrumentedAttribute[int]) -> ScalarSelect[int]:
+    """A member's available lots due by ``until``, summed: a scalar beside their loyalty row."""
+    lot = m.PointsLot
+    return (
+        select(func.sum(value))
+        .where(
+            lot.customer_id == m.LoyaltyAccount.customer_id,
+            lot.status == "AVAILABLE",
+            lot.remaining > 0,
+            lot.expires_at <= bindparam("until"),
+        )
+        .scalar_subquery()
     )
-    .group_by(m.PointsLot.customer_id)
+
+
+# A member's loyalty row, points balance and lots due by ``until`` in one statement: read
+# apart, the three took three trips to the database a journey and their bookkeeping.
+MEMBERS = PlainRead(
+    select(
+        m.LoyaltyAccount.customer_id,
+        m.LoyaltyAccount.tier,
+        m.LoyaltyAccount.pending_points,
+        m.LoyaltyAccount.qualifying_spend,
+        select(m.LedgerAccount.balance)
+        .where(
+            m.LedgerAccount.owner_id == m.LoyaltyAccount.customer_id,
+            m.LedgerAccount.kind == "POINTS",
+            m.LedgerAccount.unit == PTS,
+        )
+        .scalar_subquery(),
+        # points past their date whose expiry is not posted yet, and all points due by then
+        _lots_sum(
+            case((m.PointsLot.expires_at <= bindparam("now"), m.PointsLot.remaining), else_=0)
+        ),
+        _lots_sum(m.PointsLot.remaining),
+    ).where(m.LoyaltyAccount.customer_id.in_(bindparam("ids", expanding=True)))
 )
-
-
-async def expiring(
-    rows_of: Rows, customer_ids: list[str], now: datetime, until: datetime
-) -> dict[str, tuple[int, int]]:
-    """Per customer: points already past their date (expiry not yet posted), and points
-    that expire by ``until``."""
-    rows = await rows_of(_EXPIRING, {"ids": customer_ids, "now": now, "until": until})
-    return {cid: (int(late or 0), int(total or 0) - int(late or 0)) for cid, late, total in rows}

@@ -20,7 +20,7 @@ from commercegraph.adapters.base import (
     WalletRecord,
     WalletTransactionRecord,
 )
-from commercegraph.adapters.native.points_lots import expiring
+from commercegraph.adapters.native.points_lots import MEMBERS
 from commercegraph.adapters.native.wallet_referrals import Referrals
 from commercegraph.config import Settings
 from commercegraph.errors import BadUserInput
@@ -30,22 +30,19 @@ from commercegraph.services.pagination import decode_cursor, encode_cursor
 from commercegraph.store import models as m
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
+from commercegraph.store.plain_reads import PlainRead
 
 MERGE_SCOPE = "customer-merge"  # idempotency scope of balance transfers between customers
 
 
 # The hot reads' statements, built once: each call binds its values.
-_ACCOUNTS = select(m.LedgerAccount.owner_id, m.LedgerAccount.balance, m.LedgerAccount.unit).where(
-    m.LedgerAccount.owner_id.in_(bindparam("ids", expanding=True)),
-    m.LedgerAccount.kind == bindparam("kind"),
+_WALLETS = PlainRead(
+    select(m.LedgerAccount.owner_id, m.LedgerAccount.balance, m.LedgerAccount.unit).where(
+        m.LedgerAccount.owner_id.in_(bindparam("ids", expanding=True)),
+        m.LedgerAccount.kind == "WALLET",
+    )
 )
-_LOYALTY = select(
-    m.LoyaltyAccount.customer_id,
-    m.LoyaltyAccount.tier,
-    m.LoyaltyAccount.pending_points,
-    m.LoyaltyAccount.qualifying_spend,
-).where(m.LoyaltyAccount.customer_id.in_(bindparam("ids", expanding=True)))
-_PAYMENT_METHODS = (
+_PAYMENT_METHODS = PlainRead(
     select(
         m.PaymentMethod.customer_id,
         m.PaymentMethod.id,
@@ -66,50 +63,34 @@ class NativeWallet(Referrals):
         self.settings = settings
 
     async def wallets(self, customer_ids: Sequence[str]) -> list[WalletRecord | None]:
-        rows = await self.store.rows(_ACCOUNTS, {"ids": list(customer_ids), "kind": "WALLET"})
+        rows = await self.store.plain(_WALLETS, {"ids": list(customer_ids)})
         found = {owner: WalletRecord(owner, Money(balance, unit)) for owner, balance, unit in rows}
         return [found.get(c) for c in customer_ids]
 
     async def loyalty_accounts(self, customer_ids: Sequence[str]) -> list[LoyaltyRecord | None]:
-        ids = list(customer_ids)
-        accounts = {row.customer_id: row for row in await self.store.rows(_LOYALTY, {"ids": ids})}
-        points = {
-            owner: balance
-            for owner, balance, _ in await self.store.rows(
-                _ACCOUNTS, {"ids": ids, "kind": "POINTS"}
-            )
-        }
         now = utcnow()
-        soon = await expiring(
-            self.store.rows,
-            ids,
-            now,
-            now + timedelta(days=self.settings.loyalty_expiring_soon_days),
-        )
-        results: list[LoyaltyRecord | None] = []
-        for cid in customer_ids:
-            account = accounts.get(cid)
-            if account is None:
-                results.append(None)
-                continue
-            results.append(
-                LoyaltyRecord(
-                    customer_id=cid,
-                    # points past their date are gone even before the expiry is posted
-                    points=points.get(cid, 0) - soon.get(cid, (0, 0))[0],
-                    tier=account.tier,
-                    points_to_next_tier=points_to_next_tier(
-                        points_for_spend(account.qualifying_spend)
-                    ),
-                    pending_points=account.pending_points,
-                    expiring_soon=soon.get(cid, (0, 0))[1],
-                )
+        params = {
+            "ids": list(customer_ids),
+            "now": now,
+            "until": now + timedelta(days=self.settings.loyalty_expiring_soon_days),
+        }
+        found: dict[str, LoyaltyRecord] = {}
+        for cid, tier, pending, spend, points, late, due in await self.store.plain(MEMBERS, params):
+            late = int(late or 0)
+            found[cid] = LoyaltyRecord(
+                customer_id=cid,
+                # points past their date are gone even before the expiry is posted
+                points=int(points or 0) - late,
+                tier=tier,
+                points_to_next_tier=points_to_next_tier(points_for_spend(spend)),
+                pending_points=pending,
+                expiring_soon=int(due or 0) - late,
             )
-        return results
+        return [found.get(c) for c in customer_ids]
 
     async def payment_methods(self, customer_ids: Sequence[str]) -> list[list[PaymentMethodRecord]]:
         found: dict[str, list[PaymentMethodRecord]] = defaultdict(list)
-        rows = await self.store.rows(_PAYMENT_METHODS, {"ids": list(customer_ids)})
+        rows = await self.store.plain(_PAYMENT_METHODS, {"ids": list(customer_ids)})
         for customer_id, method_id, kind, label, is_default in rows:
             found[customer_id].append(PaymentMethodRecord(method_id, kind, label, is_default))
         return [found.get(c, []) for c in customer_ids]
