@@ -102,13 +102,16 @@ class PendingHistogram:
         counts = [0] * (len(self.boundaries) + 1)
         for value in values:
             counts[bisect_left(self.boundaries, value)] += 1
-        total, low, high = sum(values), min(values), max(values)
+        low, high = min(values), max(values)
         for match, aggregation in aggregations:
             # the match's lock: a delta reader discards its aggregations when it collects
             with match._lock, aggregation._lock:
                 if aggregation._value is None:
                     aggregation._value = aggregation._get_empty_bucket_counts()
-                aggregation._sum += total
+                total = aggregation._sum
+                for value in values:  # one by one, so the float sum rounds as ``record``'s
+                    total += value
+                aggregation._sum = total
                 if aggregation._record_min_max:
                     aggregation._min = min(aggregation._min, low)
                     aggregation._max = max(aggregation._max, high)
