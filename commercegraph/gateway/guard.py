@@ -74,6 +74,8 @@ def _is_batch(first: Any) -> bool:
     """Whether a read's first argument is its batch of keys: a sequence, but not one id
     (a ``str`` is a sequence of characters: ``order_for_key(customer_id, ...)`` and
     ``referrer_for_code(code)`` take one)."""
+    if type(first) is list or type(first) is tuple:  # what loaders pass: skip the ABC check
+        return True
     return isinstance(first, Sequence) and not isinstance(first, str | bytes)
 
 
