@@ -73,6 +73,8 @@ class PendingHistogram:
             bound = self._bound.get(key)
             if bound is None:
                 bound = self._bound[key] = BoundHistogram(self, attributes)
+                # the SDK's aggregation starts now, as at a first ``record``, not at the flush
+                self._aggregations(bound.attributes)
         return bound
 
     def flush(self) -> None:

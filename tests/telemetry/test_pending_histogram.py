@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
@@ -123,17 +124,23 @@ def _same(found: dict[str, Any], expected: dict[str, Any], *, exact_sums: bool) 
 
 def test_values_are_handed_over_before_a_reader_collects_and_not_twice() -> None:
     direct, direct_reader, pending, pending_reader = _pair(AggregationTemporality.CUMULATIVE)
+    bound_at = time.time_ns()
     ok = pending.bind(LABELS[0])
     assert pending.bind(dict(LABELS[0])) is ok  # equal label sets share one binding
     for value in (0.001, 0.02, 0.3):
         direct.record(value, LABELS[0])
         ok.record(value)
     assert ok.values == [0.001, 0.02, 0.3]
+    collected_at = time.time_ns()
     first = _points(pending_reader)
     assert first == _points(direct_reader) and ok.values == []
     assert _points(pending_reader) == first  # collected again: nothing added twice
     (_, _, _, [(_, point)]) = first["duration"]
     assert point["count"] == 3 and point["bucket_counts"][0] == 1
+    # the series starts when the label set was first recorded, not when it was handed over
+    data = pending_reader.get_metrics_data()
+    (point,) = data.resource_metrics[0].scope_metrics[0].metrics[0].data.data_points  # type: ignore[union-attr]
+    assert bound_at <= point.start_time_unix_nano <= collected_at
 
 
 def test_values_kept_back_are_bounded_when_nothing_collects(
