@@ -183,3 +183,11 @@ def test_batch_sizes_keep_their_integer_buckets() -> None:
         direct.record(size, LABELS[0])
     sizes.flush()
     assert _points(reader) == _points(direct_reader)
+
+
+def test_under_the_sdk_defaults_values_go_straight_into_its_aggregations() -> None:
+    """The SDK's internals this relies on are those of the installed SDK: if an upgrade
+    changes them, this fails rather than every value being replayed through ``record``."""
+    _, _, pending, _ = _pair(AggregationTemporality.CUMULATIVE)
+    found = pending._aggregations(dict(LABELS[0]))
+    assert found is not None and len(found) == 1
