@@ -26,13 +26,9 @@ from commercegraph.gateway.circuit import CircuitState
 from commercegraph.gateway.faults import Fault, FaultyAdapter, parse_faults
 from commercegraph.gateway.resilience import CallRecord, Resilience
 from commercegraph.ports.capabilities import operations
-from commercegraph.telemetry import (
-    BACKEND_CALLS,
-    BACKEND_DURATION,
-    BACKEND_ERRORS,
-    LOADER_BATCH_SIZE,
-    tracer,
-)
+from commercegraph.telemetry import BACKEND_CALLS, BACKEND_ERRORS, tracer
+from commercegraph.telemetry.histogram import BoundHistogram
+from commercegraph.telemetry.instruments import BACKEND_DURATIONS, BATCH_SIZES
 
 if TYPE_CHECKING:
     from commercegraph.adapters.registry import Providers
@@ -78,7 +74,19 @@ def _is_batch(first: Any) -> bool:
     """Whether a read's first argument is its batch of keys: a sequence, but not one id
     (a ``str`` is a sequence of characters: ``order_for_key(customer_id, ...)`` and
     ``referrer_for_code(code)`` take one)."""
+    if type(first) is list or type(first) is tuple:  # what loaders pass: skip the ABC check
+        return True
     return isinstance(first, Sequence) and not isinstance(first, str | bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class _CallMeters:
+    """An operation's metric labels and bound histograms for one outcome."""
+
+    labels: dict[str, str]
+    duration: BoundHistogram
+    batch_size: BoundHistogram
+    failed: bool
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class GuardedAdapter:
         self.last_outcome = "ok"
         # bounded: the port's methods times the handful of outcomes
         self._label_sets: dict[tuple[str, str | None], dict[str, str]] = {}
+        self._meters: dict[tuple[str, str], _CallMeters] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name not in self.methods:
@@ -215,6 +224,17 @@ class GuardedAdapter:
             self._label_sets[key] = labels
         return labels
 
+    def _bind(self, name: str, outcome: str) -> _CallMeters:
+        labels = self._labels(name, outcome)
+        meters = _CallMeters(
+            labels,
+            BACKEND_DURATIONS.bind(labels),
+            BATCH_SIZES.bind(self._labels(name, None)),
+            failed=outcome not in ("ok", "rejected", "cache_hit"),
+        )
+        self._meters[(name, outcome)] = meters
+        return meters
+
     def _finish(
         self, span: Any, name: str, size: int, hits: int, record: CallRecord, started: float
     ) -> None:
@@ -230,12 +250,16 @@ class GuardedAdapter:
                     "backend.outcome": outcome,
                 }
             )
-        labels = self._labels(name, outcome)
-        BACKEND_CALLS.add(1, labels)
-        BACKEND_DURATION.record(elapsed_ms / 1000, labels)
-        LOADER_BATCH_SIZE.record(size, self._labels(name, None))
-        if outcome not in ("ok", "rejected", "cache_hit"):
-            BACKEND_ERRORS.add(1, labels)
+        meters = self._meters.get((name, outcome)) or self._bind(name, outcome)
+        BACKEND_CALLS.add(1, meters.labels)
+        if span is None:
+            meters.duration.record(elapsed_ms / 1000)
+            meters.batch_size.record(size)
+        else:  # a sampled call's values may carry an exemplar pointing at its trace
+            meters.duration.record_now(elapsed_ms / 1000)
+            meters.batch_size.record_now(size)
+        if meters.failed:
+            BACKEND_ERRORS.add(1, meters.labels)
         if record.reached_backend:
             self.calls[name] += 1
             self.latencies.append(elapsed_ms)

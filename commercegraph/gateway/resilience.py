@@ -23,6 +23,7 @@ from commercegraph.errors import (
 from commercegraph.gateway.bulkhead import Bulkhead
 from commercegraph.gateway.circuit import CircuitBreaker, CircuitState
 from commercegraph.gateway.classify import caller_error
+from commercegraph.gateway.deadlines import Deadlines
 from commercegraph.gateway.retry import RetryPolicy
 from commercegraph.gateway.settings import BackendPolicy
 
@@ -67,6 +68,7 @@ class Resilience:
             max_delay_s=policy.retry_max_ms / 1000,
             rng=rng or random.Random(),
         )
+        self._deadlines: dict[float, Deadlines] = {}  # by timeout: reads' and writes'
 
     async def run(self, call: Callable[[], Awaitable[T]], *, read: bool, record: CallRecord) -> T:
         """Writes are tried once: a retried write could apply twice behind a lost reply."""
@@ -101,8 +103,7 @@ class Resilience:
 
     async def _attempt(self, call: Callable[[], Awaitable[T]], timeout_s: float) -> T:
         try:
-            async with asyncio.timeout(timeout_s), self.bulkhead:
-                result = await call()
+            result = await self._bounded(call, timeout_s)
         except TimeoutError:
             raise BackendTimeout(
                 self.backend,
@@ -119,3 +120,34 @@ class Resilience:
             raise BackendUnavailable(self.backend) from exc
         self.breaker.record_success()
         return result
+
+    async def _bounded(self, call: Callable[[], Awaitable[T]], timeout_s: float) -> T:
+        """``async with asyncio.timeout(timeout_s), self.bulkhead``, without the coroutines of
+        two context managers and a semaphore, nor a timer per call (see ``Deadlines``); the
+        deadline's cancellation becomes ``TimeoutError`` as ``asyncio.timeout`` makes it."""
+        task = asyncio.current_task()
+        assert task is not None
+        loop = task.get_loop()
+        deadlines = self._deadlines.get(timeout_s)
+        if deadlines is None or deadlines.loop is not loop:
+            deadlines = self._deadlines[timeout_s] = Deadlines(loop, timeout_s)
+        cancelling = task.cancelling()  # cancellations asked for before this call
+        expiry = deadlines.start(task)
+        try:
+            bulkhead = self.bulkhead
+            if not bulkhead.try_enter():
+                await bulkhead.enter()  # the wait for a slot counts against the timeout
+            try:
+                return await call()
+            finally:
+                bulkhead.leave()
+        except asyncio.CancelledError as exc:
+            if expiry.fired:
+                expiry.fired = False
+                if task.uncancel() <= cancelling:  # nobody else asked to cancel meanwhile
+                    raise TimeoutError from exc
+            raise
+        finally:
+            deadlines.finish(expiry)
+            if expiry.fired:  # the deadline passed as the call ended some other way
+                task.uncancel()

@@ -13,6 +13,8 @@ from typing import Any
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 
+from commercegraph.telemetry.histogram import PendingHistogram
+
 # The OpenTelemetry HTTP semantic conventions' duration buckets, in seconds.
 DURATION_BUCKETS_S = (
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
@@ -64,11 +66,19 @@ class Tally:
         return [Observation(count, dict(key)) for key, count in self.totals().items()]
 
 
+def _hand_over_pending(_: CallbackOptions) -> Iterable[Observation]:
+    """Runs first whenever a reader collects (observable callbacks run before the SDK reads
+    its aggregations), so every value recorded so far is in what it exports."""
+    BACKEND_DURATIONS.flush()
+    BATCH_SIZES.flush()
+    return ()
+
+
 BACKEND_CALLS = Tally()
 BACKEND_ERRORS = Tally()
 meter.create_observable_counter(
     "commercegraph.backend.calls",
-    callbacks=[BACKEND_CALLS.observe],
+    callbacks=[_hand_over_pending, BACKEND_CALLS.observe],
     unit="{call}",
     description="Calls to a backend port method, by backend, operation and outcome.",
 )
@@ -84,3 +94,6 @@ LOADER_BATCH_SIZE = meter.create_histogram(
     description="Keys per batched backend call.",
     explicit_bucket_boundaries_advisory=BATCH_SIZE_BUCKETS,
 )
+# What the guard records per call, handed to the SDK in bulk (see ``PendingHistogram``).
+BACKEND_DURATIONS = PendingHistogram(BACKEND_DURATION, DURATION_BUCKETS_S)
+BATCH_SIZES = PendingHistogram(LOADER_BATCH_SIZE, BATCH_SIZE_BUCKETS)
