@@ -17,8 +17,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
 from commercegraph.store import sqlite_cursor
 from commercegraph.store.plain_reads import PlainRead
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000  # concurrent writers wait for the lock rather than fail
+from commercegraph.store.sqlite_cursor import SQLITE_BUSY_TIMEOUT_MS
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:

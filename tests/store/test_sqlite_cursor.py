@@ -5,7 +5,9 @@ roll back."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    literal_column,
     select,
     text,
     update,
@@ -29,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from commercegraph.store import sqlite_cursor
 from commercegraph.store.db import Store
 from commercegraph.store.plain_reads import PlainRead
 from tests.factories import store_for
@@ -194,3 +198,63 @@ async def test_a_plain_read_runs_on_the_event_loops_thread(store: Store) -> None
         await store.plain(PlainRead(select(func.missing_function())))
     assert await store.plain(_NAMES, {"ids": [1]}) == [("a",)]  # a new connection, no trip
     assert len(trips) == 1, trips
+
+
+def _with_thread_id(store: Store) -> None:
+    def thread_id(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.driver_connection._conn.create_function(
+            "thread_id", 0, threading.get_ident
+        )
+
+    event.listen(store.engine.sync_engine, "checkout", thread_id)
+
+
+# Counts to 200,000 in SQLite: far more steps than a read may take on the event loop's thread.
+_LONG = PlainRead(
+    select(
+        func.thread_id(),
+        literal_column(
+            "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)"
+            " SELECT count(*) FROM n)"
+        ).label("counted"),
+    )
+)
+
+
+async def test_a_long_plain_read_is_stopped_and_run_on_the_drivers_thread(store: Store) -> None:
+    _with_thread_id(store)
+    trips = _count_trips(store)
+    assert await store.plain(_ON_THREAD) == [(threading.get_ident(),)]  # a short one stays
+    assert trips == []
+    ((ran_on, counted),) = await store.plain(_LONG)
+    assert counted == 200_000
+    assert ran_on != threading.get_ident()
+    assert len(trips) == 1, trips
+    assert await store.plain(_ON_THREAD) == [(threading.get_ident(),)]  # and the next stays
+
+
+def test_an_inline_statement_never_waits_for_a_lock(tmp_path: Path) -> None:
+    """Where another connection holds the database, a statement run inline gives up at once
+    (to run again on the driver's thread); there it waits for the lock as every statement
+    does. Rollback-journal mode, where a writer's exclusive lock keeps readers out."""
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (v TEXT)")
+    holder.execute("INSERT INTO t VALUES ('before')")
+    reader = sqlite3.connect(path, check_same_thread=False)
+    reader.execute(sqlite_cursor._NO_WAIT)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO t VALUES ('held')")
+    started = time.perf_counter()
+    assert sqlite_cursor._execute_inline(reader, "SELECT v FROM t", None) is None
+    assert time.perf_counter() - started < 0.1
+    timer = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    timer.start()
+    _, _, _, rows = sqlite_cursor._execute_waiting(reader, "SELECT v FROM t", None, False)
+    timer.join()
+    assert rows == [("before",), ("held",)]
+    assert time.perf_counter() - started >= 0.3
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        sqlite_cursor._execute_inline(reader, "SELECT v FROM missing", None)
+    holder.close()
+    reader.close()
