@@ -42,6 +42,7 @@ class BodyTooLarge(Exception):
     pass
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers; bounded all the same
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an ``Accept`` header, or None when none is acceptable."""
     if not accept or not accept.strip():

@@ -14,7 +14,7 @@ from commercegraph.demo import DEVI_ID
 from commercegraph.limits.cost import estimate_cost
 from commercegraph.limits.depth import operation_depth
 from commercegraph.schema import build_schema
-from commercegraph.security.graphql_http import is_json_utf8
+from commercegraph.security.graphql_http import is_json_utf8, negotiate
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -177,6 +177,22 @@ async def test_body_members_of_the_wrong_type_are_400_with_what_is_wrong(
     }
     response = await gql.http.post("/graphql", json=named)
     assert response.status_code == 200 and response.json() == {"data": {"b": "Query"}}
+
+
+def test_accept_headers_choose_the_media_type() -> None:
+    for accept, media in (
+        (None, "application/json"),
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
+        (f"application/json, {GRAPHQL_RESPONSE}", GRAPHQL_RESPONSE),
+        (f"application/json, {GRAPHQL_RESPONSE};q=0.5", "application/json"),
+        ("text/csv", None),
+        ("application/json;q=0", None),
+    ):
+        for _ in range(2):  # the second answer from the bounded cache
+            assert negotiate(accept) == media, accept
+    assert negotiate.cache_info().maxsize == 256
 
 
 def test_json_utf8_content_types() -> None:
