@@ -4,12 +4,19 @@ One algorithm is pinned by configuration: HS256 with ``CG_JWT_SECRET`` (the defa
 RS256 with keys from ``CG_JWT_JWKS_URL``. ``exp``, ``iss`` and ``aud`` are required;
 ``nbf`` and ``iat`` are checked when present, and each must be a number; clock skew is
 bounded.
+
+A verified token's caller is kept (``VerifiedTokens``, process-wide and bounded) so a client
+sending the same token on every request pays for its signature once; the time claims are
+checked again on every use, and under RS256 so is the key that verified it.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +24,13 @@ import jwt
 
 from commercegraph.config import Settings
 from commercegraph.errors import Forbidden, Unauthenticated
-from commercegraph.security.jwks import JWKSError, key_source
+from commercegraph.security.jwks import JWKSError, JWKSKeySource, key_source
 
 ALGORITHMS = ["HS256"]  # what issue_token signs with; never taken from the token header
 CLOCK_SKEW_SECONDS = 30  # tolerated drift between issuer and gateway clocks
 SCOPES = frozenset({"customer", "staff"})
+VERIFIED_TOKENS_MAX = 1024  # live tokens kept verified; past this, the least recent re-verify
+VERIFIED_TOKEN_MAX_CHARS = 4096  # bounds the cache's memory; longer tokens verify every time
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +103,91 @@ def issue_token(
 def _verification_key(settings: Settings, token: str) -> Any:
     if settings.jwt_algorithm == "HS256":
         return settings.jwt_secret
+    source = _key_source(settings)
+    kid = jwt.get_unverified_header(token).get("kid")
+    return source.key_for(kid if isinstance(kid, str) else None)
+
+
+def _key_source(settings: Settings) -> JWKSKeySource:
     if not settings.jwt_jwks_url:
         raise JWKSError("RS256 needs CG_JWT_JWKS_URL")
-    kid = jwt.get_unverified_header(token).get("kid")
-    source = key_source(settings.jwt_jwks_url, settings.jwt_jwks_cache_seconds)
-    return source.key_for(kid if isinstance(kid, str) else None)
+    return key_source(settings.jwt_jwks_url, settings.jwt_jwks_cache_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    caller: Caller
+    expires: float  # ``exp``
+    not_before: float  # the later of ``nbf`` and ``iat``, or -inf
+    key: Any  # what verified the signature
+    kid: str | None
+
+
+class VerifiedTokens:
+    """Tokens whose signature and claims were verified, by token and verification settings:
+    process-wide, at most ``maxsize``, least recently used out. Failures are never kept."""
+
+    def __init__(self, maxsize: int = VERIFIED_TOKENS_MAX) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[Hashable, VerifiedToken] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> VerifiedToken | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: Hashable, entry: VerifiedToken) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def discard(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+verified_tokens = VerifiedTokens()
+
+
+def _cache_key(settings: Settings, token: str) -> Hashable:
+    # everything verification depends on: a token verified under other settings is not reused
+    secret = settings.jwt_secret if settings.jwt_algorithm == "HS256" else settings.jwt_jwks_url
+    return (
+        token,
+        settings.jwt_algorithm,
+        secret,
+        settings.jwt_jwks_cache_seconds,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+    )
+
+
+def _still_valid(settings: Settings, entry: VerifiedToken) -> bool:
+    """Refuses as ``jwt.decode`` would once the token's time is up; False when the key that
+    verified it is no longer the key set's (rotated out), so it is verified again."""
+    now = time.time()
+    if entry.expires <= now - CLOCK_SKEW_SECONDS:
+        raise Unauthenticated("The token has expired")
+    if entry.not_before > now + CLOCK_SKEW_SECONDS:
+        raise Unauthenticated("The token is not valid yet")
+    if settings.jwt_algorithm == "HS256":
+        return True
+    try:
+        return _key_source(settings).key_for(entry.kid) is entry.key
+    except JWKSError:
+        return False
 
 
 def authenticate(settings: Settings, authorization: str | None) -> Caller:
@@ -109,10 +198,29 @@ def authenticate(settings: Settings, authorization: str | None) -> Caller:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Authorization must be 'Bearer <token>'")
+    if len(token) > VERIFIED_TOKEN_MAX_CHARS:
+        return _verify(settings, token).caller
+    key = _cache_key(settings, token)
+    entry = verified_tokens.get(key)
+    if entry is not None:
+        try:
+            if _still_valid(settings, entry):
+                return entry.caller
+        except Unauthenticated:
+            verified_tokens.discard(key)
+            raise
+        verified_tokens.discard(key)
+    entry = _verify(settings, token)
+    verified_tokens.put(key, entry)
+    return entry.caller
+
+
+def _verify(settings: Settings, token: str) -> VerifiedToken:
     try:
+        verification_key = _verification_key(settings, token)
         claims = jwt.decode(
             token,
-            _verification_key(settings, token),
+            verification_key,
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
@@ -133,4 +241,15 @@ def authenticate(settings: Settings, authorization: str | None) -> Caller:
         raise Unauthenticated("The token carries no known scope")
     subject = str(claims["sub"])
     customer_id = subject if "customer" in scopes else None
-    return Caller(customer_id=customer_id, scopes=scopes, subject=subject)
+    starts = [float(claims[name]) for name in ("nbf", "iat") if name in claims]
+    kid = None
+    if settings.jwt_algorithm != "HS256":
+        header_kid = jwt.get_unverified_header(token).get("kid")
+        kid = header_kid if isinstance(header_kid, str) else None
+    return VerifiedToken(
+        caller=Caller(customer_id=customer_id, scopes=scopes, subject=subject),
+        expires=float(claims["exp"]),
+        not_before=max(starts, default=-math.inf),
+        key=verification_key,
+        kid=kid,
+    )

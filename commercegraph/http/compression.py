@@ -8,6 +8,7 @@ are: compressing them would hold events back until a compressor block fills.
 from __future__ import annotations
 
 import gzip
+from functools import lru_cache
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -38,6 +39,7 @@ def _weights(accept_encoding: str) -> dict[str, float]:
     return weights
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers; bounded all the same
 def choose_encoding(accept_encoding: str | None, *, brotli_available: bool) -> str | None:
     """The encoding to answer with for an ``Accept-Encoding`` header, or None."""
     if not accept_encoding:

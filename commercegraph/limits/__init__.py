@@ -41,7 +41,8 @@ ExtensionFactory = Callable[[], SchemaExtension]
 def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
     """Factories in the order they must run: the allow-list may supply the document."""
     s = settings
-    string_facts, key_facts = DocumentFacts(), DocumentFacts()  # this app's, bounded
+    # this app's, bounded
+    string_facts, key_facts, estimates = DocumentFacts(), DocumentFacts(), DocumentFacts()
     factories: list[ExtensionFactory] = []
     if s.persisted_operations_path:
         allowed = load_allow_list(s.persisted_operations_path)
@@ -52,7 +53,9 @@ def limit_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: MaxDepth(s.limit_depth),
         lambda: MaxAliases(s.limit_aliases),
         lambda: MaxDirectives(s.limit_directives),
-        lambda: MaxCost(s.limit_cost, default_list_size=s.limit_cost_list_size),
+        lambda: MaxCost(
+            s.limit_cost, default_list_size=s.limit_cost_list_size, estimates=estimates
+        ),
         lambda: StringInput(s.limit_string_length, string_facts),
         lambda: IdempotencyKeys(key_facts),
     ]

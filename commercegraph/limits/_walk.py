@@ -10,7 +10,7 @@ of the document.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, TypeVar
 
 from graphql import FragmentDefinitionNode, GraphQLError, Node
@@ -71,7 +71,8 @@ def fragments_of(definitions: Any) -> dict[str, FragmentDefinitionNode]:
 
 
 class DocumentFacts:
-    """What a limit learnt from a document, by its text: bounded, least recently used out.
+    """What a limit learnt from a document, by its text (or a key that holds the text):
+    bounded, least recently used out.
 
     One per app (built with the limits), shared by the requests of that app; a document's
     facts depend on its text alone, so repeated operations skip the walk.
@@ -79,9 +80,9 @@ class DocumentFacts:
 
     def __init__(self, maxsize: int = 1024) -> None:  # as many as the parser cache keeps
         self.maxsize = maxsize
-        self.facts: OrderedDict[str, Any] = OrderedDict()
+        self.facts: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def get(self, query: str | None, compute: Callable[[], Any]) -> Any:
+    def get(self, query: Hashable | None, compute: Callable[[], Any]) -> Any:
         if query is None:
             return compute()
         if query in self.facts:

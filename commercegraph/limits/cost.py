@@ -8,7 +8,7 @@ argument's default, or else an assumed size. Fragments on abstract types are all
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from strawberry.extensions import SchemaExtension
 
 from commercegraph.limits._walk import (
     INTROSPECTION_FIELDS,
+    DocumentFacts,
     PerFragment,
     fragments_of,
     limit_error,
@@ -49,6 +50,7 @@ CODE = "COST_ESTIMATED_TOO_EXPENSIVE"
 OBJECT_COST = 2  # graphql-armor costLimit objectCost
 SCALAR_COST = 1  # graphql-armor costLimit scalarCost
 SLICING_ARGUMENTS = ("first", "last")
+MAX_KEYED_VARIABLES = 32  # an estimate with more variables than this is not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +179,30 @@ def estimate_cost(
     return estimator.operation(operation)
 
 
-class MaxCost(SchemaExtension):
-    """``extensions=[lambda: MaxCost(5000, default_list_size=10)]``."""
+def estimate_key(
+    query: str | None, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> Hashable | None:
+    """What an estimate depends on besides the schema: the document, the operation, and of
+    the variables only which are given and the integers among them (the estimator reads
+    nothing else). None when the estimate should not be kept."""
+    if query is None or len(variables or ()) > MAX_KEYED_VARIABLES:
+        return None
+    given = sorted(
+        (name, value if type(value) is int else None) for name, value in (variables or {}).items()
+    )
+    return (query, operation_name, tuple(given))
 
-    def __init__(self, limit: int, *, default_list_size: int = 10) -> None:
+
+class MaxCost(SchemaExtension):
+    """``extensions=[lambda: MaxCost(5000, default_list_size=10)]``; pass one
+    ``DocumentFacts`` to every instance of an app to keep its estimates."""
+
+    def __init__(
+        self, limit: int, *, default_list_size: int = 10, estimates: DocumentFacts | None = None
+    ) -> None:
         self.limit = limit
         self.default_list_size = default_list_size
+        self.estimates = estimates or DocumentFacts(maxsize=0)
         self.cost: int | None = None
 
     def on_validate(self) -> Iterator[None]:
@@ -210,14 +230,19 @@ class MaxCost(SchemaExtension):
 
     def _estimate(self) -> int:
         ctx = self.execution_context
-        assert ctx.graphql_document is not None
-        return estimate_cost(
-            ctx.schema._schema,
-            ctx.graphql_document,
-            ctx.operation_name,
-            ctx.variables,
-            self.default_list_size,
+        document = ctx.graphql_document
+        assert document is not None
+        cost: int = self.estimates.get(
+            estimate_key(ctx.query, ctx.operation_name, ctx.variables),
+            lambda: estimate_cost(
+                ctx.schema._schema,
+                document,
+                ctx.operation_name,
+                ctx.variables,
+                self.default_list_size,
+            ),
         )
+        return cost
 
     def _refusal(self, cost: int) -> GraphQLError:
         return limit_error(

@@ -25,6 +25,14 @@ class LimitRule(ValidationRule):
     """A validation rule that enforces a limit: it runs before the specification's rules."""
 
 
+@lru_cache(maxsize=64)  # one rule list per schema and limit settings
+def rules_of_pass(
+    rules: tuple[type[ValidationRule], ...], limits: bool
+) -> tuple[type[ValidationRule], ...]:
+    """The limit rules (or all the others) of a request's rules, in their order."""
+    return tuple(r for r in rules if issubclass(r, LimitRule) is limits)
+
+
 def cached_validation(maxsize: int) -> Validate:
     """A bounded cache of validation results (by schema, document and rules), one per schema."""
     return lru_cache(maxsize=maxsize)(validate_document)
@@ -39,9 +47,7 @@ class _Pass(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.pre_execution_errors is None and ctx.graphql_document is not None:
-            rules = tuple(
-                r for r in ctx.validation_rules if issubclass(r, LimitRule) is self.limits
-            )
+            rules = rules_of_pass(tuple(ctx.validation_rules), self.limits)
             errors = self.validate(ctx.schema._schema, ctx.graphql_document, rules)
             if errors or not self.limits:
                 ctx.pre_execution_errors = errors

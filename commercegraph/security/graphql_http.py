@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -41,6 +42,7 @@ class BodyTooLarge(Exception):
     pass
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers; bounded all the same
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an ``Accept`` header, or None when none is acceptable."""
     if not accept or not accept.strip():
@@ -66,6 +68,12 @@ def negotiate(accept: str | None) -> str | None:
     return JSON if weights[JSON] > 0 else None
 
 
+@lru_cache(maxsize=64)  # a few distinct headers in practice; client-chosen, so bounded
+def is_json_utf8(content_type: str) -> bool:
+    media, params = parse_content_type(content_type)
+    return media == JSON and params.get("charset", "utf-8").lower() in ("utf-8", "utf8")
+
+
 def _bounded(receive: Receive, max_bytes: int) -> Receive:
     seen = 0
 
@@ -87,6 +95,33 @@ def is_request_error(result: ExecutionResult) -> bool:
         result.data is None
         and bool(result.errors)
         and all(e.path is None for e in result.errors or ())
+    )
+
+
+def _request_data(
+    data: dict[str, Any], protocol: GraphQLRequestProtocol, *, checked: bool = False
+) -> GraphQLRequestData:
+    """One operation of a body; ``checked``, a single one, whose members must have their
+    types (a batch's are taken as they are, as Strawberry does)."""
+    query, variables = data.get("query"), data.get("variables")
+    extensions = data.get("extensions")
+    if checked:
+        for name, value, kinds in (
+            ("query", query, "a string"),
+            ("variables", variables, "an object"),
+            ("extensions", extensions, "an object"),
+        ):
+            if value is not None and not isinstance(value, str if name == "query" else dict):
+                raise HTTPException(
+                    400,
+                    f"The GraphQL operation's `{name}` must be {kinds} or null, if provided.",
+                )
+    return GraphQLRequestData(
+        query=query,
+        variables=variables,
+        operation_name=data.get("operationName"),
+        extensions=extensions,
+        protocol=protocol,
     )
 
 
@@ -155,29 +190,35 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         if request.method == "GET":
             for name in ("variables", "extensions"):
                 self._refuse_deep(request.query_params.get(name))
-        if request.method == "POST":
-            content_type, params = parse_content_type(request.content_type or "")
-            charset = params.get("charset", "utf-8").lower()
-            if content_type != JSON or charset not in ("utf-8", "utf8"):
-                raise CodedHTTPError(
-                    415,
-                    "UNSUPPORTED_MEDIA_TYPE",
-                    "POST bodies must be application/json (UTF-8).",
-                )
-            body = await request.get_body()
-            self._refuse_deep(body)
-            try:
-                data = json.loads(body)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise CodedHTTPError(
-                    400, "BAD_REQUEST", "The request body is not valid JSON."
-                ) from None
-            items = data if isinstance(data, list) else [data]
-            if not items or not all(isinstance(item, dict) for item in items):
-                raise CodedHTTPError(
-                    400, "BAD_REQUEST", "The body must be a JSON object with a `query`."
-                )
-        return await super().parse_http_body(request)
+        if request.method != "POST":
+            return await super().parse_http_body(request)
+        if not is_json_utf8(request.content_type or ""):
+            raise CodedHTTPError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "POST bodies must be application/json (UTF-8).",
+            )
+        body = await request.get_body()
+        self._refuse_deep(body)
+        try:
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise CodedHTTPError(
+                400, "BAD_REQUEST", "The request body is not valid JSON."
+            ) from None
+        items = data if isinstance(data, list) else [data]
+        if not items or not all(isinstance(item, dict) for item in items):
+            raise CodedHTTPError(
+                400, "BAD_REQUEST", "The body must be a JSON object with a `query`."
+            )
+        # Strawberry's rules for a decoded JSON body, without parsing the content type and
+        # decoding the body a second time
+        transport = self._get_stream_transport_from_headers(request.headers)
+        protocol: GraphQLRequestProtocol = transport.protocol if transport else "http"
+        if isinstance(data, list):
+            self._validate_batch_request(data, protocol=protocol)
+            return [_request_data(item, protocol) for item in data]
+        return _request_data(data, protocol, checked=True)
 
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol

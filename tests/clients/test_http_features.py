@@ -143,6 +143,8 @@ def test_encoding_choice_follows_quality_values() -> None:
     assert choose_encoding("*", brotli_available=True) == "br"
     assert choose_encoding("identity", brotli_available=True) is None
     assert choose_encoding(None, brotli_available=True) is None
+    assert choose_encoding("gzip, br", brotli_available=True) == "br"  # seen before: kept
+    assert choose_encoding.cache_info().maxsize == 256
 
 
 async def test_graphiql_page_is_local_with_a_strict_policy(sqlite_db: SeededDatabase) -> None:

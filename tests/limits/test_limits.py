@@ -18,7 +18,9 @@ from commercegraph.limits import (
     MaxTokens,
     NoIntrospection,
     PersistedOperations,
+    cost,
 )
+from commercegraph.limits._walk import DocumentFacts
 from commercegraph.limits.batching import BatchPolicy, BatchRefused
 from commercegraph.limits.persisted import load_allow_list, operation_hash
 from commercegraph.limits.tokens import count_tokens
@@ -134,6 +136,48 @@ async def test_cost_uses_first_from_literals_variables_and_defaults() -> None:
     nested_lists = "{ root { children(first: 20) { children(first: 20) { name } } } }"
     result = await run(lambda: MaxCost(1000), nested_lists)
     assert result.errors[0].extensions["estimatedCost"] == 2 + 20 * (2 + 20 * 3)
+
+
+async def test_kept_estimates_follow_the_variables_the_estimator_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    estimates = DocumentFacts()
+    computed: list[dict[str, Any] | None] = []
+    real = cost.estimate_cost
+
+    def counting(*args: Any) -> int:
+        computed.append(args[3])
+        return real(*args)
+
+    monkeypatch.setattr(cost, "estimate_cost", counting)
+    schema = strawberry.Schema(Query, extensions=[lambda: MaxCost(302, estimates=estimates)])
+    query = "query($n: Int = 100) { root { children(first: $n) { name } } }"
+
+    async def estimated(variables: dict[str, Any] | None) -> int | None:
+        result = await schema.execute(query, variable_values=variables)
+        return (result.errors[0].extensions or {}).get("estimatedCost") if result.errors else None
+
+    assert await estimated({"n": 100}) is None
+    assert await estimated({"n": 100}) is None  # kept
+    assert await estimated({"n": 101}) == 2 + 3 * 101
+    assert await estimated({"n": 101, "unused": "text"}) == 2 + 3 * 101
+    assert await estimated({"n": 101, "unused": "other text"}) == 2 + 3 * 101  # kept
+    assert await estimated(None) is None  # the default, 100
+    assert await estimated({"n": 9.5}) is None  # not an int: the field's default, 10
+    assert await estimated({"n": True}) is None  # nor a boolean: 9.5's estimate, kept
+    assert computed == [{"n": 100}, {"n": 101}, {"n": 101, "unused": "text"}, None, {"n": 9.5}]
+
+
+def test_estimates_are_keyed_by_document_operation_and_integer_variables() -> None:
+    key = cost.estimate_key
+    assert key("{ a }", None, None) == key("{ a }", None, {}) != key("{ b }", None, None)
+    assert key("{ a }", "A", None) != key("{ a }", "B", None)
+    assert key("q", None, {"n": 1}) != key("q", None, {"n": 2})
+    assert key("q", None, {"n": "x"}) == key("q", None, {"n": [1, 2]}) != key("q", None, {})
+    assert key("q", None, {"n": True}) != key("q", None, {"n": 1})
+    assert key(None, None, None) is None
+    many = {f"v{i}": i for i in range(cost.MAX_KEYED_VARIABLES + 1)}
+    assert key("q", None, many) is None
 
 
 async def test_introspection_refused_when_disabled() -> None:

@@ -14,6 +14,7 @@ from commercegraph.demo import DEVI_ID
 from commercegraph.limits.cost import estimate_cost
 from commercegraph.limits.depth import operation_depth
 from commercegraph.schema import build_schema
+from commercegraph.security.graphql_http import is_json_utf8, negotiate
 from tests.conftest import GraphQLClient, SeededDatabase, settings_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -154,6 +155,61 @@ async def test_content_type_accept_and_body_size(gql: GraphQLClient) -> None:
         bad = await http.post("/graphql", content=raw, headers={"Content-Type": "application/json"})
         assert bad.status_code == 400 and body_codes(bad.json()), raw
         assert "Traceback" not in bad.text
+
+
+async def test_body_members_of_the_wrong_type_are_400_with_what_is_wrong(
+    gql: GraphQLClient,
+) -> None:
+    for body, member, kind in (
+        ({"query": 1}, "query", "a string"),
+        ({"query": "{ __typename }", "variables": []}, "variables", "an object"),
+        ({"query": "{ __typename }", "extensions": 3}, "extensions", "an object"),
+    ):
+        response = await gql.http.post("/graphql", json=body)
+        assert response.status_code == 400, body
+        message = f"The GraphQL operation's `{member}` must be {kind} or null, if provided."
+        assert [e["message"] for e in response.json()["errors"]] == [message]
+    named = {
+        "query": "query A { __typename } query B { b: __typename }",
+        "operationName": "B",
+        "variables": None,
+        "extensions": None,
+    }
+    response = await gql.http.post("/graphql", json=named)
+    assert response.status_code == 200 and response.json() == {"data": {"b": "Query"}}
+
+
+def test_accept_headers_choose_the_media_type() -> None:
+    for accept, media in (
+        (None, "application/json"),
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
+        (f"application/json, {GRAPHQL_RESPONSE}", GRAPHQL_RESPONSE),
+        (f"application/json, {GRAPHQL_RESPONSE};q=0.5", "application/json"),
+        ("text/csv", None),
+        ("application/json;q=0", None),
+    ):
+        for _ in range(2):  # the second answer from the bounded cache
+            assert negotiate(accept) == media, accept
+    assert negotiate.cache_info().maxsize == 256
+
+
+def test_json_utf8_content_types() -> None:
+    accepted = (
+        "application/json",
+        "application/json; charset=UTF-8",
+        "application/json;charset=utf8",
+    )
+    for content_type in accepted:
+        assert is_json_utf8(content_type), content_type
+    for content_type in (
+        "",
+        "text/plain",
+        "application/json; charset=latin-1",
+        "application/jsonx",
+    ):
+        assert not is_json_utf8(content_type), content_type
 
 
 async def test_other_methods_and_paths_get_coded_errors(gql: GraphQLClient) -> None:

@@ -166,6 +166,24 @@ def test_key_rotation_is_picked_up_for_a_new_kid(jwks: JWKSServer) -> None:
     assert jwks.fetches == 2
 
 
+def test_a_kept_token_is_refused_once_its_key_leaves_the_key_set(jwks: JWKSServer) -> None:
+    old, new = _private_key(), _private_key()
+    jwks.keys = [_jwk(old, "old")]
+    settings = Settings(jwt_algorithm="RS256", jwt_jwks_url=jwks.url, jwt_jwks_cache_seconds=1)
+    token = jwt.encode(claims(), old, algorithm="RS256", headers={"kid": "old"})
+    assert authenticate(settings, f"Bearer {token}").customer_id == "cus_1"
+    jwks.keys = [_jwk(new, "new")]
+    time.sleep(1.1)
+    authenticate(settings, f"Bearer {token}")  # stale: answered, and a refresh starts
+    for _ in range(50):
+        if jwks.fetches == 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.1)  # the refresh has swapped the keys in
+    with pytest.raises(Unauthenticated, match="no signing key"):
+        authenticate(settings, f"Bearer {token}")
+
+
 def test_an_unreachable_jwks_refuses_tokens_with_401_not_500() -> None:
     settings = Settings(
         jwt_algorithm="RS256", jwt_jwks_url="http://127.0.0.1:9/jwks.json", jwt_jwks_cache_seconds=7
