@@ -83,10 +83,12 @@ class Price:
 
     @classmethod
     def of(cls, price: UnitPrice) -> Price:
+        base, final, rules = price.base, price.final, price.applied_rules
+        # Money.of inline, and no list built for a price without rules: two prices a product
         return cls(
-            base=Money.of(price.base),
-            final=Money.of(price.final),
-            applied_rules=[AppliedRule.of(r) for r in price.applied_rules],
+            base=Money(amount=base.amount, currency=base.currency),
+            final=Money(amount=final.amount, currency=final.currency),
+            applied_rules=[AppliedRule.of(r) for r in rules] if rules else [],
             valid_until=price.valid_until,
         )
 
