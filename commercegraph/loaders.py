@@ -55,6 +55,9 @@ from commercegraph.adapters.registry import AdapterRegistry
 if TYPE_CHECKING:
     from commercegraph.services.pricing_engine import RuleSet
 
+# aiodataloader's queue entry (a named tuple) made without its generated __new__'s frame
+_new_tuple = tuple.__new__
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -79,7 +82,7 @@ class RequestLoader(DataLoader[K, V]):
         queue = self._queue
         if not queue:  # the first of this tick's keys schedules the batch
             enqueue_post_future_job(self.loop, self)
-        queue.append(Loader(key, future))
+        queue.append(_new_tuple(Loader, (key, future)))
         return future
 
     def load_each(self, keys: Iterable[K]) -> list[asyncio.Future[V]]:
@@ -96,7 +99,7 @@ class RequestLoader(DataLoader[K, V]):
                 future = cache[key] = asyncio.Future(loop=loop)
                 if not queue:
                     enqueue_post_future_job(loop, self)
-                queue.append(Loader(key, future))
+                queue.append(_new_tuple(Loader, (key, future)))
             futures.append(future)
         return futures
 

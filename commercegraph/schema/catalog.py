@@ -468,8 +468,10 @@ async def prefetch_products(
     ctx, records = info.context, [p._record for p in products]
     batches = [LIST_BATCHES[asked.field](ctx, records, **asked.arguments) for asked in wanted]
     found = await asyncio.gather(*batches) if len(batches) > 1 else [await batches[0]]
+    held: list[prefetch.Answers] = []
     for product in products:
-        product._answers = {}
-    for asked, answers in zip(wanted, found, strict=True):
-        for product, answer in zip(products, answers, strict=True):
-            prefetch.remember(product._answers, asked, answer)  # type: ignore[arg-type]
+        answers: prefetch.Answers = {}
+        product._answers = answers
+        held.append(answers)
+    for asked, answered in zip(wanted, found, strict=True):
+        prefetch.remember_each(held, asked, answered)

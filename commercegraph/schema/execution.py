@@ -706,13 +706,15 @@ def _held(response_name: str, given: dict[str, Any], complete: Complete) -> Comp
     response key and these arguments (as graphql-core coerced them): what the field's
     resolver would answer. Nothing held, or an error held, is not plain: the resolver is
     called, or the error reported, by the executor's path."""
-    held_in, missing = prefetch.held_in, prefetch.MISSING
 
     def complete_held(answers: Any) -> Any:
-        found = held_in(answers, response_name, given)
-        if found is missing or isinstance(found, Exception):
+        # prefetch.held_in, inline: this runs for every field held of every item of a list
+        found = answers.get(response_name) if answers is not None else None
+        if found is None or found[2] is None or found[2] != given:
             raise _NOT_PLAIN
-        return complete(found)
+        if isinstance(found[1], Exception):
+            raise _NOT_PLAIN
+        return complete(found[1])
 
     return complete_held
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from aiodataloader import Loader
 
 from commercegraph.loaders import RequestLoader, load_all, settled
 
@@ -106,3 +107,14 @@ async def test_load_all_raises_the_first_failure_in_key_order_once_all_answered(
     answers = await settled(loader.load_each(["a", "x2", "c"]))
     assert answers[0] == "A" and answers[2] == "C"
     assert isinstance(answers[1], ValueError) and str(answers[1]) == "x2"
+
+
+async def test_queued_keys_are_aiodataloaders_own_entries() -> None:
+    loader, _ = _recording()
+    first = loader.load("a")
+    (second,) = loader.load_each(["b"])
+    assert [(e.__class__, e.key, e.future) for e in loader._queue] == [
+        (Loader, "a", first),
+        (Loader, "b", second),
+    ]
+    assert await asyncio.gather(first, second) == ["A", "B"]
