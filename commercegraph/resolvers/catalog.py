@@ -168,16 +168,16 @@ async def unit_prices(
     lines = await settled(
         load_each(loader, [(p.sku, quantity, channel, store_id, code) for p in products])
     )
-    return [
-        line if isinstance(line, Exception) else _unit_price_or_error(line, code) for line in lines
-    ]
-
-
-def _unit_price_or_error(line: LineResult, code: str) -> UnitPrice | Exception:
-    try:
-        return unit_price_of(line, code)
-    except Exception as exc:
-        return exc
+    prices: list[UnitPrice | Exception] = []
+    for line in lines:  # the class tested first: nearly every line is priced
+        if line.__class__ is not LineResult and isinstance(line, Exception):
+            prices.append(line)
+            continue
+        try:
+            prices.append(unit_price_of(line, code))
+        except Exception as exc:
+            prices.append(exc)
+    return prices
 
 
 async def availability(
@@ -220,7 +220,7 @@ async def availabilities(
     at = sites_for(settings, locations, channel)
     found: list[AvailabilityResult | Exception] = []
     for stock in stocks:
-        if isinstance(stock, Exception):
+        if stock.__class__ is not list and isinstance(stock, Exception):
             found.append(stock)
         else:
             try:

@@ -259,7 +259,7 @@ class Product(Node):
             category=record.category,
             rating=record.rating,
             handle=record.handle,
-            variants=[ProductVariant.of(variant) for variant in record.variants],
+            variants=[ProductVariant.of(v) for v in record.variants] if record.variants else [],
             _record=record,
         )
 
@@ -413,7 +413,11 @@ async def _prices(
         currency=currency,
         store_id=store,
     )
-    return [p if isinstance(p, Exception) else Price.of(p) for p in found]
+    # the class tested first: a unit price is never an exception, and nearly all are prices
+    return [
+        Price.of(p) if p.__class__ is UnitPrice or not isinstance(p, Exception) else p
+        for p in found
+    ]
 
 
 async def _availabilities(
@@ -431,7 +435,9 @@ async def _availabilities(
         ctx, records, channel=(channel or Channel.WEB).value, near=point, radius_km=radius_km
     )
     return [
-        a if isinstance(a, Exception) else Availability.of(a, r.low_stock_threshold)
+        Availability.of(a, r.low_stock_threshold)
+        if a.__class__ is AvailabilityResult or not isinstance(a, Exception)
+        else a
         for a, r in zip(found, records, strict=True)
     ]
 
@@ -440,7 +446,12 @@ async def _contents(
     ctx: Context, records: Sequence[ProductRecord], locale: str | None
 ) -> list[Content | Exception | None]:
     found = await resolve.contents(ctx, records, locale)
-    return [c if c is None or isinstance(c, Exception) else Content.of(c) for c in found]
+    return [
+        Content.of(c)
+        if c.__class__ is ContentRecord or not (c is None or isinstance(c, Exception))
+        else c
+        for c in found
+    ]
 
 
 Batch = Callable[..., Awaitable[Sequence[Any]]]
