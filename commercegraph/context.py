@@ -13,7 +13,7 @@ from aiodataloader import DataLoader
 from commercegraph.adapters.registry import AdapterRegistry
 from commercegraph.auth import Caller
 from commercegraph.config import Settings
-from commercegraph.loaders import Loaders
+from commercegraph.loaders import Loaders, RequestLoader
 from commercegraph.store.models.base import utcnow
 
 
@@ -46,4 +46,4 @@ class Context:
                 return [RuntimeError("request finished") for _ in keys]
             return await price_products(ctx, keys)
 
-        return DataLoader(batch)
+        return RequestLoader(batch)

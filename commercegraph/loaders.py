@@ -4,7 +4,7 @@ so fields asked for by many objects become one batch call per backend per tick."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -55,14 +55,18 @@ from commercegraph.adapters.registry import AdapterRegistry
 if TYPE_CHECKING:
     from commercegraph.services.pricing_engine import RuleSet
 
+# aiodataloader's queue entry (a named tuple) made without its generated __new__'s frame
+_new_tuple = tuple.__new__
+
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class RequestLoader(DataLoader[K, V]):
     """aiodataloader's ``DataLoader`` (batching and caching, each key its own cache key)
-    with ``load`` and ``prime`` done in one call each: a list's products make several loads
-    and primes apiece. Queue, batches and answers are aiodataloader's."""
+    with ``load`` and ``prime`` done in one call each, and ``load_each`` for a list's keys
+    in one call: a list's products make several loads and primes apiece. Queue, batches and
+    answers are aiodataloader's."""
 
     def load(self, key: K) -> asyncio.Future[V]:
         if key is None:
@@ -73,18 +77,46 @@ class RequestLoader(DataLoader[K, V]):
         cached = cache.get(key)
         if cached is not None:
             return cached
-        future: asyncio.Future[V] = self.loop.create_future()
+        future: asyncio.Future[V] = asyncio.Future(loop=self.loop)
         cache[key] = future
         queue = self._queue
-        queue.append(Loader(key=key, future=future))
-        if len(queue) == 1:  # the first of this tick's keys schedules the batch
+        if not queue:  # the first of this tick's keys schedules the batch
             enqueue_post_future_job(self.loop, self)
+        queue.append(_new_tuple(Loader, (key, future)))
         return future
+
+    def load_each(self, keys: Iterable[K]) -> list[asyncio.Future[V]]:
+        """``[self.load(key) for key in keys]``, without a call for each key."""
+        cache, queue, loop = self._cache, self._queue, self.loop
+        get, futures = cache.get, []
+        for key in keys:
+            future = get(key)
+            if future is None:
+                if key is None:
+                    raise TypeError(
+                        f"The loader.load() function must be called with a value, but got: {key}."
+                    )
+                future = cache[key] = asyncio.Future(loop=loop)
+                if not queue:
+                    enqueue_post_future_job(loop, self)
+                queue.append(_new_tuple(Loader, (key, future)))
+            futures.append(future)
+        return futures
+
+    def prime_each(self, keys: Iterable[K], values: Iterable[V]) -> None:
+        """``prime(key, value)`` of each pair, without a call for each: the values are
+        answers, never failures (``prime`` holds an exception as a failure)."""
+        cache, loop = self._cache, self.loop
+        for key, value in zip(keys, values, strict=True):
+            if key not in cache:
+                future: asyncio.Future[V] = asyncio.Future(loop=loop)
+                future.set_result(value)
+                cache[key] = future
 
     def prime(self, key: K, value: V) -> RequestLoader[K, V]:
         cache = self._cache
         if key not in cache:
-            future: asyncio.Future[V] = self.loop.create_future()
+            future: asyncio.Future[V] = asyncio.Future(loop=self.loop)
             if isinstance(value, Exception):
                 future.set_exception(value)
             else:
@@ -313,30 +345,50 @@ async def settled(loads: Sequence[asyncio.Future[V]]) -> list[V | Exception]:
     Loads of a list are answered by a few batches, mostly before the first is awaited: a
     load already answered is read as it is, without the callback and the bookkeeping per
     future that ``gather`` takes."""
-    answers: list[V | Exception] = []
     for load in loads:
         if not load.done():
             try:
                 await load
             except Exception:  # read below
                 pass
-        error = load.exception()  # a cancelled load raises its cancellation here
-        answers.append(load.result() if error is None else error)  # type: ignore[arg-type]
-    return answers
+    # a cancelled load raises its cancellation here
+    return [
+        load.result() if (error := load.exception()) is None else error  # type: ignore[misc]
+        for load in loads
+    ]
+
+
+def load_each(loader: DataLoader[K, V], keys: Iterable[K]) -> list[asyncio.Future[V]]:
+    """``[loader.load(key) for key in keys]``; a request's loader does it in one call."""
+    if isinstance(loader, RequestLoader):
+        return loader.load_each(keys)
+    return [loader.load(key) for key in keys]
+
+
+def prime_each(loader: DataLoader[K, V], keys: Sequence[K], values: Sequence[V]) -> None:
+    """``loader.prime(key, value)`` of each pair; a request's loader does it in one call."""
+    if isinstance(loader, RequestLoader):
+        loader.prime_each(keys, values)
+        return
+    for key, value in zip(keys, values, strict=True):
+        loader.prime(key, value)
 
 
 def load_all(loader: DataLoader[K, V], keys: Sequence[K]) -> Awaitable[list[V]]:
     """``loader.load_many(keys)`` for ``settled``'s cost: the keys are asked at once (in
-    this tick's batch, as ``load_many`` asks them), the first failure is raised."""
-    return _first_failure_raised(settled([loader.load(key) for key in keys]))
+    this tick's batch, as ``load_many`` asks them), the first failure in key order is
+    raised once every key has answered."""
+    return _all_answered(load_each(loader, keys))
 
 
-async def _first_failure_raised(answers: Awaitable[list[V | Exception]]) -> list[V]:
-    found = await answers
-    for answer in found:
-        if isinstance(answer, Exception):
-            raise answer
-    return found  # type: ignore[return-value]
+async def _all_answered(loads: list[asyncio.Future[V]]) -> list[V]:
+    for load in loads:
+        if not load.done():
+            try:
+                await load
+            except Exception:  # raised below, in key order
+                pass
+    return [load.result() for load in loads]
 
 
 async def warm_pricing(loaders: Loaders, customer_id: str | None) -> None:

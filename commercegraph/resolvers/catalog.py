@@ -19,7 +19,7 @@ from commercegraph.adapters.base import (
 from commercegraph.context import Context
 from commercegraph.errors import BadUserInput, NotFound
 from commercegraph.ids import expect_global_id
-from commercegraph.loaders import settled
+from commercegraph.loaders import load_each, prime_each, settled
 from commercegraph.services.geo import distance_km
 from commercegraph.services.inventory import AvailabilityResult, Sites
 from commercegraph.services.pagination import check_first
@@ -107,10 +107,9 @@ def facets_search(search: ProductSearch) -> ProductSearch:
 def remember_products(ctx: Context, products: Sequence[ProductRecord]) -> None:
     """Products already in hand answer later look-ups by id or sku in this request (the
     pricing engine reads lines by sku) without another call to the commerce backend."""
-    by_id, by_sku = ctx.loaders.product_by_id, ctx.loaders.product_by_sku
-    for product in products:
-        by_id.prime(product.id, product)
-        by_sku.prime(product.sku, product)
+    loaders = ctx.loaders
+    prime_each(loaders.product_by_id, [p.id for p in products], products)
+    prime_each(loaders.product_by_sku, [p.sku for p in products], products)
 
 
 def check_currency(ctx: Context, currency: str | None) -> str:
@@ -167,18 +166,18 @@ async def unit_prices(
         return [exc for _ in products]
     loader = ctx.product_prices
     lines = await settled(
-        [loader.load((p.sku, quantity, channel, store_id, code)) for p in products]
+        load_each(loader, [(p.sku, quantity, channel, store_id, code) for p in products])
     )
-    return [
-        line if isinstance(line, Exception) else _unit_price_or_error(line, code) for line in lines
-    ]
-
-
-def _unit_price_or_error(line: LineResult, code: str) -> UnitPrice | Exception:
-    try:
-        return unit_price_of(line, code)
-    except Exception as exc:
-        return exc
+    prices: list[UnitPrice | Exception] = []
+    for line in lines:  # the class tested first: nearly every line is priced
+        if line.__class__ is not LineResult and isinstance(line, Exception):
+            prices.append(line)
+            continue
+        try:
+            prices.append(unit_price_of(line, code))
+        except Exception as exc:
+            prices.append(exc)
+    return prices
 
 
 async def availability(
@@ -212,15 +211,16 @@ async def availabilities(
     except Exception as exc:
         return [exc for _ in products]
     loaders = ctx.loaders
-    reads: list[asyncio.Future[Any]] = [loaders.stock.load(p.sku) for p in products]
-    *stocks, locations = await settled([*reads, loaders.all_locations.load("*")])
+    reads: list[asyncio.Future[Any]] = load_each(loaders.stock, [p.sku for p in products])
+    reads.append(loaders.all_locations.load("*"))
+    *stocks, locations = await settled(reads)
     if isinstance(locations, Exception):
         return [stock if isinstance(stock, Exception) else locations for stock in stocks]
     settings = ctx.settings
     at = sites_for(settings, locations, channel)
     found: list[AvailabilityResult | Exception] = []
     for stock in stocks:
-        if isinstance(stock, Exception):
+        if stock.__class__ is not list and isinstance(stock, Exception):
             found.append(stock)
         else:
             try:
@@ -275,7 +275,9 @@ async def contents(
         error = BadUserInput(f"{wanted!r} is not a locale", argument="locale")
         return [error for _ in products]
     loader, code = ctx.loaders.content, wanted.replace("_", "-")
-    return await settled([loader.load(ContentKey("product", p.id, code, p.sku)) for p in products])
+    return await settled(
+        load_each(loader, [ContentKey("product", p.id, code, p.sku) for p in products])
+    )
 
 
 async def stores_near(

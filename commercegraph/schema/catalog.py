@@ -83,10 +83,12 @@ class Price:
 
     @classmethod
     def of(cls, price: UnitPrice) -> Price:
+        base, final, rules = price.base, price.final, price.applied_rules
+        # Money.of inline, and no list built for a price without rules: two prices a product
         return cls(
-            base=Money.of(price.base),
-            final=Money.of(price.final),
-            applied_rules=[AppliedRule.of(r) for r in price.applied_rules],
+            base=Money(amount=base.amount, currency=base.currency),
+            final=Money(amount=final.amount, currency=final.currency),
+            applied_rules=[AppliedRule.of(r) for r in rules] if rules else [],
             valid_until=price.valid_until,
         )
 
@@ -257,7 +259,7 @@ class Product(Node):
             category=record.category,
             rating=record.rating,
             handle=record.handle,
-            variants=[ProductVariant.of(variant) for variant in record.variants],
+            variants=[ProductVariant.of(v) for v in record.variants] if record.variants else [],
             _record=record,
         )
 
@@ -411,7 +413,11 @@ async def _prices(
         currency=currency,
         store_id=store,
     )
-    return [p if isinstance(p, Exception) else Price.of(p) for p in found]
+    # the class tested first: a unit price is never an exception, and nearly all are prices
+    return [
+        Price.of(p) if p.__class__ is UnitPrice or not isinstance(p, Exception) else p
+        for p in found
+    ]
 
 
 async def _availabilities(
@@ -429,7 +435,9 @@ async def _availabilities(
         ctx, records, channel=(channel or Channel.WEB).value, near=point, radius_km=radius_km
     )
     return [
-        a if isinstance(a, Exception) else Availability.of(a, r.low_stock_threshold)
+        Availability.of(a, r.low_stock_threshold)
+        if a.__class__ is AvailabilityResult or not isinstance(a, Exception)
+        else a
         for a, r in zip(found, records, strict=True)
     ]
 
@@ -438,7 +446,12 @@ async def _contents(
     ctx: Context, records: Sequence[ProductRecord], locale: str | None
 ) -> list[Content | Exception | None]:
     found = await resolve.contents(ctx, records, locale)
-    return [c if c is None or isinstance(c, Exception) else Content.of(c) for c in found]
+    return [
+        Content.of(c)
+        if c.__class__ is ContentRecord or not (c is None or isinstance(c, Exception))
+        else c
+        for c in found
+    ]
 
 
 Batch = Callable[..., Awaitable[Sequence[Any]]]
@@ -466,8 +479,10 @@ async def prefetch_products(
     ctx, records = info.context, [p._record for p in products]
     batches = [LIST_BATCHES[asked.field](ctx, records, **asked.arguments) for asked in wanted]
     found = await asyncio.gather(*batches) if len(batches) > 1 else [await batches[0]]
+    held: list[prefetch.Answers] = []
     for product in products:
-        product._answers = {}
-    for asked, answers in zip(wanted, found, strict=True):
-        for product, answer in zip(products, answers, strict=True):
-            prefetch.remember(product._answers, asked, answer)  # type: ignore[arg-type]
+        answers: prefetch.Answers = {}
+        product._answers = answers
+        held.append(answers)
+    for asked, answered in zip(wanted, found, strict=True):
+        prefetch.remember_each(held, asked, answered)

@@ -43,6 +43,7 @@ from graphql.pyutils import Path, inspect
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema import Schema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.field import StrawberryField
@@ -659,7 +660,32 @@ def _leaf(
             raise _NOT_PLAIN
         return coerced
 
-    return complete
+    if not isinstance(leaf_type, CustomGraphQLEnumType):
+        return complete
+    names, members = _enum_names(leaf_type), leaf_type.wrapped_cls
+
+    def complete_enum(value: Any) -> Any:
+        if value.__class__ is members:  # a member: by its name, a plain attribute
+            name = names.get(value._name_)
+            if name is not None:
+                return name
+        return complete(value)
+
+    return complete_enum
+
+
+def _enum_names(leaf_type: CustomGraphQLEnumType) -> dict[str, str]:
+    """The names a Strawberry enum type serializes its members to, by each member's own
+    name: what its ``coerce_output_value`` finds by scanning its values for an equal value,
+    found once for each member."""
+    names: dict[str, str] = {}
+    member: Enum
+    for member in leaf_type.wrapped_cls:
+        for name, value in leaf_type.values.items():
+            if member.value == value.value:
+                names[member._name_] = name
+                break
+    return names
 
 
 def _list(item: Complete, non_null: bool) -> Complete:
@@ -680,13 +706,17 @@ def _held(response_name: str, given: dict[str, Any], complete: Complete) -> Comp
     response key and these arguments (as graphql-core coerced them): what the field's
     resolver would answer. Nothing held, or an error held, is not plain: the resolver is
     called, or the error reported, by the executor's path."""
-    held_in, missing = prefetch.held_in, prefetch.MISSING
 
     def complete_held(answers: Any) -> Any:
-        found = held_in(answers, response_name, given)
-        if found is missing or isinstance(found, Exception):
+        # prefetch.held_in, inline: this runs for every field held of every item of a list
+        found = answers.get(response_name) if answers is not None else None
+        if found is None or found[2] is None or found[2] != given:
             raise _NOT_PLAIN
-        return complete(found)
+        value = found[1]
+        # a class known to be synchronous has no exception instances (see `_awaitable`)
+        if value.__class__ not in _SYNC_CLASSES and isinstance(value, Exception):
+            raise _NOT_PLAIN
+        return complete(value)
 
     return complete_held
 

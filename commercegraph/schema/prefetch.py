@@ -98,6 +98,13 @@ def remember(answers: Answers, asked: Asked, found: Any) -> None:
     answers[asked.key] = (asked.arguments, found, asked.given)
 
 
+def remember_each(held: Sequence[Answers], asked: Asked, found: Sequence[Any]) -> None:
+    """``remember(answers, asked, answer)`` for each item's answers and its answer."""
+    key, arguments, given = asked.key, asked.arguments, asked.given
+    for answers, answer in zip(held, found, strict=True):
+        answers[key] = (arguments, answer, given)
+
+
 def held(item: Any, key: str, given: dict[str, Any]) -> Any:
     """What ``item`` holds for response key ``key`` asked with ``given`` (the arguments as
     graphql-core coerced them): the answer or the error, else ``MISSING``. What a field

@@ -112,9 +112,13 @@ def online_units(
     ``at``: ``sites(locations, channel, routing)``, when already worked out."""
     online = (at or sites(locations, channel, routing)).online_ids
     units = 0
-    for s in stock:  # a loop, not sum() over a generator: this runs for every product
+    # a loop, not sum() over a generator, and available_to_promise inline: this runs for
+    # every product and every one of its locations
+    for s in stock:
         if s.location_id in online:
-            units += available_to_promise(s)
+            atp = s.on_hand - s.reserved - s.safety_stock
+            if atp > 0:
+                units += atp
     return units
 
 
@@ -132,7 +136,10 @@ def compute_availability(
 ) -> AvailabilityResult:
     """``at``: ``sites(locations, channel, routing)``, when already worked out."""
     found = at or sites(locations, channel, routing)
-    by_location = {s.location_id: available_to_promise(s) for s in stock}
+    by_location: dict[str, int] = {}
+    for row in stock:  # available_to_promise inline: a product has a row at every location
+        atp = row.on_hand - row.reserved - row.safety_stock
+        by_location[row.location_id] = atp if atp > 0 else 0
     get = by_location.get
     online = 0
     for location_id in found.online:

@@ -32,6 +32,8 @@ def select_base_price(
     ]
     if not candidates:
         return None
+    if len(candidates) == 1:  # the most common case: no key to work out
+        return candidates[0]
     return min(
         candidates,
         key=lambda r: (

@@ -26,6 +26,10 @@ class Status(Enum):
 StatusType = strawberry.enum(Status)
 
 
+class OtherStatus(Enum):  # equal values, another enum: not a member of `Status`
+    IN = "IN"
+
+
 def _cents(value: int) -> str | None:
     if value < 0:
         raise ValueError(f"negative amount: {value}")
@@ -104,6 +108,9 @@ CASES: dict[str, dict[str, Any]] = {
     "valid": {},
     "null in a non-null leaf": {"label": None},
     "a value no enum value is": {"status": "NOPE"},
+    "an enum member": {"status": Status.OUT},
+    "an enum member's value": {"status": "OUT"},
+    "a member of another enum": {"status": OtherStatus.IN},
     "a scalar that fails": {"cents": -5},
     "an int beyond 32 bits": {"count": 2**40},
     "a bool for an int": {"count": True},

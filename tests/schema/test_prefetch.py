@@ -9,7 +9,15 @@ import pytest
 import strawberry
 from strawberry.types import Info
 
-from commercegraph.schema.prefetch import Asked, items_will_be_asked
+from commercegraph.schema.prefetch import (
+    MISSING,
+    Answers,
+    Asked,
+    held_in,
+    items_will_be_asked,
+    remember,
+    remember_each,
+)
 
 
 @strawberry.enum
@@ -128,3 +136,17 @@ def test_a_list_whose_items_ask_nothing_of_the_fields_asks_for_nothing() -> None
 )
 def test_what_is_not_followed_gives_up(query: str) -> None:
     assert asked(query) is None
+
+
+def test_answers_remembered_for_a_list_are_each_items_own() -> None:
+    asked = Asked("price", "p", {"quantity": 2}, {"quantity": 2})
+    one_by_one: list[Answers] = [{}, {}, {}]
+    for answers, found in zip(one_by_one, ["a", ValueError("b"), None], strict=True):
+        remember(answers, asked, found)
+    at_once: list[Answers] = [{}, {}, {}]
+    remember_each(at_once, asked, [one_by_one[i]["p"][1] for i in range(3)])
+    assert at_once == one_by_one
+    assert held_in(at_once[0], "p", {"quantity": 2}) == "a"
+    assert held_in(at_once[0], "p", {"quantity": 3}) is MISSING
+    with pytest.raises(ValueError):
+        remember_each(at_once, asked, ["too few"])

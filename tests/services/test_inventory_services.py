@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from typing import Any
 
 import pytest
@@ -246,3 +247,22 @@ def test_mining_finds_pairs_and_triples_with_support_and_lift() -> None:
     picky = mine_itemsets(baskets, min_support=0.1, min_lift=2.0, min_count=3)
     assert {s.skus for s in picky} == {("A", "B", "C"), ("B", "C")}
     assert mine_itemsets([], min_support=0.1, min_lift=1.0) == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_availability_sums_each_rows_available_to_promise(seed: int) -> None:
+    rows = random.Random(seed)
+    stock = [
+        StockRecord("A", loc.id, rows.randint(0, 9), rows.randint(0, 9), rows.randint(0, 3))
+        for loc in [*LOCATIONS, loc("closed", ship=True, pickup=True)]
+        if rows.random() < 0.8
+    ]
+    atp = {s.location_id: available_to_promise(s) for s in stock}
+    at = sites(LOCATIONS, "WEB")
+    found = compute_availability(stock, LOCATIONS, channel="WEB", pickup_radius_km=5.0)
+    online = sum(atp.get(i, 0) for i in at.online)
+    assert found.online_atp == online
+    assert online_units(stock, LOCATIONS, channel="WEB") == online
+    assert [(s.location.id, s.atp) for s in found.stores] == [
+        (store.id, atp[store.id]) for store in at.stores_by_name if atp.get(store.id, 0) > 0
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -140,6 +141,12 @@ def test_tiers() -> None:
 @given(st.lists(st.one_of(st.text(max_size=20), st.integers()), min_size=1, max_size=3))
 def test_cursor_round_trip(parts: list[str | int]) -> None:
     assert decode_cursor(encode_cursor(*parts), len(parts)) == parts
+
+
+@given(st.lists(st.one_of(st.text(), st.integers(), st.booleans()), max_size=5))
+def test_a_cursor_is_its_parts_as_json_in_url_safe_base64(parts: list[str | int]) -> None:
+    expected = base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
+    assert encode_cursor(*parts) == expected
 
 
 @given(st.text(max_size=40))

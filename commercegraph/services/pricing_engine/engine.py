@@ -61,9 +61,9 @@ class _Line:
 
 def stack(matching: Sequence[CompiledRule]) -> list[CompiledRule]:
     """The rules that apply, from the matching ones in rule order."""
-    exclusive = next((r for r in matching if r.record.stacking == EXCLUSIVE), None)
-    if exclusive is not None:
-        return [exclusive]
+    for rule in matching:  # a loop, not next() over a generator: a basket per product
+        if rule.record.stacking == EXCLUSIVE:
+            return [rule]
     applied: list[CompiledRule] = []
     for rule in matching:
         applied.append(rule)
@@ -119,6 +119,8 @@ def _apply(work: list[_Line]) -> None:
                 rule.effect, current=state.total, unit_base=ln.unit_base, quantity=ln.quantity
             )
             state.take(rule, wanted)
+    if not cart_rules:  # most baskets: nothing to sort
+        return
     for rule, states in sorted(cart_rules.values(), key=lambda item: item[0].rank):
         weights = [s.total for s in states]
         effect = rule.effect
@@ -141,7 +143,7 @@ def _result(currency: str, work: list[_Line]) -> QuoteResult:
     subtotal = total = 0
     for state in work:
         applied = []
-        for rule in sorted(state.rules, key=_rank):
+        for rule in sorted(state.rules, key=_rank) if state.rules else ():
             amount = state.amounts.get(rule.id, 0)
             if amount:
                 applied.append(_applied(rule, amount))
