@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from commercegraph.adapters.registry import Providers
 
 LATENCY_WINDOW = 512  # recent calls behind latencyP50Ms: enough to be stable, cheap to sort
+KEY_TEXTS_KEPT = 20_000  # cache keys' texts remembered a method; past it the table starts over
 
 # Read-mostly data, shared across requests for the cache TTL: catalog, content and stores.
 CACHED_METHODS: dict[str, frozenset[str]] = {
@@ -129,6 +130,8 @@ class GuardedAdapter:
         # bounded: the port's methods times the handful of outcomes
         self._label_sets: dict[tuple[str, str | None], dict[str, str]] = {}
         self._meters: dict[tuple[str, str], _CallMeters] = {}
+        # cache keys of keys other than text and integers, by method (see `_cache_keys`)
+        self._key_texts: dict[str, dict[Any, str]] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name not in self.methods:
@@ -279,7 +282,7 @@ class GuardedAdapter:
             await self.cache.set_many({key: value})
             return value, 0
         keys: Sequence[Any] = args[0]
-        cache_keys = [f"{self.domain}:{name}:{k!r}" for k in keys]
+        cache_keys = self._cache_keys(name, keys)
         found = await self.cache.get_many(cache_keys)
         missing = [i for i, v in enumerate(found) if v is MISSING]
         if missing:
@@ -291,6 +294,32 @@ class GuardedAdapter:
                 found[i] = value
             await self.cache.set_many({cache_keys[i]: found[i] for i in missing})
         return [_copy(v) for v in found], len(keys) - len(missing)
+
+    def _cache_keys(self, name: str, keys: Sequence[Any]) -> list[str]:
+        """``f"{domain}:{name}:{key!r}"`` of each key. A dataclass's ``repr`` is a few Python
+        calls a key (a product page's content keys: one a product), so the text of a key
+        other than text or an integer is remembered: equal keys share it, as they share an
+        answer in a request's loader."""
+        prefix = f"{self.domain}:{name}:"
+        known = self._key_texts.get(name)
+        if known is None:
+            known = self._key_texts[name] = {}
+        texts: list[str] = []
+        for key in keys:
+            if key.__class__ is str or key.__class__ is int or key.__class__ is tuple:
+                texts.append(f"{prefix}{key!r}")
+                continue
+            try:
+                text = known.get(key)
+            except TypeError:  # an unhashable key: its text each time
+                texts.append(f"{prefix}{key!r}")
+                continue
+            if text is None:
+                if len(known) >= KEY_TEXTS_KEPT:
+                    known.clear()
+                text = known[key] = f"{prefix}{key!r}"
+            texts.append(text)
+        return texts
 
     def health(self) -> BackendHealth:
         state = self.resilience.breaker.state

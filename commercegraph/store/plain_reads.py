@@ -7,12 +7,19 @@ stock rows, on top of SQLite's own 7.5 us). A ``PlainRead`` keeps the compiled s
 and its text for each length of its lists; a call only lines the values up, and runs the
 text through ``exec_driver_sql``, so the statement events (and the database spans) are as
 before. The columns' result processors (UTC datetimes, JSON on SQLite) still apply, to the
-columns that have one.
+columns that have one, and only to the values they change: a column whose processor
+turns None into None (the UTC datetimes, JSON) skips its NULLs, and a value whose result is
+immutable (a datetime, text, a number) is processed once a read however many rows repeat it.
+A product page reads a price row's validity bounds and a product's timestamps, mostly NULL
+or shared, some nine values a product; JSON's results (lists, dicts) are still built for
+each row, as a caller may change them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select
@@ -23,6 +30,11 @@ from sqlalchemy.sql.sqltypes import TupleType
 TEXTS_KEPT = 256  # texts per statement, one per combination of list lengths: bounded
 
 Processor = Callable[[Any], Any]
+# results that may be handed to every row holding the same value: no caller can change them
+# raw values equal only to values of their own class that a processor treats alike (not a
+# datetime: equal instants in two zones are equal keys)
+_KEYED = frozenset({str, bytes, int})
+_SHAREABLE = frozenset({type(None), str, int, float, bool, bytes, datetime, date, time, Decimal})
 VALUE, LIST, TUPLES = range(3)
 # a run of placeholders: one value (with its bind processor), a whole list, or a list of
 # tuples flattened
@@ -52,7 +64,7 @@ class _Compiled:
             ):
                 raise TypeError(f"a plain read's list {name!r} takes no bind processor")
         self.texts: dict[tuple[int, ...], tuple[str, tuple[_Segment, ...]]] = {}
-        self.results: list[tuple[int, Processor]] | None = None
+        self.results: list[tuple[int, Processor, bool]] | None = None
 
     def bind(self, params: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         shape = tuple(len(params[name]) for name in self.lists)
@@ -102,22 +114,39 @@ class _Compiled:
             rows: list[Any] = list(cursor.fetchall())
         finally:
             result.close()
-        if self.results:
+        results = self.results
+        if results:
+            done: list[dict[Any, Any]] = [{} for _ in results]  # a value's result, shared
             for n, row in enumerate(rows):
-                values = list(row)
-                for i, processor in self.results:
-                    values[i] = processor(values[i])
-                rows[n] = tuple(values)
+                values: list[Any] | None = None
+                for (i, processor, skips_none), known in zip(results, done, strict=True):
+                    value = row[i]
+                    if value is None and skips_none:
+                        continue
+                    keyed = value.__class__ in _KEYED
+                    found = known.get(value, _MISS) if keyed else _MISS
+                    if found is _MISS:
+                        found = processor(value)
+                        if keyed and found.__class__ in _SHAREABLE:
+                            known[value] = found
+                    if found is not value:
+                        if values is None:
+                            values = list(row)
+                        values[i] = found
+                if values is not None:
+                    rows[n] = tuple(values)
+                elif row.__class__ is not tuple:  # a driver's record: tuples, as ever
+                    rows[n] = tuple(row)
         return rows
 
-    def _processors(self, description: Sequence[Any]) -> list[tuple[int, Processor]]:
-        found: list[tuple[int, Processor]] = []
+    def _processors(self, description: Sequence[Any]) -> list[tuple[int, Processor, bool]]:
+        found: list[tuple[int, Processor, bool]] = []
         for i, (column, described) in enumerate(
             zip(self.statement.selected_columns, description, strict=True)
         ):
             processor = column.type._cached_result_processor(self.dialect, described[1])
             if processor is not None:
-                found.append((i, processor))
+                found.append((i, processor, _keeps_none(processor)))
         return found
 
 
@@ -137,3 +166,14 @@ class PlainRead:
         if found is None:
             found = self._by_dialect[key] = _Compiled(self.statement, dialect)
         return found
+
+
+_MISS = object()
+
+
+def _keeps_none(processor: Processor) -> bool:
+    """Whether the processor turns a NULL into None, so that NULLs may skip it."""
+    try:
+        return processor(None) is None
+    except Exception:  # a processor that takes no NULL: it sees each value, as before
+        return False

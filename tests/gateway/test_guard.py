@@ -74,3 +74,20 @@ async def test_a_read_of_one_string_id_is_not_taken_for_a_batch_of_characters() 
     assert await guard.referrer_for_code(code="NOPE") is None
     assert fake.asked == ["", "FRIEND", "NOPE"]
     assert guard.health().calls == 3
+
+
+async def test_a_cache_key_is_the_keys_repr_and_its_text_is_kept_for_equal_keys() -> None:
+    fake = FakeContent()
+    guard = _guarded(fake)
+    key = ContentKey("product", "p1", "en-US", sku="S-1")
+    assert guard._cache_keys("entries", [key, "p'1", 7, ("a", 1)]) == [
+        f"content:entries:{key!r}",
+        'content:entries:"p\'1"',
+        "content:entries:7",
+        "content:entries:('a', 1)",
+    ]
+    again = guard._cache_keys("entries", [ContentKey("product", "p1", "en-US", sku="S-1")])
+    assert again == [f"content:entries:{key!r}"]
+    assert guard._key_texts["entries"] == {key: f"content:entries:{key!r}"}
+    # an unhashable key still gets its text, each time
+    assert guard._cache_keys("entries", [["x"]]) == ["content:entries:['x']"]

@@ -22,6 +22,7 @@ from commercegraph.adapters.native import (
 )
 from commercegraph.demo import DEVI_ID
 from commercegraph.store import models as m
+from commercegraph.store import plain_reads
 from commercegraph.store.db import Store
 from commercegraph.store.models.base import utcnow
 from commercegraph.store.plain_reads import PlainRead
@@ -149,3 +150,40 @@ def test_a_list_with_a_bind_processor_is_refused() -> None:
     )
     with pytest.raises(TypeError, match="bind processor"):
         read.compiled(sqlite.dialect())
+
+
+class _Result:
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.cursor = self
+        self.description = [("a", None), ("b", None)]
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._rows
+
+    def close(self) -> None:
+        pass
+
+
+def test_nulls_skip_a_processor_that_keeps_them_and_a_value_is_processed_once_a_read() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    seen: list[Any] = []
+
+    def shout(value: Any) -> Any:
+        seen.append(value)
+        return None if value is None else value.upper()
+
+    def wrap(value: Any) -> Any:  # a mutable result: built for each row
+        seen.append(value)
+        return [value]
+
+    compiled = PlainRead(select(m.Event.sku, m.Event.type)).compiled(sqlite.dialect())
+    compiled.results = [(0, shout, True), (1, wrap, False)]
+    rows = compiled.rows(_Result([("x", None), (None, "y"), ("x", "y"), ("z", "y")]))  # type: ignore[arg-type]
+    assert rows == [("X", [None]), (None, ["y"]), ("X", ["y"]), ("Z", ["y"])]
+    assert rows[1][1] is not rows[2][1]
+    assert sorted(seen, key=repr) == sorted(["x", None, "y", "y", "z", "y"], key=repr)
+    assert all(r.__class__ is tuple for r in rows)
+    # a processor that fails on NULL goes on seeing each one, as before
+    assert plain_reads._keeps_none(shout) and not plain_reads._keeps_none(lambda v: v.upper())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -114,6 +114,23 @@ def _cursor_value(raw: Any) -> Any:
     return raw.isoformat() if isinstance(raw, datetime) else raw
 
 
+CURSORS_KEPT = 20_000  # about 4 MB at most; past it the table starts over
+# cursors by (tag, sort key's class, sort key, id): a page's every edge has one, the same
+# ones request after request, where building one is some ten calls. The class is in the key
+# as equal keys of two classes (1 and 1.0, True) make different cursors.
+_CURSORS: dict[tuple[str, type, Any, str], str] = {}
+
+
+def _cursor(tag: str, raw: Any, product_id: str) -> str:
+    if len(_CURSORS) >= CURSORS_KEPT:
+        _CURSORS.clear()
+    found = encode_cursor(tag, _cursor_value(raw), product_id)
+    # a datetime in another zone equals its UTC self but makes another cursor
+    if raw.__class__ is not datetime or raw.tzinfo is UTC:
+        _CURSORS[(tag, raw.__class__, raw, product_id)] = found
+    return found
+
+
 def _decode(search: ProductSearch, cursor: str, argument: str) -> tuple[Any, str]:
     tag, value, product_id = decode_cursor(cursor, 3)
     if tag != _tag(search):
@@ -208,8 +225,9 @@ def _page(
         page_rows.reverse()
     items = [to_record(r) for r in page_rows]
     tag = _tag(search)
+    known = _CURSORS.get
     cursors = tuple(
-        encode_cursor(tag, _cursor_value(r[-1]), p.id)
+        known((tag, r[-1].__class__, r[-1], p.id)) or _cursor(tag, r[-1], p.id)
         for r, p in zip(page_rows, items, strict=True)
     )
     more = len(rows) > limit
