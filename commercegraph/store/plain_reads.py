@@ -12,12 +12,13 @@ turns None into None (the UTC datetimes, JSON) skips its NULLs, and a value whos
 immutable (a datetime, text, a number) is processed once a read however many rows repeat it.
 A product page reads a price row's validity bounds and a product's timestamps, mostly NULL
 or shared, some nine values a product; JSON's results (lists, dicts) are still built for
-each row, as a caller may change them.
+each row, as a caller may change them, unless the read names the column as one its caller
+copies (a product's tags).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -44,7 +45,10 @@ _Segment = tuple[str, int, Processor | None]
 class _Compiled:
     """A statement compiled for one dialect."""
 
-    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
+    def __init__(
+        self, statement: Select[*tuple[Any, ...]], dialect: Dialect, shared: frozenset[str]
+    ) -> None:
+        self.shared = shared
         compiled = statement.compile(dialect=dialect)
         if not isinstance(compiled, SQLCompiler) or not compiled.positional:
             raise TypeError("a plain read needs a dialect with positional parameters")
@@ -64,7 +68,7 @@ class _Compiled:
             ):
                 raise TypeError(f"a plain read's list {name!r} takes no bind processor")
         self.texts: dict[tuple[int, ...], tuple[str, tuple[_Segment, ...]]] = {}
-        self.results: list[tuple[int, Processor, bool]] | None = None
+        self.results: list[tuple[int, Processor, bool, bool]] | None = None
 
     def bind(self, params: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         shape = tuple(len(params[name]) for name in self.lists)
@@ -119,7 +123,7 @@ class _Compiled:
             done: list[dict[Any, Any]] = [{} for _ in results]  # a value's result, shared
             for n, row in enumerate(rows):
                 values: list[Any] | None = None
-                for (i, processor, skips_none), known in zip(results, done, strict=True):
+                for (i, processor, skips_none, shared), known in zip(results, done, strict=True):
                     value = row[i]
                     if value is None and skips_none:
                         continue
@@ -127,7 +131,7 @@ class _Compiled:
                     found = known.get(value, _MISS) if keyed else _MISS
                     if found is _MISS:
                         found = processor(value)
-                        if keyed and found.__class__ in _SHAREABLE:
+                        if keyed and (shared or found.__class__ in _SHAREABLE):
                             known[value] = found
                     if found is not value:
                         if values is None:
@@ -139,14 +143,15 @@ class _Compiled:
                     rows[n] = tuple(row)
         return rows
 
-    def _processors(self, description: Sequence[Any]) -> list[tuple[int, Processor, bool]]:
-        found: list[tuple[int, Processor, bool]] = []
+    def _processors(self, description: Sequence[Any]) -> list[tuple[int, Processor, bool, bool]]:
+        found: list[tuple[int, Processor, bool, bool]] = []
         for i, (column, described) in enumerate(
             zip(self.statement.selected_columns, description, strict=True)
         ):
             processor = column.type._cached_result_processor(self.dialect, described[1])
             if processor is not None:
-                found.append((i, processor, _keeps_none(processor)))
+                shared = getattr(column, "name", None) in self.shared
+                found.append((i, processor, _keeps_none(processor), shared))
         return found
 
 
@@ -154,17 +159,20 @@ class PlainRead:
     """A hot read's ``select``, run by ``Store.plain``: rows as tuples, in column order.
 
     Its lists are ``bindparam(name, expanding=True)`` of plain values or of tuples (for a
-    ``tuple_(...).in_``), with no bind processor; other parameters may have one."""
+    ``tuple_(...).in_``), with no bind processor; other parameters may have one. ``shared``
+    names columns whose results (JSON's lists and dicts) the caller copies before anyone
+    could change them: rows of a read holding the same value may then share one result."""
 
-    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]], shared: Collection[str] = ()) -> None:
         self.statement = statement
+        self.shared = frozenset(shared)
         self._by_dialect: dict[tuple[str, str], _Compiled] = {}
 
     def compiled(self, dialect: Dialect) -> _Compiled:
         key = (dialect.name, dialect.driver)
         found = self._by_dialect.get(key)
         if found is None:
-            found = self._by_dialect[key] = _Compiled(self.statement, dialect)
+            found = self._by_dialect[key] = _Compiled(self.statement, dialect, self.shared)
         return found
 
 

@@ -179,7 +179,7 @@ def test_nulls_skip_a_processor_that_keeps_them_and_a_value_is_processed_once_a_
         return [value]
 
     compiled = PlainRead(select(m.Event.sku, m.Event.type)).compiled(sqlite.dialect())
-    compiled.results = [(0, shout, True), (1, wrap, False)]
+    compiled.results = [(0, shout, True, False), (1, wrap, False, False)]
     rows = compiled.rows(_Result([("x", None), (None, "y"), ("x", "y"), ("z", "y")]))  # type: ignore[arg-type]
     assert rows == [("X", [None]), (None, ["y"]), ("X", ["y"]), ("Z", ["y"])]
     assert rows[1][1] is not rows[2][1]
@@ -187,3 +187,31 @@ def test_nulls_skip_a_processor_that_keeps_them_and_a_value_is_processed_once_a_
     assert all(r.__class__ is tuple for r in rows)
     # a processor that fails on NULL goes on seeing each one, as before
     assert plain_reads._keeps_none(shout) and not plain_reads._keeps_none(lambda v: v.upper())
+
+
+def test_a_shared_columns_equal_values_share_one_result() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    decoded: list[Any] = []
+
+    def wrap(value: Any) -> Any:
+        decoded.append(value)
+        return [value]
+
+    read = PlainRead(select(m.Event.sku, m.Event.type), shared=("type",))
+    compiled = read.compiled(sqlite.dialect())
+    compiled.results = [(1, wrap, True, True)]
+    rows = compiled.rows(_Result([("a", "t"), ("b", "t"), ("c", None)]))  # type: ignore[arg-type]
+    assert rows == [("a", ["t"]), ("b", ["t"]), ("c", None)]
+    assert rows[0][1] is rows[1][1] and decoded == ["t"]
+    assert commerce._PRODUCTS_BY_ID.shared == frozenset({"tags"})
+
+
+async def test_products_with_the_same_tags_are_records_of_their_own(store: Store) -> None:
+    ids = [r[0] for r in await store.rows(select(m.Product.id).order_by(m.Product.id))]
+    rows = await store.plain(commerce._PRODUCTS_BY_ID, {"ids": ids})
+    assert rows == [
+        tuple(r) for r in await store.rows(commerce._PRODUCTS_BY_ID.statement, {"ids": ids})
+    ]
+    records = [commerce._product_record(r) for r in rows]
+    assert all(isinstance(r.tags, tuple) for r in records)

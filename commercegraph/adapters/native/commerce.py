@@ -73,11 +73,16 @@ def _product_select() -> Select[Any]:
     )
 
 
+# `_product_record` copies the tags (a handful of distinct lists across a catalog): rows
+# with the same tags may share one decoded list
+PRODUCT_SHARED = ("tags",)
 _PRODUCTS_BY_ID = PlainRead(
-    _product_select().where(m.Product.id.in_(bindparam("ids", expanding=True)))
+    _product_select().where(m.Product.id.in_(bindparam("ids", expanding=True))),
+    shared=PRODUCT_SHARED,
 )
 _PRODUCTS_BY_SKU = PlainRead(
-    _product_select().where(m.Product.sku.in_(bindparam("skus", expanding=True)))
+    _product_select().where(m.Product.sku.in_(bindparam("skus", expanding=True))),
+    shared=PRODUCT_SHARED,
 )
 
 

@@ -170,7 +170,8 @@ def _catalog_page(select_products: Callable[[], Any], backwards: bool) -> PlainR
         select_products()
         .add_columns(literal(0).label("sort_key"))
         .order_by(by_id)
-        .limit(bindparam("limit", type_=Integer))
+        .limit(bindparam("limit", type_=Integer)),
+        shared=("tags",),  # copied by the records, as `commerce.PRODUCT_SHARED`
     )
 
 
