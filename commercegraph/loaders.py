@@ -4,11 +4,13 @@ so fields asked for by many objects become one batch call per backend per tick."
 from __future__ import annotations
 
 import asyncio
+from asyncio import InvalidStateError, ensure_future
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import cached_property
+from inspect import iscoroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiodataloader import DataLoader, Loader, enqueue_post_future_job
+from aiodataloader import DataLoader, Loader, failed_dispatch
 
 from commercegraph.adapters.base import (
     BasketQuery,
@@ -62,6 +64,79 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+# the classes of answers seen that are not exceptions: a batch answers a key with one of a
+# few record classes, and an exception held for a key is told apart from them by class
+_ANSWER_CLASSES: set[type] = {list, tuple, dict, int, str, type(None)}
+
+
+def _enqueue_dispatch(loop: asyncio.AbstractEventLoop, loader: DataLoader[Any, Any]) -> None:
+    """aiodataloader's ``enqueue_post_future_job``: the batch dispatched as many loop
+    iterations later as there, so that batches gather the same keys."""
+    loop.call_soon(ensure_future, _dispatch(loader))
+
+
+async def _dispatch(loader: DataLoader[Any, Any]) -> None:
+    queue = loader._queue
+    loader._queue = []
+    size = loader.max_batch_size
+    if size and size < len(queue):
+        for start in range(0, len(queue), size):
+            ensure_future(_dispatch_batch(loader, queue[start : start + size]))  # noqa: RUF006
+    else:
+        # as aiodataloader does: the loop holds each batch's task until it is done
+        ensure_future(_dispatch_batch(loader, queue))  # noqa: RUF006
+
+
+async def _dispatch_batch(loader: DataLoader[Any, Any], queue: list[Loader]) -> None:
+    """aiodataloader's ``dispatch_queue_batch``, answering a key without a call to tell
+    whether its future is still waiting or its answer an exception."""
+    keys = [key for key, _ in queue]
+    batch = loader.batch_load_fn(keys)
+    if not batch or not iscoroutine(batch):
+        return failed_dispatch(
+            loader,
+            queue,
+            TypeError(
+                "DataLoader must be constructed with a function which accepts "
+                "Iterable<key> and returns Future<Iterable<value>>, but the "
+                f"function did not return a Coroutine: {batch}."
+            ),
+        )
+    try:
+        values = await batch
+        if values.__class__ is not list:
+            if not isinstance(values, Iterable):
+                raise TypeError(
+                    "DataLoader must be constructed with a function which accepts "
+                    "Iterable<key> and returns Future<Iterable<value>>, but the "
+                    f"function did not return a Future of a Iterable: {values}."
+                )
+            values = list(values)
+        if len(values) != len(keys):
+            raise TypeError(
+                "DataLoader must be constructed with a function which accepts "
+                "Iterable<key> and returns Future<Iterable<value>>, but the "
+                "function did not return a Future of a Iterable with the same "
+                "length as the Iterable of keys."
+                f"\n\nKeys:\n{keys}"
+                f"\n\nValues:\n{values}"
+            )
+        answers = _ANSWER_CLASSES
+        for (_, future), value in zip(queue, values, strict=True):
+            try:
+                if value.__class__ in answers:
+                    future.set_result(value)
+                elif isinstance(value, Exception):
+                    future.set_exception(value)
+                else:
+                    answers.add(value.__class__)
+                    future.set_result(value)
+            except InvalidStateError:
+                pass  # cancelled while its batch was loading
+    except Exception as e:
+        return failed_dispatch(loader, queue, e)
+
+
 class RequestLoader(DataLoader[K, V]):
     """aiodataloader's ``DataLoader`` (batching and caching, each key its own cache key)
     with ``load`` and ``prime`` done in one call each, and ``load_each`` for a list's keys
@@ -81,7 +156,7 @@ class RequestLoader(DataLoader[K, V]):
         cache[key] = future
         queue = self._queue
         if not queue:  # the first of this tick's keys schedules the batch
-            enqueue_post_future_job(self.loop, self)
+            _enqueue_dispatch(self.loop, self)
         queue.append(_new_tuple(Loader, (key, future)))
         return future
 
@@ -98,7 +173,7 @@ class RequestLoader(DataLoader[K, V]):
                     )
                 future = cache[key] = asyncio.Future(loop=loop)
                 if not queue:
-                    enqueue_post_future_job(loop, self)
+                    _enqueue_dispatch(loop, self)
                 queue.append(_new_tuple(Loader, (key, future)))
             futures.append(future)
         return futures

@@ -204,8 +204,10 @@ async def availabilities(
     channel: str,
     near: tuple[float, float] | None,
     radius_km: float | None,
+    with_stores: bool = True,
 ) -> list[AvailabilityResult | Exception]:
-    """``availability`` of each product, in order; a failure answers for its products only."""
+    """``availability`` of each product, in order; a failure answers for its products only.
+    ``with_stores=False``: the stores left unlisted, when no one reads them."""
     try:
         check_near(near, radius_km)
     except Exception as exc:
@@ -233,6 +235,7 @@ async def availabilities(
                         near=near,
                         radius_km=radius_km,
                         at=at,
+                        with_stores=with_stores,
                     )
                 )
             except Exception as exc:

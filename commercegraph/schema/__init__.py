@@ -6,7 +6,8 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache
+from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -19,6 +20,7 @@ from commercegraph.schema.customer import Customer, Order
 from commercegraph.schema.delivery import DeliveryMutation, DeliveryQuery
 from commercegraph.schema.errors import code_error
 from commercegraph.schema.execution import execution_context_class, lean_resolvers
+from commercegraph.schema.extension_hooks import ExtensionsRunner
 from commercegraph.schema.gateway import GatewayMutation, GatewayQuery
 from commercegraph.schema.instore import InStoreMutation
 from commercegraph.schema.inventory import InventoryQuery
@@ -70,6 +72,11 @@ class CommerceGraphSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             code_error(error)
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return ExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
 
 QUERY_DESCRIPTION = "What a shopper, the app or staff can read: start at `me` or `products`."

@@ -396,6 +396,7 @@ class Product(Node):
 async def _prices(
     ctx: Context,
     records: Sequence[ProductRecord],
+    selects: frozenset[str] | None,
     quantity: int,
     channel: Channel | None,
     store_id: strawberry.ID | None,
@@ -423,6 +424,7 @@ async def _prices(
 async def _availabilities(
     ctx: Context,
     records: Sequence[ProductRecord],
+    selects: frozenset[str] | None,
     channel: Channel | None,
     near: GeoPointInput | None,
     radius_km: float | None,
@@ -432,7 +434,12 @@ async def _availabilities(
     except Exception as exc:
         return [exc for _ in records]
     found = await resolve.availabilities(
-        ctx, records, channel=(channel or Channel.WEB).value, near=point, radius_km=radius_km
+        ctx,
+        records,
+        channel=(channel or Channel.WEB).value,
+        near=point,
+        radius_km=radius_km,
+        with_stores=selects is None or "stores" in selects,
     )
     return [
         Availability.of(a, r.low_stock_threshold)
@@ -443,7 +450,10 @@ async def _availabilities(
 
 
 async def _contents(
-    ctx: Context, records: Sequence[ProductRecord], locale: str | None
+    ctx: Context,
+    records: Sequence[ProductRecord],
+    selects: frozenset[str] | None,
+    locale: str | None,
 ) -> list[Content | Exception | None]:
     found = await resolve.contents(ctx, records, locale)
     return [
@@ -455,7 +465,8 @@ async def _contents(
 
 
 Batch = Callable[..., Awaitable[Sequence[Any]]]
-# a product field answered for a whole list at once: (context, records, **arguments) -> answers
+# a product field answered for a whole list at once:
+# (context, records, the fields selected on each answer, **arguments) -> answers
 LIST_BATCHES: dict[str, Batch] = {
     "price": _prices,
     "availability": _availabilities,
@@ -477,7 +488,10 @@ async def prefetch_products(
     if not wanted:
         return
     ctx, records = info.context, [p._record for p in products]
-    batches = [LIST_BATCHES[asked.field](ctx, records, **asked.arguments) for asked in wanted]
+    batches = [
+        LIST_BATCHES[asked.field](ctx, records, asked.selects, **asked.arguments)
+        for asked in wanted
+    ]
     found = await asyncio.gather(*batches) if len(batches) > 1 else [await batches[0]]
     held: list[prefetch.Answers] = []
     for product in products:

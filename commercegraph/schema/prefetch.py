@@ -60,6 +60,9 @@ class Asked:
     arguments: dict[str, Any]  # as the resolver receives them: Python names, defaults filled
     # as graphql-core coerces them for the resolver (GraphQL names); None: not known
     given: dict[str, Any] | None = dataclasses.field(default=None, compare=False)
+    # the names of the fields selected on its answer, fragments spread; None: not known
+    # (a leaf, or a selection this module does not follow), so answer everything
+    selects: frozenset[str] | None = dataclasses.field(default=None, compare=False)
 
 
 # response key -> (the arguments it was answered for, the answer or the error to raise,
@@ -143,13 +146,14 @@ def _asked(
     variables = raw.variable_values
     if not isinstance(variables, VariableValues):  # Strawberry hands resolvers the plain dict
         variables = VariableValues(sources={}, coerced=variables)
-    seen: set[str] = set()
+    by_key: dict[str, list[FieldNode]] = {}
     for node in _fields(raw, parent, nodes):
+        if node.name.value in fields:
+            key = node.alias.value if node.alias is not None else node.name.value
+            by_key.setdefault(key, []).append(node)
+    for key, merged in by_key.items():
+        node = merged[0]  # validation made a response key's merged nodes ask alike
         name = node.name.value
-        key = node.alias.value if node.alias is not None else name
-        if name not in fields or key in seen:
-            continue  # validation made a response key's merged nodes ask alike
-        seen.add(key)
         field = parent.fields[name]
         definition = field.extensions.get("strawberry-definition")
         if not isinstance(definition, StrawberryField):
@@ -161,7 +165,19 @@ def _asked(
         for argument in definition.arguments:
             if argument.python_name not in arguments and argument.default is not UNSET:
                 arguments[argument.python_name] = argument.default
-        yield Asked(name, key, arguments, coerced)
+        yield Asked(name, key, arguments, coerced, _selects(raw, field.type, merged))
+
+
+def _selects(
+    raw: GraphQLResolveInfo[Any], type_: Any, nodes: Sequence[FieldNode]
+) -> frozenset[str] | None:
+    named = get_named_type(type_)
+    if not isinstance(named, GraphQLObjectType):
+        return None
+    try:
+        return frozenset(f.name.value for f in _fields(raw, named, nodes))
+    except _GiveUp:
+        return None
 
 
 def _object_type(type_: Any) -> GraphQLObjectType:

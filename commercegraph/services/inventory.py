@@ -133,8 +133,11 @@ def compute_availability(
     quantity: int = 1,
     routing: Routing | None = None,
     at: Sites | None = None,
+    with_stores: bool = True,
 ) -> AvailabilityResult:
-    """``at``: ``sites(locations, channel, routing)``, when already worked out."""
+    """``at``: ``sites(locations, channel, routing)``, when already worked out.
+    ``with_stores=False``: no stores listed (``stores`` is empty), when no one reads them;
+    ``pickup_eligible`` is the same either way."""
     found = at or sites(locations, channel, routing)
     by_location: dict[str, int] = {}
     for row in stock:  # available_to_promise inline: a product has a row at every location
@@ -144,6 +147,13 @@ def compute_availability(
     online = 0
     for location_id in found.online:
         online += get(location_id, 0)
+    if not with_stores and not near:
+        # a page that never lists stores need not build a record for each store with stock
+        wanted = quantity if quantity > 0 else 1
+        for loc in found.stores:
+            if loc.can_pickup and get(loc.id, 0) >= wanted:
+                return AvailabilityResult(online, (), True)
+        return AvailabilityResult(online, (), False)
     stores: list[StoreAvailability]
     if not near:  # no distances: the stores with stock by name, sorted once a list
         stores = [

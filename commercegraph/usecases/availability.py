@@ -31,8 +31,10 @@ def availability(
     near: tuple[float, float] | None = None,
     radius_km: float | None = None,
     at: Sites | None = None,
+    with_stores: bool = True,
 ) -> AvailabilityResult:
-    """``at``: ``sites_for(settings, locations, channel)``, when already worked out."""
+    """``at``: ``sites_for(settings, locations, channel)``, when already worked out.
+    ``with_stores=False``: the stores left unlisted, when no one reads them."""
     return compute_availability(
         stock,
         locations,
@@ -42,6 +44,7 @@ def availability(
         pickup_radius_km=settings.pickup_radius_km,
         routing=settings.fulfillment_sources,
         at=at,
+        with_stores=with_stores,
     )
 
 

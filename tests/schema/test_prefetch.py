@@ -33,8 +33,15 @@ class Point:
 
 
 @strawberry.type
+class Level:
+    units: int
+    status: str
+
+
+@strawberry.type
 class Item:
     name: str
+    level: Level
 
     @strawberry.field
     def price(self, currency: str = "USD", channel: Channel | None = None) -> int:
@@ -59,8 +66,10 @@ class Connection:
 class Query:
     @strawberry.field
     def items(self, info: Info[Any, None]) -> Connection:
-        info.context["asked"] = items_will_be_asked(info, ("price", "stock"), ("edges", "node"))
-        return Connection(edges=[Edge(node=Item(name="a"))])
+        info.context["asked"] = items_will_be_asked(
+            info, ("price", "stock", "level"), ("edges", "node")
+        )
+        return Connection(edges=[Edge(node=Item(name="a", level=Level(units=1, status="x")))])
 
 
 schema = strawberry.Schema(query=Query)
@@ -150,3 +159,19 @@ def test_answers_remembered_for_a_list_are_each_items_own() -> None:
     assert held_in(at_once[0], "p", {"quantity": 3}) is MISSING
     with pytest.raises(ValueError):
         remember_each(at_once, asked, ["too few"])
+
+
+def test_what_is_selected_on_an_answer_is_seen_across_merged_nodes_and_fragments() -> None:
+    found = asked(
+        """{ items { edges { node { level { units } ...L price } } } }
+        fragment L on Item { level { ... on Level { status } } }"""
+    )
+    assert found is not None
+    by_key = {a.key: a for a in found}
+    assert by_key["level"].selects == frozenset({"units", "status"})
+    assert by_key["price"].selects is None  # a leaf: nothing selected on it
+
+
+def test_a_directive_below_an_answer_leaves_what_it_selects_unknown() -> None:
+    found = asked("{ items { edges { node { level { units status @skip(if: true) } } } } }")
+    assert found is not None and [a.selects for a in found] == [None]

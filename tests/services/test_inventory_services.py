@@ -266,3 +266,22 @@ def test_availability_sums_each_rows_available_to_promise(seed: int) -> None:
     assert [(s.location.id, s.atp) for s in found.stores] == [
         (store.id, atp[store.id]) for store in at.stores_by_name if atp.get(store.id, 0) > 0
     ]
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("quantity", [0, 1, 4])
+@pytest.mark.parametrize("near", [None, (45.52, -122.68)])
+def test_availability_without_its_stores_answers_the_rest_alike(
+    seed: int, quantity: int, near: tuple[float, float] | None
+) -> None:
+    rows = random.Random(seed)
+    stock = [
+        StockRecord("A", loc.id, rows.randint(0, 9), rows.randint(0, 9), rows.randint(0, 3))
+        for loc in LOCATIONS
+        if rows.random() < 0.8
+    ]
+    common: dict[str, Any] = {"channel": "WEB", "near": near, "quantity": quantity}
+    whole = compute_availability(stock, LOCATIONS, pickup_radius_km=5.0, **common)
+    bare = compute_availability(stock, LOCATIONS, pickup_radius_km=5.0, with_stores=False, **common)
+    assert (bare.online_atp, bare.pickup_eligible) == (whole.online_atp, whole.pickup_eligible)
+    assert bare.stores == () if near is None else bare == whole

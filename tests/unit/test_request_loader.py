@@ -118,3 +118,54 @@ async def test_queued_keys_are_aiodataloaders_own_entries() -> None:
         (Loader, "b", second),
     ]
     assert await asyncio.gather(first, second) == ["A", "B"]
+
+
+class _Missing(LookupError):
+    pass
+
+
+async def test_a_batch_answers_records_and_fails_keys_by_what_each_answer_is() -> None:
+    async def batch(keys: list[str]) -> list[object]:
+        return [_Missing(k) if k.startswith("x") else (k, len(k)) for k in keys]
+
+    loader: RequestLoader[str, object] = RequestLoader(batch)
+    futures = loader.load_each(["a", "xb", "cc"])
+    assert await futures[0] == ("a", 1) and await futures[2] == ("cc", 2)
+    with pytest.raises(_Missing):
+        await futures[1]
+
+
+async def test_a_key_cancelled_while_loading_leaves_the_others_answered() -> None:
+    loader: RequestLoader[str, str] = RequestLoader(_upper)
+    first, second = loader.load_each(["a", "b"])
+    first.cancel()
+    assert await second == "B"
+    assert first.cancelled()
+
+
+async def test_max_batch_size_splits_a_ticks_keys_into_batches() -> None:
+    seen: list[list[str]] = []
+
+    async def batch(keys: list[str]) -> list[str]:
+        seen.append(list(keys))
+        return [k.upper() for k in keys]
+
+    loader: RequestLoader[str, str] = RequestLoader(batch, max_batch_size=2)
+    assert await asyncio.gather(*loader.load_each(["a", "b", "c"])) == ["A", "B", "C"]
+    assert seen == [["a", "b"], ["c"]]
+
+
+async def test_a_batch_answering_too_few_fails_every_key_and_keeps_none() -> None:
+    async def batch(keys: list[str]) -> list[str]:
+        return ["only"]
+
+    loader: RequestLoader[str, str] = RequestLoader(batch)
+    futures = loader.load_each(["a", "b"])
+    for future in futures:
+        with pytest.raises(TypeError, match="same length"):
+            await future
+    assert "a" not in loader._cache
+
+
+async def _upper(keys: list[str]) -> list[str]:
+    return [k.upper() for k in keys]
